@@ -1,0 +1,1 @@
+typedef int pg_placeholder_report;
