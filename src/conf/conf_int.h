@@ -1,0 +1,105 @@
+/*
+ * conf_int.h - what the files of the conf module share: the key table with
+ * its storage details, the unit parsers and the cross-field check.  Not
+ * for other modules (tests include it to pin the unit grammar).
+ */
+#ifndef PGREPLAY_CONF_CONF_INT_H
+#define PGREPLAY_CONF_CONF_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf/conf.h"
+
+/* The C type of the pg_config field behind a key. */
+enum conf_field {
+	CONF_F_I32,
+	CONF_F_U32,
+	CONF_F_U64,
+};
+
+struct conf_key {
+	struct conf_key_desc d;		/* first: conf_key_desc() returns &d */
+	const char *section;		/* mapping it lives in: "machine.kernel_cache" */
+	const char *leaf;		/* its key in that mapping: "size", "kern.hz" */
+	size_t off;			/* offsetof(struct pg_config, ...) */
+	enum conf_field field;
+	bool page_multiple;		/* must be a multiple of PG_PAGE_SIZE */
+};
+
+/* The table; the sysctls are conf_keys[CONF_SYSCTL_FIRST ...]. */
+extern const struct conf_key conf_keys[];
+extern const size_t conf_nkeys;
+#define CONF_SYSCTL_FIRST 6
+#define CONF_SYSCTL_COUNT 11
+
+/* Outcome of a unit parser, before the key's range is applied. */
+enum conf_parse {
+	CONF_PARSE_OK = 0,
+	CONF_PARSE_SYNTAX,	/* not a number of the expected shape */
+	CONF_PARSE_NEGATIVE,	/* a minus sign where none is allowed */
+	CONF_PARSE_UNIT,	/* a unit this kind does not know */
+	CONF_PARSE_NO_UNIT,	/* a non-zero duration without a unit */
+	CONF_PARSE_FRACTION,	/* finer than the storage unit */
+	CONF_PARSE_OVERFLOW,	/* does not fit in 64 bits */
+};
+
+/*
+ * conf_parse_int() - a decimal integer with an optional leading '-'.
+ * conf_parse_size() - bytes: "4096", "4GiB", "1.5 MiB", "500MB".
+ * conf_parse_duration() - "100us", "1.5ms", "0" (a unit is required
+ * otherwise).  conf_parse_percent() - "25%", "12.5%", in ppm.
+ * conf_parse_bandwidth() - a size followed by "/s".
+ * Each returns CONF_PARSE_OK and sets *out, or a reason; on UNIT, *unit
+ * (if not NULL) points at the unknown unit in s.
+ */
+enum conf_parse conf_parse_int(const char *s, int64_t *out);
+enum conf_parse conf_parse_size(const char *s, uint64_t *out,
+    const char **unit);
+enum conf_parse conf_parse_duration(const char *s, uint64_t *out,
+    const char **unit);
+enum conf_parse conf_parse_percent(const char *s, uint64_t *out,
+    const char **unit);
+enum conf_parse conf_parse_bandwidth(const char *s, uint64_t *out,
+    const char **unit);
+
+/*
+ * conf_value_parse() - parse s for key k, with range and alignment checks.
+ * Returns 0 and sets *out, or -EINVAL with msg holding the part of the
+ * message after "key 'x': " ("expected ..., got "s" (why)").
+ */
+int conf_value_parse(const struct conf_key *k, const char *s, int64_t *out,
+    char *msg, size_t n);
+
+/* conf_expected() - "an integer from 1 to 10", "a size from 0 to 1TiB" ... */
+char *conf_expected(const struct conf_key *k, char *buf, size_t n);
+
+/* conf_quote() - s for a message: at most 40 bytes, control bytes as '?'. */
+char *conf_quote(const char *s, char *buf, size_t n);
+
+/* conf_field_get(), conf_field_set() - raw access to a key's field. */
+int64_t conf_field_get(const struct conf_key *k, const struct pg_config *cfg);
+void conf_field_set(const struct conf_key *k, struct pg_config *cfg, int64_t v);
+
+/*
+ * conf_cross_check() - the rules that involve several keys.  Returns 0, or
+ * -EINVAL with msg set (complete message, without file and line) and
+ * *blame set to the index of the key the message is about.
+ */
+int conf_cross_check(const struct pg_config *cfg, char *msg, size_t n,
+    size_t *blame);
+
+/*
+ * conf_edit_distance() - optimal string alignment distance (Levenshtein
+ * plus adjacent transpositions) of a and b; strings longer than 64 bytes
+ * give SIZE_MAX.
+ */
+size_t conf_edit_distance(const char *a, const char *b);
+
+/*
+ * conf_suggest() - the candidate nearest to s, or NULL when none is close
+ * enough to be a plausible misspelling.
+ */
+const char *conf_suggest(const char *s, const char *const *cands, size_t n);
+
+#endif

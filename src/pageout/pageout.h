@@ -1,0 +1,175 @@
+/*
+ * pageout.h - the page daemon and laundry threads of each domain as
+ * resumable state machines, driven by the simulator (spec sections 7, 8).
+ *
+ * The kernel's threads block; ours return what they wait for, and the
+ * simulator calls them again when that wait is over.  Everything the
+ * threads decide follows the seed line by line; only the waiting is the
+ * simulator's.
+ */
+#ifndef PGREPLAY_PAGEOUT_PAGEOUT_H
+#define PGREPLAY_PAGEOUT_PAGEOUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pageout/pidctrl.h"
+#include "vm/vm.h"
+
+/* The kernel's notion of time at the moment a thread runs (spec 12.1). */
+struct pageout_clock {
+	int32_t ticks;		/* wraps; starts at INT_MAX - 600 * hz */
+	int64_t time_uptime;	/* whole seconds since boot, starts at 1 */
+};
+
+/* State shared by all domains' daemons (globals of vm_swapout.c). */
+struct pageout_shared {
+	int32_t vmdaemon_lastrun;	/* vm_swapout_run(): ticks of last request */
+	int64_t swapout_idle_last;	/* vm_swapout_run_idle(): last second */
+	bool vmdaemon_lastrun_set;
+};
+
+/* ---- page daemon worker (daemon.c), S:1765-1841 ---- */
+
+struct pageout_worker {
+	uint32_t domain;
+	int32_t pass;			/* S:1772: never reset */
+	int32_t shortage;		/* last PID output */
+	bool target_met;
+	struct pidctrl pid;		/* vmd_pid */
+	uint64_t scans;
+};
+
+enum pd_wait {
+	PD_WAIT_NONE = 0,	/* paging needed and pass <= 1: scan at once */
+	PD_WAIT_PAUSE,		/* pause(hz/10): not interruptible */
+	PD_WAIT_SLEEP,		/* mtx_sleep(hz/10): a wakeup ends it early */
+};
+
+struct pd_decision {
+	enum pd_wait wait;
+	int32_t ticks;		/* how long, for PAUSE and SLEEP */
+};
+
+/*
+ * pageout_worker_init() - S:1770-1787: the worker of domain d with
+ * pass 0, the PID controller of the domain's thresholds; the caller has
+ * already placed inacthead (vm_machine_create()).
+ */
+void pageout_worker_init(struct pageout_worker *w, const struct vm_machine *m,
+    uint32_t d);
+
+/*
+ * pageout_worker_top() - the top of the loop, S:1799-1822: stores 0 in
+ * pageout_wanted and says how the worker waits before its next scan.
+ */
+struct pd_decision pageout_worker_top(struct vm_machine *m,
+    struct pageout_worker *w);
+
+/*
+ * pageout_worker_scan() - the rest of the loop, S:1824-1840, after the
+ * wait: woken says a sleep ended by wakeup() (v_pdwakeups++).  Sets
+ * pageout_wanted = 1, runs the PID controller and vm_pageout_scan().
+ * Returns the number of queue entries the scans visited (cost model).
+ */
+uint64_t pageout_worker_scan(struct vm_machine *m, struct pageout_worker *w,
+    struct pageout_shared *sh, const struct pageout_clock *clk, bool woken);
+
+/*
+ * vm_pageout_scan() - S:1105-1541, spec 7.4; exposed for tests.  *visited
+ * (may be NULL) gets the entries visited.  Returns target met.
+ */
+bool vm_pageout_scan(struct vm_machine *m, struct pageout_shared *sh,
+    uint32_t d, int32_t pass, int32_t shortage,
+    const struct pageout_clock *clk, uint64_t *visited);
+
+/*
+ * vm_pageout_mightbe_oom() - S:1550-1598, spec 10.1.
+ */
+void vm_pageout_mightbe_oom(struct vm_machine *m, uint32_t d,
+    int32_t page_shortage, int32_t shortage);
+
+/*
+ * vm_pageout_oom() - S:1659-1761, spec 10.2: choose the victim; mark it
+ * P_KILLED and add it to notify.kill, or (vm.panic_on_oom) set
+ * notify.panic.  Returns the victim's slot or VM_NONE.
+ */
+uint32_t vm_pageout_oom(struct vm_machine *m);
+
+/*
+ * vm_lowmem() - S:1120-1133 and spec 11: run the lowmem handlers (the
+ * kernel cache releases its configured share, per domain) and
+ * uma_reclaim() (nothing to reclaim in the model).
+ */
+void vm_lowmem(struct vm_machine *m, uint32_t release_ppm);
+
+/* ---- laundry worker (laundry.c, launder.c, cluster.c), S:325-1094 ---- */
+
+enum lw_wait {
+	LW_WAIT_SLEEP = 0,	/* no target and no request: until a request */
+	LW_WAIT_PAUSE,		/* pause(hz/10) after a launder call */
+	LW_WAIT_PBUF,		/* swap write waits for an async slot */
+	LW_WAIT_IO,		/* synchronous vnode write in progress */
+};
+
+struct lw_decision {
+	enum lw_wait wait;
+	int32_t ticks;		/* PAUSE */
+	uint32_t io_id;		/* IO */
+	uint64_t visited;	/* queue entries visited since the last return */
+};
+
+/* The launder scan's position while the thread waits in the middle of it. */
+struct launder_scan {
+	bool active;
+	uint8_t queue;		/* PQ_UNSWAPPABLE or PQ_LAUNDRY now */
+	int32_t maxscan;
+	int32_t launder;
+	int32_t start_target;
+	int32_t vnodes_skipped;
+	bool in_shortfall;
+};
+
+struct laundry_worker {
+	uint32_t domain;
+	/* S:946-960 */
+	uint64_t nfreed;
+	int32_t last_target, launder, shortfall, shortfall_cycle, target;
+	bool in_shortfall;
+	/* resume point */
+	uint8_t state;
+	struct launder_scan scan;
+};
+
+/* laundry_worker_init() - S:956-960; last_target per sim.laundry_last_target_init. */
+void laundry_worker_init(struct laundry_worker *lw, uint32_t d,
+    int32_t last_target_init);
+
+/*
+ * laundry_worker_run() - run the laundry thread of lw->domain from where
+ * it stopped until it must wait; returns the wait.
+ */
+struct lw_decision laundry_worker_run(struct vm_machine *m,
+    struct laundry_worker *lw, const struct pageout_clock *clk);
+
+/*
+ * vm_pageout_launder() - S:692-910, spec 9.1, run to completion ignoring
+ * waits (the pbuf limit is not applied); for tests.  Returns pages counted.
+ */
+int32_t vm_pageout_launder(struct vm_machine *m, uint32_t d, int32_t launder,
+    bool in_shortfall);
+
+/*
+ * vm_pageout_cluster() - S:325-425, spec 9.3: build the cluster around
+ * page and flush it; returns the pages counted as paged out.  cluster_out
+ * (may be NULL, room for ppc) receives the cluster's pages in order and
+ * *ncluster their number, for tests.
+ */
+int vm_pageout_cluster(struct vm_machine *m, uint32_t page,
+    uint32_t *cluster_out, int *ncluster);
+
+/* vm_pageout_flush() - S:441-551, spec 9.4. */
+int vm_pageout_flush(struct vm_machine *m, uint32_t *pages, int count,
+    int *rtvals);
+
+#endif

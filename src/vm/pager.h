@@ -1,0 +1,81 @@
+/*
+ * pager.h - the pagers' put routines and the I/O they start (spec 9.4,
+ * 9.5, 12.5).
+ *
+ * A pager never waits: an I/O it starts is put in the machine's outbox
+ * (notify.io_submitted) and the simulator serves it on a device, then calls
+ * vm_io_complete().  Asynchronous swap writes are limited to
+ * nsw_wcount_async (4) in flight; a write beyond that waits in the pbuf
+ * queue and the caller must not go on until vm_pbuf_waiting() is false
+ * (the kernel's getpbuf() sleep, spec 9.5 step 5).
+ */
+#ifndef PGREPLAY_VM_PAGER_H
+#define PGREPLAY_VM_PAGER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vm/vm.h"
+
+/* Pager results (vm_pager.h). */
+#define VM_PAGER_OK 0
+#define VM_PAGER_BAD 1
+#define VM_PAGER_FAIL 2
+#define VM_PAGER_PEND 3
+#define VM_PAGER_ERROR 4
+#define VM_PAGER_AGAIN 5
+
+#define NSW_WCOUNT_ASYNC 4		/* spec 2.1 */
+#define NSW_CLUSTER_MAX 32		/* MAX_PAGEOUT_CLUSTER */
+#define NSWAP_LOWAT 128
+#define NSWAP_HIWAT 512
+
+enum vm_io_kind {
+	VM_IO_SWAP_WRITE = 0,	/* asynchronous, from the laundry thread */
+	VM_IO_VNODE_WRITE,	/* synchronous: the laundry thread waits */
+};
+
+struct vm_io {
+	uint32_t id;			/* unique per machine, increasing */
+	uint8_t kind;			/* enum vm_io_kind */
+	uint32_t domain;		/* laundry thread that started it */
+	uint32_t count;			/* pages */
+	uint32_t pages[NSW_CLUSTER_MAX];
+};
+
+/*
+ * vm_pager_put_pages() - the put routine of the pages' object type, the
+ * way vm_pageout_flush() calls it: pages[0..count) are shared-busied, of
+ * one object, contiguous.  Fills rtvals[i] with a VM_PAGER_* result.
+ * Swap (and DEFAULT, converted to SWAP first): spec 9.5; vnode: OK for
+ * each page (synchronous: pages undirtied now; the write goes to the
+ * outbox and the caller waits for it, vm_io_sync_pending()).
+ */
+void vm_pager_put_pages(struct vm_machine *m, const uint32_t *pages, int count,
+    int *rtvals);
+
+/* vm_io_take() - the oldest I/O not yet handed to a device, or NULL. */
+const struct vm_io *vm_io_take(struct vm_machine *m);
+
+/*
+ * vm_io_complete() - the device finished io (error: it failed).  Swap
+ * writes: spec 9.5 step 6 (undirty + deactivate_noreuse + unbusy, or
+ * activate + unbusy on error) and a free pbuf slot; vnode writes: unbusy
+ * nothing (already done), only the record is retired.
+ */
+void vm_io_complete(struct vm_machine *m, uint32_t io_id, bool error);
+
+/* vm_pbuf_waiting() - swap writes wait for a free async slot. */
+bool vm_pbuf_waiting(const struct vm_machine *m);
+
+/* vm_io_sync_pending() - id of the synchronous write the laundry thread of d waits for, or 0. */
+uint32_t vm_io_sync_pending(const struct vm_machine *m, uint32_t d);
+
+/* vm_io_inflight() - asynchronous swap writes in flight. */
+uint32_t vm_io_inflight(const struct vm_machine *m);
+
+/* vm_io_state_create() / _destroy() - used by vm_machine_create/destroy. */
+struct vm_io_state *vm_io_state_create(void);
+void vm_io_state_destroy(struct vm_io_state *s);
+
+#endif
