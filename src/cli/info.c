@@ -1,9 +1,198 @@
+/*
+ * info.c - "pgreplay info TRACE": the format of a trace and a summary of
+ * its events, as text or JSON.  The whole trace is read and validated, so
+ * this is also the way to check a trace without replaying it.
+ */
 #include "cli/cli.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "trace/reader.h"
+#include "trace/validate.h"
+
+static const char info_usage[] =
+    "usage: pgreplay info [--format text|json] TRACE\n"
+    "\n"
+    "Reads and validates TRACE ('-' is standard input) and prints its\n"
+    "format, event counts per op, processes, objects, pages mapped, swap\n"
+    "events and times.\n";
+
+struct info {
+	const char *path;
+	struct trace_format_info fmt;
+	uint64_t events;
+	uint64_t per_op[TRACE_OP_COUNT];
+	struct trace_validator_stats st;
+	uint64_t first, last;
+};
+
+static const char *
+format_name(const struct trace_format_info *f)
+{
+	return f->format == TRACE_FORMAT_BINARY ? "binary" : "text";
+}
+
+static void
+print_text(const struct info *in)
+{
+	char a[32], b[32], d[32];
+	unsigned op;
+
+	printf("trace:        %s\n", in->path);
+	printf("format:       %s, version %u, %s\n", format_name(&in->fmt),
+	    in->fmt.version, in->fmt.compressed ? "zstd-compressed" :
+	    "not compressed");
+	printf("events:       %" PRIu64 "\n", in->events);
+	for (op = 0; op < TRACE_OP_COUNT; op++)
+		printf("  %-10s %" PRIu64 "\n", trace_op_name(op),
+		    in->per_op[op]);
+	printf("processes:    %" PRIu64 "\n", in->st.procs);
+	printf("objects:      %" PRIu64 "\n", in->st.objects);
+	printf("pages mapped: %" PRIu64 "\n", in->st.pages_mapped);
+	printf("swap events:  %" PRIu64 "\n", in->per_op[TRACE_OP_SWAPON] +
+	    in->per_op[TRACE_OP_SWAPOFF]);
+	printf("first time:   %s s\n", trace_time_format(in->first, a,
+	    sizeof(a)));
+	printf("last time:    %s s\n", trace_time_format(in->last, b,
+	    sizeof(b)));
+	printf("duration:     %s s\n", trace_time_format(in->last - in->first,
+	    d, sizeof(d)));
+}
+
+static json_t *
+json_u64(uint64_t v)
+{
+	/* jansson integers are signed 64-bit; no trace count gets near. */
+	return json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v);
+}
+
+static int
+print_json(const struct info *in)
+{
+	json_t *root, *ops;
+	unsigned op;
+	int rc = 0;
+
+	root = json_object();
+	ops = json_object();
+	if (root == NULL || ops == NULL) {
+		json_decref(root);
+		json_decref(ops);
+		return -1;
+	}
+	for (op = 0; op < TRACE_OP_COUNT; op++)
+		json_object_set_new(ops, trace_op_name(op),
+		    json_u64(in->per_op[op]));
+	json_object_set_new(root, "trace", json_string(in->path));
+	json_object_set_new(root, "format", json_string(format_name(&in->fmt)));
+	json_object_set_new(root, "version", json_integer(in->fmt.version));
+	json_object_set_new(root, "compressed",
+	    json_boolean(in->fmt.compressed));
+	json_object_set_new(root, "events", json_u64(in->events));
+	json_object_set_new(root, "ops", ops);
+	json_object_set_new(root, "processes", json_u64(in->st.procs));
+	json_object_set_new(root, "objects", json_u64(in->st.objects));
+	json_object_set_new(root, "pages_mapped", json_u64(in->st.pages_mapped));
+	json_object_set_new(root, "swap_events",
+	    json_u64(in->per_op[TRACE_OP_SWAPON] +
+	    in->per_op[TRACE_OP_SWAPOFF]));
+	json_object_set_new(root, "first_time_ns", json_u64(in->first));
+	json_object_set_new(root, "last_time_ns", json_u64(in->last));
+	json_object_set_new(root, "first_time_s", json_real(in->first / 1e9));
+	json_object_set_new(root, "last_time_s", json_real(in->last / 1e9));
+	json_object_set_new(root, "duration_s",
+	    json_real((in->last - in->first) / 1e9));
+	if (json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0)
+		rc = -1;
+	else
+		putchar('\n');
+	json_decref(root);
+	return rc;
+}
+
 int
 cli_info(int argc, char **argv)
 {
-	(void)argc; (void)argv;
-	fputs("pgreplay: info: not built yet\n", stderr);
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct trace_reader_opts ro = { .no_validate = true };
+	struct trace_validator *v = NULL;
+	struct trace_reader *r = NULL;
+	struct trace_event ev;
+	struct pg_error err;
+	struct info in;
+	bool json = false;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (strcmp(optarg, "json") == 0) {
+				json = true;
+			} else if (strcmp(optarg, "text") != 0) {
+				cli_usage_error("info: bad --format '%s': "
+				    "expected text or json", optarg);
+				return EXIT_BAD_INPUT;
+			}
+			break;
+		case 'h':
+			fputs(info_usage, stdout);
+			return 0;
+		default:
+			cli_usage_error("info: bad option");
+			return EXIT_BAD_INPUT;
+		}
+	}
+	if (argc - optind != 1) {
+		cli_usage_error("info: expected one TRACE");
+		return EXIT_BAD_INPUT;
+	}
+	memset(&in, 0, sizeof(in));
+	in.path = argv[optind];
+
+	/* Validate here rather than in the reader: its totals are the summary. */
+	if (trace_validator_create(&v) < 0) {
+		pg_error_set(&err, in.path, PG_POS_NONE, 0, "out of memory");
+		goto fail;
+	}
+	if (trace_reader_open(in.path, &ro, &r, &err) < 0)
+		goto fail;
+	in.fmt = trace_reader_format(r);
+	while ((rc = trace_reader_next(r, &ev, &err)) == 1) {
+		if (trace_validator_check(v, &ev, &err) < 0) {
+			trace_reader_where(r, &err);
+			goto fail;
+		}
+		if (in.events == 0)
+			in.first = ev.time_ns;
+		in.last = ev.time_ns;
+		in.events++;
+		in.per_op[ev.op]++;
+	}
+	if (rc < 0)
+		goto fail;
+	trace_validator_stats(v, &in.st);
+	trace_reader_close(r);
+	trace_validator_destroy(v);
+	if (!json) {
+		print_text(&in);
+	} else if (print_json(&in) < 0) {
+		fputs("pgreplay: info: cannot write JSON\n", stderr);
+		return EXIT_BAD_INPUT;
+	}
+	return 0;
+fail:
+	cli_report_error(&err);
+	trace_reader_close(r);
+	trace_validator_destroy(v);
 	return EXIT_BAD_INPUT;
 }

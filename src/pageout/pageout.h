@@ -27,7 +27,20 @@ struct pageout_shared {
 	int32_t vmdaemon_lastrun;	/* vm_swapout_run(): ticks of last request */
 	int64_t swapout_idle_last;	/* vm_swapout_run_idle(): last second */
 	bool vmdaemon_lastrun_set;
+	/*
+	 * The vm_lowmem handlers' reclaim policy: the share (parts per
+	 * million) of each domain's kernel cache released per lowmem event
+	 * (machine.kernel_cache.lowmem_release).
+	 */
+	uint32_t kernel_cache_release_ppm;
 };
+
+/*
+ * pageout_shared_init() - the state of sh at boot: lastrun 0 and lsec 0
+ * as the kernel's static variables start, and the lowmem release share of
+ * cfg.  Cannot fail.
+ */
+void pageout_shared_init(struct pageout_shared *sh, const struct pg_config *cfg);
 
 /* ---- page daemon worker (daemon.c), S:1765-1841 ---- */
 
@@ -84,6 +97,24 @@ bool vm_pageout_scan(struct vm_machine *m, struct pageout_shared *sh,
     const struct pageout_clock *clk, uint64_t *visited);
 
 /*
+ * vm_swapout_run() - vm_swapout.c's vm_swapout_run() and vm_req_vmdaemon()
+ * (spec 7.6), as counters: with vm.swap_enabled a NORMAL swapout request
+ * (swapout_requests++) that wakes the vmdaemon (vmdaemon_wakeups++) only
+ * if ticks > lastrun + hz or ticks < lastrun; lastrun = ticks on a wakeup.
+ */
+void vm_swapout_run(struct vm_machine *m, struct pageout_shared *sh,
+    const struct pageout_clock *clk);
+
+/*
+ * vm_swapout_run_idle() - vm_swapout_run_idle() (spec 7.6): with
+ * vm.swap_idle_enabled and a second different from the last call's, an
+ * IDLE request (swapout_idle_requests++) through the same vmdaemon wakeup
+ * rule.  A no-op at the defaults.
+ */
+void vm_swapout_run_idle(struct vm_machine *m, struct pageout_shared *sh,
+    const struct pageout_clock *clk);
+
+/*
  * vm_pageout_mightbe_oom() - S:1550-1598, spec 10.1.
  */
 void vm_pageout_mightbe_oom(struct vm_machine *m, uint32_t d,
@@ -128,6 +159,7 @@ struct launder_scan {
 	int32_t start_target;
 	int32_t vnodes_skipped;
 	bool in_shortfall;
+	bool resume;		/* laundry_marker sits after the last page cleaned */
 };
 
 struct laundry_worker {
@@ -155,9 +187,48 @@ struct lw_decision laundry_worker_run(struct vm_machine *m,
 /*
  * vm_pageout_launder() - S:692-910, spec 9.1, run to completion ignoring
  * waits (the pbuf limit is not applied); for tests.  Returns pages counted.
+ * "Not applied" means the caller never stops: swap writes beyond
+ * NSW_WCOUNT_ASYNC still wait in the pbuf queue and start as earlier
+ * writes complete, so at most 4 are ever in flight.
  */
 int32_t vm_pageout_launder(struct vm_machine *m, uint32_t d, int32_t launder,
     bool in_shortfall);
+
+/*
+ * The launder call as the laundry thread runs it, in three parts so that
+ * the thread can wait in the middle (spec 9.1):
+ *
+ * vm_pageout_launder_start() - S:702-725: a call of domain d for launder
+ * pages (laundry_calls++): the queue is PQ_UNSWAPPABLE first when a swap
+ * device is configured, else PQ_LAUNDRY; maxscan is that queue's count.
+ *
+ * vm_pageout_launder_step() - walk on from where ls stopped.  With
+ * may_wait, the walk stops after a vm_pageout_clean() that left the
+ * thread waiting, i.e. vm_io_sync_pending(m, d) != 0 (*wait = LW_WAIT_IO)
+ * or vm_pbuf_waiting(m) (*wait = LW_WAIT_PBUF), and returns false; the
+ * domain's laundry_marker stays after the page cleaned, as it does while
+ * the kernel's thread sleeps in the pager, and the next step resumes from
+ * it.  Returns true when the call's scan is over.  *visited is increased
+ * by the queue entries visited (markers included).
+ *
+ * vm_pageout_launder_finish() - S:902-909: speedup_syncer() if a vnode
+ * was skipped and the target was missed; adds the result to
+ * laundered_shortfall or laundered_background and returns it
+ * (start_target - launder).
+ */
+void vm_pageout_launder_start(struct vm_machine *m, uint32_t d,
+    struct launder_scan *ls, int32_t launder, bool in_shortfall);
+bool vm_pageout_launder_step(struct vm_machine *m, uint32_t d,
+    struct launder_scan *ls, bool may_wait, enum lw_wait *wait,
+    uint64_t *visited);
+int32_t vm_pageout_launder_finish(struct vm_machine *m, uint32_t d,
+    struct launder_scan *ls);
+
+/*
+ * vm_pageout_isqrt() - isqrt() of S:915-934: the exact floor of the
+ * square root, digit by digit from bit 1 << 30.
+ */
+uint32_t vm_pageout_isqrt(uint32_t num);
 
 /*
  * vm_pageout_cluster() - S:325-425, spec 9.3: build the cluster around

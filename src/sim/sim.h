@@ -11,6 +11,7 @@
 #define PGREPLAY_SIM_SIM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "conf/conf.h"
@@ -45,6 +46,12 @@ int sim_feed(struct sim *s, const struct trace_event *ev, struct pg_error *err);
  * the caller, released with report_run_finish()).
  */
 int sim_finish(struct sim *s, struct report_run *out, struct pg_error *err);
+
+/*
+ * sim_stat_name() - the i-th statistic name a run reports in `stats`
+ * (for validating `expect` keys before running), or NULL past the end.
+ */
+const char *sim_stat_name(size_t i);
 
 /* sim_destroy() - free everything; NULL is a no-op. */
 void sim_destroy(struct sim *s);

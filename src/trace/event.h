@@ -10,6 +10,7 @@
 #ifndef PGREPLAY_TRACE_EVENT_H
 #define PGREPLAY_TRACE_EVENT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 enum trace_op {
@@ -50,10 +51,23 @@ struct trace_event {
 	const char *str;	/* NUL-terminated, or NULL; see above */
 };
 
+/* The container formats a trace can be stored in (docs/trace-format.md). */
+enum trace_format {
+	TRACE_FORMAT_TEXT = 0,	/* "pgtrace 1" lines, .pgt */
+	TRACE_FORMAT_BINARY,	/* the compact binary stream, .pgb */
+};
+
 /* trace_op_name() - the text-format name of op ("fault"...), or NULL. */
 const char *trace_op_name(unsigned op);
 
 /* trace_objtype_name() - "anon", "file" or "phys", or NULL. */
 const char *trace_objtype_name(unsigned type);
+
+/*
+ * trace_time_format() - write ns as the shortest exact decimal number of
+ * seconds ("0", "1.5", "12.000000123"), the form the text format uses.
+ * Writes at most n bytes including the NUL (32 always suffice); returns buf.
+ */
+char *trace_time_format(uint64_t ns, char *buf, size_t n);
 
 #endif

@@ -41,6 +41,8 @@ struct vm_io {
 	uint32_t domain;		/* laundry thread that started it */
 	uint32_t count;			/* pages */
 	uint32_t pages[NSW_CLUSTER_MAX];
+	uint32_t object;		/* object slot of the pages */
+	uint64_t object_id;		/* its trace id, to tell a reused slot */
 };
 
 /*
@@ -54,7 +56,31 @@ struct vm_io {
 void vm_pager_put_pages(struct vm_machine *m, const uint32_t *pages, int count,
     int *rtvals);
 
-/* vm_io_take() - the oldest I/O not yet handed to a device, or NULL. */
+/*
+ * vm_pager_put_pages_td() - as vm_pager_put_pages(), for the laundry
+ * thread of domain td (the kernel's curthread): the I/O records carry td,
+ * and a vnode write becomes td's synchronous wait.  vm_pager_put_pages()
+ * is this with td = the domain of pages[0].  count <= NSW_CLUSTER_MAX.
+ * If the host runs out of memory for an I/O record the affected pages get
+ * VM_PAGER_AGAIN (nothing happens to them), which the kernel never does.
+ */
+void vm_pager_put_pages_td(struct vm_machine *m, uint32_t td,
+    const uint32_t *pages, int count, int *rtvals);
+
+/*
+ * vm_pager_inject() - tests only: the next put (one call) returns status
+ * for every page, starts no I/O and touches no counter or swap block, so
+ * that vm_pageout_flush()'s handling of results the model's pagers never
+ * produce (BAD, ERROR, AGAIN, FAIL on a vnode) can be exercised.  A
+ * negative status cancels a pending injection.
+ */
+void vm_pager_inject(struct vm_machine *m, int status);
+
+/*
+ * vm_io_take() - the oldest started I/O not yet handed to a device, or
+ * NULL.  The record stays owned by the machine and valid until
+ * vm_io_complete() of its id.
+ */
 const struct vm_io *vm_io_take(struct vm_machine *m);
 
 /*
@@ -64,6 +90,12 @@ const struct vm_io *vm_io_take(struct vm_machine *m);
  * nothing (already done), only the record is retired.
  */
 void vm_io_complete(struct vm_machine *m, uint32_t io_id, bool error);
+
+/* vm_io_outbox() - I/Os started and not yet taken by vm_io_take(). */
+uint32_t vm_io_outbox(const struct vm_machine *m);
+
+/* vm_pbuf_queued() - swap writes waiting in the pbuf queue. */
+uint32_t vm_pbuf_queued(const struct vm_machine *m);
 
 /* vm_pbuf_waiting() - swap writes wait for a free async slot. */
 bool vm_pbuf_waiting(const struct vm_machine *m);

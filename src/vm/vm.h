@@ -125,6 +125,7 @@ struct vm_object {
 	uint32_t page_head;		/* resident pages, in insertion order */
 	uint32_t page_tail;
 	uint32_t domain_rr;		/* round-robin allocation cursor */
+	uint32_t swap_head;		/* its swap blocks (private to swap.c) */
 	uint8_t type;			/* enum vm_objtype */
 	uint8_t flags;			/* OBJ_* */
 	bool in_use;			/* slot holds a live object */
@@ -187,6 +188,7 @@ struct vm_domain {
 	int32_t clean_pages_freed;
 	uint32_t kernel_wired;		/* pages wired by the kernel at boot */
 	uint32_t kernel_cache;		/* pages held by the reclaimable kernel cache */
+	uint32_t first_page;		/* its pages are [first_page, first_page + page_count) */
 };
 
 struct vm_swap;		/* swap space: src/vm/swap.c */
@@ -202,14 +204,23 @@ struct vm_machine {
 	struct pg_sysctl sysctl;	/* effective tunables */
 	int32_t pageout_update_period;	/* effective (0 -> 600) */
 
+	/*
+	 * Slots [0, nobjects) and [0, nprocs) have been used at least once
+	 * (test in_use); the arrays move when they grow, so keep slot
+	 * numbers, not pointers, across vm_object_create() and
+	 * vm_proc_create().  Free slots are chained through page_head and
+	 * allproc_next and reused newest first.
+	 */
 	struct vm_object *objects;	/* slots */
 	uint32_t nobjects, objects_cap;
+	uint32_t obj_free_head;		/* free object slots, or VM_NONE */
 	struct vm_proc *procs;		/* slots */
 	uint32_t nprocs, procs_cap;
+	uint32_t proc_free_head;	/* free process slots, or VM_NONE */
 	uint32_t allproc_head;		/* newest process first */
 
-	struct vm_pv *pv;		/* pv pool */
-	uint32_t pv_cap, pv_free;
+	struct vm_pv *pv;		/* pv pool (grows by doubling) */
+	uint32_t pv_cap, pv_free;	/* pv_free: free list through next */
 
 	uint32_t *page_hash;		/* (object, pindex) -> page, chained */
 	uint32_t page_hash_mask;
@@ -237,7 +248,13 @@ struct vm_machine {
  * wired and cache pages, the three markers per domain with inacthead at
  * the head of each inactive queue (S:1785-1787), last_active_scan = ticks0,
  * and cfg->swap_bytes of swap (one device; swapdev_enabled if > 0).
- * Returns 0 and *out, or -ENOMEM.  Free with vm_machine_destroy().
+ * Domain d owns pages [first_page, first_page + page_count): its kernel
+ * wired pages first, then its kernel cache, then the free pages (the
+ * lowest is allocated first).  Swap at boot is a vm_swapon(): from the
+ * boot state full = 2 / almost_full = 1, >= 128 blocks give full = 0 and
+ * > 512 blocks almost_full = 0.
+ * Returns 0 and *out, -EINVAL for an impossible layout, or -ENOMEM.
+ * Free with vm_machine_destroy().
  */
 int vm_machine_create(const struct pg_config *cfg, int32_t ticks0,
     struct vm_machine **out);
@@ -386,20 +403,40 @@ uint32_t vm_page_alloc(struct vm_machine *m, uint32_t obj, uint32_t pindex,
     int req, bool from_pagedaemon);
 /*
  * vm_domain_freecnt_inc() - return n pages to d's free count with the
- * wakeups of spec 6.6 (vm_domain_clear).  For pages already on the free
- * list or released by the kernel cache.
+ * wakeups of spec 6.6 (vm_domain_clear).  Only for pages already put on
+ * the free list: kernel cache pages go back with
+ * vm_domain_kernel_cache_release(), which calls it.
  */
 void vm_domain_freecnt_inc(struct vm_machine *m, uint32_t d, uint32_t n);
 /*
+ * vm_domain_kernel_cache_release() - the kernel cache of domain d gives
+ * back min(n, kernel_cache) pages: onto the free list, kernel_cache -=,
+ * vm_domain_freecnt_inc(), cnt.kernel_cache_released +=.  Returns the
+ * number of pages released.
+ */
+uint32_t vm_domain_kernel_cache_release(struct vm_machine *m, uint32_t d,
+    uint32_t n);
+/*
  * vm_page_free() - spec 6.6: v_tfree++, dequeue, pmap_remove_all, remove
- * from the object, valid = dirty = 0; deferred while held (PG_UNHOLDFREE)
- * or busy (PG_FREEBUSY); else onto the free list with freecnt_inc.  Does
- * not free the swap block.
+ * from the object, valid = dirty = 0, aflags and act_count cleared, any
+ * wiring dropped; deferred while held (PG_UNHOLDFREE) or busy
+ * (PG_FREEBUSY); else onto the free list with freecnt_inc.  Does not free
+ * the swap block.  A page awaiting a deferred free has object == VM_NONE:
+ * an I/O completion must test that before touching the object; it may
+ * still requeue the page, the final free dequeues it.  Freeing a free or
+ * deferred page again is a no-op.
  */
 void vm_page_free(struct vm_machine *m, uint32_t page);
 /* vm_page_unbusy() - drop one busy hold; completes a PG_FREEBUSY free. */
 void vm_page_unbusy(struct vm_machine *m, uint32_t page);
-/* vm_page_wire() / vm_page_unwire() - wire_count +/-; unwire to 0 re-enqueues on ACTIVE tail. */
+/* vm_page_hold() / vm_page_unhold() - hold_count +/-; the last unhold completes a PG_UNHOLDFREE free. */
+void vm_page_hold(struct vm_machine *m, uint32_t page);
+void vm_page_unhold(struct vm_machine *m, uint32_t page);
+/*
+ * vm_page_wire() / vm_page_unwire() - wire_count +/-.  Wiring leaves the
+ * page on its queue (the seed's scans dequeue wired pages lazily); the
+ * last unwiring of a page on no queue puts it on the ACTIVE tail.
+ */
 void vm_page_wire(struct vm_machine *m, uint32_t page);
 void vm_page_unwire(struct vm_machine *m, uint32_t page);
 /* vm_page_count_severe() / _min(): any domain in the severe / min set. */
@@ -425,7 +462,9 @@ int vm_swap_almost_full(const struct vm_machine *m);
  * vm_swap_getspace() - allocate n contiguous blocks (approximated by
  * avail >= n on one device; documented deviation).  On failure sets
  * full = 2, almost_full = 1 and returns false.  On success avail -= n and
- * the hysteresis of spec 9.5 step 4 applies.
+ * the hysteresis of spec 9.5 step 4 applies; *device is what
+ * vm_swap_assign() takes for each of the n pages, which the caller must
+ * assign before anything else runs (vm_machine_check() counts blocks).
  */
 bool vm_swap_getspace(struct vm_machine *m, uint32_t n, uint32_t *device);
 /* vm_swap_assign() - (obj, pindex) now owns a block of device (any old block is freed). */
@@ -436,15 +475,22 @@ bool vm_swap_has(const struct vm_machine *m, uint32_t obj, uint32_t pindex);
 void vm_swap_release(struct vm_machine *m, uint32_t obj, uint32_t pindex);
 /* vm_swap_release_object() - free every block of obj. */
 void vm_swap_release_object(struct vm_machine *m, uint32_t obj);
-/* vm_swapon() - add a device of pages blocks; swapdev_enabled = 1. */
+/*
+ * vm_swapon() - add a device of pages blocks (at most 32 devices):
+ * avail += pages, the hysteresis of spec 9.5 step 4, swapdev_enabled = 1.
+ * 0, -EINVAL (0 pages or too many blocks), -ENOSPC (no device slot).
+ */
 int vm_swapon(struct vm_machine *m, uint64_t pages);
 /*
  * vm_swapoff() - remove the most recently added device of exactly `pages`
- * blocks: refused (-ENOMEM) when free memory cannot hold its used blocks,
- * as swap_pager_swapoff() refuses; else every block on it is paged back
- * in (resident pages are dirtied; others are allocated SYSTEM, dirty,
- * active) and released.  -ENOENT if no such device.  swapdev_enabled = 0
- * when the last device goes.
+ * blocks: refused (-ENOMEM, cnt.swapoff_refused++) when free pages + free
+ * swap < its blocks + 128, as swapoff_one() refuses, or when its blocks
+ * of non-resident pages exceed what VM_ALLOC_SYSTEM allocations can take
+ * (the model cannot sleep for memory); else every block on it is paged
+ * back in as swp_pager_force_pagein() does (a resident page is dirtied;
+ * another is allocated SYSTEM, valid, dirty and put on the LAUNDRY tail,
+ * v_swappgsin++) and released.  -ENOENT if no such device.
+ * swapdev_enabled = 0 when the last device goes.
  */
 int vm_swapoff(struct vm_machine *m, uint64_t pages);
 

@@ -1,0 +1,148 @@
+/*
+ * report.c - the life of a report run, the expect assertions and the
+ * choice of rendering.
+ */
+#include "report/report.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report_int.h"
+
+bool
+report_is_seconds(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n >= 2 && strcmp(name + n - 2, "_s") == 0;
+}
+
+double
+report_round_ns(double s)
+{
+	/* Beyond 9e9 s, s * 1e9 loses the nanoseconds anyway. */
+	if (isfinite(s) && fabs(s) < 9e9)
+		return round(s * 1e9) / 1e9;
+	return s;
+}
+
+void
+report_run_finish(struct report_run *run)
+{
+	size_t i;
+
+	if (run == NULL)
+		return;
+	free(run->sysctl);
+	for (i = 0; i < run->ndomains; i++)
+		free(run->domains[i].fields);
+	free(run->domains);
+	free(run->stats);
+	free(run->oom_kills);
+	for (i = 0; i < run->nprocesses; i++)
+		free(run->processes[i].extra);
+	free(run->processes);
+	free(run->expect);
+	memset(run, 0, sizeof(*run));
+}
+
+const struct report_value *
+report_run_stat(const struct report_run *run, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < run->nstats; i++)
+		if (strcmp(run->stats[i].name, name) == 0)
+			return &run->stats[i];
+	return NULL;
+}
+
+int
+report_check_expect(struct report_run *run, const struct report_bound *b,
+    size_t n)
+{
+	const struct report_value *v;
+	struct report_expect *e;
+	size_t i;
+	int failed = 0;
+
+	free(run->expect);
+	run->expect = NULL;
+	run->nexpect = 0;
+	if (n == 0)
+		return 0;
+	run->expect = calloc(n, sizeof(*run->expect));
+	if (run->expect == NULL)
+		return -ENOMEM;
+	run->nexpect = n;
+	for (i = 0; i < n; i++) {
+		e = &run->expect[i];
+		snprintf(e->stat, sizeof(e->stat), "%s", b[i].stat);
+		e->has_min = b[i].has_min;
+		e->has_max = b[i].has_max;
+		e->min = b[i].min;
+		e->max = b[i].max;
+		v = report_run_stat(run, b[i].stat);
+		if (v != NULL) {
+			e->found = true;
+			e->is_real = v->is_real;
+			e->value = v->is_real ? v->d : (double)v->i;
+			/* Compare what the report shows, not the noise below. */
+			if (v->is_real && report_is_seconds(v->name))
+				e->value = report_round_ns(e->value);
+			/*
+			 * Written as "not outside" so that a NaN value, which
+			 * compares false with everything, fails.
+			 */
+			e->ok = (!e->has_min || e->value >= e->min) &&
+			    (!e->has_max || e->value <= e->max) &&
+			    e->value == e->value;
+		}
+		if (!e->ok)
+			failed++;
+	}
+	return failed;
+}
+
+size_t
+report_expect_failures(const struct report *r)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < r->nruns; i++)
+		for (j = 0; j < r->runs[i].nexpect; j++)
+			if (!r->runs[i].expect[j].ok)
+				n++;
+	return n;
+}
+
+int
+report_format_parse(const char *name, enum report_format *fmt)
+{
+	if (strcmp(name, "text") == 0)
+		*fmt = REPORT_FORMAT_TEXT;
+	else if (strcmp(name, "json") == 0)
+		*fmt = REPORT_FORMAT_JSON;
+	else if (strcmp(name, "csv") == 0)
+		*fmt = REPORT_FORMAT_CSV;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+int
+report_write(const struct report *r, enum report_format fmt, FILE *out,
+    struct pg_error *err)
+{
+	switch (fmt) {
+	case REPORT_FORMAT_JSON:
+		return report_write_json(r, out, err);
+	case REPORT_FORMAT_CSV:
+		return report_write_csv(r, out, err);
+	case REPORT_FORMAT_TEXT:
+	default:
+		return report_write_text(r, out, err);
+	}
+}

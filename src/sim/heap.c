@@ -1,0 +1,69 @@
+/*
+ * heap.c - binary min-heap of actions (spec 12.2).
+ */
+#include "sim/heap.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+int
+sim_heap_push(struct sim_heap *h, const struct sim_action *x)
+{
+	struct sim_action *na;
+	size_t i, parent, ncap;
+
+	if (h->n == h->cap) {
+		/* Doubling: the agenda holds a few actions per thread and process. */
+		ncap = h->cap != 0 ? h->cap * 2 : 64;
+		na = realloc(h->a, ncap * sizeof(*na));
+		if (na == NULL)
+			return (-ENOMEM);
+		h->a = na;
+		h->cap = ncap;
+	}
+	i = h->n++;
+	while (i > 0) {
+		parent = (i - 1) / 2;
+		if (!sim_action_before(x, &h->a[parent]))
+			break;
+		h->a[i] = h->a[parent];
+		i = parent;
+	}
+	h->a[i] = *x;
+	return (0);
+}
+
+bool
+sim_heap_pop(struct sim_heap *h, struct sim_action *out)
+{
+	struct sim_action last;
+	size_t i, c;
+
+	if (h->n == 0)
+		return (false);
+	*out = h->a[0];
+	last = h->a[--h->n];
+	i = 0;
+	for (;;) {
+		c = 2 * i + 1;
+		if (c >= h->n)
+			break;
+		if (c + 1 < h->n && sim_action_before(&h->a[c + 1], &h->a[c]))
+			c++;
+		if (!sim_action_before(&h->a[c], &last))
+			break;
+		h->a[i] = h->a[c];
+		i = c;
+	}
+	if (h->n > 0)
+		h->a[i] = last;
+	return (true);
+}
+
+void
+sim_heap_finish(struct sim_heap *h)
+{
+	free(h->a);
+	h->a = NULL;
+	h->n = h->cap = 0;
+}

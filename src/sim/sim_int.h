@@ -1,0 +1,197 @@
+/*
+ * sim_int.h - what the files of the sim module share: the simulation's
+ * state, its threads, processes and devices.  Not for other modules.
+ */
+#ifndef PGREPLAY_SIM_SIM_INT_H
+#define PGREPLAY_SIM_SIM_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "pageout/pageout.h"
+#include "sim/clock.h"
+#include "sim/heap.h"
+#include "sim/sim.h"
+#include "vm/pager.h"
+#include "vm/vm.h"
+
+/* Action kinds (struct sim_action.kind). */
+enum {
+	K_IO_DONE = 0,		/* a pager write finished; arg = I/O id */
+	K_READ_DONE,		/* a fault's read finished; arg = process */
+	K_PD_TOP,		/* page daemon: top of its loop; arg = domain */
+	K_PD_TIMEOUT,		/* page daemon: sleep or pause ended by timeout */
+	K_PD_WOKEN,		/* page daemon: sleep ended by wakeup() */
+	K_LW_RUN,		/* laundry thread runs; arg = domain */
+	K_PROC_RUN,		/* process continues; arg = process */
+	K_KILL_EXIT,		/* a killed process exits; arg = process */
+	K_COUNT
+};
+
+/* Page daemon thread states. */
+enum { PDS_RUN = 0, PDS_SLEEP, PDS_PAUSE, PDS_BUSY, PDS_WOKEN };
+
+/* Laundry thread states. */
+enum { LWS_RUN = 0, LWS_SLEEP, LWS_PAUSE, LWS_PBUF, LWS_IO };
+
+struct sim_pd {
+	struct pageout_worker w;
+	uint8_t state;
+	uint32_t gen;
+	uint64_t iter_bin;		/* PID interval of the last top */
+	uint64_t iter_in_bin;		/* tops within it */
+};
+
+struct sim_lw {
+	struct laundry_worker lw;
+	uint8_t state;
+	uint32_t gen;
+	uint32_t io_id;			/* LWS_IO: the vnode write waited for */
+	uint64_t busy_until;		/* end of its last run's CPU cost */
+};
+
+/* A FIFO server: a backing store (spec 12.5). */
+struct sim_device {
+	uint64_t latency_ns;
+	uint64_t bandwidth_bps;
+	uint64_t free_at;		/* when the request last queued ends */
+	uint64_t requests, pages;
+};
+
+/* A trace event waiting in its process's queue (no strings needed). */
+struct sim_pev {
+	uint64_t time_ns;
+	uint64_t obj;
+	uint64_t pindex;
+	uint64_t count;
+	uint64_t evno;			/* 1-based event number, for errors */
+	uint8_t op;
+	uint8_t objtype;
+};
+
+/* What a process waits for. */
+enum {
+	PB_NONE = 0,
+	PB_MEM_MIN,		/* vm_waitpfault: until a domain leaves the min set */
+	PB_MEM_TICK,		/* vm_waitpfault, not every domain in min: 1 tick */
+	PB_IO,			/* its page is being read */
+	PB_BUSY,		/* the page it writes is busy (pageout) */
+};
+
+enum { PF_ALIVE = 0, PF_EXITED, PF_KILLED, PF_STALLED };
+
+struct sim_proc {
+	uint32_t pid;
+	char name[64];
+	uint32_t slot;			/* vm process slot; VM_NONE once gone */
+	uint8_t fate;			/* PF_* */
+	bool gone;			/* exited (trace or kill): no vm process */
+	uint8_t block;			/* PB_* */
+	bool in_stall;			/* inside a stall episode */
+	bool has_cur;			/* cur is in progress */
+	bool run_pending;		/* a K_PROC_RUN is scheduled */
+	uint32_t gen;
+	uint64_t shift;			/* ns added to its trace times */
+	uint64_t block_start;
+
+	struct sim_pev cur;		/* the event in progress */
+	uint64_t cursor;		/* next pindex of cur */
+	uint32_t obj_slot;		/* cur's object */
+
+	struct sim_pev *q;		/* ring of pending events */
+	uint32_t qhead, qn, qcap;
+
+	uint32_t io_page;		/* PB_IO / PB_BUSY: the page */
+	bool io_swap;			/* PB_IO: from swap (else the file) */
+
+	uint64_t stalls, stall_ns, io_wait_ns, faults;
+	uint64_t dropped, unreplayed;
+	uint64_t end_ns;
+};
+
+struct sim_kill {
+	uint64_t time_ns;
+	uint32_t pid;
+	char name[64];
+	uint64_t pages;
+};
+
+struct sim {
+	struct pg_config cfg;
+	struct sim_options opt;
+	int32_t hz;
+	struct vm_machine *m;
+	struct pageout_shared sh;
+	struct sim_pd *pd;
+	struct sim_lw *lw;
+	uint32_t ndomains;
+	struct sim_device swap_dev, file_dev;
+
+	struct sim_heap heap;
+	uint64_t seq;
+	uint64_t now;
+	uint64_t same_time_actions;	/* livelock guard */
+
+	struct sim_proc *procs;		/* in order of appearance */
+	uint32_t nprocs, procs_cap;
+	uint32_t *pid_tab;		/* open addressing: pid -> procs index + 1 */
+	uint32_t pid_tab_mask;
+	uint32_t *slot2proc;		/* vm slot -> procs index */
+	uint32_t slot2proc_cap;
+	uint32_t nalive;
+
+	uint32_t *min_waiters;		/* processes in PB_MEM_MIN, by sleep start */
+	uint32_t nmin, min_cap;
+	uint32_t *busy_waiters;		/* processes in PB_BUSY */
+	uint32_t nbusy, busy_cap;
+
+	struct sim_kill *kills;
+	uint32_t nkills, kills_cap;
+
+	uint64_t events, events_dropped, events_unreplayed;
+	uint64_t last_event_ns;
+	uint64_t stalls, stall_ns, io_wait_ns;
+	uint64_t pd_iterations, pd_iter_max_interval;
+	uint64_t pd_busy_ns, laundry_busy_ns;
+	uint64_t swap_reads, file_reads, marks;
+	char last_mark[64];
+
+	bool panicked;
+	uint64_t panic_ns;
+	char panic_reason[128];
+
+	bool finished;
+	int error;			/* sticky: the first error */
+	struct pg_error err;
+};
+
+/* Per-process event queue bound: the replay's memory bound (docs/model.md). */
+#define SIM_PROC_QUEUE_MAX (UINT32_C(1) << 20)
+/* Actions at one instant beyond which the run is declared stuck. */
+#define SIM_SAME_TIME_MAX UINT64_C(50000000)
+
+/* sim.c */
+int sim_schedule(struct sim *s, uint64_t t, unsigned cls, uint8_t kind,
+    uint32_t arg, uint32_t gen);
+int sim_fail(struct sim *s, int rc, uint64_t evno, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void sim_notify(struct sim *s);
+bool sim_run_one(struct sim *s, uint64_t limit);
+int sim_check(struct sim *s, uint64_t evno, const char *what);
+
+/* proc.c */
+int sim_proc_event(struct sim *s, const struct trace_event *ev, uint64_t evno);
+void sim_proc_run(struct sim *s, uint32_t pi);
+void sim_proc_read_done(struct sim *s, uint32_t pi);
+void sim_proc_kill(struct sim *s, uint32_t slot);
+void sim_proc_kill_exit(struct sim *s, uint32_t pi);
+void sim_proc_wake_min(struct sim *s);
+void sim_proc_wake_busy(struct sim *s);
+void sim_proc_end(struct sim *s);
+void sim_procs_free(struct sim *s);
+uint64_t sim_device_submit(struct sim_device *dev, uint64_t now, uint32_t pages);
+
+/* result.c */
+int sim_fill_report(struct sim *s, struct report_run *out);
+
+#endif

@@ -1,0 +1,108 @@
+/*
+ * reader.h - read a trace, text or binary, plain or zstd-compressed.
+ *
+ * The format is recognised by content, never by file name: a zstd frame
+ * is decompressed and its content examined; the binary magic selects the
+ * binary decoder; anything else is read as text ("pgtrace 1").  Reading
+ * streams with fixed buffers: memory does not grow with the trace length.
+ *
+ * Typical use:
+ *
+ *	struct trace_reader *r;
+ *	struct trace_event ev;
+ *	struct pg_error err;
+ *	int rc;
+ *
+ *	if (trace_reader_open(path, NULL, &r, &err) < 0)
+ *		fail(&err);
+ *	while ((rc = trace_reader_next(r, &ev, &err)) == 1)
+ *		use(&ev);
+ *	trace_reader_close(r);
+ *	if (rc < 0)
+ *		fail(&err);
+ *
+ * A reader is not thread-safe; distinct readers are independent.
+ */
+#ifndef PGREPLAY_TRACE_READER_H
+#define PGREPLAY_TRACE_READER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "trace/event.h"
+#include "util/pgerr.h"
+
+struct trace_reader;
+
+/* Options; a zeroed struct (or NULL) gives the defaults. */
+struct trace_reader_opts {
+	/*
+	 * Skip the semantic checks of validate.h (the caller runs its own
+	 * trace_validator, or only wants the syntax checked).  Syntax, limits
+	 * and non-decreasing time are always checked.
+	 */
+	bool no_validate;
+	/* Name for error messages instead of the path ("-" gives "<stdin>"). */
+	const char *name;
+};
+
+/* What trace_reader_format() reports. */
+struct trace_format_info {
+	enum trace_format format;
+	bool compressed;	/* the input was zstd-compressed */
+	unsigned version;	/* the format version from the header */
+};
+
+/*
+ * trace_reader_open() - open path ("-" is standard input) and recognise its
+ * format.  On success returns 0 and *out owns the file until
+ * trace_reader_close().  On failure returns a negative errno, *out is NULL
+ * and err says why (-ENOENT etc. for I/O, -EINVAL for an unrecognised or
+ * corrupt header, -ENOMEM).
+ */
+int trace_reader_open(const char *path, const struct trace_reader_opts *opts,
+    struct trace_reader **out, struct pg_error *err);
+
+/*
+ * trace_reader_open_mem() - as trace_reader_open(), reading the len bytes at
+ * buf, which must stay valid and unchanged until trace_reader_close().
+ * name is used in error messages.
+ */
+int trace_reader_open_mem(const void *buf, size_t len, const char *name,
+    const struct trace_reader_opts *opts, struct trace_reader **out,
+    struct pg_error *err);
+
+/*
+ * trace_reader_next() - decode the next event into *ev.
+ * Returns 1 when *ev holds an event, 0 at the end of the trace (the binary
+ * end record has been checked), or a negative errno with err filled: file,
+ * line (text) or byte offset in the decompressed stream and event number
+ * (binary), and what was expected.  Strings in *ev stay valid until the
+ * next call.  After an error or the end, further calls return the same.
+ */
+int trace_reader_next(struct trace_reader *r, struct trace_event *ev,
+    struct pg_error *err);
+
+/*
+ * trace_reader_format() - the format of the open trace.  Valid right after
+ * trace_reader_open().
+ */
+struct trace_format_info trace_reader_format(const struct trace_reader *r);
+
+/*
+ * trace_reader_events() - how many events trace_reader_next() has returned.
+ */
+uint64_t trace_reader_events(const struct trace_reader *r);
+
+/*
+ * trace_reader_where() - set e's file, position and event number to those
+ * of the last event returned (file:line for text, byte offset and event
+ * number for binary), leaving e->msg alone.  Lets a later stage (the
+ * validator, the simulator) report "FILE:LINE: problem" for an event.
+ */
+void trace_reader_where(const struct trace_reader *r, struct pg_error *e);
+
+/* trace_reader_close() - release r and its file.  r may be NULL. */
+void trace_reader_close(struct trace_reader *r);
+
+#endif

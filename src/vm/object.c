@@ -1,0 +1,216 @@
+/*
+ * object.c - objects: slots, the trace id -> slot map, the (object,
+ * pindex) -> page hash and each object's list of resident pages.
+ *
+ * The page hash has a power-of-two number of buckets at least equal to
+ * the number of physical pages, so chains stay about one page long;
+ * chains go through vm_page.hnext (free pages are never in the hash, so
+ * the free list can use the same link).
+ */
+#include "vm/vm_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static inline uint32_t *
+page_bucket(const struct vm_machine *m, uint32_t obj, uint32_t pindex)
+{
+	return (&m->page_hash[vm_mix32(obj, pindex) & m->page_hash_mask]);
+}
+
+uint32_t
+vm_object_lookup(const struct vm_machine *m, uint64_t id)
+{
+	return (vm_idmap_get(m->obj_index, id));
+}
+
+uint32_t
+vm_page_lookup(const struct vm_machine *m, uint32_t obj, uint32_t pindex)
+{
+	uint32_t page;
+	const struct vm_page *p;
+
+	for (page = *page_bucket(m, obj, pindex); page != VM_NONE;
+	    page = p->hnext) {
+		p = &m->pages[page];
+		if (p->object == obj && p->pindex == pindex)
+			return (page);
+	}
+	return (VM_NONE);
+}
+
+/*
+ * vm_page_insert_object() - model of vm_page_insert(): hash it and append
+ * it to the object's resident list.
+ */
+void
+vm_page_insert_object(struct vm_machine *m, uint32_t page, uint32_t obj,
+    uint32_t pindex)
+{
+	struct vm_object *o;
+	struct vm_page *p;
+	uint32_t *b;
+
+	o = &m->objects[obj];
+	p = &m->pages[page];
+	p->object = obj;
+	p->pindex = pindex;
+	b = page_bucket(m, obj, pindex);
+	p->hnext = *b;
+	*b = page;
+	p->onext = VM_NONE;
+	p->oprev = o->page_tail;
+	if (o->page_tail != VM_NONE)
+		m->pages[o->page_tail].onext = page;
+	else
+		o->page_head = page;
+	o->page_tail = page;
+	o->resident_page_count++;
+}
+
+/* vm_page_remove_object() - model of vm_page_remove(). */
+void
+vm_page_remove_object(struct vm_machine *m, uint32_t page)
+{
+	struct vm_object *o;
+	struct vm_page *p;
+	uint32_t *link;
+
+	p = &m->pages[page];
+	if (p->object == VM_NONE)
+		return;
+	o = &m->objects[p->object];
+	for (link = page_bucket(m, p->object, p->pindex); *link != page;
+	    link = &m->pages[*link].hnext)
+		;
+	*link = p->hnext;
+	p->hnext = VM_NONE;
+	if (p->oprev != VM_NONE)
+		m->pages[p->oprev].onext = p->onext;
+	else
+		o->page_head = p->onext;
+	if (p->onext != VM_NONE)
+		m->pages[p->onext].oprev = p->oprev;
+	else
+		o->page_tail = p->oprev;
+	p->onext = p->oprev = VM_NONE;
+	o->resident_page_count--;
+	p->object = VM_NONE;
+}
+
+static int
+object_grow(struct vm_machine *m)
+{
+	struct vm_object *n;
+	uint32_t cap;
+
+	cap = m->objects_cap != 0 ? m->objects_cap * 2 : 64;
+	if (cap <= m->objects_cap)
+		return (-ENOMEM);
+	n = realloc(m->objects, (size_t)cap * sizeof(*n));
+	if (n == NULL)
+		return (-ENOMEM);
+	memset(n + m->objects_cap, 0,
+	    (size_t)(cap - m->objects_cap) * sizeof(*n));
+	m->objects = n;
+	m->objects_cap = cap;
+	return (0);
+}
+
+int
+vm_object_create(struct vm_machine *m, uint64_t id, enum vm_objtype type,
+    uint32_t size, uint32_t *slot)
+{
+	struct vm_object *o;
+	uint32_t s;
+	int error;
+
+	if (vm_object_lookup(m, id) != VM_NONE)
+		return (-EEXIST);
+	if (m->obj_free_head != VM_NONE) {
+		s = m->obj_free_head;
+		error = vm_idmap_put(m->obj_index, id, s);
+		if (error != 0)
+			return (error);
+		m->obj_free_head = m->objects[s].page_head;
+	} else {
+		if (m->nobjects == m->objects_cap &&
+		    (error = object_grow(m)) != 0)
+			return (error);
+		s = m->nobjects;
+		error = vm_idmap_put(m->obj_index, id, s);
+		if (error != 0)
+			return (error);
+		m->nobjects++;
+	}
+	o = &m->objects[s];
+	memset(o, 0, sizeof(*o));
+	o->id = id;
+	o->size = size;
+	o->type = (uint8_t)type;
+	o->page_head = o->page_tail = VM_NONE;
+	o->swap_head = VM_NONE;
+	o->in_use = true;
+	*slot = s;
+	return (0);
+}
+
+/*
+ * vm_object_destroy() - model of vm_object_terminate() without the wait
+ * for paging_in_progress (spec 12.9): pages under I/O are detached now
+ * and go to the free list when unbusied (PG_FREEBUSY), so the slot can be
+ * reused at once.  The caller makes sure nobody maps the object.
+ */
+void
+vm_object_destroy(struct vm_machine *m, uint32_t slot)
+{
+	struct vm_object *o;
+
+	o = &m->objects[slot];
+	o->flags |= OBJ_DEAD;
+	while (o->page_head != VM_NONE)
+		vm_page_free(m, o->page_head);
+	vm_swap_release_object(m, slot);
+	vm_idmap_del(m->obj_index, o->id);
+	memset(o, 0, sizeof(*o));
+	o->in_use = false;
+	o->page_tail = o->swap_head = VM_NONE;
+	o->page_head = m->obj_free_head;
+	m->obj_free_head = slot;
+}
+
+/*
+ * vm_object_page_remove() - model of vm_object_page_remove(obj, first,
+ * first + count, 0) followed by swap_pager_freespace() of the range, as
+ * madvise(MADV_FREE)/munmap of an anonymous range or a file truncation
+ * do.  Deviation: a wired page in the range is freed too (its wiring is
+ * dropped) where the kernel would only invalidate it; the trace's `free`
+ * discards the contents either way.  Work is O(min(count, resident)).
+ */
+void
+vm_object_page_remove(struct vm_machine *m, uint32_t obj, uint32_t first,
+    uint32_t count)
+{
+	struct vm_object *o;
+	uint64_t end, i;
+	uint32_t page, next;
+
+	o = &m->objects[obj];
+	end = (uint64_t)first + count;
+	if (count >= o->resident_page_count) {
+		for (page = o->page_head; page != VM_NONE; page = next) {
+			next = m->pages[page].onext;
+			if (m->pages[page].pindex >= first &&
+			    m->pages[page].pindex < end)
+				vm_page_free(m, page);
+		}
+	} else {
+		for (i = first; i < end; i++) {
+			page = vm_page_lookup(m, obj, (uint32_t)i);
+			if (page != VM_NONE)
+				vm_page_free(m, page);
+		}
+	}
+	vm_swap_release_range(m, obj, first, count);
+}

@@ -1,0 +1,67 @@
+/*
+ * vm_int.h - what the files of src/vm/ share and nobody else needs: the
+ * id -> slot hash, the (object, pindex) page hash, the completion of a
+ * deferred free and the swap module's private entry points.
+ */
+#ifndef PGREPLAY_VM_VM_INT_H
+#define PGREPLAY_VM_VM_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vm/vm.h"
+
+/*
+ * An open-addressing (linear probing) map from a 64-bit key to a slot
+ * number: trace object ids and pids.  Empty cells hold VM_NONE as value;
+ * deletion shifts the following cluster back, so there are no tombstones.
+ */
+struct vm_idmap {
+	uint64_t *keys;
+	uint32_t *vals;
+	uint32_t mask;		/* cells - 1, a power of two minus one */
+	uint32_t count;
+};
+
+/* vm_idmap_create() - an empty map; NULL without memory. */
+struct vm_idmap *vm_idmap_create(void);
+/* vm_idmap_destroy() - free it; NULL is a no-op. */
+void vm_idmap_destroy(struct vm_idmap *h);
+/* vm_idmap_get() - the value of key, or VM_NONE. */
+uint32_t vm_idmap_get(const struct vm_idmap *h, uint64_t key);
+/* vm_idmap_put() - insert or replace key; 0 or -ENOMEM (map unchanged). */
+int vm_idmap_put(struct vm_idmap *h, uint64_t key, uint32_t val);
+/* vm_idmap_del() - remove key if present. */
+void vm_idmap_del(struct vm_idmap *h, uint64_t key);
+
+/* vm_mix32() - a cheap 32-bit hash of two words (murmur3 finaliser). */
+static inline uint32_t
+vm_mix32(uint32_t a, uint32_t b)
+{
+	uint32_t h;
+
+	h = a * 0x9e3779b1u ^ b * 0x85ebca77u;
+	h ^= h >> 16;
+	h *= 0x7feb352du;
+	h ^= h >> 15;
+	return (h);
+}
+
+/* object.c: the page's (object, pindex) identity. */
+void vm_page_insert_object(struct vm_machine *m, uint32_t page, uint32_t obj,
+    uint32_t pindex);
+void vm_page_remove_object(struct vm_machine *m, uint32_t page);
+
+/* alloc.c: put a page whose free was deferred (or a fresh one) on the free list. */
+void vm_page_free_phys(struct vm_machine *m, uint32_t page);
+
+/* swap.c */
+struct vm_swap *vm_swap_create(void);
+void vm_swap_destroy(struct vm_swap *sw);
+/* vm_swap_release_range() - release the blocks of [first, first + count) of obj. */
+void vm_swap_release_range(struct vm_machine *m, uint32_t obj, uint64_t first,
+    uint64_t count);
+/* vm_swap_check() - the swap invariants; 0 or -EFAULT with err filled. */
+int vm_swap_check(const struct vm_machine *m, struct pg_error *err);
+
+#endif

@@ -1,0 +1,197 @@
+/*
+ * pd_test.c - the machine-building helpers of the page daemon tests.
+ */
+#include "pd_test.h"
+
+#include <criterion/criterion.h>
+#include <string.h>
+
+void
+t_config(struct pg_config *cfg, uint64_t pages, uint32_t domains)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	strcpy(cfg->name, "pageout-test");
+	cfg->memory_bytes = pages * PG_PAGE_SIZE;
+	cfg->domains = domains;
+	cfg->swap_bytes = 0;
+	cfg->kernel_wired_bytes = 0;
+	cfg->kernel_cache_bytes = 0;
+	cfg->kernel_cache_release_ppm = 250000;
+	cfg->sysctl.hz = 1000;
+	cfg->sysctl.pageout_oom_seq = 12;
+	cfg->sysctl.act_scan_laundry_weight = 3;
+	cfg->sysctl.background_launder_rate = 4096;
+	cfg->sysctl.background_launder_max = 20480;
+	cfg->sysctl.pageout_update_period = 600;
+	cfg->sysctl.lowmem_period = 10;
+	cfg->sysctl.disable_swapspace_pageouts = 0;
+	cfg->sysctl.panic_on_oom = 0;
+	cfg->sysctl.swap_enabled = 1;
+	cfg->sysctl.swap_idle_enabled = 0;
+	cfg->swap_dev.latency_ns = 100000;
+	cfg->swap_dev.bandwidth_bps = UINT64_C(1) << 30;
+	cfg->file_dev = cfg->swap_dev;
+	cfg->scan_cost_per_scan_ns = 5000;
+	cfg->scan_cost_per_page_ns = 50;
+	cfg->drain_ns = UINT64_C(60000000000);
+}
+
+void
+t_boot(struct t_env *e)
+{
+	int error;
+
+	e->m = NULL;
+	error = vm_machine_create(&e->cfg, T_TICKS0, &e->m);
+	cr_assert_eq(error, 0, "vm_machine_create: %d", error);
+	pageout_shared_init(&e->sh, &e->cfg);
+	e->clk.ticks = T_TICKS0;
+	e->clk.time_uptime = 1;
+	e->elapsed = 0;
+	e->next_obj_id = 1000;
+	e->filler = VM_NONE;
+	e->filler_next = 0;
+	error = vm_proc_create(e->m, 100, "proc100", &e->proc);
+	cr_assert_eq(error, 0, "vm_proc_create: %d", error);
+	t_check(e);
+}
+
+void
+t_boot_pages(struct t_env *e, uint64_t pages, uint32_t domains)
+{
+	t_config(&e->cfg, pages, domains);
+	t_boot(e);
+}
+
+void
+t_check(struct t_env *e)
+{
+	struct pg_error err;
+	int error;
+
+	memset(&err, 0, sizeof(err));
+	error = vm_machine_check(e->m, &err);
+	cr_assert_eq(error, 0, "vm_machine_check: %s", err.msg);
+}
+
+void
+t_shutdown(struct t_env *e)
+{
+	t_check(e);
+	vm_machine_destroy(e->m);
+	e->m = NULL;
+}
+
+uint32_t
+t_object(struct t_env *e, enum vm_objtype type, uint32_t size, bool mapped)
+{
+	uint32_t slot;
+	int error;
+
+	error = vm_object_create(e->m, e->next_obj_id++, type, size, &slot);
+	cr_assert_eq(error, 0, "vm_object_create: %d", error);
+	if (mapped) {
+		error = vm_proc_map(e->m, e->proc, slot);
+		cr_assert_eq(error, 0, "vm_proc_map: %d", error);
+	}
+	return (slot);
+}
+
+uint32_t
+t_page(struct t_env *e, uint32_t d, uint32_t obj, uint32_t pindex,
+    uint8_t queue)
+{
+	struct vm_page *pg;
+	uint32_t p;
+
+	e->m->objects[obj].domain_rr = d;
+	p = vm_page_alloc(e->m, obj, pindex, VM_ALLOC_INTERRUPT, false);
+	cr_assert_neq(p, VM_NONE, "vm_page_alloc(%u, %u) failed", obj, pindex);
+	pg = &e->m->pages[p];
+	cr_assert_eq(pg->domain, d, "page in domain %u, wanted %u",
+	    pg->domain, d);
+	pg->valid = VM_PAGE_BITS_ALL;
+	pg->dirty = 0;
+	pg->act_count = 0;
+	if (queue != PQ_NONE)
+		vm_page_enqueue(e->m, queue, p);
+	return (p);
+}
+
+uint32_t
+t_pages(struct t_env *e, uint32_t d, uint32_t obj, uint32_t first,
+    uint32_t n, uint8_t queue)
+{
+	uint32_t i, p, p0;
+
+	p0 = VM_NONE;
+	for (i = 0; i < n; i++) {
+		p = t_page(e, d, obj, first + i, queue);
+		if (i == 0)
+			p0 = p;
+	}
+	return (p0);
+}
+
+void
+t_set_free(struct t_env *e, uint32_t d, uint32_t free)
+{
+	uint32_t n, p;
+
+	cr_assert_geq(e->m->dom[d].free_count, free);
+	n = e->m->dom[d].free_count - free;
+	if (e->filler == VM_NONE)
+		e->filler = t_object(e, OBJT_DEFAULT, UINT32_C(1) << 30, false);
+	while (n-- > 0) {
+		p = t_page(e, d, e->filler, e->filler_next++, PQ_NONE);
+		vm_page_wire(e->m, p);
+	}
+	cr_assert_eq(e->m->dom[d].free_count, free);
+}
+
+bool
+t_scan(struct t_env *e, uint32_t d, int32_t pass, int32_t shortage)
+{
+	bool met;
+
+	met = vm_pageout_scan(e->m, &e->sh, d, pass, shortage, &e->clk, NULL);
+	t_check(e);
+	return (met);
+}
+
+int
+t_qpos(struct t_env *e, uint32_t page)
+{
+	const struct vm_page *pg = &e->m->pages[page];
+	uint32_t p;
+	int i;
+
+	if (pg->queue == PQ_NONE)
+		return (-1);
+	i = 0;
+	for (p = e->m->dom[pg->domain].pq[pg->queue].head; p != VM_NONE;
+	    p = e->m->pages[p].qnext, i++)
+		if (p == page)
+			return (i);
+	return (-1);
+}
+
+bool
+t_queue_has(struct t_env *e, uint32_t d, uint8_t q, uint32_t page)
+{
+	uint32_t p;
+
+	for (p = e->m->dom[d].pq[q].head; p != VM_NONE;
+	    p = e->m->pages[p].qnext)
+		if (p == page)
+			return (true);
+	return (false);
+}
+
+void
+t_advance(struct t_env *e, int32_t ticks)
+{
+	e->elapsed += ticks;
+	e->clk.ticks = (int32_t)((uint32_t)T_TICKS0 + (uint32_t)e->elapsed);
+	e->clk.time_uptime = 1 + e->elapsed / e->cfg.sysctl.hz;
+}

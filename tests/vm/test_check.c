@@ -1,0 +1,115 @@
+/*
+ * test_check.c - vm_machine_check() finds deliberate corruption.
+ */
+#include "vmtest.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <string.h>
+
+static struct vm_machine *m;
+static uint32_t obj, proc, pg[4];
+
+static void
+setup(void)
+{
+	uint32_t i, dev;
+
+	m = t_machine(64, 2, 1024);
+	obj = t_object(m, 1, OBJT_SWAP, 64);
+	proc = t_proc(m, 100);
+	cr_assert_eq(vm_proc_map(m, proc, obj), 0);
+	for (i = 0; i < 4; i++) {
+		pg[i] = t_page(m, obj, i);
+		(void)vm_pmap_access(m, proc, pg[i], false);
+	}
+	vm_page_activate(m, pg[0]);
+	vm_page_deactivate(m, pg[1]);
+	vm_page_launder(m, pg[2]);
+	cr_assert(vm_swap_getspace(m, 2, &dev));
+	vm_swap_assign(m, obj, 10, dev);
+	vm_swap_assign(m, obj, 11, dev);
+}
+
+static void
+teardown(void)
+{
+	vm_machine_destroy(m);
+}
+
+TestSuite(check, .init = setup, .fini = teardown);
+
+static void
+expect_broken(const char *what)
+{
+	struct pg_error err;
+
+	cr_assert_eq(vm_machine_check(m, &err), -EFAULT, "missed: %s", what);
+	cr_assert(strstr(err.msg, what) != NULL, "message '%s' lacks '%s'",
+	    err.msg, what);
+}
+
+Test(check, clean_machine_passes)
+{
+	t_check(m);
+}
+
+Test(check, queue_count)
+{
+	m->dom[m->pages[pg[0]].domain].pq[PQ_ACTIVE].cnt++;
+	expect_broken("pq_cnt");
+	m->dom[m->pages[pg[0]].domain].pq[PQ_ACTIVE].cnt--;
+	t_check(m);
+}
+
+Test(check, free_count)
+{
+	m->dom[1].free_count--;
+	expect_broken("free_count");
+	m->dom[1].free_count++;
+}
+
+Test(check, queue_field)
+{
+	m->pages[pg[3]].queue = PQ_LAUNDRY;
+	expect_broken("on no list");
+}
+
+Test(check, inacthead_missing)
+{
+	vm_pagequeue_remove(m, m->dom[0].inacthead);
+	expect_broken("inacthead");
+}
+
+Test(check, resident_count)
+{
+	m->objects[obj].resident_page_count++;
+	expect_broken("resident_page_count");
+}
+
+Test(check, swap_count)
+{
+	m->objects[obj].swap_count--;
+	expect_broken("swap_count");
+}
+
+Test(check, leaked_page)
+{
+	/* A page taken out of its object without being freed. */
+	vm_page_dequeue(m, pg[0]);
+	vm_pmap_remove_all(m, pg[0]);
+	m->pages[pg[0]].object = VM_NONE;
+	expect_broken("neither free");
+}
+
+Test(check, ref_count)
+{
+	m->objects[obj].ref_count = 3;
+	expect_broken("ref_count");
+}
+
+Test(check, min_set)
+{
+	m->min_domains |= 1;
+	expect_broken("min set");
+}
