@@ -41,8 +41,8 @@ die(const struct pg_error *err)
 {
 	char buf[1200];
 
-	fprintf(stderr, "bench_trace: %s\n", pg_error_format(err, buf,
-	    sizeof(buf)));
+	fprintf(stderr, "bench_trace: %s\n",
+	    pg_error_format(err, buf, sizeof(buf)));
 	exit(1);
 }
 
@@ -108,7 +108,7 @@ decode(const char *path, bool validate, uint64_t expect)
 	if (trace_reader_open(path, &o, &r, &err) < 0)
 		die(&err);
 	while ((rc = trace_reader_next(r, &ev, &err)) == 1) {
-		sum += ev.pindex;	/* touch the event so nothing is elided */
+		sum += ev.pindex; /* touch the event so nothing is elided */
 		n++;
 	}
 	if (rc < 0)
@@ -141,7 +141,8 @@ main(int argc, char **argv)
 	struct stat st;
 
 	if (runs < 1 || runs > 64 || n == 0 || dt_every == 0) {
-		fputs("usage: bench_trace [N [RUNS (1-64) [DT_EVERY]]]\n", stderr);
+		fputs("usage: bench_trace [N [RUNS (1-64) [DT_EVERY]]]\n",
+		    stderr);
 		return 2;
 	}
 	if (mkdtemp(dir) == NULL) {
@@ -149,12 +150,13 @@ main(int argc, char **argv)
 		return 1;
 	}
 	printf("%llu single-page touches of a 262144-page object, time step "
-	    "1 us every %llu events, median of %d runs\n",
+	       "1 us every %llu events, median of %d runs\n",
 	    (unsigned long long)n, (unsigned long long)dt_every, runs);
 	for (k = 0; k < 4; k++) {
 		bool seq = k < 2, zstd = k % 2 == 1;
 
-		snprintf(path, sizeof(path), "%s/t.pgb%s", dir, zstd ? ".zst" : "");
+		snprintf(path, sizeof(path), "%s/t.pgb%s", dir,
+		    zstd ? ".zst" : "");
 		generate(path, zstd, seq, n, dt_every);
 		if (stat(path, &st) < 0) {
 			perror(path);
@@ -169,8 +171,8 @@ main(int argc, char **argv)
 		qsort(t, (size_t)runs, sizeof(t[0]), cmp_double);
 		medv = t[runs / 2];
 		printf("%-10s %-8s %6.4f bytes/event  decode %7.1f Mevents/s  "
-		    "decode+validate %7.1f Mevents/s\n", seq ? "sequential" :
-		    "random", zstd ? ".pgb.zst" : ".pgb",
+		       "decode+validate %7.1f Mevents/s\n",
+		    seq ? "sequential" : "random", zstd ? ".pgb.zst" : ".pgb",
 		    (double)st.st_size / (double)n, n / med / 1e6,
 		    n / medv / 1e6);
 		unlink(path);

@@ -93,22 +93,28 @@ cli_convert(int argc, char **argv)
 	if (fmt != NULL && strcmp(fmt, "text") != 0 &&
 	    strcmp(fmt, "binary") != 0) {
 		cli_usage_error("convert: bad --format '%s': expected text or "
-		    "binary", fmt);
+				"binary",
+		    fmt);
 		return EXIT_BAD_INPUT;
 	}
 	if (strcmp(out, "-") == 0) {
 		wo.format = fmt != NULL && strcmp(fmt, "binary") == 0 ?
-		    TRACE_FORMAT_BINARY : TRACE_FORMAT_TEXT;
+		    TRACE_FORMAT_BINARY :
+		    TRACE_FORMAT_TEXT;
 		wo.zstd = zstd;
 	} else if (!out_format(out, &wo)) {
-		cli_usage_error("convert: cannot tell the format of '%s': "
+		cli_usage_error(
+		    "convert: cannot tell the format of '%s': "
 		    "expected a name ending in .pgt, .pgt.zst, .pgb or .pgb.zst, "
-		    "or - for standard output", out);
+		    "or - for standard output",
+		    out);
 		return EXIT_BAD_INPUT;
 	} else if (fmt != NULL || zstd) {
-		/* The name already says it; a second opinion could only clash. */
+		/* The name already says it; a second opinion could only clash.
+		 */
 		cli_usage_error("convert: --format and --zstd are for '-' "
-		    "output; '%s' is named by its extension", out);
+				"output; '%s' is named by its extension",
+		    out);
 		return EXIT_BAD_INPUT;
 	}
 

@@ -46,8 +46,8 @@ print_text(const struct info *in)
 
 	printf("trace:        %s\n", in->path);
 	printf("format:       %s, version %u, %s\n", format_name(&in->fmt),
-	    in->fmt.version, in->fmt.compressed ? "zstd-compressed" :
-	    "not compressed");
+	    in->fmt.version,
+	    in->fmt.compressed ? "zstd-compressed" : "not compressed");
 	printf("events:       %" PRIu64 "\n", in->events);
 	for (op = 0; op < TRACE_OP_COUNT; op++)
 		printf("  %-10s %" PRIu64 "\n", trace_op_name(op),
@@ -55,14 +55,14 @@ print_text(const struct info *in)
 	printf("processes:    %" PRIu64 "\n", in->st.procs);
 	printf("objects:      %" PRIu64 "\n", in->st.objects);
 	printf("pages mapped: %" PRIu64 "\n", in->st.pages_mapped);
-	printf("swap events:  %" PRIu64 "\n", in->per_op[TRACE_OP_SWAPON] +
-	    in->per_op[TRACE_OP_SWAPOFF]);
-	printf("first time:   %s s\n", trace_time_format(in->first, a,
-	    sizeof(a)));
-	printf("last time:    %s s\n", trace_time_format(in->last, b,
-	    sizeof(b)));
-	printf("duration:     %s s\n", trace_time_format(in->last - in->first,
-	    d, sizeof(d)));
+	printf("swap events:  %" PRIu64 "\n",
+	    in->per_op[TRACE_OP_SWAPON] + in->per_op[TRACE_OP_SWAPOFF]);
+	printf("first time:   %s s\n",
+	    trace_time_format(in->first, a, sizeof(a)));
+	printf("last time:    %s s\n",
+	    trace_time_format(in->last, b, sizeof(b)));
+	printf("duration:     %s s\n",
+	    trace_time_format(in->last - in->first, d, sizeof(d)));
 }
 
 static json_t *
@@ -98,10 +98,11 @@ print_json(const struct info *in)
 	json_object_set_new(root, "ops", ops);
 	json_object_set_new(root, "processes", json_u64(in->st.procs));
 	json_object_set_new(root, "objects", json_u64(in->st.objects));
-	json_object_set_new(root, "pages_mapped", json_u64(in->st.pages_mapped));
+	json_object_set_new(root, "pages_mapped",
+	    json_u64(in->st.pages_mapped));
 	json_object_set_new(root, "swap_events",
-	    json_u64(in->per_op[TRACE_OP_SWAPON] +
-	    in->per_op[TRACE_OP_SWAPOFF]));
+	    json_u64(
+		in->per_op[TRACE_OP_SWAPON] + in->per_op[TRACE_OP_SWAPOFF]));
 	json_object_set_new(root, "first_time_ns", json_u64(in->first));
 	json_object_set_new(root, "last_time_ns", json_u64(in->last));
 	json_object_set_new(root, "first_time_s", json_real(in->first / 1e9));
@@ -140,7 +141,8 @@ cli_info(int argc, char **argv)
 				json = true;
 			} else if (strcmp(optarg, "text") != 0) {
 				cli_usage_error("info: bad --format '%s': "
-				    "expected text or json", optarg);
+						"expected text or json",
+				    optarg);
 				return EXIT_BAD_INPUT;
 			}
 			break;
@@ -159,7 +161,8 @@ cli_info(int argc, char **argv)
 	memset(&in, 0, sizeof(in));
 	in.path = argv[optind];
 
-	/* Validate here rather than in the reader: its totals are the summary. */
+	/* Validate here rather than in the reader: its totals are the summary.
+	 */
 	if (trace_validator_create(&v) < 0) {
 		pg_error_set(&err, in.path, PG_POS_NONE, 0, "out of memory");
 		goto fail;

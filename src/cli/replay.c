@@ -65,7 +65,7 @@ replay_on_signal(int sig)
 /* Long options without a short form. */
 enum {
 	OPT_CHECK = 256,
-	OPT_LATER,		/* documented, for a later version */
+	OPT_LATER, /* documented, for a later version */
 };
 
 struct replay_args {
@@ -81,7 +81,7 @@ struct replay_args {
 /* One run: a configuration with its sweep values applied, and its model. */
 struct replay_run {
 	struct pg_config cfg;
-	const struct pg_config *base;	/* the file it came from */
+	const struct pg_config *base; /* the file it came from */
 	struct sim *sim;
 };
 
@@ -117,18 +117,19 @@ replay_parse(int argc, char **argv, struct replay_args *a)
 		fputs("pgreplay: out of memory\n", stderr);
 		return EXIT_BAD_INPUT;
 	}
-	opterr = 0;	/* our messages, in our format */
+	opterr = 0; /* our messages, in our format */
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, ":c:f:o:qhV", longopts,
-	    &idx)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":c:f:o:qhV", longopts, &idx)) !=
+	    -1) {
 		switch (ch) {
 		case 'c':
 			a->configs[a->nconfigs++] = optarg;
 			break;
 		case 'f':
 			if (report_format_parse(optarg, &a->format) < 0) {
-				cli_usage_error("unknown format '%s' (expected "
-				    "text, json or csv)", optarg);
+				cli_usage_error(
+				    "unknown format '%s' (expected text, json or csv)",
+				    optarg);
 				return EXIT_BAD_INPUT;
 			}
 			break;
@@ -152,20 +153,22 @@ replay_parse(int argc, char **argv, struct replay_args *a)
 			printf("pgreplay %s\n", PGREPLAY_VERSION);
 			return fflush(stdout) == 0 ? 0 : EXIT_BAD_INPUT;
 		case OPT_LATER:
-			cli_usage_error("option '--%s' is not available in this "
-			    "version", longopts[idx].name);
+			cli_usage_error(
+			    "option '--%s' is not available in this "
+			    "version",
+			    longopts[idx].name);
 			return EXIT_BAD_INPUT;
 		case ':':
-			/* A long option sets optopt to its value too: ask argv. */
+			/* A long option sets optopt too: look at argv. */
 			if (strncmp(argv[optind - 1], "--", 2) == 0)
 				cli_usage_error("option '%s' needs an argument",
 				    argv[optind - 1]);
 			else
-				cli_usage_error("option '-%c' needs an argument",
-				    optopt);
+				cli_usage_error(
+				    "option '-%c' needs an argument", optopt);
 			return EXIT_BAD_INPUT;
 		default:
-			/* An unknown short option sets optopt; a long one does not. */
+			/* Only an unknown short option sets optopt. */
 			if (optopt != 0)
 				cli_usage_error("unknown option '-%c'", optopt);
 			else
@@ -248,12 +251,16 @@ replay_check_expect(const struct pg_config *cfg)
 			continue;
 		/* Only suggest what is plausibly a misspelling. */
 		if (near != NULL && bestd <= 3)
-			fprintf(stderr, "pgreplay: %s:%" PRIu64 ": expect: unknown "
-			    "statistic '%s' (did you mean '%s'?)\n", cfg->path,
-			    cfg->expect[i].line, cfg->expect[i].stat, near);
+			fprintf(stderr,
+			    "pgreplay: %s:%" PRIu64 ": expect: unknown "
+			    "statistic '%s' (did you mean '%s'?)\n",
+			    cfg->path, cfg->expect[i].line, cfg->expect[i].stat,
+			    near);
 		else
-			fprintf(stderr, "pgreplay: %s:%" PRIu64 ": expect: unknown "
-			    "statistic '%s'\n", cfg->path, cfg->expect[i].line,
+			fprintf(stderr,
+			    "pgreplay: %s:%" PRIu64 ": expect: unknown "
+			    "statistic '%s'\n",
+			    cfg->path, cfg->expect[i].line,
 			    cfg->expect[i].stat);
 		return EXIT_BAD_INPUT;
 	}
@@ -298,9 +305,10 @@ replay_runs(const struct replay_args *a, struct pg_config **basesp,
 		for (c = 0; c < conf_sweep_combinations(&bases[i]); c++, n++) {
 			rc = conf_apply_sweep(&bases[i], c, &runs[n].cfg);
 			if (rc < 0) {
-				fprintf(stderr, "pgreplay: %s: cannot apply sweep "
-				    "combination %zu: %s\n", bases[i].path, c,
-				    strerror(-rc));
+				fprintf(stderr,
+				    "pgreplay: %s: cannot apply sweep "
+				    "combination %zu: %s\n",
+				    bases[i].path, c, strerror(-rc));
 				goto fail;
 			}
 			runs[n].base = &bases[i];
@@ -361,7 +369,8 @@ replay_simulate(const struct replay_args *a, struct replay_run *runs,
 	int rc, ret = EXIT_BAD_INPUT;
 	const char *env = getenv("PGREPLAY_CHECK");
 
-	so.check_invariants = a->check || (env != NULL && strcmp(env, "1") == 0);
+	so.check_invariants =
+	    a->check || (env != NULL && strcmp(env, "1") == 0);
 	for (i = 0; i < nruns; i++) {
 		pg_error_clear(&err);
 		rc = sim_create(&runs[i].cfg, &so, &runs[i].sim, &err);
@@ -389,7 +398,8 @@ replay_simulate(const struct replay_args *a, struct replay_run *runs,
 		if (rc == 0)
 			break;
 		if (rc < 0) {
-			/* A read cut short by our own signal is not an error. */
+			/* A read cut short by our own signal is not an error.
+			 */
 			if (replay_signal == 0)
 				cli_report_error(&err);
 			goto out;
@@ -404,7 +414,8 @@ replay_simulate(const struct replay_args *a, struct replay_run *runs,
 		}
 	}
 
-	snprintf(report->trace.path, sizeof(report->trace.path), "%s", a->trace);
+	snprintf(report->trace.path, sizeof(report->trace.path), "%s",
+	    a->trace);
 	snprintf(report->trace.format, sizeof(report->trace.format), "%s",
 	    fi.format == TRACE_FORMAT_BINARY ? "binary" : "text");
 	report->trace.compressed = fi.compressed;
@@ -425,7 +436,8 @@ replay_simulate(const struct replay_args *a, struct replay_run *runs,
 			char msg[PG_ERROR_MSG_MAX];
 
 			snprintf(msg, sizeof(msg), "%s", err.msg);
-			snprintf(err.msg, sizeof(err.msg), "%srun %.200s: %.280s",
+			snprintf(err.msg, sizeof(err.msg),
+			    "%srun %.200s: %.280s",
 			    rc == -EFAULT ? "invariant violated in " : "",
 			    cfg->name, msg);
 			if (err.file[0] == '\0')
@@ -436,9 +448,10 @@ replay_simulate(const struct replay_args *a, struct replay_run *runs,
 				abort();
 			goto out;
 		}
-		/* The run is named by its configuration, sweep values included. */
-		snprintf(report->runs[i].name, sizeof(report->runs[i].name), "%s",
-		    cfg->name);
+		/* The run is named by its configuration, sweep values included.
+		 */
+		snprintf(report->runs[i].name, sizeof(report->runs[i].name),
+		    "%s", cfg->name);
 		for (k = 0; k < cfg->nexpect; k++) {
 			snprintf(bounds[k].stat, sizeof(bounds[k].stat), "%s",
 			    cfg->expect[k].stat);
@@ -448,7 +461,7 @@ replay_simulate(const struct replay_args *a, struct replay_run *runs,
 			bounds[k].max = cfg->expect[k].max;
 		}
 		if (report_check_expect(&report->runs[i], bounds,
-		    cfg->nexpect) < 0) {
+			cfg->nexpect) < 0) {
 			fputs("pgreplay: out of memory\n", stderr);
 			goto out;
 		}
@@ -486,7 +499,8 @@ replay_write_file(const char *path, const struct report *report,
 		fputs("pgreplay: out of memory\n", stderr);
 		return EXIT_BAD_INPUT;
 	}
-	/* A hidden name, so that a directory listing never shows a half file. */
+	/* A hidden name, so that a directory listing never shows a half file.
+	 */
 	snprintf(tmp, n, "%.*s.%s.XXXXXX", (int)dirlen, path, path + dirlen);
 	fd = mkstemp(tmp);
 	if (fd < 0) {
@@ -540,7 +554,8 @@ fail:
 	return ret;
 }
 
-/* replay_tell_failures() - one stderr line per failed assertion, for CI logs. */
+/* replay_tell_failures() - one stderr line per failed assertion, for CI logs.
+ */
 static void
 replay_tell_failures(const struct report *report)
 {
@@ -555,16 +570,20 @@ replay_tell_failures(const struct report *report)
 			if (e->ok)
 				continue;
 			if (!e->found)
-				fprintf(stderr, "pgreplay: %s: expect %s: "
-				    "not reported\n", run->name, e->stat);
+				fprintf(stderr,
+				    "pgreplay: %s: expect %s: "
+				    "not reported\n",
+				    run->name, e->stat);
 			else if (e->has_min && e->value < e->min)
-				fprintf(stderr, "pgreplay: %s: expect %s >= %g "
-				    "failed: got %.9g\n", run->name, e->stat,
-				    e->min, e->value);
+				fprintf(stderr,
+				    "pgreplay: %s: expect %s >= %g "
+				    "failed: got %.9g\n",
+				    run->name, e->stat, e->min, e->value);
 			else
-				fprintf(stderr, "pgreplay: %s: expect %s <= %g "
-				    "failed: got %.9g\n", run->name, e->stat,
-				    e->max, e->value);
+				fprintf(stderr,
+				    "pgreplay: %s: expect %s <= %g "
+				    "failed: got %.9g\n",
+				    run->name, e->stat, e->max, e->value);
 		}
 	}
 }
@@ -619,8 +638,10 @@ cli_replay(int argc, char **argv)
 		pg_error_clear(&err);
 		if (report_write(&report, a.format, stdout, &err) < 0 ||
 		    fflush(stdout) != 0) {
-			fprintf(stderr, "pgreplay: standard output: write "
-			    "error: %s\n", strerror(errno));
+			fprintf(stderr,
+			    "pgreplay: standard output: write "
+			    "error: %s\n",
+			    strerror(errno));
 			ret = EXIT_BAD_INPUT;
 			goto out;
 		}

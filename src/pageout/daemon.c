@@ -65,7 +65,7 @@ pageout_worker_top(struct vm_machine *m, struct pageout_worker *w)
 	timo = m->sysctl.hz / VM_INACT_SCAN_RATE;
 	vmd->pageout_wanted = 0;				/* S:1799 */
 	if (vm_paging_needed(vmd, vmd->free_count)) {		/* S:1804 */
-		if (w->pass > 1) {				/* S:1811-1812 */
+		if (w->pass > 1) {			/* S:1811-1812 */
 			m->cnt.pd_pauses++;
 			dec.wait = PD_WAIT_PAUSE;
 			dec.ticks = timo;
@@ -98,12 +98,12 @@ pageout_worker_scan(struct vm_machine *m, struct pageout_worker *w,
 	vmd->pageout_wanted = 1;				/* S:1824 */
 	w->shortage = pidctrl_daemon(&w->pid, (int32_t)vmd->free_count,
 	    clk->ticks);					/* S:1830 */
-	if (w->shortage != 0 && w->pass == 0)			/* S:1831-1832 */
+	if (w->shortage != 0 && w->pass == 0)		/* S:1831-1832 */
 		w->pass = 1;
 	visited = 0;
 	w->target_met = vm_pageout_scan(m, sh, w->domain, w->pass,
 	    w->shortage, clk, &visited);			/* S:1834 */
-	if (!w->target_met)					/* S:1839-1840 */
+	if (!w->target_met)				/* S:1839-1840 */
 		w->pass++;
 	w->scans++;
 	m->cnt.pd_scans++;

@@ -73,7 +73,10 @@ vm_pageout_clean(struct vm_machine *m, uint32_t page, int *numpagedout)
 	return (0);
 }
 
-/* vm_pageout_launder_start() - model of S:702-725 of vm_pageout_launder() */
+/*
+ * vm_pageout_launder_start() - model of the start of vm_pageout_launder(),
+ * S:702-725
+ */
 void
 vm_pageout_launder_start(struct vm_machine *m, uint32_t d,
     struct launder_scan *ls, int32_t launder, bool in_shortfall)
@@ -105,7 +108,10 @@ laundry_marker_next(struct vm_machine *m, uint32_t marker)
 	return (next);
 }
 
-/* vm_pageout_launder_step() - model of the scan loop of vm_pageout_launder(), S:723-900 */
+/*
+ * vm_pageout_launder_step() - model of the scan loop of vm_pageout_launder(),
+ * S:723-900
+ */
 bool
 vm_pageout_launder_step(struct vm_machine *m, uint32_t d,
     struct launder_scan *ls, bool may_wait, enum lw_wait *wait,
@@ -182,8 +188,9 @@ vm_pageout_launder_step(struct vm_machine *m, uint32_t d,
 					 * sum is not clamped and wraps as
 					 * a u_char (spec 15 D19).
 					 */
-					pg->act_count = (uint8_t)(pg->act_count +
-					    act_delta + ACT_ADVANCE);
+					pg->act_count = (uint8_t)
+					    (pg->act_count + act_delta +
+					    ACT_ADVANCE);
 
 					/*
 					 * Background laundering is there to
@@ -223,7 +230,7 @@ free_page:
 				if (object->type != OBJT_SWAP &&
 				    object->type != OBJT_DEFAULT)
 					pageout_ok = true;
-				else if (m->sysctl.disable_swapspace_pageouts != 0)
+				else if (m->sysctl.disable_swapspace_pageouts)
 					pageout_ok = false;
 				else
 					pageout_ok = true;
@@ -279,7 +286,10 @@ drop_page:
 	}
 }
 
-/* vm_pageout_launder_finish() - model of S:902-909 of vm_pageout_launder() */
+/*
+ * vm_pageout_launder_finish() - model of the end of vm_pageout_launder(),
+ * S:902-909
+ */
 int32_t
 vm_pageout_launder_finish(struct vm_machine *m, uint32_t d,
     struct launder_scan *ls)

@@ -7,6 +7,12 @@
 #include "pageout/pageout.h"
 #include "vm/pager.h"
 
+/*
+ * howmany() of sys/param.h.  isqrt() takes a u_int, so the 64-bit result
+ * is truncated on the way in, as in the kernel.
+ */
+#define howmany(x, y) (((x) + ((y) - 1)) / (y))
+
 /* Loop turns without a wait before the thread is deemed spinning. */
 #define LW_SPIN_TURNS 4
 
@@ -50,7 +56,10 @@ vm_laundry_target(const struct vm_domain *vmd)
 	return ((int32_t)(vmd->th.free_target - vmd->free_count));
 }
 
-/* laundry_worker_init() - model of S:950-960 of vm_pageout_laundry_worker() */
+/*
+ * laundry_worker_init() - model of the start of vm_pageout_laundry_worker(),
+ * S:950-960
+ */
 void
 laundry_worker_init(struct laundry_worker *lw, uint32_t d,
     int32_t last_target_init)
@@ -82,7 +91,7 @@ laundry_decide(struct vm_machine *m, struct laundry_worker *lw)
 {
 	struct vm_domain *vmd;
 	uint64_t nclean, ndirty;
-	uint32_t launder_max, launder_rate;
+	uint32_t launder_max, launder_rate, scale;
 
 	vmd = &m->dom[lw->domain];
 	lw->launder = 0;
@@ -118,9 +127,10 @@ laundry_decide(struct vm_machine *m, struct laundry_worker *lw)
 trybackground:
 	nclean = (uint64_t)vmd->free_count + vmd->pq[PQ_INACTIVE].cnt;
 	ndirty = vmd->pq[PQ_LAUNDRY].cnt;
-	if (lw->target == 0 && ndirty * vm_pageout_isqrt((uint32_t)
-	    ((lw->nfreed + 1 + (vmd->th.free_target - vmd->th.free_min) - 1) /
-	    (vmd->th.free_target - vmd->th.free_min))) >= nclean)
+	scale = vmd->th.free_target - vmd->th.free_min;
+	if (lw->target == 0 &&
+	    ndirty * vm_pageout_isqrt((uint32_t)howmany(lw->nfreed + 1,
+	    scale)) >= nclean)
 		lw->target = (int32_t)vmd->th.background_launder_target;
 
 	/*
@@ -181,7 +191,10 @@ laundry_handshake(struct vm_machine *m, struct laundry_worker *lw)
 	vmd->clean_pages_freed = 0;
 }
 
-/* laundry_worker_run() - model of the loop of vm_pageout_laundry_worker(), S:973-1093 */
+/*
+ * laundry_worker_run() - model of the loop of vm_pageout_laundry_worker(),
+ * S:973-1093
+ */
 struct lw_decision
 laundry_worker_run(struct vm_machine *m, struct laundry_worker *lw,
     const struct pageout_clock *clk)

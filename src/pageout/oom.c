@@ -28,11 +28,11 @@ vm_pageout_mightbe_oom(struct vm_machine *m, uint32_t d,
 
 	starting_page_shortage = shortage;
 	if (starting_page_shortage <= 0 ||
-	    starting_page_shortage != page_shortage)		/* S:1556-1560 */
+	    starting_page_shortage != page_shortage)	/* S:1556-1560 */
 		vmd->oom_seq = 0;
 	else
 		vmd->oom_seq++;
-	if (vmd->oom_seq < m->sysctl.pageout_oom_seq) {		/* S:1561-1567 */
+	if (vmd->oom_seq < m->sysctl.pageout_oom_seq) {	/* S:1561-1567 */
 		if (vmd->oom) {
 			vmd->oom = false;
 			m->pageout_oom_vote--;
@@ -42,10 +42,10 @@ vm_pageout_mightbe_oom(struct vm_machine *m, uint32_t d,
 
 	/* S:1573: start counting again, whatever the vote gives. */
 	vmd->oom_seq = 0;
-	if (vmd->oom)						/* S:1575-1576 */
+	if (vmd->oom)					/* S:1575-1576 */
 		return;
 
-	vmd->oom = true;					/* S:1578-1581 */
+	vmd->oom = true;				/* S:1578-1581 */
 	old_vote = m->pageout_oom_vote++;
 	m->cnt.oom_votes++;
 	if (old_vote != (int32_t)m->ndomains - 1)
@@ -53,7 +53,7 @@ vm_pageout_mightbe_oom(struct vm_machine *m, uint32_t d,
 
 	/* This domain completes the quorum: kill, then recall the vote. */
 	(void)vm_pageout_oom(m);				/* S:1588 */
-	vmd->oom = false;					/* S:1596-1597 */
+	vmd->oom = false;				/* S:1596-1597 */
 	m->pageout_oom_vote--;
 }
 
@@ -89,15 +89,15 @@ vm_pageout_oom(struct vm_machine *m)
 		    pr->pid == 1 || (pr->flags & P_KILLED) != 0 ||
 		    (pr->pid < 48 && swap_avail))
 			continue;
-		size = vm_proc_size(m, p);			/* S:1731-1733 */
-		if (size > bigsize) {				/* S:1742-1749 */
+		size = vm_proc_size(m, p);		/* S:1731-1733 */
+		if (size > bigsize) {			/* S:1742-1749 */
 			bigproc = p;
 			bigsize = size;
 		}
 	}
 	if (bigproc == VM_NONE)
 		return (VM_NONE);
-	if (m->sysctl.panic_on_oom != 0) {			/* S:1753-1754 */
+	if (m->sysctl.panic_on_oom != 0) {		/* S:1753-1754 */
 		m->notify.panic = true;
 		snprintf(m->notify.panic_reason,
 		    sizeof(m->notify.panic_reason), "out of swap space");

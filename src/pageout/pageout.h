@@ -40,7 +40,8 @@ struct pageout_shared {
  * as the kernel's static variables start, and the lowmem release share of
  * cfg.  Cannot fail.
  */
-void pageout_shared_init(struct pageout_shared *sh, const struct pg_config *cfg);
+void pageout_shared_init(struct pageout_shared *sh,
+    const struct pg_config *cfg);
 
 /* ---- page daemon worker (daemon.c), S:1765-1841 ---- */
 
@@ -74,7 +75,10 @@ void pageout_worker_init(struct pageout_worker *w, const struct vm_machine *m,
 
 /*
  * pageout_worker_top() - the top of the loop, S:1799-1822: stores 0 in
- * pageout_wanted and says how the worker waits before its next scan.
+ * pageout_wanted and says how the worker waits before its next scan:
+ * SLEEP hz/10 unless paging is needed (free_count <
+ * pageout_wakeup_thresh), then PAUSE hz/10 if pass > 1 (pd_pauses++),
+ * else NONE.
  */
 struct pd_decision pageout_worker_top(struct vm_machine *m,
     struct pageout_worker *w);
@@ -82,8 +86,9 @@ struct pd_decision pageout_worker_top(struct vm_machine *m,
 /*
  * pageout_worker_scan() - the rest of the loop, S:1824-1840, after the
  * wait: woken says a sleep ended by wakeup() (v_pdwakeups++).  Sets
- * pageout_wanted = 1, runs the PID controller and vm_pageout_scan().
- * Returns the number of queue entries the scans visited (cost model).
+ * pageout_wanted = 1, runs the PID controller and vm_pageout_scan(),
+ * raises pass as S:1831-1840 do (pd_scans++).  Returns the number of
+ * queue entries the scans visited (cost model).
  */
 uint64_t pageout_worker_scan(struct vm_machine *m, struct pageout_worker *w,
     struct pageout_shared *sh, const struct pageout_clock *clk, bool woken);

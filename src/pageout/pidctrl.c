@@ -27,6 +27,7 @@ pidctrl_init(struct pidctrl *pc, int32_t interval, int32_t setpoint,
 	pc->pc_kdd = kdd;
 }
 
+/* MAX() and MIN() of the kernel, on the 64-bit intermediates. */
 static int64_t
 pid_max(int64_t a, int64_t b)
 {

@@ -128,40 +128,40 @@ vm_pageout_scan(struct vm_machine *m, struct pageout_shared *sh,
 		next = pg->qnext;
 		if ((pg->flags & PG_MARKER) != 0)		/* S:1178 */
 			continue;
-		if (pg->wire_count != 0) {			/* S:1194-1202 */
+		if (pg->wire_count != 0) {		/* S:1194-1202 */
 			/* Unwiring requeues it: drop it now, lazily. */
 			vm_page_dequeue(m, p);
 			addl_page_shortage++;
 			continue;
 		}
-		if (pg->hold_count != 0) {			/* S:1203-1212 */
+		if (pg->hold_count != 0) {		/* S:1203-1212 */
 			/* Stuck in the queue: discount it (see G). */
 			addl_page_shortage++;
 			continue;
 		}
 		object = &m->objects[pg->object];
-		if (pg->busy != VPB_UNBUSIED) {			/* S:1227-1241 */
+		if (pg->busy != VPB_UNBUSIED) {		/* S:1227-1241 */
 			/* Most likely under pageout: leave it in front. */
 			addl_page_shortage++;
 			continue;
 		}
 
-		/* S:1253-1254: the marker keeps our place; p leaves the queue. */
+		/* S:1253-1254: a marker keeps our place; p leaves the queue. */
 		vm_pagequeue_insert_after(m, p, vmd->marker);
 		vm_page_dequeue(m, p);
 
-		if (pg->valid == 0)				/* S:1262-1263 */
+		if (pg->valid == 0)			/* S:1262-1263 */
 			goto free_page;
 
 		/* S:1270-1280 */
 		act_delta = vm_page_act_delta(m, p);
 		if (act_delta != 0) {
-			if (object->ref_count != 0) {		/* S:1282-1294 */
+			if (object->ref_count != 0) {	/* S:1282-1294 */
 				m->cnt.v_reactivated++;
 				vm_page_activate(m, p);
 				/*
-				 * After activate's floor of ACT_INIT, unclamped:
-				 * act_count is a u_char and may wrap (D19).
+				 * After activate's floor of ACT_INIT and
+				 * unclamped: a u_char that may wrap (D19).
 				 */
 				pg->act_count = (uint8_t)(pg->act_count +
 				    act_delta + ACT_ADVANCE);
@@ -169,16 +169,17 @@ vm_pageout_scan(struct vm_machine *m, struct pageout_shared *sh,
 			} else if ((object->flags & OBJ_DEAD) == 0) {
 				/*
 				 * S:1295-1301: not mapped, so no reason to
-				 * activate; back to the inactive tail with its
-				 * act_count.  The page is off the queue, so this
-				 * is an enqueue, as the seed's TAILQ_INSERT_TAIL.
+				 * activate; back to the inactive tail with
+				 * its act_count.  The page is off the queue,
+				 * so this is an enqueue (the seed's
+				 * TAILQ_INSERT_TAIL).
 				 */
 				vm_page_enqueue(m, PQ_INACTIVE, p);
 				goto drop_page;
 			}
 		}
 
-		/* S:1312-1316: a clean page loses its mappings before the free. */
+		/* S:1312-1316: a clean page is unmapped before the free. */
 		if (object->ref_count != 0) {
 			vm_page_test_dirty(m, p);
 			if (pg->dirty == 0)
@@ -253,6 +254,10 @@ drop_page:
 		min_scan = pq->cnt;
 		min_scan *= (int32_t)((uint32_t)scan_tick -
 		    (uint32_t)vmd->last_active_scan);
+		/*
+		 * The kernel's int product hz * period; formed in 64 bits
+		 * so that the extreme values conf allows cannot overflow.
+		 */
 		min_scan /= (int64_t)m->sysctl.hz * m->pageout_update_period;
 	} else
 		min_scan = 0;
@@ -269,10 +274,10 @@ drop_page:
 		pg = &m->pages[p];
 		nvisited++;
 		next = pg->qnext;
-		if ((pg->flags & PG_MARKER) != 0)		/* S:1433-1434 */
+		if ((pg->flags & PG_MARKER) != 0)	/* S:1433-1434 */
 			continue;
 		m->cnt.v_pdpages++;				/* S:1448 */
-		if (pg->wire_count != 0) {			/* S:1453-1457 */
+		if (pg->wire_count != 0) {		/* S:1453-1457 */
 			vm_page_dequeue(m, p);
 			continue;
 		}
@@ -294,7 +299,7 @@ drop_page:
 			    (pg->act_count < ACT_DECLINE ? pg->act_count :
 			    ACT_DECLINE));
 
-		if (pg->act_count == 0) {			/* S:1498-1532 */
+		if (pg->act_count == 0) {		/* S:1498-1532 */
 			vm_page_dequeue(m, p);
 			/*
 			 * Without a shortage dirty pages go through the
@@ -312,9 +317,9 @@ drop_page:
 				inactq_shortage--;
 			}
 		} else
-			vm_page_requeue(m, p);			/* S:1533-1534 */
+			vm_page_requeue(m, p);		/* S:1533-1534 */
 	}
-	if (pass > 0)						/* S:1538-1539 */
+	if (pass > 0)					/* S:1538-1539 */
 		vm_swapout_run_idle(m, sh, clk);
 	if (visited != NULL)
 		*visited = nvisited;

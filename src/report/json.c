@@ -24,8 +24,8 @@
  * prints as its exact decimal, and the tail noise of a sum of doubles
  * (0.30000000000000004) is not shown.
  */
-#define JSON_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | \
-    JSON_REAL_PRECISION(15))
+#define JSON_FLAGS \
+	(JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
 
 /* A builder that remembers whether any allocation failed. */
 struct jb {
@@ -154,7 +154,8 @@ jb_trace(struct jb *b, const struct report_trace *t)
 	jb_set(b, obj, "path", jb_string(b, t->path));
 	jb_set(b, obj, "format", jb_string(b, t->format));
 	jb_set(b, obj, "compressed", jb_check(b, json_boolean(t->compressed)));
-	jb_set(b, obj, "events", jb_check(b, json_integer((json_int_t)t->events)));
+	jb_set(b, obj, "events",
+	    jb_check(b, json_integer((json_int_t)t->events)));
 	jb_set(b, obj, "duration_s", jb_seconds(b, t->duration_s));
 	return obj;
 }
@@ -171,8 +172,9 @@ jb_run(struct jb *b, const struct report_run *run)
 
 	arr = jb_check(b, json_array());
 	for (i = 0; i < run->ndomains; i++)
-		jb_append(b, arr, jb_values(b, run->domains[i].fields,
-		    run->domains[i].nfields));
+		jb_append(b, arr,
+		    jb_values(b, run->domains[i].fields,
+			run->domains[i].nfields));
 	jb_set(b, obj, "domains", arr);
 
 	jb_set(b, obj, "stats", jb_values(b, run->stats, run->nstats));
@@ -185,8 +187,8 @@ jb_run(struct jb *b, const struct report_run *run)
 		jb_set(b, o, "time_s", jb_seconds(b, k->time_s));
 		jb_set(b, o, "pid", jb_check(b, json_integer(k->pid)));
 		jb_set(b, o, "name", jb_string(b, k->name));
-		jb_set(b, o, "pages", jb_check(b,
-		    json_integer((json_int_t)k->pages)));
+		jb_set(b, o, "pages",
+		    jb_check(b, json_integer((json_int_t)k->pages)));
 		jb_append(b, arr, o);
 	}
 	jb_set(b, obj, "oom_kills", arr);
@@ -200,8 +202,8 @@ jb_run(struct jb *b, const struct report_run *run)
 		jb_set(b, o, "pid", jb_check(b, json_integer(p->pid)));
 		jb_set(b, o, "name", jb_string(b, p->name));
 		jb_set(b, o, "fate", jb_string(b, p->fate));
-		jb_set(b, o, "stalls", jb_check(b,
-		    json_integer((json_int_t)p->stalls)));
+		jb_set(b, o, "stalls",
+		    jb_check(b, json_integer((json_int_t)p->stalls)));
 		jb_set(b, o, "stall_time_s", jb_seconds(b, p->stall_time_s));
 		for (j = 0; j < p->nextra; j++)
 			jb_set(b, o, p->extra[j].name,
@@ -225,15 +227,15 @@ jb_run(struct jb *b, const struct report_run *run)
 		o = jb_check(b, json_object());
 		jb_set(b, o, "stat", jb_string(b, e->stat));
 		jb_set(b, o, "ok", jb_check(b, json_boolean(e->ok)));
-		jb_set(b, o, "value", e->found ?
-		    jb_bound(b, e->is_real, e->value) :
-		    jb_check(b, json_null()));
-		jb_set(b, o, "min", e->has_min ?
-		    jb_bound(b, e->is_real, e->min) :
-		    jb_check(b, json_null()));
-		jb_set(b, o, "max", e->has_max ?
-		    jb_bound(b, e->is_real, e->max) :
-		    jb_check(b, json_null()));
+		jb_set(b, o, "value",
+		    e->found ? jb_bound(b, e->is_real, e->value) :
+			       jb_check(b, json_null()));
+		jb_set(b, o, "min",
+		    e->has_min ? jb_bound(b, e->is_real, e->min) :
+				 jb_check(b, json_null()));
+		jb_set(b, o, "max",
+		    e->has_max ? jb_bound(b, e->is_real, e->max) :
+				 jb_check(b, json_null()));
 		jb_append(b, arr, o);
 	}
 	jb_set(b, obj, "expect", arr);

@@ -89,7 +89,8 @@ report_check_expect(struct report_run *run, const struct report_bound *b,
 			e->found = true;
 			e->is_real = v->is_real;
 			e->value = v->is_real ? v->d : (double)v->i;
-			/* Compare what the report shows, not the noise below. */
+			/* Compare what the report shows, not the noise below.
+			 */
 			if (v->is_real && report_is_seconds(v->name))
 				e->value = report_round_ns(e->value);
 			/*

@@ -20,7 +20,7 @@
 
 #include "util/pgerr.h"
 
-#define REPORT_NAME_MAX 256	/* as CONF_NAME_MAX: a sweep name must fit */
+#define REPORT_NAME_MAX 256 /* as CONF_NAME_MAX: a sweep name must fit */
 
 /* A named value: integers stay integers in JSON; seconds are reals. */
 struct report_value {
@@ -32,7 +32,8 @@ struct report_value {
 
 struct report_domain {
 	uint32_t index;
-	struct report_value *fields;	/* page_count, free_min, ... (interfaces.md 4) */
+	struct report_value
+	    *fields; /* page_count, free_min, ... (interfaces.md 4) */
 	size_t nfields;
 };
 
@@ -46,10 +47,10 @@ struct report_oom_kill {
 struct report_process {
 	uint32_t pid;
 	char name[64];
-	const char *fate;	/* "exited", "killed", "running", "stalled" */
+	const char *fate; /* "exited", "killed", "running", "stalled" */
 	uint64_t stalls;
 	double stall_time_s;
-	struct report_value *extra;	/* more per-process figures */
+	struct report_value *extra; /* more per-process figures */
 	size_t nextra;
 };
 
@@ -57,8 +58,8 @@ struct report_process {
 struct report_expect {
 	char stat[64];
 	bool ok;
-	bool found;		/* the run reports this statistic */
-	bool is_real;		/* the statistic is a real (value printed as such) */
+	bool found;   /* the run reports this statistic */
+	bool is_real; /* the statistic is a real (value printed as such) */
 	double value;
 	bool has_min, has_max;
 	double min, max;
@@ -80,15 +81,15 @@ enum report_format {
 
 struct report_run {
 	char name[REPORT_NAME_MAX];
-	struct report_value *sysctl;	/* effective values */
+	struct report_value *sysctl; /* effective values */
 	size_t nsysctl;
 	struct report_domain *domains;
 	size_t ndomains;
-	struct report_value *stats;	/* counters, in a fixed order */
+	struct report_value *stats; /* counters, in a fixed order */
 	size_t nstats;
 	struct report_oom_kill *oom_kills;
 	size_t noom_kills;
-	struct report_process *processes;	/* in order of appearance */
+	struct report_process *processes; /* in order of appearance */
 	size_t nprocesses;
 	bool panic;
 	double panic_time_s;
@@ -99,7 +100,7 @@ struct report_run {
 
 struct report_trace {
 	char path[512];
-	char format[32];		/* "text", "binary" */
+	char format[32]; /* "text", "binary" */
 	bool compressed;
 	uint64_t events;
 	double duration_s;

@@ -53,7 +53,7 @@ text_cell(const struct report_value *v, char *buf, size_t n)
 	if (v == NULL)
 		snprintf(buf, n, "-");
 	else if (v->is_real)
-		snprintf(buf, n, "%.3f", v->d + 0.0);	/* + 0.0: no "-0.000" */
+		snprintf(buf, n, "%.3f", v->d + 0.0); /* + 0.0: no "-0.000" */
 	else
 		snprintf(buf, n, "%" PRId64, v->i);
 }
@@ -83,8 +83,9 @@ text_run_details(const struct report_run *run, FILE *out)
 
 		if (i == 0)
 			fprintf(out, "\n%s: OOM kills\n", run->name);
-		fprintf(out, "  %12.6f s  pid %" PRIu32 " (%s), %" PRIu64
-		    " pages\n", k->time_s, k->pid, k->name, k->pages);
+		fprintf(out,
+		    "  %12.6f s  pid %" PRIu32 " (%s), %" PRIu64 " pages\n",
+		    k->time_s, k->pid, k->name, k->pages);
 	}
 	if (run->panic)
 		fprintf(out, "\n%s: panic at %.6f s: %s\n", run->name,
@@ -95,11 +96,12 @@ text_run_details(const struct report_run *run, FILE *out)
 		if (p->fate == NULL || strcmp(p->fate, "stalled") != 0)
 			continue;
 		if (stalled++ == 0)
-			fprintf(out, "\n%s: processes still stalled at the end\n",
+			fprintf(out,
+			    "\n%s: processes still stalled at the end\n",
 			    run->name);
-		fprintf(out, "  pid %" PRIu32 " (%s): %" PRIu64
-		    " stalls, %.6f s\n", p->pid, p->name, p->stalls,
-		    p->stall_time_s);
+		fprintf(out,
+		    "  pid %" PRIu32 " (%s): %" PRIu64 " stalls, %.6f s\n",
+		    p->pid, p->name, p->stalls, p->stall_time_s);
 	}
 	for (i = 0; i < run->nexpect; i++) {
 		const struct report_expect *e = &run->expect[i];
@@ -148,9 +150,8 @@ report_write_text(const struct report *r, FILE *out, struct pg_error *err)
 	bool any;
 
 	fprintf(out, "trace %s (%s%s): %" PRIu64 " events, %.3f s\n",
-	    r->trace.path, r->trace.format,
-	    r->trace.compressed ? ", zstd" : "", r->trace.events,
-	    r->trace.duration_s);
+	    r->trace.path, r->trace.format, r->trace.compressed ? ", zstd" : "",
+	    r->trace.events, r->trace.duration_s);
 	if (r->nruns == 0)
 		goto done;
 
@@ -167,13 +168,15 @@ report_write_text(const struct report *r, FILE *out, struct pg_error *err)
 		/* A row no run reports (an older simulator) is left out. */
 		any = false;
 		for (j = 0; j < r->nruns; j++)
-			if (report_run_stat(&r->runs[j], text_rows[i].stat) != NULL)
+			if (report_run_stat(&r->runs[j], text_rows[i].stat) !=
+			    NULL)
 				any = true;
 		if (!any)
 			continue;
 		fprintf(out, "%-*s", (int)labelw, text_rows[i].label);
 		for (j = 0; j < r->nruns; j++) {
-			text_cell(report_run_stat(&r->runs[j], text_rows[i].stat),
+			text_cell(
+			    report_run_stat(&r->runs[j], text_rows[i].stat),
 			    cell, sizeof(cell));
 			fprintf(out, "  %*s", text_colw(&r->runs[j]), cell);
 		}

@@ -13,8 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static int
-bin_error(struct trace_reader *r, struct pg_error *err, uint64_t off,
+static int bin_error(struct trace_reader *r, struct pg_error *err, uint64_t off,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static int
@@ -41,16 +40,17 @@ bin_fill(struct trace_reader *r, size_t want, struct pg_error *err)
 	if (rc < 0) {
 		snprintf(err->file, sizeof(err->file), "%s", r->name);
 		err->pos_kind = PG_POS_BYTE;
-		err->pos = r->base + r->end;
+		err->pos =
+		    r->src.dctx != NULL ? r->src.produced : r->base + r->end;
 		err->event = r->nevents + 1;
 	}
 	return rc;
 }
 
-#define VARINT(p, v)							\
-	do {								\
-		if (((p) = tb_get_varint((p), (v))) == NULL)		\
-			goto overflow;					\
+#define VARINT(p, v)                                         \
+	do {                                                 \
+		if (((p) = tb_get_varint((p), (v))) == NULL) \
+			goto overflow;                       \
 	} while (0)
 
 static int
@@ -63,10 +63,13 @@ bin_string(struct trace_reader *r, const uint8_t **pp, const char *what,
 	if ((p = tb_get_varint(p, &len)) == NULL)
 		return bin_error(r, err, off, "varint overflow");
 	if (len > TRACE_NAME_MAX)
-		return bin_error(r, err, off, "%s length %" PRIu64 " exceeds %d "
-		    "bytes", what, len, TRACE_NAME_MAX);
+		return bin_error(r, err, off,
+		    "%s length %" PRIu64 " exceeds %d "
+		    "bytes",
+		    what, len, TRACE_NAME_MAX);
 	if (len > (uint64_t)(r->buf + r->end - p))
-		return bin_error(r, err, off, "truncated record: the stream "
+		return bin_error(r, err, off,
+		    "truncated record: the stream "
 		    "ends inside it");
 	if (len == 0 && !optional)
 		return bin_error(r, err, off, "empty %s", what);
@@ -90,20 +93,24 @@ bin_end(struct trace_reader *r, const uint8_t *p, uint64_t off,
 	if (p + 8 > r->buf + r->end)
 		return bin_error(r, err, off, "truncated end record");
 	if (count != r->nevents)
-		return bin_error(r, err, off, "end record counts %" PRIu64
+		return bin_error(r, err, off,
+		    "end record counts %" PRIu64
 		    " events, the stream holds %" PRIu64 ": events are missing "
-		    "or were added", count, r->nevents);
+		    "or were added",
+		    count, r->nevents);
 	if (last != r->time)
-		return bin_error(r, err, off, "end record's last time %" PRIu64
-		    " ns differs from the stream's %" PRIu64 " ns", last,
-		    r->time);
+		return bin_error(r, err, off,
+		    "end record's last time %" PRIu64
+		    " ns differs from the stream's %" PRIu64 " ns",
+		    last, r->time);
 	sum_at = p;
 	tb_sum_update(&r->sum, r->buf + r->sum_pos,
 	    (size_t)(sum_at - (r->buf + r->sum_pos)));
 	r->sum_pos = (size_t)(sum_at - r->buf);
 	want = tb_le64(sum_at);
 	if (want != tb_sum_final(&r->sum))
-		return bin_error(r, err, off, "checksum mismatch: the stream "
+		return bin_error(r, err, off,
+		    "checksum mismatch: the stream "
 		    "is corrupt");
 	r->pos = (size_t)(sum_at + 8 - r->buf);
 	r->sum_pos = r->pos;
@@ -112,7 +119,8 @@ bin_end(struct trace_reader *r, const uint8_t *p, uint64_t off,
 			return -EINVAL;
 	}
 	if (r->pos != r->end)
-		return bin_error(r, err, r->base + r->pos, "trailing data after "
+		return bin_error(r, err, r->base + r->pos,
+		    "trailing data after "
 		    "the end record");
 	return 0;
 overflow:
@@ -139,8 +147,10 @@ bin_other(struct trace_reader *r, struct trace_event *ev, uint8_t tag,
 	if (kind == TB_KIND_END)
 		return bin_end(r, p, off, err);
 	if (kind > TB_KIND_MARK)
-		return bin_error(r, err, off, "bad record tag 0x%02x: unknown "
-		    "op", tag);
+		return bin_error(r, err, off,
+		    "bad record tag 0x%02x: unknown "
+		    "op",
+		    tag);
 
 	VARINT(p, &dt);
 	ev->pid = 0;
@@ -156,8 +166,10 @@ bin_other(struct trace_reader *r, struct trace_event *ev, uint8_t tag,
 	case TB_KIND_UNMAP:
 		VARINT(p, &v);
 		if (v > UINT32_MAX)
-			return bin_error(r, err, off, "pid %" PRIu64 " exceeds "
-			    "32 bits", v);
+			return bin_error(r, err, off,
+			    "pid %" PRIu64 " exceeds "
+			    "32 bits",
+			    v);
 		ev->pid = (uint32_t)v;
 		break;
 	default:
@@ -166,7 +178,8 @@ bin_other(struct trace_reader *r, struct trace_event *ev, uint8_t tag,
 	switch (kind) {
 	case TB_KIND_PROC:
 		ev->op = TRACE_OP_PROC;
-		if ((rc = bin_string(r, &p, "process name", off, false, err)) < 0)
+		if ((rc = bin_string(r, &p, "process name", off, false, err)) <
+		    0)
 			return rc;
 		ev->str = r->str;
 		break;
@@ -178,8 +191,8 @@ bin_other(struct trace_reader *r, struct trace_event *ev, uint8_t tag,
 		VARINT(p, &ev->obj);
 		type = *p++;
 		if (type >= TRACE_OBJ_COUNT)
-			return bin_error(r, err, off, "bad object type %" PRIu64,
-			    type);
+			return bin_error(r, err, off,
+			    "bad object type %" PRIu64, type);
 		ev->objtype = (uint8_t)type;
 		VARINT(p, &ev->count);
 		if ((rc = bin_string(r, &p, "path", off, true, err)) < 0)
@@ -192,8 +205,8 @@ bin_other(struct trace_reader *r, struct trace_event *ev, uint8_t tag,
 		break;
 	case TB_KIND_SWAPON:
 	case TB_KIND_SWAPOFF:
-		ev->op = kind == TB_KIND_SWAPON ? TRACE_OP_SWAPON :
-		    TRACE_OP_SWAPOFF;
+		ev->op =
+		    kind == TB_KIND_SWAPON ? TRACE_OP_SWAPON : TRACE_OP_SWAPOFF;
 		VARINT(p, &ev->count);
 		break;
 	case TB_KIND_MARK:
@@ -206,7 +219,8 @@ bin_other(struct trace_reader *r, struct trace_event *ev, uint8_t tag,
 		break;
 	}
 	if (p > r->buf + r->end)
-		return bin_error(r, err, off, "truncated record: the stream "
+		return bin_error(r, err, off,
+		    "truncated record: the stream "
 		    "ends inside it");
 	if (dt > UINT64_MAX - r->time)
 		return bin_error(r, err, off, "time overflows 64 bits");
@@ -236,7 +250,8 @@ bin_next(struct trace_reader *r, struct trace_event *ev, struct pg_error *err)
 			return rc;
 	}
 	if (r->pos >= r->end)
-		return bin_error(r, err, r->base + r->pos, "truncated stream: "
+		return bin_error(r, err, r->base + r->pos,
+		    "truncated stream: "
 		    "the end record is missing after %" PRIu64 " events",
 		    r->nevents);
 	p = r->buf + r->pos;
@@ -244,7 +259,7 @@ bin_next(struct trace_reader *r, struct trace_event *ev, struct pg_error *err)
 	if (tag >= TB_PAGE_TAGS)
 		return bin_other(r, ev, (uint8_t)tag, r->base + r->pos, err);
 	t = tag >> 4;
-	op = (t * 11) >> 5;	/* t / 3 for t < 15 */
+	op = (t * 11) >> 5; /* t / 3 for t < 15 */
 	switch (t - op * 3) {
 	case TB_TIME_ZERO:
 		break;
@@ -253,7 +268,8 @@ bin_next(struct trace_reader *r, struct trace_event *ev, struct pg_error *err)
 		/* FALLTHROUGH */
 	default:
 		if (r->step > UINT64_MAX - r->time)
-			return bin_error(r, err, r->base + r->pos, "time "
+			return bin_error(r, err, r->base + r->pos,
+			    "time "
 			    "overflows 64 bits");
 		r->time += r->step;
 		break;
@@ -282,8 +298,10 @@ bin_next(struct trace_reader *r, struct trace_event *ev, struct pg_error *err)
 			VARINT(p, &pid);
 			VARINT(p, &v);
 			if (pid > UINT32_MAX)
-				return bin_error(r, err, r->base + r->pos, "pid "
-				    "%" PRIu64 " exceeds 32 bits", pid);
+				return bin_error(r, err, r->base + r->pos,
+				    "pid "
+				    "%" PRIu64 " exceeds 32 bits",
+				    pid);
 			tb_stream_switch(&r->stream, (uint32_t)pid, v);
 		} else if (!r->stream.valid) {
 			goto nostream;
@@ -299,12 +317,14 @@ bin_next(struct trace_reader *r, struct trace_event *ev, struct pg_error *err)
 		break;
 	}
 	if (p > r->buf + r->end)
-		return bin_error(r, err, r->base + r->pos, "truncated record: "
+		return bin_error(r, err, r->base + r->pos,
+		    "truncated record: "
 		    "the stream ends inside it");
 	if (pindex >= TRACE_PAGES_MAX || count > TRACE_PAGES_MAX - pindex)
-		return bin_error(r, err, r->base + r->pos, "bad pindex %" PRIu64
-		    " count %" PRIu64 ": beyond %" PRIu64 " pages", pindex,
-		    count, TRACE_PAGES_MAX);
+		return bin_error(r, err, r->base + r->pos,
+		    "bad pindex %" PRIu64 " count %" PRIu64 ": beyond %" PRIu64
+		    " pages",
+		    pindex, count, TRACE_PAGES_MAX);
 	r->stream.next = pindex + count;
 	ev->time_ns = r->time;
 	ev->op = (uint8_t)(TRACE_OP_FAULT + op);
@@ -321,7 +341,8 @@ bin_next(struct trace_reader *r, struct trace_event *ev, struct pg_error *err)
 overflow:
 	return bin_error(r, err, r->base + r->pos, "varint overflow");
 nostream:
-	return bin_error(r, err, r->base + r->pos, "page op before any "
+	return bin_error(r, err, r->base + r->pos,
+	    "page op before any "
 	    "record named its process and object");
 }
 
@@ -333,7 +354,8 @@ bin_reader_init(struct trace_reader *r, struct pg_error *err)
 	uint32_t reserved;
 
 	if (r->end < TB_MAGIC_LEN || memcmp(h, TB_MAGIC, TB_MAGIC_LEN) != 0)
-		return pg_error_set(err, r->name, PG_POS_BYTE, 0, "bad magic: "
+		return pg_error_set(err, r->name, PG_POS_BYTE, 0,
+		    "bad magic: "
 		    "not a pgreplay trace (expected \"pgtrace 1\" text, the "
 		    "binary magic or zstd)");
 	if (r->end < TB_HEADER_LEN)
@@ -344,14 +366,18 @@ bin_reader_init(struct trace_reader *r, struct pg_error *err)
 	reserved = (uint32_t)h[12] | (uint32_t)h[13] << 8 |
 	    (uint32_t)h[14] << 16 | (uint32_t)h[15] << 24;
 	if (version != TB_VERSION)
-		return pg_error_set(err, r->name, PG_POS_BYTE, 8, "unsupported "
+		return pg_error_set(err, r->name, PG_POS_BYTE, 8,
+		    "unsupported "
 		    "binary version %u: this pgreplay reads version %d",
 		    version, TB_VERSION);
 	if (flags != 0)
-		return pg_error_set(err, r->name, PG_POS_BYTE, 10, "unknown "
-		    "header flags 0x%04x", flags);
+		return pg_error_set(err, r->name, PG_POS_BYTE, 10,
+		    "unknown "
+		    "header flags 0x%04x",
+		    flags);
 	if (reserved != 0)
-		return pg_error_set(err, r->name, PG_POS_BYTE, 12, "reserved "
+		return pg_error_set(err, r->name, PG_POS_BYTE, 12,
+		    "reserved "
 		    "header bytes are not zero");
 	r->fmt.version = version;
 	r->pos = TB_HEADER_LEN;

@@ -10,11 +10,12 @@
 #include <stdint.h>
 #include <string.h>
 
-/* "\x89PGB\r\n\x1a\n": the high byte and the line ends catch text-mode damage. */
+/* "\x89PGB\r\n\x1a\n": the high byte and the line ends catch text-mode damage.
+ */
 #define TB_MAGIC "\x89PGB\r\n\x1a\n"
 #define TB_MAGIC_LEN 8
 #define TB_VERSION 1
-#define TB_HEADER_LEN 16	/* magic, u16 version, u16 flags, u32 reserved */
+#define TB_HEADER_LEN 16 /* magic, u16 version, u16 flags, u32 reserved */
 
 /*
  * Record tags.  Tags below TB_PAGE_TAGS are page ops, every combination
@@ -30,17 +31,17 @@
  */
 #define TB_PAGE_TAGS 240
 #define TB_PAGE_OPS 5
-#define TB_TIME_ZERO 0		/* same time as the previous event */
-#define TB_TIME_STEP 1		/* time advances by the current step */
-#define TB_TIME_NEW 2		/* a varint follows: the new step, applied */
-#define TB_FORM_SEQ 0		/* pindex = predicted + unzigzag(V) */
-#define TB_FORM_NEAR 1		/* pindex = predicted + unzigzag(V | byte << 2) */
-#define TB_FORM_ABS 2		/* pindex = V | u16le << 2 (below 2^18) */
-#define TB_FORM_EXT 3		/* V bit 0: new stream; bit 1: count; zz delta */
+#define TB_TIME_ZERO 0 /* same time as the previous event */
+#define TB_TIME_STEP 1 /* time advances by the current step */
+#define TB_TIME_NEW 2  /* a varint follows: the new step, applied */
+#define TB_FORM_SEQ 0  /* pindex = predicted + unzigzag(V) */
+#define TB_FORM_NEAR 1 /* pindex = predicted + unzigzag(V | byte << 2) */
+#define TB_FORM_ABS 2  /* pindex = V | u16le << 2 (below 2^18) */
+#define TB_FORM_EXT 3  /* V bit 0: new stream; bit 1: count; zz delta */
 #define TB_EXT_S 1
 #define TB_EXT_C 2
-#define TB_PAGE_TAG(op, tmode, form, v)					\
-	((uint8_t)(((op) * 3 + (tmode)) << 4 | (form) << 2 | (v)))
+#define TB_PAGE_TAG(op, tmode, form, v) \
+	((uint8_t)(((op)*3 + (tmode)) << 4 | (form) << 2 | (v)))
 
 #define TB_KIND_PROC 0
 #define TB_KIND_EXIT 1
@@ -73,17 +74,18 @@ struct tb_pred_entry {
 };
 
 struct tb_stream {
-	bool valid;		/* a page op has named a stream */
+	bool valid; /* a page op has named a stream */
 	uint32_t pid;
 	uint64_t obj;
-	uint64_t next;		/* predicted pindex of the current stream */
+	uint64_t next; /* predicted pindex of the current stream */
 	struct tb_pred_entry pred[TB_PRED_SLOTS];
 };
 
 static inline unsigned
 tb_pred_slot(uint32_t pid, uint64_t obj)
 {
-	uint64_t h = (obj ^ ((uint64_t)pid << 32)) * UINT64_C(0x9E3779B97F4A7C15);
+	uint64_t h =
+	    (obj ^ ((uint64_t)pid << 32)) * UINT64_C(0x9E3779B97F4A7C15);
 
 	return (unsigned)(h >> (64 - TB_PRED_BITS));
 }

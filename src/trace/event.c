@@ -48,7 +48,8 @@ trace_op_parse(const char *s, size_t len)
 	int i;
 
 	for (i = 0; i < TRACE_OP_COUNT; i++)
-		if (strlen(op_names[i]) == len && memcmp(op_names[i], s, len) == 0)
+		if (strlen(op_names[i]) == len &&
+		    memcmp(op_names[i], s, len) == 0)
 			return i;
 	return -1;
 }
@@ -110,7 +111,8 @@ check_string(const char *s, bool inner_blanks)
 			continue;
 		}
 		if (c <= 0x20 || c == 0x7f)
-			return inner_blanks ? "contains a control character" :
+			return inner_blanks ?
+			    "contains a control character" :
 			    "contains a blank or a control character";
 	}
 	return NULL;
@@ -133,17 +135,21 @@ trace_event_check(const struct trace_event *ev, char *msg, size_t n)
 		return 0;
 	case TRACE_OP_MAP:
 		if (ev->objtype >= TRACE_OBJ_COUNT) {
-			snprintf(msg, n, "bad object TYPE %u: expected anon, "
-			    "file or phys", ev->objtype);
+			snprintf(msg, n,
+			    "bad object TYPE %u: expected anon, "
+			    "file or phys",
+			    ev->objtype);
 			return -EINVAL;
 		}
 		if (ev->count == 0 || ev->count > TRACE_PAGES_MAX) {
-			snprintf(msg, n, "bad PAGES %" PRIu64 ": expected 1 to "
-			    "%" PRIu64, ev->count, TRACE_PAGES_MAX);
+			snprintf(msg, n,
+			    "bad PAGES %" PRIu64 ": expected 1 to "
+			    "%" PRIu64,
+			    ev->count, TRACE_PAGES_MAX);
 			return -EINVAL;
 		}
-		if (ev->str != NULL && (why = check_string(ev->str, false)) !=
-		    NULL) {
+		if (ev->str != NULL &&
+		    (why = check_string(ev->str, false)) != NULL) {
 			snprintf(msg, n, "PATH %s", why);
 			return -EINVAL;
 		}
@@ -154,23 +160,28 @@ trace_event_check(const struct trace_event *ev, char *msg, size_t n)
 	case TRACE_OP_WIRE:
 	case TRACE_OP_UNWIRE:
 		if (ev->count == 0 || ev->count > TRACE_PAGES_MAX) {
-			snprintf(msg, n, "bad COUNT %" PRIu64 ": expected 1 to "
-			    "%" PRIu64, ev->count, TRACE_PAGES_MAX);
+			snprintf(msg, n,
+			    "bad COUNT %" PRIu64 ": expected 1 to "
+			    "%" PRIu64,
+			    ev->count, TRACE_PAGES_MAX);
 			return -EINVAL;
 		}
 		if (ev->pindex >= TRACE_PAGES_MAX ||
 		    ev->pindex + ev->count > TRACE_PAGES_MAX) {
-			snprintf(msg, n, "bad PINDEX %" PRIu64 ": PINDEX+COUNT "
-			    "exceeds %" PRIu64 " pages", ev->pindex,
-			    TRACE_PAGES_MAX);
+			snprintf(msg, n,
+			    "bad PINDEX %" PRIu64 ": PINDEX+COUNT "
+			    "exceeds %" PRIu64 " pages",
+			    ev->pindex, TRACE_PAGES_MAX);
 			return -EINVAL;
 		}
 		return 0;
 	case TRACE_OP_SWAPON:
 	case TRACE_OP_SWAPOFF:
 		if (ev->count == 0 || ev->count > TRACE_PAGES_MAX) {
-			snprintf(msg, n, "bad PAGES %" PRIu64 ": expected 1 to "
-			    "%" PRIu64, ev->count, TRACE_PAGES_MAX);
+			snprintf(msg, n,
+			    "bad PAGES %" PRIu64 ": expected 1 to "
+			    "%" PRIu64,
+			    ev->count, TRACE_PAGES_MAX);
 			return -EINVAL;
 		}
 		return 0;

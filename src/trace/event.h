@@ -14,18 +14,18 @@
 #include <stdint.h>
 
 enum trace_op {
-	TRACE_OP_PROC = 0,	/* pid, str = name */
-	TRACE_OP_EXIT,		/* pid */
-	TRACE_OP_MAP,		/* pid, obj, objtype, count = pages, str = path or NULL */
-	TRACE_OP_UNMAP,		/* pid, obj */
-	TRACE_OP_FAULT,		/* pid, obj, pindex, count */
-	TRACE_OP_DIRTY,		/* pid, obj, pindex, count */
-	TRACE_OP_FREE,		/* pid, obj, pindex, count */
-	TRACE_OP_WIRE,		/* pid, obj, pindex, count */
-	TRACE_OP_UNWIRE,	/* pid, obj, pindex, count */
-	TRACE_OP_SWAPON,	/* count = pages */
-	TRACE_OP_SWAPOFF,	/* count = pages */
-	TRACE_OP_MARK,		/* str = label (may contain spaces) */
+	TRACE_OP_PROC = 0, /* pid, str = name */
+	TRACE_OP_EXIT,	   /* pid */
+	TRACE_OP_MAP, /* pid, obj, objtype, count = pages, str = path or NULL */
+	TRACE_OP_UNMAP,	  /* pid, obj */
+	TRACE_OP_FAULT,	  /* pid, obj, pindex, count */
+	TRACE_OP_DIRTY,	  /* pid, obj, pindex, count */
+	TRACE_OP_FREE,	  /* pid, obj, pindex, count */
+	TRACE_OP_WIRE,	  /* pid, obj, pindex, count */
+	TRACE_OP_UNWIRE,  /* pid, obj, pindex, count */
+	TRACE_OP_SWAPON,  /* count = pages */
+	TRACE_OP_SWAPOFF, /* count = pages */
+	TRACE_OP_MARK,	  /* str = label (may contain spaces) */
 	TRACE_OP_COUNT
 };
 
@@ -37,24 +37,25 @@ enum trace_objtype {
 };
 
 /* Limits every reader enforces, so that no input can drive an allocation. */
-#define TRACE_NAME_MAX 255		/* bytes of a name, path or mark text */
-#define TRACE_PAGES_MAX (UINT64_C(1) << 32)	/* object size / pindex+count bound */
+#define TRACE_NAME_MAX 255 /* bytes of a name, path or mark text */
+#define TRACE_PAGES_MAX \
+	(UINT64_C(1) << 32) /* object size / pindex+count bound */
 
 struct trace_event {
-	uint64_t time_ns;	/* nanoseconds since trace start; never decreases */
-	uint64_t obj;		/* object id chosen by the trace */
-	uint64_t pindex;	/* first page index (page ops) */
-	uint64_t count;		/* pages: range length, map size, swap size */
+	uint64_t time_ns; /* nanoseconds since trace start; never decreases */
+	uint64_t obj;	  /* object id chosen by the trace */
+	uint64_t pindex;  /* first page index (page ops) */
+	uint64_t count;	  /* pages: range length, map size, swap size */
 	uint32_t pid;
-	uint8_t op;		/* enum trace_op */
-	uint8_t objtype;	/* enum trace_objtype, for TRACE_OP_MAP */
-	const char *str;	/* NUL-terminated, or NULL; see above */
+	uint8_t op;	 /* enum trace_op */
+	uint8_t objtype; /* enum trace_objtype, for TRACE_OP_MAP */
+	const char *str; /* NUL-terminated, or NULL; see above */
 };
 
 /* The container formats a trace can be stored in (docs/trace-format.md). */
 enum trace_format {
-	TRACE_FORMAT_TEXT = 0,	/* "pgtrace 1" lines, .pgt */
-	TRACE_FORMAT_BINARY,	/* the compact binary stream, .pgb */
+	TRACE_FORMAT_TEXT = 0, /* "pgtrace 1" lines, .pgt */
+	TRACE_FORMAT_BINARY,   /* the compact binary stream, .pgb */
 };
 
 /* trace_op_name() - the text-format name of op ("fault"...), or NULL. */

@@ -20,7 +20,8 @@ reader_fill(struct trace_reader *r, size_t want, struct pg_error *err)
 
 	/* The binary checksum covers bytes consumed before they move away. */
 	if (r->fmt.format == TRACE_FORMAT_BINARY && r->pos > r->sum_pos)
-		tb_sum_update(&r->sum, r->buf + r->sum_pos, r->pos - r->sum_pos);
+		tb_sum_update(&r->sum, r->buf + r->sum_pos,
+		    r->pos - r->sum_pos);
 	if (r->pos > 0) {
 		memmove(r->buf, r->buf + r->pos, keep);
 		r->base += r->pos;
@@ -31,8 +32,8 @@ reader_fill(struct trace_reader *r, size_t want, struct pg_error *err)
 	if (want > TRACE_BUF_SIZE)
 		want = TRACE_BUF_SIZE;
 	while (!r->eof && r->end - r->pos < want) {
-		got = tsrc_read(&r->src, r->buf + r->end, TRACE_BUF_SIZE - r->end,
-		    err);
+		got = tsrc_read(&r->src, r->buf + r->end,
+		    TRACE_BUF_SIZE - r->end, err);
 		if (got < 0)
 			return (int)got;
 		if (got == 0)
@@ -86,7 +87,7 @@ reader_open(const char *path, const void *mem, size_t len, const char *name,
 		/* Before the format is known, a byte offset is all we have. */
 		if (err != NULL) {
 			err->pos_kind = PG_POS_BYTE;
-			err->pos = r->end;
+			err->pos = r->src.produced;
 		}
 		goto fail_named;
 	}
@@ -193,8 +194,8 @@ trace_reader_where(const struct trace_reader *r, struct pg_error *e)
 	if (e == NULL)
 		return;
 	snprintf(e->file, sizeof(e->file), "%s", r->name);
-	e->pos_kind = r->fmt.format == TRACE_FORMAT_TEXT ? PG_POS_LINE :
-	    PG_POS_BYTE;
+	e->pos_kind =
+	    r->fmt.format == TRACE_FORMAT_TEXT ? PG_POS_LINE : PG_POS_BYTE;
 	e->pos = r->ev_pos;
 	e->event = r->nevents;
 }

@@ -49,8 +49,8 @@ struct trace_reader_opts {
 /* What trace_reader_format() reports. */
 struct trace_format_info {
 	enum trace_format format;
-	bool compressed;	/* the input was zstd-compressed */
-	unsigned version;	/* the format version from the header */
+	bool compressed;  /* the input was zstd-compressed */
+	unsigned version; /* the format version from the header */
 };
 
 /*

@@ -66,9 +66,9 @@ tsrc_open(struct tsrc *s, const char *path, const void *mem, size_t len,
 
 	/* Read the first 4 bytes, however short the reads, to spot zstd. */
 	while (s->npeek < sizeof(s->peek)) {
-		s->peek_pos = s->npeek;	/* raw_read() must not replay them */
-		got = raw_read(s, s->peek + s->npeek, sizeof(s->peek) - s->npeek,
-		    err);
+		s->peek_pos = s->npeek; /* raw_read() must not replay them */
+		got = raw_read(s, s->peek + s->npeek,
+		    sizeof(s->peek) - s->npeek, err);
 		if (got < 0)
 			return (int)got;
 		if (got == 0)
@@ -118,18 +118,16 @@ tsrc_read(struct tsrc *s, uint8_t *buf, size_t n, struct pg_error *err)
 			 */
 			if (s->zret == 0)
 				break;
-			in = (ZSTD_inBuffer){ s->zin, 0, 0 };
+			in = (ZSTD_inBuffer) { s->zin, 0, 0 };
 			ret = ZSTD_decompressStream(s->dctx, &out, &in);
 			if (ZSTD_isError(ret))
 				goto corrupt;
 			s->zret = ret;
 			if (out.pos == 0 && ret != 0)
-				return pg_error_setv(err, -EINVAL, NULL,
-				    PG_POS_NONE, 0, "truncated zstd frame: "
-				    "the input ends inside it");
+				goto truncated;
 			break;
 		}
-		in = (ZSTD_inBuffer){ s->zin, s->zin_len, s->zin_pos };
+		in = (ZSTD_inBuffer) { s->zin, s->zin_len, s->zin_pos };
 		ret = ZSTD_decompressStream(s->dctx, &out, &in);
 		s->zin_pos = in.pos;
 		if (ZSTD_isError(ret))
@@ -139,8 +137,13 @@ tsrc_read(struct tsrc *s, uint8_t *buf, size_t n, struct pg_error *err)
 		if (out.pos > 0 && s->zin_pos == s->zin_len)
 			break;
 	}
+	s->produced += out.pos;
 	return (ssize_t)out.pos;
+truncated:
+	return pg_error_setv(err, -EINVAL, NULL, PG_POS_NONE, 0,
+	    "truncated zstd frame: the input ends inside it");
 corrupt:
+	s->produced += out.pos;
 	return pg_error_setv(err, -EINVAL, NULL, PG_POS_NONE, 0,
 	    "corrupt zstd data: %s", ZSTD_getErrorName(ret));
 }

@@ -11,11 +11,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#define TOKEN_SHOWN 40		/* bytes of a bad token quoted in a message */
+#define TOKEN_SHOWN 40 /* bytes of a bad token quoted in a message */
 
-static int
-text_error(struct trace_reader *r, struct pg_error *err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+static int text_error(struct trace_reader *r, struct pg_error *err,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static int
 text_error(struct trace_reader *r, struct pg_error *err, const char *fmt, ...)
@@ -79,7 +78,8 @@ next_line(struct trace_reader *r, char **line, size_t *len,
 		n--;
 	(*line)[n] = '\0';
 	if (memchr(*line, '\0', n) != NULL)
-		return text_error(r, err, "NUL byte in line: a text trace is "
+		return text_error(r, err,
+		    "NUL byte in line: a text trace is "
 		    "UTF-8 text");
 	*len = n;
 	return 1;
@@ -137,14 +137,20 @@ get_num(struct trace_reader *r, const char *tok, const char *field,
 	int rc = parse_u64(tok, v);
 
 	if (rc == -EINVAL)
-		return text_error(r, err, "bad %s \"%.*s\": expected an unsigned "
-		    "integer", field, TOKEN_SHOWN, tok);
+		return text_error(r, err,
+		    "bad %s \"%.*s\": expected an unsigned "
+		    "integer",
+		    field, TOKEN_SHOWN, tok);
 	if (rc == -ERANGE || *v > max)
-		return text_error(r, err, "bad %s \"%.*s\": expected at most "
-		    "%" PRIu64, field, TOKEN_SHOWN, tok, max);
+		return text_error(r, err,
+		    "bad %s \"%.*s\": expected at most "
+		    "%" PRIu64,
+		    field, TOKEN_SHOWN, tok, max);
 	if (*v < min)
-		return text_error(r, err, "bad %s \"%.*s\": expected at least "
-		    "%" PRIu64, field, TOKEN_SHOWN, tok, min);
+		return text_error(r, err,
+		    "bad %s \"%.*s\": expected at least "
+		    "%" PRIu64,
+		    field, TOKEN_SHOWN, tok, min);
 	return 0;
 }
 
@@ -176,7 +182,8 @@ parse_time(struct trace_reader *r, const char *tok, uint64_t *ns,
 		if (fdigits == 0)
 			goto bad;
 		if (fdigits > 9 && *p == '\0')
-			return text_error(r, err, "bad TIME \"%.*s\": more than 9 "
+			return text_error(r, err,
+			    "bad TIME \"%.*s\": more than 9 "
 			    "fractional digits (nanoseconds are the unit)",
 			    TOKEN_SHOWN, tok);
 		for (; fdigits < 9; fdigits++)
@@ -189,12 +196,15 @@ parse_time(struct trace_reader *r, const char *tok, uint64_t *ns,
 	*ns = sec * 1000000000u + frac;
 	return 0;
 bad:
-	return text_error(r, err, "bad TIME \"%.*s\": expected seconds as an "
+	return text_error(r, err,
+	    "bad TIME \"%.*s\": expected seconds as an "
 	    "integer or a decimal with at most 9 fractional digits",
 	    TOKEN_SHOWN, tok);
 range:
-	return text_error(r, err, "bad TIME \"%.*s\": expected at most "
-	    "18446744073.709551615 seconds", TOKEN_SHOWN, tok);
+	return text_error(r, err,
+	    "bad TIME \"%.*s\": expected at most "
+	    "18446744073.709551615 seconds",
+	    TOKEN_SHOWN, tok);
 }
 
 /* Argument names per op, for "missing ..." and usage in messages. */
@@ -234,20 +244,24 @@ parse_event(struct trace_reader *r, char *p, struct trace_event *ev,
 	ttok = token(&p);
 	otok = token(&p);
 	if (otok == NULL)
-		return text_error(r, err, "missing op: expected \"TIME OP "
+		return text_error(r, err,
+		    "missing op: expected \"TIME OP "
 		    "ARGS...\"");
 	rc = parse_time(r, ttok, &ev->time_ns, err);
 	if (rc < 0)
 		return rc;
 	op = trace_op_parse(otok, strlen(otok));
 	if (op < 0)
-		return text_error(r, err, "unknown op \"%.*s\": expected proc, "
+		return text_error(r, err,
+		    "unknown op \"%.*s\": expected proc, "
 		    "exit, map, unmap, fault, dirty, free, wire, unwire, swapon, "
-		    "swapoff or mark", TOKEN_SHOWN, otok);
+		    "swapoff or mark",
+		    TOKEN_SHOWN, otok);
 	if (ev->time_ns < r->time)
-		return text_error(r, err, "time %s goes backwards: the previous "
-		    "event is at %s", ttok, trace_time_format(r->time, prev,
-		    sizeof(prev)));
+		return text_error(r, err,
+		    "time %s goes backwards: the previous "
+		    "event is at %s",
+		    ttok, trace_time_format(r->time, prev, sizeof(prev)));
 	ev->op = (uint8_t)op;
 	ev->pid = 0;
 	ev->obj = 0;
@@ -264,11 +278,14 @@ parse_event(struct trace_reader *r, char *p, struct trace_event *ev,
 			end--;
 		*end = '\0';
 		if (*p == '\0')
-			return text_error(r, err, "missing TEXT: expected "
+			return text_error(r, err,
+			    "missing TEXT: expected "
 			    "\"mark TEXT...\"");
 		if (end - p > TRACE_NAME_MAX)
-			return text_error(r, err, "mark TEXT is longer than %d "
-			    "bytes", TRACE_NAME_MAX);
+			return text_error(r, err,
+			    "mark TEXT is longer than %d "
+			    "bytes",
+			    TRACE_NAME_MAX);
 		ev->str = p;
 		goto done;
 	}
@@ -321,8 +338,8 @@ parse_event(struct trace_reader *r, char *p, struct trace_event *ev,
 	switch (op) {
 	case TRACE_OP_PROC:
 		if (strlen(a[1]) > TRACE_NAME_MAX)
-			return text_error(r, err, "NAME is longer than %d bytes",
-			    TRACE_NAME_MAX);
+			return text_error(r, err,
+			    "NAME is longer than %d bytes", TRACE_NAME_MAX);
 		ev->str = a[1];
 		goto done;
 	case TRACE_OP_EXIT:
@@ -339,8 +356,10 @@ parse_event(struct trace_reader *r, char *p, struct trace_event *ev,
 	case TRACE_OP_MAP:
 		t = trace_objtype_parse(a[2], strlen(a[2]));
 		if (t < 0)
-			return text_error(r, err, "bad TYPE \"%.*s\": expected "
-			    "anon, file or phys", TOKEN_SHOWN, a[2]);
+			return text_error(r, err,
+			    "bad TYPE \"%.*s\": expected "
+			    "anon, file or phys",
+			    TOKEN_SHOWN, a[2]);
 		ev->objtype = (uint8_t)t;
 		rc = get_num(r, a[3], "PAGES", 1, TRACE_PAGES_MAX, &ev->count,
 		    err);
@@ -348,8 +367,10 @@ parse_event(struct trace_reader *r, char *p, struct trace_event *ev,
 			return rc;
 		if (n == 5) {
 			if (strlen(a[4]) > TRACE_NAME_MAX)
-				return text_error(r, err, "PATH is longer than "
-				    "%d bytes", TRACE_NAME_MAX);
+				return text_error(r, err,
+				    "PATH is longer than "
+				    "%d bytes",
+				    TRACE_NAME_MAX);
 			ev->str = a[4];
 		}
 		goto done;
@@ -368,9 +389,10 @@ parse_event(struct trace_reader *r, char *p, struct trace_event *ev,
 			return rc;
 	}
 	if (ev->pindex + ev->count > TRACE_PAGES_MAX)
-		return text_error(r, err, "PINDEX+COUNT %" PRIu64 " exceeds the "
-		    "limit of %" PRIu64 " pages", ev->pindex + ev->count,
-		    TRACE_PAGES_MAX);
+		return text_error(r, err,
+		    "PINDEX+COUNT %" PRIu64 " exceeds the "
+		    "limit of %" PRIu64 " pages",
+		    ev->pindex + ev->count, TRACE_PAGES_MAX);
 done:
 	r->time = ev->time_ns;
 	r->nevents++;
@@ -403,11 +425,13 @@ text_next(struct trace_reader *r, struct trace_event *ev, struct pg_error *err)
 		t2 = token(&p);
 		t3 = token(&p);
 		if (strcmp(t1, "pgtrace") != 0)
-			return text_error(r, err, "missing header: expected "
+			return text_error(r, err,
+			    "missing header: expected "
 			    "\"pgtrace 1\" as the first line that is not a "
 			    "comment");
 		if (t2 == NULL || strcmp(t2, "1") != 0 || t3 != NULL)
-			return text_error(r, err, "unsupported header \"pgtrace "
+			return text_error(r, err,
+			    "unsupported header \"pgtrace "
 			    "%.*s%s\": this pgreplay reads \"pgtrace 1\"",
 			    TOKEN_SHOWN, t2 != NULL ? t2 : "",
 			    t3 != NULL ? " ..." : "");
@@ -416,7 +440,8 @@ text_next(struct trace_reader *r, struct trace_event *ev, struct pg_error *err)
 	if (rc == 0 && !r->have_header) {
 		if (r->line == 0)
 			r->line = 1;
-		return text_error(r, err, "missing header: the trace ends "
+		return text_error(r, err,
+		    "missing header: the trace ends "
 		    "before \"pgtrace 1\"");
 	}
 	return rc;

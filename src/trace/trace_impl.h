@@ -30,17 +30,18 @@
  * decompressed when it starts with a zstd frame.
  */
 struct tsrc {
-	int fd;			/* -1 when reading memory */
+	int fd; /* -1 when reading memory */
 	bool close_fd;
 	const uint8_t *mem;
 	size_t mem_len, mem_pos;
-	uint8_t peek[4];	/* raw bytes read to recognise zstd */
+	uint8_t peek[4]; /* raw bytes read to recognise zstd */
 	size_t npeek, peek_pos;
 	bool raw_eof;
-	ZSTD_DCtx *dctx;	/* non-NULL for zstd input */
+	ZSTD_DCtx *dctx; /* non-NULL for zstd input */
 	uint8_t *zin;
 	size_t zin_len, zin_pos;
-	size_t zret;		/* last ZSTD_decompressStream() hint; 0 = frame done */
+	size_t zret; /* last ZSTD_decompressStream() hint; 0 = frame done */
+	uint64_t produced; /* decompressed bytes, for error positions */
 };
 
 /* tsrc_open() - open path ("-" = stdin) or memory (path NULL); detects zstd. */
@@ -62,14 +63,14 @@ struct trace_reader {
 	uint8_t *buf;
 	size_t pos, end;
 	bool eof;
-	uint64_t base;		/* stream offset of buf[0] */
+	uint64_t base; /* stream offset of buf[0] */
 
-	uint64_t nevents;	/* events returned */
-	uint64_t ev_pos;	/* line (text) or byte offset (binary) of the last */
-	int status;		/* 0 running, 1 ended, <0 failed */
-	struct pg_error saved;	/* the error to repeat after a failure */
+	uint64_t nevents; /* events returned */
+	uint64_t ev_pos;  /* line (text) or byte offset (binary) of the last */
+	int status;	  /* 0 running, 1 ended, <0 failed */
+	struct pg_error saved; /* the error to repeat after a failure */
 
-	uint64_t time;		/* time of the last event */
+	uint64_t time; /* time of the last event */
 
 	/* text */
 	uint64_t line;
@@ -77,8 +78,8 @@ struct trace_reader {
 
 	/* binary */
 	struct tb_sum sum;
-	size_t sum_pos;		/* buf[sum_pos, pos) is consumed, not yet summed */
-	uint64_t step;		/* the current time step */
+	size_t sum_pos; /* buf[sum_pos, pos) is consumed, not yet summed */
+	uint64_t step;	/* the current time step */
 	char str[TRACE_NAME_MAX + 1];
 	struct tb_stream stream;
 };

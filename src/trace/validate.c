@@ -21,16 +21,16 @@
 #define VH_MIN_CAP 64
 
 struct vh_entry {
-	uint64_t a, b;		/* the key (b = 0 for one-word keys) ... */
-	uint64_t data;		/* ... and what the table keeps with it */
+	uint64_t a, b; /* the key (b = 0 for one-word keys) ... */
+	uint64_t data; /* ... and what the table keeps with it */
 	uint32_t val;
 	uint8_t used;
-	uint8_t type;		/* objs: enum trace_objtype */
+	uint8_t type; /* objs: enum trace_objtype */
 };
 
 struct vhash {
 	struct vh_entry *e;
-	size_t mask;		/* capacity - 1; capacity is a power of two */
+	size_t mask; /* capacity - 1; capacity is a power of two */
 	size_t count;
 };
 
@@ -43,12 +43,12 @@ struct vmap {
 };
 
 struct trace_validator {
-	struct vhash procs;	/* pid -> val = first mapping */
-	struct vhash objs;	/* obj -> data = pages, val = mappings, type */
-	struct vhash maps;	/* (pid, obj) -> val = slab index */
+	struct vhash procs; /* pid -> val = first mapping */
+	struct vhash objs;  /* obj -> data = pages, val = mappings, type */
+	struct vhash maps;  /* (pid, obj) -> val = slab index */
 	struct vmap *slab;
 	uint32_t slab_len, slab_cap, slab_free;
-	uint64_t *swap;		/* sizes of the swap devices added by swapon */
+	uint64_t *swap; /* sizes of the swap devices added by swapon */
 	uint32_t nswap, swap_cap;
 	uint64_t time;
 	/* The last page op's mapping: most page ops repeat it. */
@@ -94,7 +94,7 @@ vh_grow(struct vhash *h)
 		if (!old[i].used)
 			continue;
 		for (j = vh_hash(old[i].a, old[i].b) & (cap - 1); e[j].used;
-		    j = (j + 1) & (cap - 1))
+		     j = (j + 1) & (cap - 1))
 			continue;
 		e[j] = old[i];
 	}
@@ -115,7 +115,7 @@ vh_insert(struct vhash *h, uint64_t a, uint64_t b)
 			return NULL;
 	for (i = vh_hash(a, b) & h->mask; h->e[i].used; i = (i + 1) & h->mask)
 		continue;
-	h->e[i] = (struct vh_entry){ .a = a, .b = b, .used = 1 };
+	h->e[i] = (struct vh_entry) { .a = a, .b = b, .used = 1 };
 	h->count++;
 	return &h->e[i];
 }
@@ -134,7 +134,8 @@ vh_remove(struct vhash *h, struct vh_entry *e)
 			if (!h->e[j].used)
 				return;
 			k = vh_hash(h->e[j].a, h->e[j].b) & h->mask;
-			/* Entry j may move to i unless its home lies in (i, j]. */
+			/* Entry j may move to i unless its home lies in (i, j].
+			 */
 			if (i <= j ? (k <= i || k > j) : (k <= i && k > j))
 				break;
 		}
@@ -143,8 +144,7 @@ vh_remove(struct vhash *h, struct vh_entry *e)
 	}
 }
 
-static int
-verr(struct pg_error *err, int rc, const char *fmt, ...)
+static int verr(struct pg_error *err, int rc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static int
@@ -230,21 +230,27 @@ do_map(struct trace_validator *v, const struct trace_event *ev,
 	uint32_t m, cap;
 
 	if (vh_find(&v->maps, ev->pid, ev->obj) != NULL)
-		return verr(err, -EINVAL, "pid %" PRIu32 " already maps object "
-		    "%" PRIu64, ev->pid, ev->obj);
+		return verr(err, -EINVAL,
+		    "pid %" PRIu32 " already maps object "
+		    "%" PRIu64,
+		    ev->pid, ev->obj);
 	o = vh_find(&v->objs, ev->obj, 0);
 	if (o != NULL && (o->type != ev->objtype || o->data != ev->count))
-		return verr(err, -EINVAL, "object %" PRIu64 " is %s of %" PRIu64
+		return verr(err, -EINVAL,
+		    "object %" PRIu64 " is %s of %" PRIu64
 		    " pages, not %s of %" PRIu64 " pages: every map of an "
-		    "object must agree", ev->obj, trace_objtype_name(
-		    o->type), o->data, trace_objtype_name(ev->objtype),
-		    ev->count);
+		    "object must agree",
+		    ev->obj, trace_objtype_name(o->type), o->data,
+		    trace_objtype_name(ev->objtype), ev->count);
 	if (o == NULL && v->objs.count >= TRACE_VALIDATE_OBJECTS_MAX)
-		return verr(err, -EINVAL, "too many objects: the limit is %"
-		    PRIu32, TRACE_VALIDATE_OBJECTS_MAX);
+		return verr(err, -EINVAL,
+		    "too many objects: the limit is %" PRIu32,
+		    TRACE_VALIDATE_OBJECTS_MAX);
 	if (v->maps.count >= TRACE_VALIDATE_MAPS_MAX)
-		return verr(err, -EINVAL, "too many live mappings: the limit is "
-		    "%" PRIu32, TRACE_VALIDATE_MAPS_MAX);
+		return verr(err, -EINVAL,
+		    "too many live mappings: the limit is "
+		    "%" PRIu32,
+		    TRACE_VALIDATE_MAPS_MAX);
 
 	/* Allocate everything before changing anything. */
 	if (v->slab_free == NIL && v->slab_len == v->slab_cap) {
@@ -321,8 +327,10 @@ do_swap(struct trace_validator *v, const struct trace_event *ev,
 
 	if (ev->op == TRACE_OP_SWAPON) {
 		if (v->nswap >= TRACE_VALIDATE_SWAPDEVS_MAX)
-			return verr(err, -EINVAL, "too many swap devices: the "
-			    "limit is %d", TRACE_VALIDATE_SWAPDEVS_MAX);
+			return verr(err, -EINVAL,
+			    "too many swap devices: the "
+			    "limit is %d",
+			    TRACE_VALIDATE_SWAPDEVS_MAX);
 		if (v->nswap == v->swap_cap) {
 			cap = v->swap_cap != 0 ? v->swap_cap * 2 : 8;
 			grown = realloc(v->swap, cap * sizeof(*grown));
@@ -340,9 +348,11 @@ do_swap(struct trace_validator *v, const struct trace_event *ev,
 			return 0;
 		}
 	}
-	return verr(err, -EINVAL, "swapoff %" PRIu64 ": no swap device of %"
-	    PRIu64 " pages added by swapon is active (a trace can only remove "
-	    "swap it added)", ev->count, ev->count);
+	return verr(err, -EINVAL,
+	    "swapoff %" PRIu64 ": no swap device of %" PRIu64
+	    " pages added by swapon is active (a trace can only remove "
+	    "swap it added)",
+	    ev->count, ev->count);
 }
 
 int
@@ -354,9 +364,11 @@ trace_validator_check(struct trace_validator *v, const struct trace_event *ev,
 	int rc;
 
 	if (ev->time_ns < v->time)
-		return verr(err, -EINVAL, "time %s goes backwards: the previous "
-		    "event is at %s", trace_time_format(ev->time_ns, a,
-		    sizeof(a)), trace_time_format(v->time, b, sizeof(b)));
+		return verr(err, -EINVAL,
+		    "time %s goes backwards: the previous "
+		    "event is at %s",
+		    trace_time_format(ev->time_ns, a, sizeof(a)),
+		    trace_time_format(v->time, b, sizeof(b)));
 
 	if (ev->op >= TRACE_OP_FAULT && ev->op <= TRACE_OP_UNWIRE) {
 		if (ev->count == 0 || ev->pindex >= TRACE_PAGES_MAX ||
@@ -368,9 +380,10 @@ trace_validator_check(struct trace_validator *v, const struct trace_event *ev,
 			if (me == NULL) {
 				if (vh_find(&v->procs, ev->pid, 0) == NULL)
 					goto notlive;
-				return verr(err, -EINVAL, "pid %" PRIu32 " has "
-				    "not mapped object %" PRIu64, ev->pid,
-				    ev->obj);
+				return verr(err, -EINVAL,
+				    "pid %" PRIu32 " has "
+				    "not mapped object %" PRIu64,
+				    ev->pid, ev->obj);
 			}
 			v->hit_valid = true;
 			v->hit_pid = ev->pid;
@@ -378,12 +391,14 @@ trace_validator_check(struct trace_validator *v, const struct trace_event *ev,
 			v->hit_pages = v->slab[me->val].pages;
 		}
 		if (ev->pindex >= v->hit_pages)
-			return verr(err, -EINVAL, "PINDEX %" PRIu64 " is beyond "
-			    "object %" PRIu64 "'s %" PRIu64 " pages", ev->pindex,
-			    ev->obj, v->hit_pages);
+			return verr(err, -EINVAL,
+			    "PINDEX %" PRIu64 " is beyond "
+			    "object %" PRIu64 "'s %" PRIu64 " pages",
+			    ev->pindex, ev->obj, v->hit_pages);
 		if (ev->pindex + ev->count > v->hit_pages)
-			return verr(err, -EINVAL, "PINDEX+COUNT %" PRIu64
-			    " exceeds object %" PRIu64 "'s %" PRIu64 " pages",
+			return verr(err, -EINVAL,
+			    "PINDEX+COUNT %" PRIu64 " exceeds object %" PRIu64
+			    "'s %" PRIu64 " pages",
 			    ev->pindex + ev->count, ev->obj, v->hit_pages);
 		v->time = ev->time_ns;
 		return 0;
@@ -395,11 +410,15 @@ trace_validator_check(struct trace_validator *v, const struct trace_event *ev,
 	switch (ev->op) {
 	case TRACE_OP_PROC:
 		if (vh_find(&v->procs, ev->pid, 0) != NULL)
-			return verr(err, -EINVAL, "pid %" PRIu32 " is already "
-			    "running: a second proc before its exit", ev->pid);
+			return verr(err, -EINVAL,
+			    "pid %" PRIu32 " is already "
+			    "running: a second proc before its exit",
+			    ev->pid);
 		if (v->procs.count >= TRACE_VALIDATE_PROCS_MAX)
-			return verr(err, -EINVAL, "too many live processes: the "
-			    "limit is %" PRIu32, TRACE_VALIDATE_PROCS_MAX);
+			return verr(err, -EINVAL,
+			    "too many live processes: the "
+			    "limit is %" PRIu32,
+			    TRACE_VALIDATE_PROCS_MAX);
 		p = vh_insert(&v->procs, ev->pid, 0);
 		if (p == NULL)
 			return verr(err, -ENOMEM, "out of memory");
@@ -420,9 +439,10 @@ trace_validator_check(struct trace_validator *v, const struct trace_event *ev,
 		} else {
 			me = vh_find(&v->maps, ev->pid, ev->obj);
 			if (me == NULL)
-				return verr(err, -EINVAL, "unmap: pid %" PRIu32
-				    " has not mapped object %" PRIu64, ev->pid,
-				    ev->obj);
+				return verr(err, -EINVAL,
+				    "unmap: pid %" PRIu32
+				    " has not mapped object %" PRIu64,
+				    ev->pid, ev->obj);
 			map_unlink(v, p, me->val);
 			vh_remove(&v->maps, me);
 			obj_unref(v, ev->obj);
@@ -439,14 +459,15 @@ trace_validator_check(struct trace_validator *v, const struct trace_event *ev,
 	v->time = ev->time_ns;
 	return 0;
 
-syntax:
-	{
-		char msg[PG_ERROR_MSG_MAX];
+syntax : {
+	char msg[PG_ERROR_MSG_MAX];
 
-		trace_event_check(ev, msg, sizeof(msg));
-		return verr(err, -EINVAL, "%s", msg);
-	}
+	trace_event_check(ev, msg, sizeof(msg));
+	return verr(err, -EINVAL, "%s", msg);
+}
 notlive:
-	return verr(err, -EINVAL, "pid %" PRIu32 " is not running: a proc "
-	    "event must come first (and none since its exit)", ev->pid);
+	return verr(err, -EINVAL,
+	    "pid %" PRIu32 " is not running: a proc "
+	    "event must come first (and none since its exit)",
+	    ev->pid);
 }

@@ -23,18 +23,18 @@
 #include "trace/event.h"
 #include "util/pgerr.h"
 
-#define TRACE_VALIDATE_PROCS_MAX (UINT32_C(1) << 20)	/* live processes */
-#define TRACE_VALIDATE_OBJECTS_MAX (UINT32_C(1) << 24)	/* existing objects */
-#define TRACE_VALIDATE_MAPS_MAX (UINT32_C(1) << 24)	/* live mappings */
-#define TRACE_VALIDATE_SWAPDEVS_MAX 1024		/* swap devices */
+#define TRACE_VALIDATE_PROCS_MAX (UINT32_C(1) << 20)   /* live processes */
+#define TRACE_VALIDATE_OBJECTS_MAX (UINT32_C(1) << 24) /* existing objects */
+#define TRACE_VALIDATE_MAPS_MAX (UINT32_C(1) << 24)    /* live mappings */
+#define TRACE_VALIDATE_SWAPDEVS_MAX 1024	       /* swap devices */
 
 struct trace_validator;
 
 /* Totals since creation, for summaries ("pgreplay info"). */
 struct trace_validator_stats {
-	uint64_t procs;		/* proc events */
-	uint64_t objects;	/* objects created (a map of a new OBJ) */
-	uint64_t pages_mapped;	/* sum of PAGES over map events */
+	uint64_t procs;	       /* proc events */
+	uint64_t objects;      /* objects created (a map of a new OBJ) */
+	uint64_t pages_mapped; /* sum of PAGES over map events */
 	uint64_t live_procs;
 	uint64_t live_objects;
 	uint64_t live_maps;

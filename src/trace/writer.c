@@ -22,32 +22,30 @@
 
 struct trace_writer {
 	struct trace_writer_opts opts;
-	char name[PG_ERROR_FILE_MAX];	/* for messages */
-	char *path;			/* NULL for standard output */
-	char *tmp;			/* the file being written */
+	char name[PG_ERROR_FILE_MAX]; /* for messages */
+	char *path;		      /* NULL for standard output */
+	char *tmp;		      /* the file being written */
 	int fd;
 	bool finished;
 	ZSTD_CCtx *cctx;
-	uint8_t *buf;			/* encoded, not yet compressed/written */
+	uint8_t *buf; /* encoded, not yet compressed/written */
 	size_t len;
-	size_t sum_pos;			/* buf[0, sum_pos) is in the checksum */
+	size_t sum_pos; /* buf[0, sum_pos) is in the checksum */
 	bool sum_done;
 	uint8_t *zbuf;
 	size_t zcap;
 	uint64_t nevents;
 	uint64_t time;
-	uint64_t step;			/* binary: the current time step */
+	uint64_t step; /* binary: the current time step */
 	struct tb_sum sum;
 	struct tb_stream stream;
 };
 
-static int
-werr(struct trace_writer *w, struct pg_error *err, int rc, const char *fmt,
-    ...) __attribute__((format(printf, 4, 5)));
+static int werr(struct trace_writer *w, struct pg_error *err, int rc,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static int
-werr(struct trace_writer *w, struct pg_error *err, int rc, const char *fmt,
-    ...)
+werr(struct trace_writer *w, struct pg_error *err, int rc, const char *fmt, ...)
 {
 	char msg[PG_ERROR_MSG_MAX];
 	va_list ap;
@@ -78,7 +76,8 @@ write_all(struct trace_writer *w, const uint8_t *p, size_t n,
 	return 0;
 }
 
-/* flush() - push buf through zstd (if any) to the file; end the frame if last. */
+/* flush() - push buf through zstd (if any) to the file; end the frame if last.
+ */
 static int
 flush(struct trace_writer *w, bool last, struct pg_error *err)
 {
@@ -88,7 +87,8 @@ flush(struct trace_writer *w, bool last, struct pg_error *err)
 	int rc;
 
 	if (w->opts.format == TRACE_FORMAT_BINARY && !w->sum_done)
-		tb_sum_update(&w->sum, w->buf + w->sum_pos, w->len - w->sum_pos);
+		tb_sum_update(&w->sum, w->buf + w->sum_pos,
+		    w->len - w->sum_pos);
 	w->sum_pos = 0;
 	if (w->cctx == NULL) {
 		rc = write_all(w, w->buf, w->len, err);
@@ -96,7 +96,7 @@ flush(struct trace_writer *w, bool last, struct pg_error *err)
 		return rc;
 	}
 	for (;;) {
-		out = (ZSTD_outBuffer){ w->zbuf, w->zcap, 0 };
+		out = (ZSTD_outBuffer) { w->zbuf, w->zcap, 0 };
 		ret = ZSTD_compressStream2(w->cctx, &out, &in,
 		    last ? ZSTD_e_end : ZSTD_e_continue);
 		if (ZSTD_isError(ret))
@@ -140,9 +140,9 @@ trace_writer_open(const char *path, const struct trace_writer_opts *opts,
 			goto nomem;
 		level = w->opts.zstd_level != 0 ? w->opts.zstd_level : 3;
 		if (ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx,
-		    ZSTD_c_compressionLevel, level)) ||
+			ZSTD_c_compressionLevel, level)) ||
 		    ZSTD_isError(ZSTD_CCtx_setParameter(w->cctx,
-		    ZSTD_c_checksumFlag, 1))) {
+			ZSTD_c_checksumFlag, 1))) {
 			rc = werr(w, err, -EINVAL, "bad zstd level %d", level);
 			goto fail;
 		}
@@ -158,16 +158,16 @@ trace_writer_open(const char *path, const struct trace_writer_opts *opts,
 			goto nomem;
 		/* Same directory as path, so that rename() is atomic. */
 		for (i = 0; i < TMP_TRIES && w->fd < 0; i++) {
-			snprintf(w->tmp, n, "%s.tmp.%ld.%d", path, (long)getpid(),
-			    i);
-			w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL |
-			    O_CLOEXEC, 0666);
+			snprintf(w->tmp, n, "%s.tmp.%ld.%d", path,
+			    (long)getpid(), i);
+			w->fd = open(w->tmp,
+			    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 			if (w->fd < 0 && errno != EEXIST)
 				break;
 		}
 		if (w->fd < 0) {
-			rc = werr(w, err, -errno, "cannot create %s: %s", w->tmp,
-			    strerror(errno));
+			rc = werr(w, err, -errno, "cannot create %s: %s",
+			    w->tmp, strerror(errno));
 			free(w->tmp);
 			w->tmp = NULL;
 			goto fail;
@@ -304,7 +304,8 @@ encode_binary(struct trace_writer *w, const struct trace_event *ev)
 		if (!s->valid || s->pid != ev->pid || s->obj != ev->obj ||
 		    ev->count != 1) {
 			form = TB_FORM_EXT;
-			if (!s->valid || s->pid != ev->pid || s->obj != ev->obj) {
+			if (!s->valid || s->pid != ev->pid ||
+			    s->obj != ev->obj) {
 				v |= TB_EXT_S;
 				tb_stream_switch(s, ev->pid, ev->obj);
 				p = tb_put_varint(p, ev->pid);
@@ -314,8 +315,8 @@ encode_binary(struct trace_writer *w, const struct trace_event *ev)
 				v |= TB_EXT_C;
 				p = tb_put_varint(p, ev->count);
 			}
-			p = tb_put_varint(p, tb_zigzag((int64_t)(ev->pindex -
-			    s->next)));
+			p = tb_put_varint(p,
+			    tb_zigzag((int64_t)(ev->pindex - s->next)));
 		} else {
 			zz = tb_zigzag((int64_t)(ev->pindex - s->next));
 			if (zz < 4) {
@@ -371,7 +372,7 @@ encode_binary(struct trace_writer *w, const struct trace_event *ev)
 	case TRACE_OP_SWAPON:
 	case TRACE_OP_SWAPOFF:
 		*tagp = TB_TAG(ev->op == TRACE_OP_SWAPON ? TB_KIND_SWAPON :
-		    TB_KIND_SWAPOFF);
+							   TB_KIND_SWAPOFF);
 		p = tb_put_varint(p, dt);
 		p = tb_put_varint(p, ev->count);
 		break;
@@ -397,8 +398,10 @@ trace_writer_write(struct trace_writer *w, const struct trace_event *ev,
 		return werr(w, err, -EINVAL, "event %" PRIu64 ": %s",
 		    w->nevents + 1, msg);
 	if (ev->time_ns < w->time)
-		return werr(w, err, -EINVAL, "event %" PRIu64 ": time %s goes "
-		    "backwards: the previous event is at %s", w->nevents + 1,
+		return werr(w, err, -EINVAL,
+		    "event %" PRIu64 ": time %s goes "
+		    "backwards: the previous event is at %s",
+		    w->nevents + 1,
 		    trace_time_format(ev->time_ns, a, sizeof(a)),
 		    trace_time_format(w->time, b, sizeof(b)));
 	if (w->opts.format == TRACE_FORMAT_BINARY)
@@ -428,7 +431,8 @@ trace_writer_finish(struct trace_writer *w, struct pg_error *err)
 		p = tb_put_varint(p, w->nevents);
 		p = tb_put_varint(p, w->time);
 		w->len = (size_t)(p - w->buf);
-		tb_sum_update(&w->sum, w->buf + w->sum_pos, w->len - w->sum_pos);
+		tb_sum_update(&w->sum, w->buf + w->sum_pos,
+		    w->len - w->sum_pos);
 		w->sum_done = true;
 		sum = tb_sum_final(&w->sum);
 		for (i = 0; i < 8; i++)

@@ -26,8 +26,8 @@ struct trace_writer;
 /* Options; a zeroed struct gives canonical uncompressed text. */
 struct trace_writer_opts {
 	enum trace_format format;
-	bool zstd;		/* compress the whole output as one zstd frame */
-	int zstd_level;		/* 0 means the library default (3) */
+	bool zstd;	/* compress the whole output as one zstd frame */
+	int zstd_level; /* 0 means the library default (3) */
 };
 
 /*

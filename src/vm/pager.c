@@ -46,14 +46,15 @@ struct io_fifo {
 };
 
 struct vm_io_state {
-	uint32_t next_id;		/* ids start at 1: 0 means "none" */
-	uint32_t inflight;		/* async swap writes started, not completed */
+	uint32_t next_id;	/* ids start at 1: 0 means "none" */
+	uint32_t inflight;	/* async swap writes started, not done */
 	struct io_block *blocks;
 	struct io_rec *free;
-	struct io_fifo pbuf;		/* getpbuf() sleepers, in arrival order */
+	struct io_fifo pbuf;	/* getpbuf() sleepers, in arrival order */
 	struct io_fifo outbox;
-	uint32_t sync[VM_MAX_DOMAINS];	/* vnode write each laundry thread waits for */
-	int inject;			/* vm_pager_inject(); < 0: none */
+	/* The vnode write each domain's laundry thread waits for, or 0. */
+	uint32_t sync[VM_MAX_DOMAINS];
+	int inject;		/* vm_pager_inject(); < 0: none */
 };
 
 static void
@@ -400,8 +401,7 @@ io_pip_wakeup(struct vm_machine *m, const struct vm_io *io)
 		if (m->pages[io->pages[i]].object == io->object)
 			same = true;
 	if (!same)
-		same = object->in_use && object->id == io->object_id &&
-		    object->paging_in_progress >= io->count;
+		same = object->in_use && object->id == io->object_id;
 	if (same && object->paging_in_progress >= io->count)
 		object->paging_in_progress -= io->count;
 }

@@ -72,7 +72,7 @@ cli_collect_args(const char *argv[], const char *first, va_list ap)
 		return -1;
 	argv[n++] = bin;
 	for (a = first; a != NULL && n < CLI_ARGS_MAX - 1;
-	    a = va_arg(ap, const char *))
+	     a = va_arg(ap, const char *))
 		argv[n++] = a;
 	argv[n] = NULL;
 	return n;

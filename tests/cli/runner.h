@@ -8,10 +8,10 @@
 #include <stddef.h>
 
 struct cli_result {
-	int status;		/* exit status, or 128 + signal when killed */
-	char *out;		/* standard output, NUL-terminated */
+	int status; /* exit status, or 128 + signal when killed */
+	char *out;  /* standard output, NUL-terminated */
 	size_t outlen;
-	char *err;		/* standard error, NUL-terminated */
+	char *err; /* standard error, NUL-terminated */
 	size_t errlen;
 };
 

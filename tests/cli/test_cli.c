@@ -11,9 +11,9 @@
 #include "runner.h"
 
 /* Fail the test if the program could not be run at all. */
-#define RUN(res, in, ...) \
-	cr_assert_eq(cli_run(&(res), (in), __VA_ARGS__, (const char *)NULL), 0, \
-	    "cannot run $PGREPLAY_BIN")
+#define RUN(res, in, ...)                                                    \
+	cr_assert_eq(cli_run(&(res), (in), __VA_ARGS__, (const char *)NULL), \
+	    0, "cannot run $PGREPLAY_BIN")
 
 /* A bad-usage message: exactly the message line and the --help hint. */
 static void
@@ -171,7 +171,7 @@ Test(cli, usage_errors)
 Test(cli, later_options_refused)
 {
 	static const char *const later[] = { "--jobs", "--shard", "--baseline",
-	    "--tolerance", "--html", "--junit", "--timeline" };
+		"--tolerance", "--html", "--junit", "--timeline" };
 	char *t = cli_data("small.pgt"), *c = cli_data("base.yaml");
 	struct cli_result r;
 	size_t i;
@@ -179,7 +179,8 @@ Test(cli, later_options_refused)
 	for (i = 0; i < sizeof(later) / sizeof(later[0]); i++) {
 		RUN(r, NULL, t, "-c", c, later[i], "1");
 		assert_usage_error(&r, later[i]);
-		cr_assert(strstr(r.err, "not available in this version") != NULL,
+		cr_assert(strstr(r.err, "not available in this version") !=
+			NULL,
 		    "%s: %s", later[i], r.err);
 		cr_assert(strstr(r.err, later[i]) != NULL, "%s", r.err);
 		cli_result_free(&r);
@@ -213,7 +214,8 @@ Test(cli, expect_unknown_statistic)
 	struct cli_result r;
 
 	RUN(r, NULL, t, "-c", c);
-	assert_input_error(&r, "expect_typo.yaml:7: expect: unknown statistic "
+	assert_input_error(&r,
+	    "expect_typo.yaml:7: expect: unknown statistic "
 	    "'oom_kils' (did you mean 'oom_kills'?)");
 	cli_result_free(&r);
 	free(t);
@@ -241,18 +243,19 @@ Test(cli, bad_trace)
 Test(cli, json_report_shape)
 {
 	static const char *const stats[] = { "v_pdwakeups", "v_pdpages",
-	    "v_dfree", "v_reactivated", "v_pdshortfalls", "v_tfree",
-	    "v_swapout", "v_swappgsout", "v_swappgsin", "v_vnodeout",
-	    "v_vnodepgsout", "v_vnodepgsin", "pageout_lock_miss", "faults",
-	    "faults_zero_fill", "faults_file", "faults_swap",
-	    "laundered_background", "laundered_shortfall", "laundry_clusters",
-	    "oom_kills", "lowmem_events", "stalls", "stall_time_s",
-	    "min_free_count", "peak_unswappable", "peak_swap_used" };
+		"v_dfree", "v_reactivated", "v_pdshortfalls", "v_tfree",
+		"v_swapout", "v_swappgsout", "v_swappgsin", "v_vnodeout",
+		"v_vnodepgsout", "v_vnodepgsin", "pageout_lock_miss", "faults",
+		"faults_zero_fill", "faults_file", "faults_swap",
+		"laundered_background", "laundered_shortfall",
+		"laundry_clusters", "oom_kills", "lowmem_events", "stalls",
+		"stall_time_s", "min_free_count", "peak_unswappable",
+		"peak_swap_used" };
 	static const char *const domain_fields[] = { "page_count", "free_min",
-	    "free_target", "free_severe", "free_reserved", "inactive_target",
-	    "pageout_wakeup_thresh" };
+		"free_target", "free_severe", "free_reserved",
+		"inactive_target", "pageout_wakeup_thresh" };
 	static const char *const run_keys[] = { "name", "sysctl", "domains",
-	    "stats", "oom_kills", "processes", "panic", "expect" };
+		"stats", "oom_kills", "processes", "panic", "expect" };
 	json_t *j = replay_json("small.pgt", "base.yaml", NULL, 0);
 	json_t *trace, *runs, *run, *dom, *procs, *p, *stall;
 	const char *key;
@@ -263,8 +266,8 @@ Test(cli, json_report_shape)
 	trace = json_object_get(j, "trace");
 	cr_assert_eq(json_integer_value(json_object_get(trace, "events")), 9);
 	cr_assert(json_is_real(json_object_get(trace, "duration_s")));
-	cr_assert_float_eq(json_real_value(json_object_get(trace, "duration_s")),
-	    1.5, 1e-12);
+	cr_assert_float_eq(
+	    json_real_value(json_object_get(trace, "duration_s")), 1.5, 1e-12);
 	cr_assert_str_eq(json_string_value(json_object_get(trace, "format")),
 	    "text");
 
@@ -273,25 +276,30 @@ Test(cli, json_report_shape)
 	run = json_array_get(runs, 0);
 	/* The run's keys, in the documented order. */
 	i = 0;
-	json_object_foreach(run, key, v) {
-		cr_assert(i < sizeof(run_keys) / sizeof(run_keys[0]), "extra %s",
-		    key);
+	json_object_foreach(run, key, v)
+	{
+		cr_assert(i < sizeof(run_keys) / sizeof(run_keys[0]),
+		    "extra %s", key);
 		cr_assert_str_eq(key, run_keys[i]);
 		i++;
 	}
 	cr_assert_eq(i, sizeof(run_keys) / sizeof(run_keys[0]));
-	cr_assert_str_eq(json_string_value(json_object_get(run, "name")), "base");
-	cr_assert_eq(json_integer_value(json_object_get(json_object_get(run,
-	    "sysctl"), "vm.pageout_oom_seq")), 12);
+	cr_assert_str_eq(json_string_value(json_object_get(run, "name")),
+	    "base");
+	cr_assert_eq(json_integer_value(json_object_get(
+			 json_object_get(run, "sysctl"), "vm.pageout_oom_seq")),
+	    12);
 
 	for (i = 0; i < sizeof(stats) / sizeof(stats[0]); i++)
-		cr_assert_not_null(json_object_get(json_object_get(run, "stats"),
-		    stats[i]), "stat %s missing", stats[i]);
-	cr_assert(json_is_real(json_object_get(json_object_get(run, "stats"),
-	    "stall_time_s")));
+		cr_assert_not_null(
+		    json_object_get(json_object_get(run, "stats"), stats[i]),
+		    "stat %s missing", stats[i]);
+	cr_assert(json_is_real(
+	    json_object_get(json_object_get(run, "stats"), "stall_time_s")));
 	/* interfaces.md 4: faults = zero-fill + file + swap. */
-	cr_assert_eq(stat_int(run, "faults"), stat_int(run, "faults_zero_fill") +
-	    stat_int(run, "faults_file") + stat_int(run, "faults_swap"));
+	cr_assert_eq(stat_int(run, "faults"),
+	    stat_int(run, "faults_zero_fill") + stat_int(run, "faults_file") +
+		stat_int(run, "faults_swap"));
 	cr_assert_eq(stat_int(run, "faults_zero_fill"), 256);
 	cr_assert_eq(stat_int(run, "faults_file"), 128);
 	cr_assert_eq(stat_int(run, "oom_kills"), 0);
@@ -299,7 +307,8 @@ Test(cli, json_report_shape)
 	cr_assert_eq(json_array_size(json_object_get(run, "domains")), 1);
 	dom = json_array_get(json_object_get(run, "domains"), 0);
 	for (i = 0; i < sizeof(domain_fields) / sizeof(domain_fields[0]); i++)
-		cr_assert(json_is_integer(json_object_get(dom, domain_fields[i])),
+		cr_assert(
+		    json_is_integer(json_object_get(dom, domain_fields[i])),
 		    "domain field %s", domain_fields[i]);
 	/* 64 MiB is 16384 pages. */
 	cr_assert_eq(json_integer_value(json_object_get(dom, "page_count")),
@@ -314,13 +323,16 @@ Test(cli, json_report_shape)
 	cr_assert_eq(json_array_size(procs), 2);
 	p = json_array_get(procs, 0);
 	cr_assert_eq(json_integer_value(json_object_get(p, "pid")), 100);
-	cr_assert_str_eq(json_string_value(json_object_get(p, "name")), "writer");
-	cr_assert_str_eq(json_string_value(json_object_get(p, "fate")), "exited");
+	cr_assert_str_eq(json_string_value(json_object_get(p, "name")),
+	    "writer");
+	cr_assert_str_eq(json_string_value(json_object_get(p, "fate")),
+	    "exited");
 	cr_assert(json_is_integer(json_object_get(p, "stalls")));
 	stall = json_object_get(p, "stall_time_s");
 	cr_assert(json_is_real(stall));
 	p = json_array_get(procs, 1);
-	cr_assert_str_eq(json_string_value(json_object_get(p, "name")), "reader");
+	cr_assert_str_eq(json_string_value(json_object_get(p, "name")),
+	    "reader");
 	json_decref(j);
 }
 
@@ -390,13 +402,16 @@ Test(cli, interrupted_leaves_no_file, .timeout = 60)
 	cr_assert_not_null(dir);
 	snprintf(out, sizeof(out), "%s/report.json", dir);
 	cr_assert_eq(cli_run_signalled(&r, "pgtrace 1\n0 proc 1 a\n", SIGTERM,
-	    300, "-", "-c", c, "-f", "json", "-o", out, (const char *)NULL), 0);
+			 300, "-", "-c", c, "-f", "json", "-o", out,
+			 (const char *)NULL),
+	    0);
 	cr_assert_eq(r.status, 143, "exit %d: %s", r.status, r.err);
 	cr_assert_eq(cli_dir_entries(dir), 0);
 	cli_result_free(&r);
 
 	cr_assert_eq(cli_run_signalled(&r, "pgtrace 1\n", SIGINT, 300, "-",
-	    "-c", c, (const char *)NULL), 0);
+			 "-c", c, (const char *)NULL),
+	    0);
 	cr_assert_eq(r.status, 130, "exit %d: %s", r.status, r.err);
 	cr_assert_eq(r.outlen, 0, "a report after an interruption: %s", r.out);
 	cli_result_free(&r);
@@ -408,13 +423,14 @@ Test(cli, interrupted_leaves_no_file, .timeout = 60)
 Test(cli, expect_pass)
 {
 	json_t *j = replay_json("small.pgt", "expect_pass.yaml", NULL, 0);
-	json_t *exp = json_object_get(json_array_get(json_object_get(j, "runs"),
-	    0), "expect");
+	json_t *exp = json_object_get(
+	    json_array_get(json_object_get(j, "runs"), 0), "expect");
 	json_t *e;
 
 	cr_assert_eq(json_array_size(exp), 2);
 	e = json_array_get(exp, 0);
-	cr_assert_str_eq(json_string_value(json_object_get(e, "stat")), "faults");
+	cr_assert_str_eq(json_string_value(json_object_get(e, "stat")),
+	    "faults");
 	cr_assert(json_is_true(json_object_get(e, "ok")));
 	cr_assert_eq(json_integer_value(json_object_get(e, "value")), 384);
 	cr_assert_eq(json_integer_value(json_object_get(e, "min")), 1);
@@ -441,7 +457,8 @@ Test(cli, expect_fail)
 	cr_assert_eq(json_array_size(exp), 2);
 	cr_assert(json_is_true(json_object_get(json_array_get(exp, 0), "ok")));
 	e = json_array_get(exp, 1);
-	cr_assert_str_eq(json_string_value(json_object_get(e, "stat")), "faults");
+	cr_assert_str_eq(json_string_value(json_object_get(e, "stat")),
+	    "faults");
 	cr_assert(json_is_false(json_object_get(e, "ok")));
 	cr_assert_eq(json_integer_value(json_object_get(e, "max")), 10);
 	cr_assert_gt(json_integer_value(json_object_get(e, "value")), 10);
@@ -482,16 +499,18 @@ Test(cli, two_configs_side_by_side)
 		nl = strchr(line, '\n');
 		if (nl == NULL)
 			break;
-		if (strstr(line, "base") != NULL && strstr(line, "other") != NULL &&
+		if (strstr(line, "base") != NULL &&
+		    strstr(line, "other") != NULL &&
 		    strstr(line, "base") < nl && strstr(line, "other") < nl)
 			header = true;
 		if (strncmp(line, "faults ", 7) == 0) {
 			char row[256];
 			long a, b;
 
-			snprintf(row, sizeof(row), "%.*s", (int)(nl - line), line);
-			cr_assert_eq(sscanf(row + 6, "%ld %ld", &a, &b), 2, "%s",
-			    row);
+			snprintf(row, sizeof(row), "%.*s", (int)(nl - line),
+			    line);
+			cr_assert_eq(sscanf(row + 6, "%ld %ld", &a, &b), 2,
+			    "%s", row);
 			cr_assert_eq(a, 384);
 			cr_assert_eq(b, 384);
 		}
@@ -502,12 +521,16 @@ Test(cli, two_configs_side_by_side)
 	j = replay_json("small.pgt", "base.yaml", "other.yaml", 0);
 	runs = json_object_get(j, "runs");
 	cr_assert_eq(json_array_size(runs), 2);
-	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(runs,
-	    0), "name")), "base");
-	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(runs,
-	    1), "name")), "other");
-	cr_assert_eq(json_integer_value(json_object_get(json_object_get(
-	    json_array_get(runs, 1), "sysctl"), "vm.pageout_oom_seq")), 48);
+	cr_assert_str_eq(
+	    json_string_value(json_object_get(json_array_get(runs, 0), "name")),
+	    "base");
+	cr_assert_str_eq(
+	    json_string_value(json_object_get(json_array_get(runs, 1), "name")),
+	    "other");
+	cr_assert_eq(json_integer_value(json_object_get(
+			 json_object_get(json_array_get(runs, 1), "sysctl"),
+			 "vm.pageout_oom_seq")),
+	    48);
 	json_decref(j);
 	free(t);
 	free(c1);
@@ -528,15 +551,19 @@ Test(cli, sweep_expands)
 		run = json_array_get(runs, i);
 		name = json_string_value(json_object_get(run, "name"));
 		cr_assert(strncmp(name, "sweep", 5) == 0, "%s", name);
-		cr_assert(strstr(name, "vm.pageout_oom_seq=") != NULL, "%s", name);
+		cr_assert(strstr(name, "vm.pageout_oom_seq=") != NULL, "%s",
+		    name);
 		sc = json_object_get(run, "sysctl");
+		cr_assert_eq(json_integer_value(
+				 json_object_get(sc, "vm.pageout_oom_seq")),
+		    seq[i], "run %zu", i);
 		cr_assert_eq(json_integer_value(json_object_get(sc,
-		    "vm.pageout_oom_seq")), seq[i], "run %zu", i);
-		cr_assert_eq(json_integer_value(json_object_get(sc,
-		    "vm.act_scan_laundry_weight")), weight[i], "run %zu", i);
+				 "vm.act_scan_laundry_weight")),
+		    weight[i], "run %zu", i);
 	}
-	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(runs,
-	    4), "name")), "base");
+	cr_assert_str_eq(
+	    json_string_value(json_object_get(json_array_get(runs, 4), "name")),
+	    "base");
 	json_decref(j);
 }
 
@@ -576,7 +603,8 @@ Test(cli, stdin_trace)
 	j = parse_json(r.out);
 	trace = json_object_get(j, "trace");
 	cr_assert_eq(json_integer_value(json_object_get(trace, "events")), 9);
-	cr_assert_str_eq(json_string_value(json_object_get(trace, "path")), "-");
+	cr_assert_str_eq(json_string_value(json_object_get(trace, "path")),
+	    "-");
 	json_decref(j);
 	cli_result_free(&r);
 	free(t);

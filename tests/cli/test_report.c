@@ -49,19 +49,20 @@ static void
 fill_run(struct report_run *run, const char *name, int64_t faults, bool panic)
 {
 	struct report_value sysctl[] = { ival("kern.hz", 1000),
-	    ival("vm.pageout_oom_seq", 12) };
+		ival("vm.pageout_oom_seq", 12) };
 	struct report_value dom[] = { ival("page_count", 16384),
-	    ival("free_min", 135), ival("free_target", 400) };
+		ival("free_min", 135), ival("free_target", 400) };
 	/* 0.1 + 0.2 is 0.30000000000000004: the report must say 0.3. */
 	struct report_value stats[] = { ival("faults", faults),
-	    ival("faults_zero_fill", faults - 128), ival("faults_file", 128),
-	    ival("faults_swap", 0), ival("v_dfree", 0), ival("oom_kills", 1),
-	    ival("stalls", 3), rval("stall_time_s", 0.1 + 0.2),
-	    rval("io_wait_s", -0.0) };
-	struct report_oom_kill kill = { .time_s = 12.000000123, .pid = 100,
-	    .pages = 262144 };
+		ival("faults_zero_fill", faults - 128),
+		ival("faults_file", 128), ival("faults_swap", 0),
+		ival("v_dfree", 0), ival("oom_kills", 1), ival("stalls", 3),
+		rval("stall_time_s", 0.1 + 0.2), rval("io_wait_s", -0.0) };
+	struct report_oom_kill kill = { .time_s = 12.000000123,
+		.pid = 100,
+		.pages = 262144 };
 	struct report_value extra[] = { ival("faults", 12),
-	    rval("ratio", NAN) };
+		rval("ratio", NAN) };
 
 	memset(run, 0, sizeof(*run));
 	snprintf(run->name, sizeof(run->name), "%s", name);
@@ -89,7 +90,8 @@ fill_run(struct report_run *run, const char *name, int64_t faults, bool panic)
 	run->processes[0].nextra = 2;
 	run->processes[1].pid = 200;
 	snprintf(run->processes[1].name, sizeof(run->processes[1].name),
-	    "w\xff" "rd");
+	    "w\xff"
+	    "rd");
 	run->processes[1].fate = "stalled";
 	run->processes[1].stalls = 1;
 	run->processes[1].stall_time_s = 5;
@@ -107,8 +109,11 @@ make_report(struct report *r)
 {
 	static const struct report_bound bounds[] = {
 		{ .stat = "oom_kills", .has_max = true, .max = 0 },
-		{ .stat = "stall_time_s", .has_min = true, .min = 0.1,
-		  .has_max = true, .max = 2.0 },
+		{ .stat = "stall_time_s",
+		    .has_min = true,
+		    .min = 0.1,
+		    .has_max = true,
+		    .max = 2.0 },
 	};
 
 	memset(r, 0, sizeof(*r));
@@ -216,7 +221,8 @@ Test(report, json_values)
 	cr_assert_eq(json_integer_value(json_object_get(stats, "faults")), 384);
 	cr_assert(json_is_real(json_object_get(stats, "stall_time_s")));
 	p = json_array_get(json_object_get(run, "processes"), 0);
-	cr_assert_str_eq(json_string_value(json_object_get(p, "fate")), "killed");
+	cr_assert_str_eq(json_string_value(json_object_get(p, "fate")),
+	    "killed");
 	cr_assert_eq(json_integer_value(json_object_get(p, "faults")), 12);
 	cr_assert(json_is_null(json_object_get(p, "ratio")), "NaN is null");
 	p = json_array_get(json_object_get(run, "processes"), 1);
@@ -234,10 +240,12 @@ Test(report, json_values)
 	cr_assert(json_is_real(json_object_get(e, "min")));
 
 	run = json_array_get(json_object_get(j, "runs"), 1);
-	cr_assert_float_eq(json_real_value(json_object_get(json_object_get(run,
-	    "panic"), "time_s")), 30.0, 0);
-	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(run,
-	    "panic"), "reason")), "out of swap space");
+	cr_assert_float_eq(json_real_value(json_object_get(
+			       json_object_get(run, "panic"), "time_s")),
+	    30.0, 0);
+	cr_assert_str_eq(json_string_value(json_object_get(
+			     json_object_get(run, "panic"), "reason")),
+	    "out of swap space");
 	json_decref(j);
 	free(got);
 	free_report(&r);
@@ -271,20 +279,24 @@ Test(report, text_has_the_figures)
 	nl = strstr(got, "sweep[vm.a=1,vm.b=2]");
 	cr_assert_not_null(nl, "%s", got);
 	cr_assert(strstr(got, "base") < nl);
-	cr_assert(memchr(strstr(got, "base"), '\n', (size_t)(nl -
-	    strstr(got, "base"))) == NULL, "runs not on one line:\n%s", got);
+	cr_assert(memchr(strstr(got, "base"), '\n',
+		      (size_t)(nl - strstr(got, "base"))) == NULL,
+	    "runs not on one line:\n%s", got);
 	cr_assert(strstr(got, "\nfaults ") != NULL, "%s", got);
 	cr_assert(strstr(got, "384") != NULL, "%s", got);
 	cr_assert(strstr(got, "1000") != NULL, "%s", got);
 	cr_assert(strstr(got, "stall time (s)") != NULL, "%s", got);
 	cr_assert(strstr(got, "0.300") != NULL, "%s", got);
-	cr_assert(strstr(got, "pid 100 (hog), 262144 pages") != NULL, "%s", got);
-	cr_assert(strstr(got, "panic at 30.000000 s: out of swap space") != NULL,
+	cr_assert(strstr(got, "pid 100 (hog), 262144 pages") != NULL, "%s",
+	    got);
+	cr_assert(strstr(got, "panic at 30.000000 s: out of swap space") !=
+		NULL,
 	    "%s", got);
 	cr_assert(strstr(got, "FAIL oom_kills = 1, expected <= 0") != NULL,
 	    "%s", got);
-	cr_assert(strstr(got, "ok   stall_time_s = 0.3, expected in [0.1, 2]")
-	    != NULL, "%s", got);
+	cr_assert(strstr(got,
+		      "ok   stall_time_s = 0.3, expected in [0.1, 2]") != NULL,
+	    "%s", got);
 	cr_assert(strstr(got, "processes still stalled") != NULL, "%s", got);
 	/* A stat no run reports has no row. */
 	cr_assert(strstr(got, "peak swap used") == NULL, "%s", got);
@@ -299,14 +311,20 @@ Test(report, csv_header_and_rows)
 
 	make_report(&r);
 	got = render(&r, REPORT_FORMAT_CSV, NULL);
-	cr_assert(strncmp(got, "run,kern.hz,vm.pageout_oom_seq,faults,"
-	    "faults_zero_fill,faults_file,faults_swap,v_dfree,oom_kills,stalls,"
-	    "stall_time_s,io_wait_s,panic,expect_failed\n", 130) == 0, "%s",
-	    got);
-	cr_assert(strstr(got, "\nbase,1000,12,384,256,128,0,0,1,3,0.300000000,"
-	    "0.000000000,0,1\n") != NULL, "%s", got);
+	cr_assert(
+	    strncmp(got,
+		"run,kern.hz,vm.pageout_oom_seq,faults,"
+		"faults_zero_fill,faults_file,faults_swap,v_dfree,oom_kills,stalls,"
+		"stall_time_s,io_wait_s,panic,expect_failed\n",
+		130) == 0,
+	    "%s", got);
+	cr_assert(strstr(got,
+		      "\nbase,1000,12,384,256,128,0,0,1,3,0.300000000,"
+		      "0.000000000,0,1\n") != NULL,
+	    "%s", got);
 	cr_assert(strstr(got, "\n\"sweep[vm.a=1,vm.b=2]\",1000,12,1000,") !=
-	    NULL, "%s", got);
+		NULL,
+	    "%s", got);
 	cr_assert(strstr(got, ",1,0\n") != NULL, "panic column: %s", got);
 	free(got);
 	free_report(&r);
@@ -329,7 +347,7 @@ Test(report, expect_evaluation)
 	b[1].max = 0.3;
 	snprintf(b[2].stat, sizeof(b[2].stat), "nonexistent");
 	b[2].has_max = true;
-	snprintf(b[3].stat, sizeof(b[3].stat), "v_dfree");	/* no bound */
+	snprintf(b[3].stat, sizeof(b[3].stat), "v_dfree"); /* no bound */
 	snprintf(b[4].stat, sizeof(b[4].stat), "faults");
 	b[4].has_min = true;
 	b[4].min = 385;
@@ -349,7 +367,7 @@ Test(report, expect_evaluation)
 	cr_assert_eq(run.nexpect, 0);
 	cr_assert_null(run.expect);
 	report_run_finish(&run);
-	report_run_finish(&run);	/* harmless twice */
+	report_run_finish(&run); /* harmless twice */
 	report_run_finish(NULL);
 	cr_assert_null(run.stats);
 }

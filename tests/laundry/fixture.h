@@ -17,13 +17,16 @@
 
 #define FX_TICKS0 (INT32_MAX - 600 * 1000)
 
-/* fx_machine() - pages of memory in one domain, swap_pages of swap, nothing wired. */
+/*
+ * fx_machine() - pages of memory in one domain, swap_pages of swap,
+ * nothing wired.
+ */
 struct vm_machine *fx_machine(uint32_t pages, uint64_t swap_pages);
 
-/* fx_machine_cfg() - as fx_machine(), from a configuration the test adjusted. */
+/* fx_machine_cfg() - as fx_machine(), from an adjusted configuration. */
 struct vm_machine *fx_machine_cfg(const struct pg_config *cfg);
 
-/* fx_config() - the defaults, with pages of memory, one domain, swap_pages of swap. */
+/* fx_config() - the defaults, with pages of memory, swap_pages of swap. */
 void fx_config(struct pg_config *cfg, uint32_t pages, uint64_t swap_pages);
 
 /* fx_object() - a new object of type and size (trace id id). */
@@ -51,11 +54,17 @@ uint32_t fx_page_at(const struct vm_machine *m, uint32_t obj, uint32_t pindex);
 /* fx_check() - vm_machine_check() must pass. */
 void fx_check(const struct vm_machine *m);
 
-/* fx_queue() - the entries of queue q of domain d (markers included) into out; returns how many. */
+/*
+ * fx_queue() - the entries of queue q of domain d (markers included) into
+ * out; returns how many.
+ */
 uint32_t fx_queue(const struct vm_machine *m, uint32_t d, uint8_t q,
     uint32_t *out, uint32_t max);
 
-/* fx_complete_all() - take every started I/O and complete it (no error), in order; returns how many. */
+/*
+ * fx_complete_all() - take every started I/O and complete it (no error),
+ * in order; returns how many.
+ */
 uint32_t fx_complete_all(struct vm_machine *m);
 
 #endif

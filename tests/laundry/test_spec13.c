@@ -122,7 +122,8 @@ Test(spec13, fact29_pageout_status_fail_bad)
 
 	/* BAD: undirtied, just before inacthead, not counted. */
 	obj = fx_object(m, 4, OBJT_SWAP, 8);
-	(void)fx_page(m, obj, 7, PQ_INACTIVE, false);	/* behind inacthead */
+	/* A page behind inacthead. */
+	(void)fx_page(m, obj, 7, PQ_INACTIVE, false);
 	b = fx_page(m, obj, 0, PQ_LAUNDRY, true);
 	vm_pager_inject(m, VM_PAGER_BAD);
 	n = vm_pageout_cluster(m, b, NULL, NULL);

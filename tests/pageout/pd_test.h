@@ -20,7 +20,7 @@ struct t_env {
 	struct vm_machine *m;
 	struct pageout_shared sh;
 	struct pageout_clock clk;
-	uint32_t proc;			/* process slot mapping "mapped" objects */
+	uint32_t proc;		/* process slot mapping "mapped" objects */
 	uint64_t next_obj_id;
 	uint32_t filler;		/* object of t_set_free()'s pages */
 	uint32_t filler_next;		/* its next pindex */
@@ -73,7 +73,7 @@ void t_set_free(struct t_env *e, uint32_t d, uint32_t free);
 /* t_scan() - vm_pageout_scan() of domain d at e->clk. */
 bool t_scan(struct t_env *e, uint32_t d, int32_t pass, int32_t shortage);
 
-/* t_qpos() - position of page in its queue counting markers (0 = head), or -1. */
+/* t_qpos() - position in its queue, markers counted (head 0), or -1. */
 int t_qpos(struct t_env *e, uint32_t page);
 
 /* t_queue_has() - page is on queue q of domain d (walks the list). */

@@ -6,7 +6,7 @@
 
 #include "pd_test.h"
 
-/* A process of pid mapping an object of type with resident pages, wired off-queue. */
+/* Process pid maps a new object of type with n wired off-queue pages. */
 static uint32_t
 t_proc_with(struct t_env *e, uint32_t pid, enum vm_objtype type, uint32_t n)
 {

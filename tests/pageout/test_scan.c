@@ -476,7 +476,7 @@ Test(spec13, fact37_laundry_request)
 	t_shutdown(&e);
 }
 
-/* The state of fact 40: 10 clean inactive pages, 1000 dirty active, free 100. */
+/* Fact 40: 10 clean inactive pages, 1000 dirty active ones, free 100. */
 static void
 fact40_state(struct t_env *e)
 {
@@ -720,7 +720,7 @@ Test(quirks, d19_act_count_wraps_before_the_clamp)
 	i0 = t_page(&e, 0, om, 0, PQ_INACTIVE);
 	i1 = t_page(&e, 0, om, 1, PQ_INACTIVE);
 	(void)t_page(&e, 0, om, 2, PQ_INACTIVE);
-	vm_page_dequeue(e.m, w0);		/* keep the inactive queue to 3 */
+	vm_page_dequeue(e.m, w0);	/* keep the inactive queue to 3 */
 	vm_page_enqueue(e.m, PQ_ACTIVE, w0);
 	P(&e, w0)->act_count = 30;
 	P(&e, i0)->act_count = 250;

@@ -59,7 +59,7 @@ read_events(const char *path, const void *mem, size_t len, bool validate,
 	*out = NULL;
 	*n = 0;
 	rc = path != NULL ? trace_reader_open(path, &o, &r, err) :
-	    trace_reader_open_mem(mem, len, "mem", &o, &r, err);
+			    trace_reader_open_mem(mem, len, "mem", &o, &r, err);
 	if (rc < 0)
 		return rc;
 	if (fmt != NULL)
@@ -76,8 +76,8 @@ read_events(const char *path, const void *mem, size_t len, bool validate,
 	trace_reader_close(r);
 	/* realloc() moved the events: point them at their own strings again. */
 	for (cap = 0; cap < *n; cap++)
-		(*out)[cap].ev.str = (*out)[cap].has_str ? (*out)[cap].str :
-		    NULL;
+		(*out)[cap].ev.str =
+		    (*out)[cap].has_str ? (*out)[cap].str : NULL;
 	return rc;
 }
 

@@ -31,7 +31,8 @@ die(const char *what, const struct pg_error *err)
 	char buf[1200];
 
 	fprintf(stderr, "make_bad_traces: %s: %s\n", what,
-	    err != NULL ? pg_error_format(err, buf, sizeof(buf)) : strerror(errno));
+	    err != NULL ? pg_error_format(err, buf, sizeof(buf)) :
+			  strerror(errno));
 	exit(1);
 }
 
@@ -108,7 +109,10 @@ find(struct blob *b, const char *s)
 	exit(1);
 }
 
-#define EV(t, o, ...) { .time_ns = (t), .op = (o), __VA_ARGS__ }
+#define EV(t, o, ...)                                  \
+	{                                              \
+		.time_ns = (t), .op = (o), __VA_ARGS__ \
+	}
 
 int
 main(int argc, char **argv)
@@ -137,7 +141,7 @@ main(int argc, char **argv)
 	static const uint8_t unknown_rec[] = { 0xfe };
 	static const uint8_t page_first[] = { 0x00 };
 	static const uint8_t overflow[] = { 0xf0, 0xff, 0xff, 0xff, 0xff, 0xff,
-	    0xff, 0xff, 0xff, 0xff, 0xff, 0x01 };
+		0xff, 0xff, 0xff, 0xff, 0xff, 0x01 };
 	struct blob b, z;
 	char line[5200], *nul;
 	size_t n;
@@ -188,7 +192,7 @@ main(int argc, char **argv)
 
 	z = encode(good, ngood, TRACE_FORMAT_BINARY, true);
 	put("bin-zstd-truncated.pgb.zst", z.p, z.len - 6);
-	z.p[z.len - 1] ^= 0xff;	/* the frame's content checksum */
+	z.p[z.len - 1] ^= 0xff; /* the frame's content checksum */
 	put("bin-zstd-bad-checksum.pgb.zst", z.p, z.len);
 	free(z.p);
 	z = encode(good, ngood, TRACE_FORMAT_TEXT, true);
@@ -209,6 +213,9 @@ main(int argc, char **argv)
 		line[n++] = 'x';
 	line[n++] = '\n';
 	put("text-line-too-long.pgt", line, n);
-	put("not-a-trace.pgt", "\x7f" "ELF\2\1\1\0\0\0", 10);
+	put("not-a-trace.pgt",
+	    "\x7f"
+	    "ELF\2\1\1\0\0\0",
+	    10);
 	return 0;
 }

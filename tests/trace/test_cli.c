@@ -56,7 +56,8 @@ run(char **output, const char *fmt, ...)
 
 Test(cli, convert_every_extension, .init = setup, .fini = teardown)
 {
-	static const char *const exts[] = { "pgt", "pgt.zst", "pgb", "pgb.zst" };
+	static const char *const exts[] = { "pgt", "pgt.zst", "pgb",
+		"pgb.zst" };
 	char *out, *orig, *back;
 	size_t i;
 
@@ -64,25 +65,32 @@ Test(cli, convert_every_extension, .init = setup, .fini = teardown)
 	    out);
 	free(out);
 	for (i = 0; i < 4; i++) {
-		cr_assert_eq(run(&out, "convert " EX " %s/x.%s", tmpdir,
-		    exts[i]), 0, "%s", out);
+		cr_assert_eq(
+		    run(&out, "convert " EX " %s/x.%s", tmpdir, exts[i]), 0,
+		    "%s", out);
 		cr_expect_str_eq(out, "", "convert is silent on success");
 		free(out);
 		cr_assert_eq(run(&out, "convert %s/x.%s %s/back.pgt", tmpdir,
-		    exts[i], tmpdir), 0, "%s", out);
+				 exts[i], tmpdir),
+		    0, "%s", out);
 		free(out);
-		orig = slurp(strcat(strcpy((char[128]){ 0 }, tmpdir),
-		    "/canon.pgt"), NULL);
-		back = slurp(strcat(strcpy((char[128]){ 0 }, tmpdir),
-		    "/back.pgt"), NULL);
+		orig = slurp(
+		    strcat(strcpy((char[128]) { 0 }, tmpdir), "/canon.pgt"),
+		    NULL);
+		back = slurp(
+		    strcat(strcpy((char[128]) { 0 }, tmpdir), "/back.pgt"),
+		    NULL);
 		cr_assert_not_null(orig);
 		cr_assert_not_null(back);
 		cr_expect_str_eq(orig, back, "via .%s", exts[i]);
 		free(orig);
 		free(back);
 	}
-	cr_assert_eq(run(&out, "convert --format binary --zstd " EX " - | "
-	    "'%s' convert - -", getenv("PGREPLAY_BIN")), 0, "%s", out);
+	cr_assert_eq(run(&out,
+			 "convert --format binary --zstd " EX " - | "
+			 "'%s' convert - -",
+			 getenv("PGREPLAY_BIN")),
+	    0, "%s", out);
 	cr_expect(strncmp(out, "pgtrace 1\n0 proc 100 hog\n", 25) == 0, "%s",
 	    out);
 	free(out);
@@ -93,8 +101,10 @@ Test(cli, convert_usage_errors, .init = setup, .fini = teardown)
 	char *out;
 
 	cr_expect_eq(run(&out, "convert " EX " %s/x.txt", tmpdir), 2);
-	cr_expect(strstr(out, "expected a name ending in .pgt, .pgt.zst, .pgb "
-	    "or .pgb.zst, or - for standard output") != NULL, "%s", out);
+	cr_expect(strstr(out,
+		      "expected a name ending in .pgt, .pgt.zst, .pgb "
+		      "or .pgb.zst, or - for standard output") != NULL,
+	    "%s", out);
 	free(out);
 	cr_expect_eq(run(&out, "convert " EX), 2);
 	cr_expect(strstr(out, "convert: expected IN and OUT") != NULL, "%s",
@@ -106,14 +116,17 @@ Test(cli, convert_usage_errors, .init = setup, .fini = teardown)
 	free(out);
 }
 
-Test(cli, convert_bad_input_leaves_no_output, .init = setup,
-    .fini = teardown)
+Test(cli, convert_bad_input_leaves_no_output, .init = setup, .fini = teardown)
 {
 	char *out, path[128];
 
-	cr_expect_eq(run(&out, "convert tests/trace/bad/range-past-end.pgt "
-	    "%s/x.pgb", tmpdir), 2);
-	cr_expect_str_eq(out, "pgreplay: tests/trace/bad/range-past-end.pgt:4: "
+	cr_expect_eq(run(&out,
+			 "convert tests/trace/bad/range-past-end.pgt "
+			 "%s/x.pgb",
+			 tmpdir),
+	    2);
+	cr_expect_str_eq(out,
+	    "pgreplay: tests/trace/bad/range-past-end.pgt:4: "
 	    "PINDEX+COUNT 17 exceeds object 1's 16 pages\n");
 	free(out);
 	snprintf(path, sizeof(path), "%s/x.pgb", tmpdir);
@@ -128,8 +141,10 @@ Test(cli, info_text_and_json, .init = setup, .fini = teardown)
 	char *out;
 
 	cr_assert_eq(run(&out, "info " EX), 0, "%s", out);
-	cr_expect(strstr(out, "format:       text, version 1, not compressed\n")
-	    != NULL, "%s", out);
+	cr_expect(
+	    strstr(out, "format:       text, version 1, not compressed\n") !=
+		NULL,
+	    "%s", out);
 	cr_expect(strstr(out, "events:       19\n") != NULL, "%s", out);
 	cr_expect(strstr(out, "  fault      3\n") != NULL, "%s", out);
 	cr_expect(strstr(out, "processes:    2\n") != NULL, "%s", out);
@@ -149,7 +164,8 @@ Test(cli, info_text_and_json, .init = setup, .fini = teardown)
 	free(out);
 	cr_expect_eq(run(&out, "info tests/trace/bad/bin-unmapped-object.pgb"),
 	    2);
-	cr_expect_str_eq(out, "pgreplay: tests/trace/bad/bin-unmapped-object.pgb:"
+	cr_expect_str_eq(out,
+	    "pgreplay: tests/trace/bad/bin-unmapped-object.pgb:"
 	    " byte 24 (event 2): pid 1 has not mapped object 5\n");
 	free(out);
 }

@@ -38,8 +38,8 @@ Test(golden, rejected_inputs)
 	cr_assert_not_null(dir);
 	while ((d = readdir(dir)) != NULL) {
 		len = strlen(d->d_name);
-		if (d->d_name[0] == '.' || (len > 4 &&
-		    strcmp(d->d_name + len - 4, ".err") == 0))
+		if (d->d_name[0] == '.' ||
+		    (len > 4 && strcmp(d->d_name + len - 4, ".err") == 0))
 			continue;
 		cr_assert_lt(nnames, 256);
 		names[nnames++] = strdup(d->d_name);

@@ -38,7 +38,7 @@ static void
 rand_token(uint64_t *s, char *buf, size_t max, bool blanks)
 {
 	static const char chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN"
-	    "OPQRSTUVWXYZ0123456789/._-+=:,@\xc3\xa9";
+				    "OPQRSTUVWXYZ0123456789/._-+=:,@\xc3\xa9";
 	size_t n = 1 + rnd(s) % max, i;
 
 	for (i = 0; i < n; i++) {
@@ -87,7 +87,7 @@ random_stream(uint64_t seed, size_t n)
 		} else if (r < 5) {
 			ev->op = r == 3 ? TRACE_OP_EXIT : TRACE_OP_UNMAP;
 			ev->pid = (uint32_t)rnd(&s);
-			ev->obj = r == 4 ? rnd(&s) : 0;	/* exit has no OBJ */
+			ev->obj = r == 4 ? rnd(&s) : 0; /* exit has no OBJ */
 		} else if (r < 8) {
 			ev->op = TRACE_OP_MAP;
 			ev->pid = (uint32_t)rnd(&s) % 4;
@@ -108,8 +108,9 @@ random_stream(uint64_t seed, size_t n)
 		} else {
 			ev->op = (uint8_t)(TRACE_OP_FAULT + rnd(&s) % 5);
 			if (rnd(&s) % 8 == 0) {
-				pid = (uint32_t)(rnd(&s) % 3 == 0 ? rnd(&s) :
-				    rnd(&s) % 4);
+				pid =
+				    (uint32_t)(rnd(&s) % 3 == 0 ? rnd(&s) :
+								  rnd(&s) % 4);
 				obj = rnd(&s) % 3 == 0 ? rnd(&s) : rnd(&s) % 8;
 			}
 			ev->pid = pid;
@@ -117,15 +118,15 @@ random_stream(uint64_t seed, size_t n)
 			ev->count = rnd(&s) % 5 == 0 ? 1 + rnd(&s) % 1000 : 1;
 			switch (rnd(&s) % 6) {
 			case 0:
-				ev->pindex = rnd(&s) % (TRACE_PAGES_MAX -
-				    ev->count);
+				ev->pindex =
+				    rnd(&s) % (TRACE_PAGES_MAX - ev->count);
 				break;
 			case 1:
 				ev->pindex = rnd(&s) % 262144;
 				break;
 			case 2:
-				ev->pindex = next > 300 ? next - rnd(&s) % 300 :
-				    0;
+				ev->pindex =
+				    next > 300 ? next - rnd(&s) % 300 : 0;
 				break;
 			default:
 				ev->pindex = next + rnd(&s) % 3;
@@ -148,8 +149,10 @@ expect_same(const struct tev *a, size_t na, const struct tev *b, size_t nb,
 
 	cr_assert_eq(na, nb, "%s: %zu events, expected %zu", what, nb, na);
 	for (i = 0; i < na; i++)
-		cr_assert(tev_eq(&a[i], &b[i]), "%s: event %zu differs (op %u "
-		    "vs %u, t %llu vs %llu)", what, i + 1, a[i].ev.op, b[i].ev.op,
+		cr_assert(tev_eq(&a[i], &b[i]),
+		    "%s: event %zu differs (op %u "
+		    "vs %u, t %llu vs %llu)",
+		    what, i + 1, a[i].ev.op, b[i].ev.op,
 		    (unsigned long long)a[i].ev.time_ns,
 		    (unsigned long long)b[i].ev.time_ns);
 }
@@ -199,8 +202,8 @@ roundtrip(const struct tev *evs, size_t n, bool validate, const char *what)
 	rc = read_events(path, NULL, 0, validate, &back, &nback, NULL, &err);
 	cr_assert_eq(rc, 0);
 	snprintf(path, sizeof(path), "%s/e.pgt", tmpdir);
-	cr_assert_eq(write_events(path, TRACE_FORMAT_TEXT, false, back, nback,
-	    &err), 0);
+	cr_assert_eq(
+	    write_events(path, TRACE_FORMAT_TEXT, false, back, nback, &err), 0);
 	t2 = slurp(path, NULL);
 	cr_assert_not_null(t1);
 	cr_assert_not_null(t2);
@@ -253,8 +256,7 @@ collect(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 	return 0;
 }
 
-Test(roundtrip, every_trace_in_tree, .init = make_tmpdir,
-    .fini = remove_tmpdir)
+Test(roundtrip, every_trace_in_tree, .init = make_tmpdir, .fini = remove_tmpdir)
 {
 	const char *root = getenv("PGREPLAY_SOURCE_ROOT");
 	struct pg_error err;
@@ -269,8 +271,8 @@ Test(roundtrip, every_trace_in_tree, .init = make_tmpdir,
 	cr_assert_gt(nfound, 0, "no trace found under %s", dir);
 	for (i = 0; i < nfound; i++) {
 		rc = read_events(found[i], NULL, 0, true, &evs, &n, NULL, &err);
-		cr_assert_eq(rc, 0, "%s", pg_error_format(&err, buf,
-		    sizeof(buf)));
+		cr_assert_eq(rc, 0, "%s",
+		    pg_error_format(&err, buf, sizeof(buf)));
 		cr_expect_gt(n, 0, "%s has events", found[i]);
 		roundtrip(evs, n, true, found[i]);
 		free(evs);
@@ -327,15 +329,16 @@ Test(roundtrip, detection_by_content, .init = make_tmpdir,
 	expect_detect("zstd text", data, len, TRACE_FORMAT_TEXT, true);
 	free(data);
 	snprintf(path, sizeof(path), "%s/plain", tmpdir);
-	cr_assert_eq(write_events(path, TRACE_FORMAT_BINARY, false, ev, 1,
-	    &err), 0);
+	cr_assert_eq(
+	    write_events(path, TRACE_FORMAT_BINARY, false, ev, 1, &err), 0);
 	data = slurp(path, &len);
 	expect_detect("binary", data, len, TRACE_FORMAT_BINARY, false);
 	free(data);
 
-	cr_expect_lt(trace_reader_open_mem("\0\0\0\0", 4, "nul", NULL, &r,
-	    &err), 0);
-	cr_expect_str_eq(pg_error_format(&err, buf, sizeof(buf)), "nul: "
+	cr_expect_lt(
+	    trace_reader_open_mem("\0\0\0\0", 4, "nul", NULL, &r, &err), 0);
+	cr_expect_str_eq(pg_error_format(&err, buf, sizeof(buf)),
+	    "nul: "
 	    "unrecognised format: not a text trace (\"pgtrace 1\"), a binary "
 	    "trace or zstd");
 	cr_expect_eq(trace_reader_open("/nonexistent/x.pgt", NULL, &r, &err),
@@ -377,8 +380,8 @@ bytes_per_event(bool sequential, bool zstd)
 		ev->pindex = sequential ? i % 262144 : rnd(&s) % 262144;
 	}
 	snprintf(path, sizeof(path), "%s/size%d%d", tmpdir, sequential, zstd);
-	cr_assert_eq(write_events(path, TRACE_FORMAT_BINARY, zstd, evs, N + 2,
-	    &err), 0);
+	cr_assert_eq(
+	    write_events(path, TRACE_FORMAT_BINARY, zstd, evs, N + 2, &err), 0);
 	data = slurp(path, &len);
 	cr_assert_not_null(data);
 	free(data);
@@ -418,7 +421,8 @@ Test(roundtrip, atomic_output, .init = make_tmpdir, .fini = remove_tmpdir)
 	cr_expect_eq(trace_writer_write(w, &ev, &err), -EINVAL);
 	pg_error_format(&err, buf, sizeof(buf));
 	cr_expect(strstr(buf, "/out.pgb: event 2: mark TEXT contains '#'") !=
-	    NULL, "%s", buf);
+		NULL,
+	    "%s", buf);
 	trace_writer_close(w);
 	cr_expect_neq(access(path, F_OK), 0, "no OUT after an abandoned write");
 	dir = opendir(tmpdir);

@@ -25,23 +25,22 @@ one_event(const char *text, size_t *n)
 
 Test(text, every_op)
 {
-	static const char text[] = HDR
-	    "# comment line\n"
-	    "\n"
-	    "0 proc 7 cc   # trailing comment\n"
-	    "0\tmap\t7 3 anon 100\n"
-	    "0 map 7 4 file 8 /lib/libc.so\n"
-	    "0 map 7 5 phys 2\n"
-	    "1 fault 7 3 5\n"
-	    "1 dirty 7 3 6 4\n"
-	    "1 free 7 3 0 100\n"
-	    "2 wire 7 4 1 2\n"
-	    "2 unwire 7 4 1 2\n"
-	    "3 swapon 1024\n"
-	    "3 swapoff 1024\n"
-	    "3 mark  phase  two\t \n"
-	    "4 unmap 7 5\n"
-	    "5 exit 7\n";
+	static const char text[] = HDR "# comment line\n"
+				       "\n"
+				       "0 proc 7 cc   # trailing comment\n"
+				       "0\tmap\t7 3 anon 100\n"
+				       "0 map 7 4 file 8 /lib/libc.so\n"
+				       "0 map 7 5 phys 2\n"
+				       "1 fault 7 3 5\n"
+				       "1 dirty 7 3 6 4\n"
+				       "1 free 7 3 0 100\n"
+				       "2 wire 7 4 1 2\n"
+				       "2 unwire 7 4 1 2\n"
+				       "3 swapon 1024\n"
+				       "3 swapoff 1024\n"
+				       "3 mark  phase  two\t \n"
+				       "4 unmap 7 5\n"
+				       "5 exit 7\n";
 	size_t n;
 	struct tev *e = one_event(text, &n);
 
@@ -70,7 +69,8 @@ Test(text, every_op)
 	cr_expect_eq(e[9].ev.count, 1024);
 	cr_expect_eq(e[10].ev.op, TRACE_OP_SWAPOFF);
 	cr_expect_eq(e[11].ev.op, TRACE_OP_MARK);
-	cr_expect_str_eq(e[11].str, "phase  two", "inner blanks kept, ends trimmed");
+	cr_expect_str_eq(e[11].str, "phase  two",
+	    "inner blanks kept, ends trimmed");
 	cr_expect_eq(e[12].ev.op, TRACE_OP_UNMAP);
 	cr_expect_eq(e[13].ev.op, TRACE_OP_EXIT);
 	free(e);
@@ -79,7 +79,8 @@ Test(text, every_op)
 Test(text, crlf_and_no_final_newline)
 {
 	size_t n;
-	struct tev *e = one_event("# c\r\npgtrace 1\r\n0 proc 1 a\r\n1 exit 1", &n);
+	struct tev *e =
+	    one_event("# c\r\npgtrace 1\r\n0 proc 1 a\r\n1 exit 1", &n);
 
 	cr_assert_eq(n, 2);
 	cr_expect_str_eq(e[0].str, "a");
@@ -124,71 +125,96 @@ expect_error(const char *text, const char *want)
 
 Test(text, time_errors)
 {
-	expect_error(HDR "1.0000000001 mark x\n", "mem:2: bad TIME "
+	expect_error(HDR "1.0000000001 mark x\n",
+	    "mem:2: bad TIME "
 	    "\"1.0000000001\": more than 9 fractional digits (nanoseconds "
 	    "are the unit)");
-	expect_error(HDR "18446744073.709551616 mark x\n", "mem:2: bad TIME "
+	expect_error(HDR "18446744073.709551616 mark x\n",
+	    "mem:2: bad TIME "
 	    "\"18446744073.709551616\": expected at most "
 	    "18446744073.709551615 seconds");
-	expect_error(HDR "99999999999999999999999 mark x\n", "mem:2: bad TIME "
+	expect_error(HDR "99999999999999999999999 mark x\n",
+	    "mem:2: bad TIME "
 	    "\"99999999999999999999999\": expected at most "
 	    "18446744073.709551615 seconds");
-	expect_error(HDR "1. mark x\n", "mem:2: bad TIME \"1.\": expected "
+	expect_error(HDR "1. mark x\n",
+	    "mem:2: bad TIME \"1.\": expected "
 	    "seconds as an integer or a decimal with at most 9 fractional "
 	    "digits");
-	expect_error(HDR ".5 mark x\n", "mem:2: bad TIME \".5\": expected "
+	expect_error(HDR ".5 mark x\n",
+	    "mem:2: bad TIME \".5\": expected "
 	    "seconds as an integer or a decimal with at most 9 fractional "
 	    "digits");
-	expect_error(HDR "-1 mark x\n", "mem:2: bad TIME \"-1\": expected "
+	expect_error(HDR "-1 mark x\n",
+	    "mem:2: bad TIME \"-1\": expected "
 	    "seconds as an integer or a decimal with at most 9 fractional "
 	    "digits");
-	expect_error(HDR "1e3 mark x\n", "mem:2: bad TIME \"1e3\": expected "
+	expect_error(HDR "1e3 mark x\n",
+	    "mem:2: bad TIME \"1e3\": expected "
 	    "seconds as an integer or a decimal with at most 9 fractional "
 	    "digits");
-	expect_error(HDR "2 mark x\n1.999999999 mark y\n", "mem:3: time "
+	expect_error(HDR "2 mark x\n1.999999999 mark y\n",
+	    "mem:3: time "
 	    "1.999999999 goes backwards: the previous event is at 2");
 }
 
 Test(text, syntax_errors)
 {
-	expect_error(HDR PROC MAP "0 fault 7 3 12x\n", "mem:4: bad PINDEX "
+	expect_error(HDR PROC MAP "0 fault 7 3 12x\n",
+	    "mem:4: bad PINDEX "
 	    "\"12x\": expected an unsigned integer");
-	expect_error(HDR "0 frobnicate 1\n", "mem:2: unknown op \"frobnicate\": "
+	expect_error(HDR "0 frobnicate 1\n",
+	    "mem:2: unknown op \"frobnicate\": "
 	    "expected proc, exit, map, unmap, fault, dirty, free, wire, "
 	    "unwire, swapon, swapoff or mark");
-	expect_error(HDR PROC MAP "0 fault 7 3\n", "mem:4: missing PINDEX: "
+	expect_error(HDR PROC MAP "0 fault 7 3\n",
+	    "mem:4: missing PINDEX: "
 	    "expected \"fault PID OBJ PINDEX [COUNT]\"");
-	expect_error(HDR PROC MAP "0 fault 7 3 1 2 3\n", "mem:4: too many "
+	expect_error(HDR PROC MAP "0 fault 7 3 1 2 3\n",
+	    "mem:4: too many "
 	    "fields: expected \"fault PID OBJ PINDEX [COUNT]\"");
-	expect_error(HDR PROC MAP "0 fault 7 3 1 0\n", "mem:4: bad COUNT "
+	expect_error(HDR PROC MAP "0 fault 7 3 1 0\n",
+	    "mem:4: bad COUNT "
 	    "\"0\": expected at least 1");
-	expect_error(HDR "0 proc 4294967296 x\n", "mem:2: bad PID "
+	expect_error(HDR "0 proc 4294967296 x\n",
+	    "mem:2: bad PID "
 	    "\"4294967296\": expected at most 4294967295");
-	expect_error(HDR PROC "0 map 7 3 anonymous 1\n", "mem:3: bad TYPE "
+	expect_error(HDR PROC "0 map 7 3 anonymous 1\n",
+	    "mem:3: bad TYPE "
 	    "\"anonymous\": expected anon, file or phys");
-	expect_error(HDR PROC "0 map 7 3 anon 4294967297\n", "mem:3: bad PAGES "
+	expect_error(HDR PROC "0 map 7 3 anon 4294967297\n",
+	    "mem:3: bad PAGES "
 	    "\"4294967297\": expected at most 4294967296");
-	expect_error(HDR "0 swapon 0\n", "mem:2: bad PAGES \"0\": expected at "
+	expect_error(HDR "0 swapon 0\n",
+	    "mem:2: bad PAGES \"0\": expected at "
 	    "least 1");
-	expect_error(HDR "0 mark   # only a comment\n", "mem:2: missing TEXT: "
+	expect_error(HDR "0 mark   # only a comment\n",
+	    "mem:2: missing TEXT: "
 	    "expected \"mark TEXT...\"");
-	expect_error(HDR "0\n", "mem:2: missing op: expected \"TIME OP "
+	expect_error(HDR "0\n",
+	    "mem:2: missing op: expected \"TIME OP "
 	    "ARGS...\"");
-	expect_error(HDR "0 proc\n", "mem:2: missing PID: expected \"proc PID "
+	expect_error(HDR "0 proc\n",
+	    "mem:2: missing PID: expected \"proc PID "
 	    "NAME\"");
 }
 
 Test(text, header_errors)
 {
-	expect_error("", "mem:1: missing header: the trace ends before "
+	expect_error("",
+	    "mem:1: missing header: the trace ends before "
 	    "\"pgtrace 1\"");
-	expect_error("# only comments\n\n", "mem:2: missing header: the trace "
+	expect_error("# only comments\n\n",
+	    "mem:2: missing header: the trace "
 	    "ends before \"pgtrace 1\"");
-	expect_error("0 proc 1 a\n", "mem:1: missing header: expected "
+	expect_error("0 proc 1 a\n",
+	    "mem:1: missing header: expected "
 	    "\"pgtrace 1\" as the first line that is not a comment");
-	expect_error("pgtrace 2\n", "mem:1: unsupported header \"pgtrace 2\": "
+	expect_error("pgtrace 2\n",
+	    "mem:1: unsupported header \"pgtrace 2\": "
 	    "this pgreplay reads \"pgtrace 1\"");
-	expect_error("pgtrace 1 extra\n", "mem:1: unsupported header "
+	expect_error("pgtrace 1 extra\n",
+	    "mem:1: unsupported header "
 	    "\"pgtrace 1 ...\": this pgreplay reads \"pgtrace 1\"");
 }
 
@@ -207,7 +233,8 @@ Test(text, long_lines)
 	cr_expect_str_eq(text_error(text, buf, sizeof(buf)), "",
 	    "a 4096-byte line is accepted");
 	strcat(text, "z\n");
-	cr_expect_str_eq(text_error(text, buf, sizeof(buf)), "mem:2: line too "
+	cr_expect_str_eq(text_error(text, buf, sizeof(buf)),
+	    "mem:2: line too "
 	    "long: more than 4096 bytes");
 	free(text);
 }
@@ -219,8 +246,9 @@ Test(text, where_reports_last_event_line)
 	struct trace_event ev;
 	struct pg_error err;
 
-	cr_assert_eq(trace_reader_open_mem(text, strlen(text), "t.pgt", NULL,
-	    &r, &err), 0);
+	cr_assert_eq(
+	    trace_reader_open_mem(text, strlen(text), "t.pgt", NULL, &r, &err),
+	    0);
 	cr_assert_eq(trace_reader_next(r, &ev, &err), 1);
 	memset(&err, 0, sizeof(err));
 	trace_reader_where(r, &err);
@@ -244,8 +272,8 @@ Test(text, error_is_sticky)
 	struct trace_event ev;
 	struct pg_error err;
 
-	cr_assert_eq(trace_reader_open_mem(text, strlen(text), "t", NULL, &r,
-	    &err), 0);
+	cr_assert_eq(
+	    trace_reader_open_mem(text, strlen(text), "t", NULL, &r, &err), 0);
 	cr_expect_lt(trace_reader_next(r, &ev, &err), 0);
 	memset(&err, 0, sizeof(err));
 	cr_expect_lt(trace_reader_next(r, &ev, &err), 0);
@@ -258,7 +286,8 @@ Test(text, time_format)
 	char buf[32];
 
 	cr_expect_str_eq(trace_time_format(0, buf, sizeof(buf)), "0");
-	cr_expect_str_eq(trace_time_format(1500000000, buf, sizeof(buf)), "1.5");
+	cr_expect_str_eq(trace_time_format(1500000000, buf, sizeof(buf)),
+	    "1.5");
 	cr_expect_str_eq(trace_time_format(12000000123u, buf, sizeof(buf)),
 	    "12.000000123");
 	cr_expect_str_eq(trace_time_format(UINT64_MAX, buf, sizeof(buf)),

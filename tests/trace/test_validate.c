@@ -28,49 +28,58 @@ expect_ok(const char *text)
 
 Test(validate, proc_rules)
 {
-	expect_error(HDR "0 proc 1 a\n0 proc 1 b\n", "mem:3: pid 1 is already "
+	expect_error(HDR "0 proc 1 a\n0 proc 1 b\n",
+	    "mem:3: pid 1 is already "
 	    "running: a second proc before its exit");
 	expect_ok(HDR "0 proc 1 a\n1 exit 1\n2 proc 1 b\n3 exit 1\n");
-	expect_error(HDR "0 map 1 1 anon 1\n", "mem:2: pid 1 is not running: "
+	expect_error(HDR "0 map 1 1 anon 1\n",
+	    "mem:2: pid 1 is not running: "
 	    "a proc event must come first (and none since its exit)");
-	expect_error(HDR "0 proc 1 a\n0 exit 1\n0 exit 1\n", "mem:4: pid 1 is "
+	expect_error(HDR "0 proc 1 a\n0 exit 1\n0 exit 1\n",
+	    "mem:4: pid 1 is "
 	    "not running: a proc event must come first (and none since its "
 	    "exit)");
 	expect_error(HDR "0 proc 1 a\n0 map 1 1 anon 4\n1 exit 1\n"
-	    "2 fault 1 1 0\n", "mem:5: pid 1 is not running: a proc event "
+			 "2 fault 1 1 0\n",
+	    "mem:5: pid 1 is not running: a proc event "
 	    "must come first (and none since its exit)");
 }
 
 Test(validate, map_rules)
 {
 	expect_error(HDR "0 proc 1 a\n0 proc 2 b\n0 map 1 9 anon 4\n"
-	    "0 map 2 9 file 4\n", "mem:5: object 9 is anon of 4 pages, not "
+			 "0 map 2 9 file 4\n",
+	    "mem:5: object 9 is anon of 4 pages, not "
 	    "file of 4 pages: every map of an object must agree");
 	expect_error(HDR "0 proc 1 a\n0 proc 2 b\n0 map 1 9 anon 4\n"
-	    "0 map 2 9 anon 5\n", "mem:5: object 9 is anon of 4 pages, not "
+			 "0 map 2 9 anon 5\n",
+	    "mem:5: object 9 is anon of 4 pages, not "
 	    "anon of 5 pages: every map of an object must agree");
 	expect_error(HDR "0 proc 1 a\n0 map 1 9 anon 4\n0 map 1 9 anon 4\n",
 	    "mem:4: pid 1 already maps object 9");
 	expect_ok(HDR "0 proc 1 a\n0 proc 2 b\n0 map 1 9 anon 4\n"
-	    "0 map 2 9 anon 4\n0 fault 2 9 3\n");
+		      "0 map 2 9 anon 4\n0 fault 2 9 3\n");
 }
 
 Test(validate, anon_destroyed_file_persists)
 {
 	/* The anonymous object is gone once unmapped: a new one may differ. */
 	expect_ok(HDR "0 proc 1 a\n0 map 1 9 anon 4\n1 unmap 1 9\n"
-	    "2 map 1 9 anon 8\n");
+		      "2 map 1 9 anon 8\n");
 	expect_ok(HDR "0 proc 1 a\n0 map 1 9 anon 4\n1 exit 1\n"
-	    "2 proc 2 b\n2 map 2 9 file 1\n");
+		      "2 proc 2 b\n2 map 2 9 file 1\n");
 	/* A file object stays cached: later maps must agree with it. */
 	expect_error(HDR "0 proc 1 a\n0 map 1 9 file 4\n1 unmap 1 9\n"
-	    "2 map 1 9 file 8\n", "mem:5: object 9 is file of 4 pages, not "
+			 "2 map 1 9 file 8\n",
+	    "mem:5: object 9 is file of 4 pages, not "
 	    "file of 8 pages: every map of an object must agree");
 	expect_error(HDR "0 proc 1 a\n0 map 1 9 phys 4\n1 exit 1\n"
-	    "2 proc 1 a\n2 map 1 9 anon 4\n", "mem:6: object 9 is phys of 4 "
+			 "2 proc 1 a\n2 map 1 9 anon 4\n",
+	    "mem:6: object 9 is phys of 4 "
 	    "pages, not anon of 4 pages: every map of an object must agree");
 	/* Still shared while another process maps it. */
-	expect_error(HDR "0 proc 1 a\n0 proc 2 b\n0 map 1 9 anon 4\n"
+	expect_error(HDR
+	    "0 proc 1 a\n0 proc 2 b\n0 map 1 9 anon 4\n"
 	    "0 map 2 9 anon 4\n1 exit 1\n2 proc 3 c\n2 map 3 9 anon 5\n",
 	    "mem:8: object 9 is anon of 4 pages, not anon of 5 pages: every "
 	    "map of an object must agree");
@@ -78,29 +87,35 @@ Test(validate, anon_destroyed_file_persists)
 
 Test(validate, page_ops)
 {
-	expect_error(HDR "0 proc 1 a\n0 fault 1 9 0\n", "mem:3: pid 1 has not "
+	expect_error(HDR "0 proc 1 a\n0 fault 1 9 0\n",
+	    "mem:3: pid 1 has not "
 	    "mapped object 9");
 	expect_error(HDR "0 proc 1 a\n0 proc 2 b\n0 map 1 9 anon 4\n"
-	    "0 dirty 2 9 0\n", "mem:5: pid 2 has not mapped object 9");
+			 "0 dirty 2 9 0\n",
+	    "mem:5: pid 2 has not mapped object 9");
 	expect_error(HDR "0 proc 1 a\n0 map 1 9 anon 4\n0 fault 1 9 4\n",
 	    "mem:4: PINDEX 4 is beyond object 9's 4 pages");
 	expect_error(HDR "0 proc 1 a\n0 map 1 9 anon 4\n0 wire 1 9 2 3\n",
 	    "mem:4: PINDEX+COUNT 5 exceeds object 9's 4 pages");
 	expect_ok(HDR "0 proc 1 a\n0 map 1 9 anon 4\n0 free 1 9 0 4\n"
-	    "0 unwire 1 9 3\n");
+		      "0 unwire 1 9 3\n");
 	expect_error(HDR "0 proc 1 a\n0 map 1 9 anon 4\n0 unmap 1 9\n"
-	    "0 fault 1 9 0\n", "mem:5: pid 1 has not mapped object 9");
-	expect_error(HDR "0 proc 1 a\n0 unmap 1 9\n", "mem:3: unmap: pid 1 has "
+			 "0 fault 1 9 0\n",
+	    "mem:5: pid 1 has not mapped object 9");
+	expect_error(HDR "0 proc 1 a\n0 unmap 1 9\n",
+	    "mem:3: unmap: pid 1 has "
 	    "not mapped object 9");
 }
 
 Test(validate, swap)
 {
 	expect_ok(HDR "0 swapon 10\n0 swapon 20\n1 swapoff 10\n2 swapoff 20\n");
-	expect_error(HDR "0 swapon 10\n1 swapoff 20\n", "mem:3: swapoff 20: no "
+	expect_error(HDR "0 swapon 10\n1 swapoff 20\n",
+	    "mem:3: swapoff 20: no "
 	    "swap device of 20 pages added by swapon is active (a trace can "
 	    "only remove swap it added)");
-	expect_error(HDR "0 swapon 10\n1 swapoff 10\n1 swapoff 10\n", "mem:4: "
+	expect_error(HDR "0 swapon 10\n1 swapoff 10\n1 swapoff 10\n",
+	    "mem:4: "
 	    "swapoff 10: no swap device of 10 pages added by swapon is active "
 	    "(a trace can only remove swap it added)");
 }
@@ -129,7 +144,8 @@ Test(validate, direct_use_and_stats)
 	cr_expect_eq(trace_validator_check(v, &ev, &err), 0);
 	ev.time_ns = 4;
 	cr_expect_eq(trace_validator_check(v, &ev, &err), -EINVAL);
-	cr_expect_str_eq(err.msg, "time 0.000000004 goes backwards: the "
+	cr_expect_str_eq(err.msg,
+	    "time 0.000000004 goes backwards: the "
 	    "previous event is at 0.000000005");
 	cr_expect_eq(err.pos_kind, PG_POS_NONE, "the caller adds the position");
 	ev.time_ns = 6;

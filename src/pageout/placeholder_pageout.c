@@ -1,1 +1,0 @@
-typedef int pg_placeholder_pageout;
