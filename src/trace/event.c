@@ -42,28 +42,28 @@ trace_objtype_name(unsigned type)
 	return type < TRACE_OBJ_COUNT ? objtype_names[type] : NULL;
 }
 
-int
-trace_op_parse(const char *s, size_t len)
+/* name_index() - index of the name s[0..len) in names[0..n), or -1. */
+static int
+name_index(const char *const *names, int n, const char *s, size_t len)
 {
 	int i;
 
-	for (i = 0; i < TRACE_OP_COUNT; i++)
-		if (strlen(op_names[i]) == len &&
-		    memcmp(op_names[i], s, len) == 0)
+	for (i = 0; i < n; i++)
+		if (strlen(names[i]) == len && memcmp(names[i], s, len) == 0)
 			return i;
 	return -1;
 }
 
 int
+trace_op_parse(const char *s, size_t len)
+{
+	return name_index(op_names, TRACE_OP_COUNT, s, len);
+}
+
+int
 trace_objtype_parse(const char *s, size_t len)
 {
-	int i;
-
-	for (i = 0; i < TRACE_OBJ_COUNT; i++)
-		if (strlen(objtype_names[i]) == len &&
-		    memcmp(objtype_names[i], s, len) == 0)
-			return i;
-	return -1;
+	return name_index(objtype_names, TRACE_OBJ_COUNT, s, len);
 }
 
 char *
