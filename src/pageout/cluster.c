@@ -14,7 +14,10 @@
  * busy; vm_page_test_dirty() (which may dirty an ACTIVE or INACTIVE page
  * whose mapping has M set, before the queue is even looked at); it is
  * dirty; it is in the laundry (PQ_LAUNDRY or PQ_UNSWAPPABLE, D5) and not
- * held.  Neither wire_count nor valid is checked, as in the seed.
+ * held.  vm_page_held() of this era counts wirings as well as holds
+ * (hold_count > 0 || wire_count > 0), so a wired neighbour stops the
+ * cluster; spec 15 D6 says otherwise, the seed's vm_page.h is followed
+ * (docs/model.md).  valid is not checked, as in the seed.
  */
 static bool
 cluster_eligible(struct vm_machine *m, uint32_t p)
@@ -24,7 +27,7 @@ cluster_eligible(struct vm_machine *m, uint32_t p)
 	vm_page_test_dirty(m, p);
 	if (m->pages[p].dirty == 0)
 		return (false);
-	if (!vm_page_in_laundry(m, p) || m->pages[p].hold_count != 0)
+	if (!vm_page_in_laundry(m, p) || vm_page_held(m, p))
 		return (false);
 	return (true);
 }

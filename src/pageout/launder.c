@@ -65,7 +65,7 @@ vm_pageout_clean(struct vm_machine *m, uint32_t page, int *numpagedout)
 		if (!vm_page_in_laundry(m, page) || pg->object != obj ||
 		    pg->pindex != pindex || pg->dirty == 0)
 			return (-ENXIO);
-		if (pg->busy != VPB_UNBUSIED || pg->hold_count != 0)
+		if (pg->busy != VPB_UNBUSIED || vm_page_held(m, page))
 			return (-EBUSY);
 	}
 	if ((*numpagedout = vm_pageout_cluster(m, page, NULL, NULL)) == 0)

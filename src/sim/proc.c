@@ -251,20 +251,24 @@ would_fault(const struct vm_machine *m, uint32_t proc, uint32_t page,
 	return (true);
 }
 
-/* Map a page just made valid for p: activation (PHYS: wired), then the access. */
+/*
+ * Map a page just made valid for p, then the access.  vm_fault() ends
+ * with "wire it if the fault wires (mlock, the trace's `wire`), else
+ * activate it": a wired page is not activated.  PHYS pages are wired.
+ */
 static void
 fault_map(struct sim *s, struct sim_proc *p, uint32_t page, bool write,
     bool wire)
 {
 	struct vm_machine *m = s->m;
 
-	if (m->objects[m->pages[page].object].type == OBJT_PHYS)
-		vm_page_wire(m, page);
-	else
-		vm_page_activate(m, page);
-	(void)vm_pmap_access(m, p->slot, page, write);
 	if (wire)
 		vm_page_wire(m, page);
+	if (m->objects[m->pages[page].object].type == OBJT_PHYS)
+		vm_page_wire(m, page);
+	else if (!wire)
+		vm_page_activate(m, page);
+	(void)vm_pmap_access(m, p->slot, page, write);
 }
 
 static void
@@ -316,10 +320,12 @@ fault_page(struct sim *s, uint32_t pi, uint32_t pindex, bool write, bool wire)
 			return (1);
 		}
 		if (vm_pmap_access(m, p->slot, page, write)) {
-			/* Soft fault: T2 (spec 5.2). */
+			/* Soft fault: T2 (spec 5.2), unless it wires. */
 			m->cnt.faults_soft++;
-			vm_page_activate(m, page);
+			if (!wire)
+				vm_page_activate(m, page);
 		}
+		/* mlock faults every page in with VM_FAULT_WIRE. */
 		if (wire)
 			vm_page_wire(m, page);
 		p->in_stall = false;

@@ -80,7 +80,14 @@ vm_pmap_access(struct vm_machine *m, uint32_t proc, uint32_t page, bool write)
 		pv = &m->pv[e];
 		m->pv_free = pv->next;
 		pv->proc = proc;
-		pv->bits = write ? PV_W | PV_A | PV_M : PV_A;
+		/*
+		 * vm_fault() maps with the entry's protection: a read fault
+		 * on a writable (non-copy-on-write) mapping maps the page
+		 * writable with M clear, so a later write just sets M and
+		 * the page is found dirty by the next scan or cluster
+		 * (vm_fault_dirty() dirties and unswaps on write faults only).
+		 */
+		pv->bits = write ? PV_W | PV_A | PV_M : PV_W | PV_A;
 		pv->next = p->pv;
 		p->pv = e;
 		if (!write)

@@ -245,3 +245,9 @@ vm_page_in_laundry(const struct vm_machine *m, uint32_t page)
 	q = m->pages[page].queue;
 	return (q == PQ_LAUNDRY || q == PQ_UNSWAPPABLE);
 }
+
+bool
+vm_page_held(const struct vm_machine *m, uint32_t page)
+{
+	return (m->pages[page].hold_count > 0 || m->pages[page].wire_count > 0);
+}

@@ -301,6 +301,11 @@ void vm_page_deactivate_noreuse(struct vm_machine *m, uint32_t page);
 void vm_page_launder(struct vm_machine *m, uint32_t page);
 /* vm_page_unswappable() - spec 5.1: to UNSWAPPABLE tail (also from UNSWAPPABLE). */
 void vm_page_unswappable(struct vm_machine *m, uint32_t page);
+/*
+ * vm_page_held() - model of vm_page_held() (vm_page.h, 2018): a hold or a
+ * wiring prevents the page from being reclaimed.
+ */
+bool vm_page_held(const struct vm_machine *m, uint32_t page);
 /* vm_page_in_laundry() - queue is LAUNDRY or UNSWAPPABLE. */
 bool vm_page_in_laundry(const struct vm_machine *m, uint32_t page);
 
@@ -356,10 +361,12 @@ uint64_t vm_proc_size(const struct vm_machine *m, uint32_t proc);
 /*
  * vm_pmap_access() - process proc touches page through its mapping of the
  * page's object.  Returns true if the access faulted: no pv for proc yet
- * (a soft fault: a pv is created) or a write through a read-only pv (a
- * soft write fault: pv made writable).  Sets A (and M for a write).
- * A faulting write also dirties the page (vm_page_dirty) and releases its
- * swap block (spec 6.5 step 5).
+ * (a soft fault: a writable pv is created, as vm_fault() maps with the
+ * entry's protection) or a write through a read-only pv, i.e. after
+ * pmap_remove_write() (a soft write fault: pv made writable).  Sets A (and
+ * M for a write).  A faulting write also dirties the page (vm_page_dirty)
+ * and releases its swap block (spec 6.5 step 5); a write through a
+ * writable pv only sets M, which the scans turn into dirty.
  */
 bool vm_pmap_access(struct vm_machine *m, uint32_t proc, uint32_t page, bool write);
 /* pmap_ts_referenced(): count A bits (max 5), clear those counted, M of a writable pv -> dirty. */

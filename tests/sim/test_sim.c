@@ -542,6 +542,43 @@ Test(runend, ends_when_every_process_has_exited)
 	report_run_finish(&run);
 }
 
+/* The end-of-run length of queue `name` ("active"...) of domain 0. */
+static int64_t
+domain0_field(const struct report_run *run, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < run->domains[0].nfields; i++)
+		if (strcmp(run->domains[0].fields[i].name, name) == 0)
+			return (run->domains[0].fields[i].i);
+	cr_assert_fail("domain field %s missing", name);
+	return (-1);
+}
+
+/*
+ * vm_fault() with VM_FAULT_WIRE wires the page instead of activating it,
+ * and a read fault maps writable, so a later write is no fault at all.
+ */
+Test(fault, wire_does_not_activate_and_read_then_write_is_no_fault)
+{
+	struct report_run run;
+
+	replay_str("machine: { memory: 16MiB, swap: 0, kernel_wired: 2MiB }\n"
+	    "sim: { drain: 1s }\n",
+	    "pgtrace 1\n"
+	    "0 proc 1 p\n"
+	    "0 map 1 1 anon 20\n"
+	    "0.1 wire 1 1 0 10\n"
+	    "0.2 fault 1 1 10 5\n"
+	    "0.3 dirty 1 1 10 5\n", &run);
+	cr_assert_eq(domain0_field(&run, "active"), 5,
+	    "wired pages were activated");
+	cr_assert_eq(stat_i(&run, "faults_zero_fill"), 15);
+	cr_assert_eq(stat_i(&run, "faults_soft"), 0,
+	    "a write after a read fault faulted again");
+	report_run_finish(&run);
+}
+
 Test(runend, stat_names_match_the_report)
 {
 	struct report_run run;

@@ -46,7 +46,8 @@ pvbits(uint32_t proc)
 Test(pmap, read_soft_fault_then_hits)
 {
 	cr_assert(vm_pmap_access(m, procs[0], page, false), "no soft fault");
-	cr_assert_eq(pvbits(procs[0]), PV_A);
+	/* vm_fault() maps with the entry's protection: writable, M clear. */
+	cr_assert_eq(pvbits(procs[0]), PV_A | PV_W);
 	cr_assert(vm_page_mapped(m, page));
 	cr_assert_eq(m->pages[page].dirty, 0);
 	cr_assert_not(vm_pmap_access(m, procs[0], page, false));
@@ -61,7 +62,13 @@ Test(pmap, write_faults_dirty_and_drop_swap)
 	vm_swap_assign(m, obj, 0, dev);
 	cr_assert_eq(vm_swap_used(m), 1);
 	cr_assert(vm_pmap_access(m, procs[0], page, false));
-	/* A write through a read-only mapping: soft write fault. */
+	/* A write after a read fault sets M only: no fault, swap kept. */
+	cr_assert_not(vm_pmap_access(m, procs[0], page, true));
+	cr_assert_eq(m->pages[page].dirty, 0);
+	cr_assert(vm_swap_has(m, obj, 0));
+	/* After pmap_remove_write(): a write is a soft write fault. */
+	vm_pmap_remove_write(m, page);
+	m->pages[page].dirty = 0;
 	cr_assert(vm_pmap_access(m, procs[0], page, true));
 	cr_assert_eq(pvbits(procs[0]), PV_A | PV_M | PV_W);
 	cr_assert_eq(m->pages[page].dirty, VM_PAGE_BITS_ALL);
