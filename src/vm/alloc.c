@@ -296,9 +296,12 @@ vm_page_wire(struct vm_machine *m, uint32_t page)
 }
 
 /*
- * vm_page_unwire() - model of vm_page_unwire(m, PQ_ACTIVE): at the last
- * unwiring a page that a scan took off its queue goes to the active tail;
- * a page still on a queue stays where it is.
+ * vm_page_unwire() - model of vm_page_unwire(m, PQ_ACTIVE) of the lazy-
+ * dequeue era (late 2017 - April 2018), as munlock's vm_fault_unwire()
+ * calls it: at the last unwiring a page already on ACTIVE is only
+ * referenced; any other page (on another queue, or taken off its queue by
+ * a scan, S:1194-1202) is dequeued and put on the ACTIVE tail with its
+ * act_count raised to at least ACT_INIT.
  */
 void
 vm_page_unwire(struct vm_machine *m, uint32_t page)
@@ -308,9 +311,15 @@ vm_page_unwire(struct vm_machine *m, uint32_t page)
 	p = &m->pages[page];
 	if (p->wire_count == 0)
 		return;
-	if (--p->wire_count == 0 && p->queue == PQ_NONE &&
-	    p->object != VM_NONE)
-		vm_page_enqueue(m, PQ_ACTIVE, page);
+	if (--p->wire_count != 0 || p->object == VM_NONE)
+		return;
+	if (p->queue == PQ_ACTIVE) {
+		p->aflags |= PGA_REFERENCED;
+		return;
+	}
+	vm_page_dequeue(m, page);
+	vm_page_enqueue(m, PQ_ACTIVE, page);
+	vm_page_activate(m, page);
 }
 
 bool

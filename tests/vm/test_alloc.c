@@ -326,14 +326,27 @@ Test(alloc, wire_stays_queued_unwire_activates)
 	vm_page_wire(m, a);
 	vm_page_wire(m, b);
 	cr_assert_eq(m->pages[a].queue, PQ_INACTIVE, "wiring dequeued");
+	/* The last unwiring moves a still-queued page to the ACTIVE tail. */
+	m->pages[a].act_count = 1;
 	vm_page_unwire(m, a);
-	cr_assert_eq(m->pages[a].queue, PQ_INACTIVE);
+	cr_assert_eq(m->pages[a].queue, PQ_ACTIVE);
+	cr_assert_eq(m->dom[0].pq[PQ_ACTIVE].tail, a);
+	cr_assert_eq(m->pages[a].act_count, ACT_INIT);
+	/* An unwiring that is not the last changes nothing. */
 	vm_page_wire(m, b);
 	vm_page_unwire(m, b);
 	cr_assert_eq(m->pages[b].queue, PQ_NONE);
+	cr_assert_eq(m->pages[b].wire_count, 1);
 	vm_page_unwire(m, b);
 	cr_assert_eq(m->pages[b].queue, PQ_ACTIVE);
 	cr_assert_eq(m->dom[0].pq[PQ_ACTIVE].tail, b);
+	/* A page already ACTIVE is only referenced, and stays in place. */
+	vm_page_wire(m, a);
+	m->pages[a].aflags = 0;
+	vm_page_unwire(m, a);
+	cr_assert_eq(m->pages[a].queue, PQ_ACTIVE);
+	cr_assert_eq(m->dom[0].pq[PQ_ACTIVE].tail, b);
+	cr_assert_eq(m->pages[a].aflags & PGA_REFERENCED, PGA_REFERENCED);
 	t_check(m);
 	vm_machine_destroy(m);
 }
