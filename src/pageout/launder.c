@@ -267,7 +267,7 @@ requeue_page:
 					ls->resume = true;
 					return (false);
 				}
-				if (may_wait && vm_pbuf_waiting(m)) {
+				if (may_wait && vm_pbuf_waiting_td(m, d)) {
 					*wait = LW_WAIT_PBUF;
 					ls->resume = true;
 					return (false);

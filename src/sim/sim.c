@@ -225,7 +225,7 @@ lw_run(struct sim *s, uint32_t d)
 	sim_check(s, s->events, "a laundry thread step");
 	sim_notify(s);
 	/* A pbuf wait whose slot is already free ends at once. */
-	if (l->state == LWS_PBUF && !vm_pbuf_waiting(s->m))
+	if (l->state == LWS_PBUF && !vm_pbuf_waiting_td(s->m, d))
 		lw_wake(s, d);
 }
 
@@ -326,10 +326,10 @@ sim_notify(struct sim *s)
 		}
 		if (n->pbuf_freed) {
 			n->pbuf_freed = false;
-			if (!vm_pbuf_waiting(s->m))
-				for (d = 0; d < s->ndomains; d++)
-					if (s->lw[d].state == LWS_PBUF)
-						lw_wake(s, d);
+			for (d = 0; d < s->ndomains; d++)
+				if (s->lw[d].state == LWS_PBUF &&
+				    !vm_pbuf_waiting_td(s->m, d))
+					lw_wake(s, d);
 		}
 		if (n->nkill != 0) {
 			nkill = n->nkill;

@@ -51,6 +51,7 @@ struct vm_io_state {
 	struct io_block *blocks;
 	struct io_rec *free;
 	struct io_fifo pbuf;	/* getpbuf() sleepers, in arrival order */
+	uint32_t pbuf_td[VM_MAX_DOMAINS];	/* of which each thread's */
 	struct io_fifo outbox;
 	/* The vnode write each domain's laundry thread waits for, or 0. */
 	uint32_t sync[VM_MAX_DOMAINS];
@@ -268,6 +269,7 @@ swap_pager_putpages(struct vm_machine *m, uint32_t td, const uint32_t *pages,
 		} else {
 			r->where = IO_PBUF;
 			fifo_push(&s->pbuf, r);
+			s->pbuf_td[r->io.domain]++;
 		}
 		for (j = 0; j < n; j++)
 			rtvals[i + j] = VM_PAGER_PEND;
@@ -473,6 +475,8 @@ vm_io_complete(struct vm_machine *m, uint32_t io_id, bool error)
 		if (s->inflight > 0)
 			s->inflight--;
 		next = fifo_pop(&s->pbuf);
+		if (next != NULL)
+			s->pbuf_td[next->io.domain]--;
 		if (next != NULL) {
 			s->inflight++;
 			io_start(m, next);
@@ -491,6 +495,12 @@ bool
 vm_pbuf_waiting(const struct vm_machine *m)
 {
 	return (m->io->pbuf.n != 0);
+}
+
+bool
+vm_pbuf_waiting_td(const struct vm_machine *m, uint32_t d)
+{
+	return (m->io->pbuf_td[d] != 0);
 }
 
 uint32_t

@@ -99,6 +99,12 @@ uint32_t vm_pbuf_queued(const struct vm_machine *m);
 
 /* vm_pbuf_waiting() - swap writes wait for a free async slot. */
 bool vm_pbuf_waiting(const struct vm_machine *m);
+/*
+ * vm_pbuf_waiting_td() - a swap write started by the laundry thread of
+ * domain d waits for an async slot: that thread sleeps in getpbuf() until
+ * its own write gets a buffer, whatever other threads wait for.
+ */
+bool vm_pbuf_waiting_td(const struct vm_machine *m, uint32_t d);
 
 /* vm_io_sync_pending() - id of the synchronous write the laundry thread of d waits for, or 0. */
 uint32_t vm_io_sync_pending(const struct vm_machine *m, uint32_t d);

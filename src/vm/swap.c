@@ -455,9 +455,15 @@ vm_swapoff(struct vm_machine *m, uint64_t pages)
 		blk_release(m, e);
 	}
 
-	/* vm_pageout_swapoff(), S:560-566: the last device disables swap. */
-	if (sw->ndev == 1)
+	/*
+	 * vm_pageout_swapoff(), S:560-566: the last device disables swap;
+	 * swapoff_one() then puts back the no-swap flags of boot.
+	 */
+	if (sw->ndev == 1) {
 		m->swapdev_enabled = 0;
+		sw->full = 2;
+		sw->almost_full = 1;
+	}
 	for (i = k - 1; i + 1 < sw->ndev; i++)
 		sw->order[i] = sw->order[i + 1];
 	sw->ndev--;

@@ -201,15 +201,11 @@ Test(fidelity, swapon_opens_and_last_swapoff_closes_the_unswappable_queue)
 }
 
 /*
- * DISCREPANCY (companion, swap_pager.c swapoff_one()): when the last swap
- * device is removed the kernel puts swap_pager_full / swap_pager_almost_full
- * back to their boot values 2 / 1 ("if (nswapdev == 0)", read in
- * swap_pager.c of 2012 and early 2019 alike); src/vm/swap.c vm_swapoff()
- * leaves them as they were.  Nothing in the model reads the flags yet
- * (they are only exported), so no result changes today.  Disabled until
- * src/vm/swap.c follows; see the report to the lead.
+ * swap_pager.c swapoff_one() (companion): when the last swap device is
+ * removed the kernel puts swap_pager_full / swap_pager_almost_full back to
+ * their boot values 2 / 1 ("if (nswapdev == 0)").
  */
-Test(fidelity, last_swapoff_restores_the_no_swap_flags, .disabled = true)
+Test(fidelity, last_swapoff_restores_the_no_swap_flags)
 {
 	struct vm_machine *m;
 
