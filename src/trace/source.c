@@ -5,6 +5,7 @@
 #include "trace/trace_impl.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +108,7 @@ tsrc_read(struct tsrc *s, uint8_t *buf, size_t n, struct pg_error *err)
 				return got;
 			s->zin_len = (size_t)got;
 			s->zin_pos = 0;
+			s->zread += (uint64_t)got;
 			if (got == 0)
 				s->raw_eof = true;
 		}
@@ -140,12 +142,18 @@ tsrc_read(struct tsrc *s, uint8_t *buf, size_t n, struct pg_error *err)
 	s->produced += out.pos;
 	return (ssize_t)out.pos;
 truncated:
+	/*
+	 * The decompressed offset may say little here (zstd may not have
+	 * produced anything yet): say how much compressed input there was.
+	 */
 	return pg_error_setv(err, -EINVAL, NULL, PG_POS_NONE, 0,
-	    "truncated zstd frame: the input ends inside it");
+	    "truncated zstd frame: the input ends inside it (%" PRIu64
+	    " compressed bytes read)", s->zread);
 corrupt:
 	s->produced += out.pos;
 	return pg_error_setv(err, -EINVAL, NULL, PG_POS_NONE, 0,
-	    "corrupt zstd data: %s", ZSTD_getErrorName(ret));
+	    "corrupt zstd data: %s (%" PRIu64 " compressed bytes read)",
+	    ZSTD_getErrorName(ret), s->zread);
 }
 
 void

@@ -42,6 +42,7 @@ struct tsrc {
 	size_t zin_len, zin_pos;
 	size_t zret; /* last ZSTD_decompressStream() hint; 0 = frame done */
 	uint64_t produced; /* decompressed bytes, for error positions */
+	uint64_t zread; /* compressed bytes read for zstd, magic included */
 };
 
 /* tsrc_open() - open path ("-" = stdin) or memory (path NULL); detects zstd. */
