@@ -6,34 +6,17 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+/* FreeBSD's defaults (conf_defaults()), on a machine with no kernel memory. */
 void
 t_config(struct pg_config *cfg, uint64_t pages, uint32_t domains)
 {
-	memset(cfg, 0, sizeof(*cfg));
+	conf_defaults(cfg);
 	strcpy(cfg->name, "pageout-test");
 	cfg->memory_bytes = pages * PG_PAGE_SIZE;
 	cfg->domains = domains;
 	cfg->swap_bytes = 0;
 	cfg->kernel_wired_bytes = 0;
 	cfg->kernel_cache_bytes = 0;
-	cfg->kernel_cache_release_ppm = 250000;
-	cfg->sysctl.hz = 1000;
-	cfg->sysctl.pageout_oom_seq = 12;
-	cfg->sysctl.act_scan_laundry_weight = 3;
-	cfg->sysctl.background_launder_rate = 4096;
-	cfg->sysctl.background_launder_max = 20480;
-	cfg->sysctl.pageout_update_period = 600;
-	cfg->sysctl.lowmem_period = 10;
-	cfg->sysctl.disable_swapspace_pageouts = 0;
-	cfg->sysctl.panic_on_oom = 0;
-	cfg->sysctl.swap_enabled = 1;
-	cfg->sysctl.swap_idle_enabled = 0;
-	cfg->swap_dev.latency_ns = 100000;
-	cfg->swap_dev.bandwidth_bps = UINT64_C(1) << 30;
-	cfg->file_dev = cfg->swap_dev;
-	cfg->scan_cost_per_scan_ns = 5000;
-	cfg->scan_cost_per_page_ns = 50;
-	cfg->drain_ns = UINT64_C(60000000000);
 }
 
 void

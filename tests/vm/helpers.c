@@ -7,23 +7,18 @@
 #include <stdio.h>
 #include <string.h>
 
+/* FreeBSD's defaults (conf_defaults()), on a machine with no kernel memory. */
 void
 t_config(struct pg_config *cfg, uint32_t memory_mib, uint32_t ndomains,
     uint64_t swap_blocks)
 {
-	memset(cfg, 0, sizeof(*cfg));
+	conf_defaults(cfg);
 	snprintf(cfg->name, sizeof(cfg->name), "vmtest");
 	cfg->memory_bytes = (uint64_t)memory_mib << 20;
 	cfg->domains = ndomains;
 	cfg->swap_bytes = swap_blocks * PG_PAGE_SIZE;
-	cfg->sysctl.hz = 1000;
-	cfg->sysctl.pageout_oom_seq = 12;
-	cfg->sysctl.act_scan_laundry_weight = 3;
-	cfg->sysctl.background_launder_rate = 4096;
-	cfg->sysctl.background_launder_max = 20480;
-	cfg->sysctl.pageout_update_period = 600;
-	cfg->sysctl.lowmem_period = 10;
-	cfg->sysctl.swap_enabled = 1;
+	cfg->kernel_wired_bytes = 0;
+	cfg->kernel_cache_bytes = 0;
 }
 
 struct vm_machine *
