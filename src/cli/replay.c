@@ -393,7 +393,7 @@ replay_simulate(const struct replay_args *a, struct replay_run *runs,
 	for (;;) {
 		if (replay_signal != 0)
 			goto out;
-		pg_error_clear(&err);
+		/* No pg_error_clear() here: this loop runs once per event. */
 		rc = trace_reader_next(r, &ev, &err);
 		if (rc == 0)
 			break;

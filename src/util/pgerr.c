@@ -25,6 +25,7 @@ pg_error_vfill(struct pg_error *e, const char *file, enum pg_pos_kind kind,
 	snprintf(e->file, sizeof(e->file), "%s", file != NULL ? file : "");
 	e->pos_kind = kind;
 	e->pos = pos;
+	e->event = 0;		/* callers that know it set it afterwards */
 	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 }
 

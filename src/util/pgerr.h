@@ -37,7 +37,8 @@ struct pg_error {
 void pg_error_clear(struct pg_error *e);
 
 /*
- * pg_error_set() - fill e with a position and a printf-style message.
+ * pg_error_set() - fill e with a position and a printf-style message; the
+ * event number is reset to 0 (unknown), so e need not be cleared first.
  * Returns -EINVAL so that callers can write `return pg_error_set(...)`.
  * e may be NULL, in which case only the return value matters.
  */
