@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "conf/conf.h"
+#include "vm/pager.h"
 #include "vm/thresholds.h"
 
 static const char params_usage[] =
@@ -120,6 +121,8 @@ print_text(const struct pg_config *cfg, const struct pg_config *base,
 	printf("  %-36s %" PRIu64 "\n", "swap_pages", l->swap_pages);
 	printf("  %-36s %d\n", "pageout_update_period (effective)",
 	    l->pageout_update_period);
+	printf("  %-36s %" PRIu64 " bytes\n", "lorunningspace (derived)",
+	    vm_lorunningspace(cfg->hirunningspace));
 	for (j = 0; j < l->ndomains; j++) {
 		printf("\ndomain %zu:\n", j);
 		printf("  %-36s %u\n", "kernel_wired", l->kernel_wired[j]);
@@ -211,12 +214,15 @@ build_json(const struct pg_config *cfg, const struct pg_config *base,
 	    "swap", json_device(&cfg->swap_dev),
 	    "file", json_device(&cfg->file_dev)));
 	json_object_set_new(root, "sim", json_pack(
-	    "{s:o, s:o, s:o, s:i, s:o}",
+	    "{s:o, s:o, s:o, s:i, s:o, s:o, s:o}",
 	    "scan_cost_per_scan_ns", json_u64(cfg->scan_cost_per_scan_ns),
 	    "scan_cost_per_page_ns", json_u64(cfg->scan_cost_per_page_ns),
 	    "oom_kill_delay_ns", json_u64(cfg->oom_kill_delay_ns),
 	    "laundry_last_target_init", (int)cfg->laundry_last_target_init,
-	    "drain_ns", json_u64(cfg->drain_ns)));
+	    "drain_ns", json_u64(cfg->drain_ns),
+	    "hirunningspace_bytes", json_u64(cfg->hirunningspace),
+	    "lorunningspace_bytes",
+	    json_u64(vm_lorunningspace(cfg->hirunningspace))));
 	json_object_set_new(root, "layout", json_pack(
 	    "{s:o, s:i, s:i, s:o, s:i}",
 	    "page_count", json_u64(l->total_pages),

@@ -91,6 +91,7 @@ struct pg_config {
 	uint64_t oom_kill_delay_ns;
 	int32_t laundry_last_target_init;
 	uint64_t drain_ns;
+	uint64_t hirunningspace;	/* vfs.hirunningspace, bytes */
 
 	uint32_t nsweep;
 	struct pg_sweep_key sweep[CONF_SWEEP_MAX];

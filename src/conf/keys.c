@@ -155,12 +155,26 @@ const struct conf_key conf_keys[] = {
 	    "sim", "drain", drain_ns, CONF_F_U64, false,
 	    "simulated time the machine runs on after the last trace event",
 	    "interfaces.md §2"),
+	/*
+	 * bufinit() sets max(min(roundup(hibufspace / 64, MAXBCACHEBUF),
+	 * 16 MiB), 1 MiB): the default is the cap, which machines with a
+	 * buffer cache of 1 GiB or more reach; the bounds are the
+	 * formula's floor and a generous ceiling.
+	 */
+	KEY("sim.hirunningspace", "sim.hirunningspace", CONF_SIZE, 16 * MIB,
+	    1 * MIB, 1 * GIB, "sim", "hirunningspace", hirunningspace,
+	    CONF_F_U64, false,
+	    "vfs.hirunningspace: asynchronous vnode writes in flight above "
+	    "which the laundry thread sleeps until they drop to "
+	    "lorunningspace (two thirds, rounded up to 64 KiB)",
+	    "vfs_bio.c bufinit(), bufwrite(), waitrunningbufspace(); "
+	    "spec §12.7"),
 };
 
 const size_t conf_nkeys = sizeof(conf_keys) / sizeof(conf_keys[0]);
 
 _Static_assert(sizeof(conf_keys) / sizeof(conf_keys[0]) ==
-    CONF_SYSCTL_FIRST + CONF_SYSCTL_COUNT + 9, "key table size");
+    CONF_SYSCTL_FIRST + CONF_SYSCTL_COUNT + 10, "key table size");
 
 int64_t
 conf_field_get(const struct conf_key *k, const struct pg_config *cfg)

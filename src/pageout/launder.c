@@ -87,6 +87,7 @@ vm_pageout_launder_start(struct vm_machine *m, uint32_t d,
 	ls->vnodes_skipped = 0;
 	ls->in_shortfall = in_shortfall;
 	ls->resume = false;
+	ls->runningbuf = false;
 
 	/*
 	 * PQ_UNSWAPPABLE is worth scanning only when a swap device could
@@ -133,6 +134,17 @@ vm_pageout_launder_step(struct vm_machine *m, uint32_t d,
 	 * will leave the queue (S:705-714).
 	 */
 	for (;;) {
+		/*
+		 * Woken in waitrunningbufspace(): its loop sleeps again
+		 * while runningbufspace is still above hirunningspace.
+		 */
+		if (ls->runningbuf) {
+			if (may_wait && vm_runningbuf_recheck(m, d)) {
+				*wait = LW_WAIT_RUNNINGBUF;
+				return (false);
+			}
+			ls->runningbuf = false;
+		}
 		if (ls->resume) {
 			ls->resume = false;
 			page = laundry_marker_next(m, marker);
@@ -258,13 +270,22 @@ requeue_page:
 
 				/*
 				 * The kernel's thread would still be inside
-				 * the pager: sleeping in getpbuf(), or in a
-				 * synchronous vnode write.  Leave the marker
+				 * the pager: sleeping in getpbuf(), in
+				 * waitrunningbufspace() after an IO_ASYNC
+				 * vnode write, or in a synchronous one
+				 * (vnode_pager_putpages() under
+				 * vm_page_count_min()).  Leave the marker
 				 * where it is and come back later.
 				 */
 				if (may_wait && vm_io_sync_pending(m, d) != 0) {
 					*wait = LW_WAIT_IO;
 					ls->resume = true;
+					return (false);
+				}
+				if (may_wait && vm_runningbuf_waiting(m, d)) {
+					*wait = LW_WAIT_RUNNINGBUF;
+					ls->resume = true;
+					ls->runningbuf = true;
 					return (false);
 				}
 				if (may_wait && vm_pbuf_waiting_td(m, d)) {

@@ -80,6 +80,7 @@ laundry_worker_init(struct laundry_worker *lw, uint32_t d,
 	lw->state = LW_ST_TOP;
 	lw->scan.active = false;
 	lw->scan.resume = false;
+	lw->scan.runningbuf = false;
 }
 
 /*

@@ -145,7 +145,8 @@ enum lw_wait {
 	LW_WAIT_SLEEP = 0,	/* no target and no request: until a request */
 	LW_WAIT_PAUSE,		/* pause(hz/10) after a launder call */
 	LW_WAIT_PBUF,		/* swap write waits for an async slot */
-	LW_WAIT_IO,		/* synchronous vnode write in progress */
+	LW_WAIT_IO,		/* synchronous vnode write (vm_page_count_min()) */
+	LW_WAIT_RUNNINGBUF,	/* waitrunningbufspace() after a vnode write */
 };
 
 struct lw_decision {
@@ -165,6 +166,7 @@ struct launder_scan {
 	int32_t vnodes_skipped;
 	bool in_shortfall;
 	bool resume;		/* laundry_marker sits after the last page cleaned */
+	bool runningbuf;	/* stopped in waitrunningbufspace(): re-test first */
 };
 
 struct laundry_worker {
@@ -194,7 +196,8 @@ struct lw_decision laundry_worker_run(struct vm_machine *m,
  * waits (the pbuf limit is not applied); for tests.  Returns pages counted.
  * "Not applied" means the caller never stops: swap writes beyond
  * NSW_WCOUNT_ASYNC still wait in the pbuf queue and start as earlier
- * writes complete, so at most 4 are ever in flight.
+ * writes complete, so at most 4 are ever in flight; vnode writes go on
+ * past hirunningspace.
  */
 int32_t vm_pageout_launder(struct vm_machine *m, uint32_t d, int32_t launder,
     bool in_shortfall);
@@ -209,12 +212,18 @@ int32_t vm_pageout_launder(struct vm_machine *m, uint32_t d, int32_t launder,
  *
  * vm_pageout_launder_step() - walk on from where ls stopped.  With
  * may_wait, the walk stops after a vm_pageout_clean() that left the
- * thread waiting, i.e. vm_io_sync_pending(m, d) != 0 (*wait = LW_WAIT_IO)
- * or vm_pbuf_waiting(m) (*wait = LW_WAIT_PBUF), and returns false; the
+ * thread waiting, i.e. vm_io_sync_pending(m, d) != 0 (*wait = LW_WAIT_IO),
+ * vm_runningbuf_waiting(m, d) (*wait = LW_WAIT_RUNNINGBUF) or
+ * vm_pbuf_waiting_td(m, d) (*wait = LW_WAIT_PBUF), and returns false; the
  * domain's laundry_marker stays after the page cleaned, as it does while
  * the kernel's thread sleeps in the pager, and the next step resumes from
- * it.  Returns true when the call's scan is over.  *visited is increased
- * by the queue entries visited (markers included).
+ * it.  A step resumed after LW_WAIT_RUNNINGBUF first repeats
+ * waitrunningbufspace()'s test (vm_runningbuf_recheck()) and stops again
+ * with LW_WAIT_RUNNINGBUF, having visited nothing, while runningbufspace
+ * is above hirunningspace.  Without may_wait nothing is awaited: a
+ * runningbufspace sleep is recorded by the pager and ends at the next
+ * wakeup.  Returns true when the call's scan is over.  *visited is
+ * increased by the queue entries visited (markers included).
  *
  * vm_pageout_launder_finish() - S:902-909: speedup_syncer() if a vnode
  * was skipped and the target was missed; adds the result to

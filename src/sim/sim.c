@@ -216,6 +216,10 @@ lw_run(struct sim *s, uint32_t d)
 	case LW_WAIT_PBUF:
 		l->state = LWS_PBUF;
 		break;
+	case LW_WAIT_RUNNINGBUF:
+		/* Asleep in waitrunningbufspace() until runningwakeup(). */
+		l->state = LWS_RUNNINGBUF;
+		break;
 	case LW_WAIT_IO:
 	default:
 		l->state = LWS_IO;
@@ -224,8 +228,9 @@ lw_run(struct sim *s, uint32_t d)
 	}
 	sim_check(s, s->events, "a laundry thread step");
 	sim_notify(s);
-	/* A pbuf wait whose slot is already free ends at once. */
-	if (l->state == LWS_PBUF && !vm_pbuf_waiting_td(s->m, d))
+	/* A pbuf or runningbufspace wait already over ends at once. */
+	if ((l->state == LWS_PBUF && !vm_pbuf_waiting_td(s->m, d)) ||
+	    (l->state == LWS_RUNNINGBUF && !vm_runningbuf_waiting(s->m, d)))
 		lw_wake(s, d);
 }
 
@@ -278,7 +283,8 @@ sim_notify(struct sim *s)
 	for (;;) {
 		if (n->pd_wakeup == 0 && n->laundry_wakeup == 0 &&
 		    !n->min_waiters && !n->pd_free_waiters &&
-		    !n->io_submitted && !n->pbuf_freed && n->nkill == 0 &&
+		    !n->io_submitted && !n->pbuf_freed &&
+		    !n->runningbuf_wakeup && n->nkill == 0 &&
 		    !n->panic)
 			return;
 		if (n->pd_wakeup != 0) {
@@ -329,6 +335,18 @@ sim_notify(struct sim *s)
 			for (d = 0; d < s->ndomains; d++)
 				if (s->lw[d].state == LWS_PBUF &&
 				    !vm_pbuf_waiting_td(s->m, d))
+					lw_wake(s, d);
+		}
+		if (n->runningbuf_wakeup) {
+			/*
+			 * runningwakeup() wakes every waitrunningbufspace()
+			 * sleeper at once; each re-tests runningbufspace
+			 * when it runs.
+			 */
+			n->runningbuf_wakeup = false;
+			for (d = 0; d < s->ndomains; d++)
+				if (s->lw[d].state == LWS_RUNNINGBUF &&
+				    !vm_runningbuf_waiting(s->m, d))
 					lw_wake(s, d);
 		}
 		if (n->nkill != 0) {

@@ -32,7 +32,7 @@ enum {
 enum { PDS_RUN = 0, PDS_SLEEP, PDS_PAUSE, PDS_BUSY, PDS_WOKEN };
 
 /* Laundry thread states. */
-enum { LWS_RUN = 0, LWS_SLEEP, LWS_PAUSE, LWS_PBUF, LWS_IO };
+enum { LWS_RUN = 0, LWS_SLEEP, LWS_PAUSE, LWS_PBUF, LWS_IO, LWS_RUNNINGBUF };
 
 struct sim_pd {
 	struct pageout_worker w;
@@ -46,7 +46,7 @@ struct sim_lw {
 	struct laundry_worker lw;
 	uint8_t state;
 	uint32_t gen;
-	uint32_t io_id;			/* LWS_IO: the vnode write waited for */
+	uint32_t io_id;			/* LWS_IO: the synchronous vnode write waited for */
 	uint64_t busy_until;		/* end of its last run's CPU cost */
 };
 

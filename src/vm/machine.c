@@ -69,7 +69,7 @@ vm_machine_create(const struct pg_config *cfg, int32_t ticks0,
 	m->obj_index = vm_idmap_create();
 	m->proc_index = vm_idmap_create();
 	m->swap = vm_swap_create();
-	m->io = vm_io_state_create();
+	m->io = vm_io_state_create(cfg->hirunningspace);
 	if (m->pages == NULL || m->dom == NULL || m->page_hash == NULL ||
 	    m->obj_index == NULL || m->proc_index == NULL || m->swap == NULL ||
 	    m->io == NULL)

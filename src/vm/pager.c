@@ -2,19 +2,25 @@
  * pager.c - the put routines of the swap and vnode pagers and the I/O they
  * start (spec 9.4, 9.5, 12.5, 12.7): swap_pager_putpages(),
  * swp_pager_async_iodone() and vnode_pager_putpages() as the laundry
- * thread sees them.
+ * thread sees them, with the runningbufspace accounting of vfs_bio.c
+ * (bufwrite(), runningbufwakeup(), waitrunningbufspace()) that throttles
+ * the vnode writes.
  *
  * A pager never waits here.  Where the kernel's swap pager sleeps in
  * getpbuf() for one of the nsw_wcount_async buffers, the write is parked
  * in the pbuf queue and vm_pbuf_waiting() tells the laundry thread to stop
- * until it has been started; where the vnode pager writes synchronously,
- * the record is the thread's wait (vm_io_sync_pending()).
+ * until it has been started.  Where the kernel's thread sleeps in
+ * waitrunningbufspace() after an asynchronous vnode write, the thread is
+ * recorded as a sleeper (vm_runningbuf_waiting()) until a completion
+ * brings runningbufspace down to lorunningspace; where the vnode pager
+ * writes synchronously (vm_page_count_min()), the record is the thread's
+ * wait (vm_io_sync_pending()).
  *
  * I/O records live in blocks that are never moved, so the pointer
  * vm_io_take() returns stays valid until the I/O completes.  At most
- * NSW_WCOUNT_ASYNC swap writes are in flight; the pbuf queue holds what
- * one cluster of each waiting laundry thread produced, and each domain has
- * at most one synchronous vnode write, so a handful of blocks suffice.
+ * NSW_WCOUNT_ASYNC swap writes are in flight and the pbuf queue holds what
+ * one cluster of each waiting laundry thread produced; vnode writes in
+ * flight are bounded by hirunningspace plus one cluster per domain.
  */
 #include "vm/pager.h"
 
@@ -53,8 +59,20 @@ struct vm_io_state {
 	struct io_fifo pbuf;	/* getpbuf() sleepers, in arrival order */
 	uint32_t pbuf_td[VM_MAX_DOMAINS];	/* of which each thread's */
 	struct io_fifo outbox;
-	/* The vnode write each domain's laundry thread waits for, or 0. */
+	/*
+	 * The synchronous vnode write each domain's laundry thread waits
+	 * for, or 0.
+	 */
 	uint32_t sync[VM_MAX_DOMAINS];
+	/*
+	 * vfs_bio.c's runningbufspace (bytes of vnode writes started and
+	 * not done), hirunningspace, lorunningspace and runningbufreq, and
+	 * the laundry threads asleep in waitrunningbufspace().
+	 */
+	uint64_t running;
+	uint64_t hirunning, lorunning;
+	bool runningbufreq;
+	bool rb_sleep[VM_MAX_DOMAINS];
 	int inject;		/* vm_pager_inject(); < 0: none */
 };
 
@@ -107,7 +125,7 @@ fifo_remove(struct io_fifo *f, struct io_rec *r)
 }
 
 struct vm_io_state *
-vm_io_state_create(void)
+vm_io_state_create(uint64_t hirunningspace)
 {
 	struct vm_io_state *s;
 
@@ -116,7 +134,17 @@ vm_io_state_create(void)
 		return (NULL);
 	s->next_id = 1;
 	s->inject = -1;
+	s->hirunning = hirunningspace;
+	s->lorunning = vm_lorunningspace(hirunningspace);
 	return (s);
+}
+
+/* lorunningspace of bufinit(): two thirds of hirunningspace, rounded up. */
+uint64_t
+vm_lorunningspace(uint64_t hirunningspace)
+{
+	return ((hirunningspace * 2 / 3 + VM_MAXBCACHEBUF - 1) /
+	    VM_MAXBCACHEBUF * VM_MAXBCACHEBUF);
 }
 
 void
@@ -259,6 +287,11 @@ swap_pager_putpages(struct vm_machine *m, uint32_t td, const uint32_t *pages,
 		m->cnt.v_swappgsout += (uint64_t)n;
 
 		/*
+		 * The swap buffer never enters runningbufspace (its
+		 * b_runningbufspace stays 0 and swapgeom_strategy() hands
+		 * it to GEOM directly): swap writes are limited by
+		 * nsw_wcount_async alone.
+		 *
 		 * getpbuf(&nsw_wcount_async): with every async buffer in
 		 * use the kernel's thread sleeps here until a completion
 		 * releases one; the write waits in the pbuf queue instead.
@@ -276,10 +309,41 @@ swap_pager_putpages(struct vm_machine *m, uint32_t td, const uint32_t *pages,
 	}
 }
 
+/* The bytes a vnode write adds to runningbufspace (its b_bufsize). */
+static uint64_t
+io_runningbuf(const struct vm_io *io)
+{
+	return ((uint64_t)io->count * PG_PAGE_SIZE);
+}
+
 /*
- * vnode_pager_putpages() - model of vnode_pager_putpages() as the laundry
- * thread sees it (spec 9.5, 12.7): the write is synchronous, so every page
- * is clean when the call returns; the thread then waits for the device.
+ * waitrunningbufspace() - the loop test of waitrunningbufspace()
+ * (vfs_bio.c): while runningbufspace > hirunningspace the thread sets
+ * runningbufreq and sleeps.
+ */
+static bool
+waitrunningbufspace(struct vm_io_state *s, uint32_t td)
+{
+	if (s->running <= s->hirunning || td >= VM_MAX_DOMAINS)
+		return (false);
+	s->runningbufreq = true;
+	s->rb_sleep[td] = true;
+	return (true);
+}
+
+/*
+ * vnode_pager_putpages() - model of vnode_pager_putpages() and
+ * vnode_pager_generic_putpages() as the laundry thread sees them (spec
+ * 9.5, 12.7).  vm_pageout_flush() passes VM_PAGER_PUT_NOREUSE only, so
+ * the write is IO_ASYNC (vnode_pager_putpages_ioflags()): VOP_WRITE()
+ * bawrite()s the buffers and every page is clean when the call returns.
+ * bufwrite() adds the buffers to runningbufspace and, if it already
+ * exceeded hirunningspace before them, sleeps in waitrunningbufspace()
+ * (the laundry thread lacks TDP_NORUNNINGBUF).  When some domain is short
+ * of free pages (vm_page_count_min()) the put is forced to
+ * VM_PAGER_PUT_SYNC: IO_SYNC, bwrite(), and the thread waits for this
+ * write instead.  The model writes the cluster as one buffer of count
+ * pages where the file system writes one per block (spec 12.7).
  */
 static void
 vnode_pager_putpages(struct vm_machine *m, uint32_t td, const uint32_t *pages,
@@ -287,11 +351,14 @@ vnode_pager_putpages(struct vm_machine *m, uint32_t td, const uint32_t *pages,
 {
 	struct vm_io_state *s;
 	struct io_rec *r;
+	uint64_t space;
 	uint32_t obj;
 	int i;
+	bool sync;
 
 	s = m->io;
 	obj = m->pages[pages[0]].object;
+	sync = vm_page_count_min(m);
 	r = io_alloc(s, VM_IO_VNODE_WRITE, td);
 	if (r == NULL) {
 		for (i = 0; i < count; i++)
@@ -308,9 +375,16 @@ vnode_pager_putpages(struct vm_machine *m, uint32_t td, const uint32_t *pages,
 	r->io.object_id = m->objects[obj].id;
 	m->cnt.v_vnodeout++;
 	m->cnt.v_vnodepgsout += (uint64_t)count;
-	if (td < VM_MAX_DOMAINS)
-		s->sync[td] = r->io.id;
+
+	/* bufwrite(): "Normal bwrites pipeline writes", sync or not. */
+	space = s->running;
+	s->running += io_runningbuf(&r->io);
 	io_start(m, r);
+	if (sync) {
+		if (td < VM_MAX_DOMAINS)
+			s->sync[td] = r->io.id;
+	} else if (space > s->hirunning)
+		(void)waitrunningbufspace(s, td);
 }
 
 /* vm_pager_put_pages_td() - model of vm_pager_put_pages(), vm_pager.h. */
@@ -453,6 +527,32 @@ swp_pager_async_iodone(struct vm_machine *m, const struct vm_io *io,
 	io_pip_wakeup(m, io);
 }
 
+/*
+ * runningbufwakeup() - model of runningbufwakeup() and runningwakeup()
+ * (vfs_bio.c): subtract the write's bytes and, on the transition to
+ * lorunningspace or below, wake every waitrunningbufspace() sleeper at
+ * once if runningbufreq is set.
+ */
+static void
+runningbufwakeup(struct vm_machine *m, uint64_t bspace)
+{
+	struct vm_io_state *s;
+	uint64_t space;
+	uint32_t d;
+
+	s = m->io;
+	space = s->running;
+	s->running = space >= bspace ? space - bspace : 0;
+	if (space < s->lorunning || s->running > s->lorunning)
+		return;
+	if (!s->runningbufreq)
+		return;
+	s->runningbufreq = false;
+	for (d = 0; d < VM_MAX_DOMAINS; d++)
+		s->rb_sleep[d] = false;
+	m->notify.runningbuf_wakeup = true;
+}
+
 void
 vm_io_complete(struct vm_machine *m, uint32_t io_id, bool error)
 {
@@ -483,10 +583,16 @@ vm_io_complete(struct vm_machine *m, uint32_t io_id, bool error)
 		}
 		m->notify.pbuf_freed = true;
 	} else {
-		/* The pages were cleaned and unbusied by vm_pageout_flush(). */
+		/*
+		 * The pages were cleaned and unbusied by vm_pageout_flush()
+		 * and the completion touches neither them nor their object
+		 * slot, which may have been reused since.  bufdone() calls
+		 * runningbufwakeup().
+		 */
 		if (r->io.domain < VM_MAX_DOMAINS &&
 		    s->sync[r->io.domain] == r->io.id)
 			s->sync[r->io.domain] = 0;
+		runningbufwakeup(m, io_runningbuf(&r->io));
 	}
 	io_release(s, r);
 }
@@ -515,6 +621,32 @@ vm_io_sync_pending(const struct vm_machine *m, uint32_t d)
 	if (d >= VM_MAX_DOMAINS)
 		return (0);
 	return (m->io->sync[d]);
+}
+
+bool
+vm_runningbuf_waiting(const struct vm_machine *m, uint32_t d)
+{
+	if (d >= VM_MAX_DOMAINS)
+		return (false);
+	return (m->io->rb_sleep[d]);
+}
+
+bool
+vm_runningbuf_recheck(struct vm_machine *m, uint32_t d)
+{
+	return (waitrunningbufspace(m->io, d));
+}
+
+uint64_t
+vm_runningbufspace(const struct vm_machine *m)
+{
+	return (m->io->running);
+}
+
+uint64_t
+vm_hirunningspace(const struct vm_machine *m)
+{
+	return (m->io->hirunning);
 }
 
 uint32_t

@@ -163,6 +163,7 @@ struct vm_notify {
 	bool pd_free_waiters;		/* the daemon's own vm_wait may proceed */
 	bool io_submitted;		/* new I/O in the outbox (vm_io_take()) */
 	bool pbuf_freed;		/* an async swap write slot became free */
+	bool runningbuf_wakeup;		/* runningwakeup(): waitrunningbufspace() sleepers */
 	uint32_t nkill;			/* OOM victims chosen, in order */
 	uint32_t kill[8];		/* their process slots */
 	bool panic;			/* vm.panic_on_oom fired */

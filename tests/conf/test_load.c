@@ -83,6 +83,7 @@ Test(defaults, match_interfaces_md)
 	cr_assert_eq(c.oom_kill_delay_ns, 0);
 	cr_assert_eq(c.laundry_last_target_init, 0);
 	cr_assert_eq(c.drain_ns, 60000000000ull);
+	cr_assert_eq(c.hirunningspace, 16 * MIB);
 	cr_assert_eq(c.nsweep, 0);
 	cr_assert_eq(c.nexpect, 0);
 	cr_assert_eq(conf_check(&c, NULL), 0);
@@ -154,7 +155,8 @@ Test(keys, every_key_parsed)
 	    "  scan_cost: { per_scan: 10us, per_page: 0 }\n"
 	    "  oom_kill_delay: 250ms\n"
 	    "  laundry_last_target_init: -5\n"
-	    "  drain: 2s\n";
+	    "  drain: 2s\n"
+	    "  hirunningspace: 4MiB\n";
 	struct pg_config c;
 
 	load_ok(yaml, &c);
@@ -185,6 +187,7 @@ Test(keys, every_key_parsed)
 	cr_assert_eq(c.oom_kill_delay_ns, 250000000);
 	cr_assert_eq(c.laundry_last_target_init, -5);
 	cr_assert_eq(c.drain_ns, 2000000000);
+	cr_assert_eq(c.hirunningspace, 4 * MIB);
 }
 
 Test(keys, quoted_scalars_are_values)
@@ -477,6 +480,9 @@ Test(messages, values)
 	cr_assert_str_eq(load_fail("sim:\n  drain: [1s]\n"),
 	    "t.yaml:2: key 'sim.drain': expected a duration from 0s to 86400s, "
 	    "got a list");
+	cr_assert_str_eq(load_fail("sim:\n  hirunningspace: 512KiB\n"),
+	    "t.yaml:2: key 'sim.hirunningspace': expected a size from 1MiB to "
+	    "1GiB, got \"512KiB\"");
 	cr_assert_str_eq(load_fail("sim:\n  scan_cost: { per_scan: 0 }\n"),
 	    "t.yaml:2: key 'sim.scan_cost.per_scan': expected a duration from "
 	    "1ns to 1s, got \"0\"");

@@ -312,3 +312,122 @@ Test(fidelity, pbuf_wait_ends_when_the_threads_own_write_starts)
 	    "laundry thread 0 still waits for a pbuf its write already has");
 	sim_destroy(s);
 }
+
+/*
+ * A 256 MiB machine (one domain, free_min 477, free_target 1455) without
+ * swap, with twelve 32-page file objects whose pages are all dirty in the
+ * laundry queue and 500 free pages: the daemon posts SHORTFALL at time 0
+ * and the laundry thread's first call (955 pages) writes the twelve
+ * objects as twelve 128 KiB clusters.  The file device serves one write
+ * per 10 ms (plus 122 us of transfer).  No domain is below free_min, so
+ * every write is IO_ASYNC (vnode_pager_putpages()).
+ */
+#define VN_OBJECTS 12
+#define VN_PAGES 32
+#define VN_WRITE_NS (10 * MS + 122071)	/* latency + 128 KiB at 1 GiB/s */
+
+static struct sim *
+vnode_case(uint64_t hirunningspace)
+{
+	struct pg_config cfg;
+	struct sim *s;
+	struct vm_machine *m;
+	uint32_t i, j, n, obj, filler, p;
+
+	s_config(&cfg, 256, 1, 0, 0);
+	cfg.file_dev.latency_ns = 10 * MS;
+	cfg.file_dev.bandwidth_bps = UINT64_C(1) << 30;
+	cfg.hirunningspace = hirunningspace;
+	s = s_create(&cfg);
+	m = s->m;
+	cr_assert_eq(m->dom[0].th.free_min, 477);
+	cr_assert_eq(m->dom[0].th.free_target, 1455);
+	for (i = 0; i < VN_OBJECTS; i++) {
+		obj = s_object(m, 100 + i, OBJT_VNODE, VN_PAGES);
+		for (j = 0; j < VN_PAGES; j++) {
+			p = s_page(m, 0, obj, j);
+			m->pages[p].dirty = VM_PAGE_BITS_ALL;
+			vm_page_enqueue(m, PQ_LAUNDRY, p);
+		}
+	}
+	filler = s_object(m, 200, OBJT_DEFAULT, UINT32_C(1) << 20);
+	for (n = 0; m->dom[0].free_count > 500; n++)
+		vm_page_wire(m, s_page(m, 0, filler, n));
+	cr_assert_not(vm_page_count_min(m));
+	s_check(s);
+	return (s);
+}
+
+/*
+ * vnode_pager_putpages() without VM_PAGER_PUT_SYNC (spec 9.5, 12.7):
+ * IO_ASYNC, bawrite(), and bufwrite() sleeps only above hirunningspace.
+ * With the default 16 MiB the laundry thread starts all twelve writes at
+ * once and is back in its pause long before the first one completes.
+ */
+Test(fidelity, vnode_pageouts_do_not_wait_for_the_device)
+{
+	struct sim *s;
+	struct vm_machine *m;
+
+	s = vnode_case(UINT64_C(16) << 20);
+	m = s->m;
+	s_feed(s, 5 * MS, TRACE_OP_MARK, 0, 0, 0, 0, "t");
+	s_check(s);
+	cr_assert_eq(m->cnt.v_pdshortfalls, 1);
+	cr_assert_eq(m->cnt.laundry_calls, 1);
+	cr_assert_eq(m->cnt.v_vnodeout, VN_OBJECTS);
+	cr_assert_eq(m->cnt.v_vnodepgsout, VN_OBJECTS * VN_PAGES);
+	cr_assert_eq(s->file_dev.requests, VN_OBJECTS);
+	cr_assert_eq(vm_runningbufspace(m),
+	    (uint64_t)VN_OBJECTS * VN_PAGES * PG_PAGE_SIZE);
+	cr_assert_eq(s->lw[0].state, LWS_PAUSE);
+	cr_assert_eq(m->dom[0].pq[PQ_LAUNDRY].cnt, 0);
+
+	/* The first write completes at 10.12 ms, the second at 20.24 ms. */
+	s_feed(s, 15 * MS, TRACE_OP_MARK, 0, 0, 0, 0, "t");
+	cr_assert_eq(vm_runningbufspace(m),
+	    (uint64_t)(VN_OBJECTS - 1) * VN_PAGES * PG_PAGE_SIZE);
+	sim_destroy(s);
+}
+
+/*
+ * bufwrite() and waitrunningbufspace() / runningbufwakeup() (vfs_bio.c):
+ * with hirunningspace 1 MiB (lorunningspace 704 KiB) the 9th cluster
+ * starts with runningbufspace exactly at hirunningspace and goes on; the
+ * 10th finds 1152 KiB > 1 MiB and the thread sleeps.  Completions at
+ * 10.12, 20.24, ... ms bring runningbufspace to 1152, 1024, 896, 768,
+ * then 640 KiB <= 704 KiB at 50.61 ms: that completion wakes the thread,
+ * which writes the last two clusters.
+ */
+Test(fidelity, vnode_pageouts_sleep_above_hirunningspace)
+{
+	struct sim *s;
+	struct vm_machine *m;
+
+	s = vnode_case(UINT64_C(1) << 20);
+	m = s->m;
+	cr_assert_eq(vm_lorunningspace(vm_hirunningspace(m)), 704 * 1024);
+	s_feed(s, 5 * MS, TRACE_OP_MARK, 0, 0, 0, 0, "t");
+	s_check(s);
+	cr_assert_eq(m->cnt.v_vnodeout, 10);
+	cr_assert_eq(vm_runningbufspace(m), 1280 * 1024);
+	cr_assert_eq(s->lw[0].state, LWS_RUNNINGBUF);
+	cr_assert(vm_runningbuf_waiting(m, 0));
+
+	/* Four completions: 768 KiB, still above lorunningspace. */
+	s_feed(s, 4 * VN_WRITE_NS + MS / 2, TRACE_OP_MARK, 0, 0, 0, 0, "t");
+	s_check(s);
+	cr_assert_eq(vm_runningbufspace(m), 768 * 1024);
+	cr_assert_eq(m->cnt.v_vnodeout, 10);
+	cr_assert_eq(s->lw[0].state, LWS_RUNNINGBUF);
+
+	/* The fifth: 640 KiB, the thread is woken and writes the rest. */
+	s_feed(s, 5 * VN_WRITE_NS + MS / 2, TRACE_OP_MARK, 0, 0, 0, 0, "t");
+	s_check(s);
+	cr_assert_not(vm_runningbuf_waiting(m, 0));
+	cr_assert_eq(m->cnt.v_vnodeout, VN_OBJECTS);
+	cr_assert_eq(vm_runningbufspace(m), 896 * 1024);
+	cr_assert_eq(s->lw[0].state, LWS_PAUSE);
+	cr_assert_eq(m->cnt.laundry_calls, 1);
+	sim_destroy(s);
+}

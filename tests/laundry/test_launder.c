@@ -193,7 +193,8 @@ Test(launder, walk_stops_for_pbuf_and_resumes)
 	vm_machine_destroy(m);
 }
 
-Test(launder, walk_stops_for_vnode_write)
+/* IO_ASYNC below hirunningspace: the walk goes on past a vnode write. */
+Test(launder, walk_goes_on_past_vnode_write)
 {
 	struct vm_machine *m;
 	struct launder_scan ls;
@@ -209,6 +210,42 @@ Test(launder, walk_stops_for_vnode_write)
 	s = fx_page(m, S, 0, PQ_LAUNDRY, true);
 	visited = 0;
 	vm_pageout_launder_start(m, 0, &ls, 10, false);
+	cr_assert(vm_pageout_launder_step(m, 0, &ls, true, &wait, &visited));
+	cr_assert_eq(m->pages[v].queue, PQ_INACTIVE);
+	cr_assert_eq(m->pages[s].busy, 1);
+	cr_assert_eq(vm_pageout_launder_finish(m, 0, &ls), 2);
+	/* The vnode write is still in flight. */
+	io = vm_io_take(m);
+	cr_assert_eq(io->kind, VM_IO_VNODE_WRITE);
+	cr_assert_eq(vm_runningbufspace(m), PG_PAGE_SIZE);
+	fx_check(m);
+	vm_machine_destroy(m);
+}
+
+/*
+ * Below free_min the vnode write is synchronous (vnode_pager_putpages()
+ * under vm_page_count_min()): the walk stops until it completes.
+ */
+Test(launder, walk_stops_for_synchronous_vnode_write)
+{
+	struct vm_machine *m;
+	struct launder_scan ls;
+	const struct vm_io *io;
+	enum lw_wait wait;
+	uint64_t visited;
+	uint32_t V, S, F, v, s, n;
+
+	m = fx_machine(4096, 1024);
+	V = fx_object(m, 1, OBJT_VNODE, 4);
+	S = fx_object(m, 2, OBJT_SWAP, 4);
+	v = fx_page(m, V, 0, PQ_LAUNDRY, true);
+	s = fx_page(m, S, 0, PQ_LAUNDRY, true);
+	n = m->dom[0].free_count - m->dom[0].th.free_min + 1;
+	F = fx_object(m, 3, OBJT_DEFAULT, n);
+	fx_pages(m, F, 0, n, PQ_ACTIVE, false);
+	cr_assert(vm_page_count_min(m));
+	visited = 0;
+	vm_pageout_launder_start(m, 0, &ls, 10, false);
 	cr_assert_not(vm_pageout_launder_step(m, 0, &ls, true, &wait,
 	    &visited));
 	cr_assert_eq(wait, LW_WAIT_IO);
@@ -220,6 +257,63 @@ Test(launder, walk_stops_for_vnode_write)
 	cr_assert(vm_pageout_launder_step(m, 0, &ls, true, &wait, &visited));
 	cr_assert_eq(m->pages[s].busy, 1);
 	cr_assert_eq(vm_pageout_launder_finish(m, 0, &ls), 2);
+	fx_check(m);
+	vm_machine_destroy(m);
+}
+
+/*
+ * hirunningspace 1 MiB: the 10th 128 KiB cluster leaves the thread in
+ * waitrunningbufspace() and the walk stops behind it; resumed before a
+ * wakeup it re-tests and stops again without visiting anything; after
+ * the completion that takes runningbufspace to lorunningspace (704 KiB)
+ * it goes on with the 11th.
+ */
+Test(launder, walk_stops_for_runningbuf_and_resumes)
+{
+	struct pg_config cfg;
+	struct vm_machine *m;
+	struct launder_scan ls;
+	const struct vm_io *io;
+	enum lw_wait wait;
+	uint64_t visited;
+	uint32_t obj[11], i, marker;
+
+	fx_config(&cfg, 4096, 1024);
+	cfg.hirunningspace = 1024 * 1024;
+	m = fx_machine_cfg(&cfg);
+	for (i = 0; i < 11; i++) {
+		obj[i] = fx_object(m, i + 1, OBJT_VNODE, 32);
+		fx_pages(m, obj[i], 0, 32, PQ_LAUNDRY, true);
+	}
+	marker = m->dom[0].laundry_marker;
+	visited = 0;
+	vm_pageout_launder_start(m, 0, &ls, 1000, true);
+	cr_assert_not(vm_pageout_launder_step(m, 0, &ls, true, &wait,
+	    &visited));
+	fx_check(m);
+	cr_assert_eq(wait, LW_WAIT_RUNNINGBUF);
+	cr_assert_eq(visited, 10);
+	cr_assert_eq(m->cnt.v_vnodeout, 10);
+	cr_assert_eq(m->pages[marker].queue, PQ_LAUNDRY);
+	cr_assert_eq(m->pages[marker].qnext, fx_page_at(m, obj[10], 0));
+
+	/* No wakeup yet: the re-test sleeps again. */
+	cr_assert_not(vm_pageout_launder_step(m, 0, &ls, true, &wait,
+	    &visited));
+	cr_assert_eq(wait, LW_WAIT_RUNNINGBUF);
+	cr_assert_eq(visited, 10);
+
+	for (i = 0; i < 5; i++) {
+		io = vm_io_take(m);
+		vm_io_complete(m, io->id, false);
+	}
+	cr_assert_not(vm_runningbuf_waiting(m, 0));
+	cr_assert(vm_pageout_launder_step(m, 0, &ls, true, &wait, &visited));
+	cr_assert_eq(visited, 11);
+	cr_assert_eq(m->cnt.v_vnodeout, 11);
+	cr_assert_eq(m->pages[marker].queue, PQ_NONE);
+	cr_assert_eq(vm_pageout_launder_finish(m, 0, &ls), 11 * 32);
+	cr_assert_eq(fx_complete_all(m), 6);
 	fx_check(m);
 	vm_machine_destroy(m);
 }

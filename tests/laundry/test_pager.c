@@ -202,7 +202,7 @@ Test(pager, completion_error_activates)
 	vm_machine_destroy(m);
 }
 
-Test(pager, vnode_write_is_synchronous)
+Test(pager, vnode_write_is_asynchronous)
 {
 	struct vm_machine *m;
 	const struct vm_io *io;
@@ -211,6 +211,7 @@ Test(pager, vnode_write_is_synchronous)
 	m = fx_machine(4096, 1024);
 	obj = fx_object(m, 1, OBJT_VNODE, 4);
 	p = fx_page(m, obj, 0, PQ_LAUNDRY, true);
+	cr_assert_not(vm_page_count_min(m));
 	cr_assert_eq(vm_pageout_cluster(m, p, NULL, NULL), 1);
 	fx_check(m);
 	/* OK: clean, unbusied, before inacthead, at once. */
@@ -222,15 +223,142 @@ Test(pager, vnode_write_is_synchronous)
 	cr_assert_eq(m->cnt.v_vnodeout, 1);
 	cr_assert_eq(m->cnt.v_vnodepgsout, 1);
 	cr_assert_eq(m->cnt.v_swapout, 0);
-	/* The laundry thread of domain 0 waits for the write. */
+	/*
+	 * IO_ASYNC below hirunningspace: the write is in flight and counted
+	 * in runningbufspace, and nobody waits for it.
+	 */
 	io = vm_io_take(m);
 	cr_assert_not_null(io);
 	cr_assert_eq(io->kind, VM_IO_VNODE_WRITE);
 	cr_assert_eq(io->domain, 0);
-	cr_assert_eq(vm_io_sync_pending(m, 0), io->id);
+	cr_assert_eq(vm_io_sync_pending(m, 0), 0);
+	cr_assert_not(vm_runningbuf_waiting(m, 0));
+	cr_assert_eq(vm_runningbufspace(m), PG_PAGE_SIZE);
 	cr_assert_eq(vm_io_inflight(m), 0);
+	/* The completion touches nothing but runningbufspace. */
+	vm_io_complete(m, io->id, false);
+	cr_assert_eq(vm_runningbufspace(m), 0);
+	cr_assert_not(m->notify.runningbuf_wakeup);
+	cr_assert_eq(m->pages[p].queue, PQ_INACTIVE);
+	fx_check(m);
+	vm_machine_destroy(m);
+}
+
+/*
+ * vnode_pager_putpages() forces VM_PAGER_PUT_SYNC while some domain is
+ * below free_min (vm_page_count_min()): the write is synchronous and the
+ * laundry thread waits for it; it still counts in runningbufspace.
+ */
+Test(pager, vnode_write_is_synchronous_below_free_min)
+{
+	struct vm_machine *m;
+	const struct vm_io *io;
+	uint32_t obj, fill, p, n;
+
+	m = fx_machine(4096, 1024);
+	obj = fx_object(m, 1, OBJT_VNODE, 4);
+	p = fx_page(m, obj, 0, PQ_LAUNDRY, true);
+	n = m->dom[0].free_count - m->dom[0].th.free_min + 1;
+	fill = fx_object(m, 2, OBJT_DEFAULT, n);
+	fx_pages(m, fill, 0, n, PQ_ACTIVE, false);
+	cr_assert(vm_page_count_min(m));
+	cr_assert_eq(vm_pageout_cluster(m, p, NULL, NULL), 1);
+	fx_check(m);
+	cr_assert_eq(m->pages[p].dirty, 0);
+	cr_assert_eq(m->pages[p].busy, 0);
+	io = vm_io_take(m);
+	cr_assert_not_null(io);
+	cr_assert_eq(vm_io_sync_pending(m, 0), io->id);
+	cr_assert_not(vm_runningbuf_waiting(m, 0));
+	cr_assert_eq(vm_runningbufspace(m), PG_PAGE_SIZE);
 	vm_io_complete(m, io->id, false);
 	cr_assert_eq(vm_io_sync_pending(m, 0), 0);
+	cr_assert_eq(vm_runningbufspace(m), 0);
+	fx_check(m);
+	vm_machine_destroy(m);
+}
+
+/* Start one 32-page vnode cluster of a fresh object (trace id id). */
+static void
+vnode_cluster(struct vm_machine *m, uint64_t id)
+{
+	uint32_t obj;
+
+	obj = fx_object(m, id, OBJT_VNODE, 32);
+	fx_pages(m, obj, 0, 32, PQ_LAUNDRY, true);
+	cr_assert_eq(vm_pageout_cluster(m, fx_page_at(m, obj, 0), NULL, NULL),
+	    32);
+}
+
+/*
+ * bufwrite(), waitrunningbufspace(), runningbufwakeup() (vfs_bio.c) with
+ * hirunningspace 1 MiB, lorunningspace roundup(2/3 MiB, 64 KiB) =
+ * 704 KiB, and 128 KiB clusters.  bufwrite() tests the space *before*
+ * its buffer: the 9th cluster starts at exactly 1 MiB and goes on, the
+ * 10th (at 1152 KiB) sleeps.  Only the completion that brings
+ * runningbufspace to lorunningspace or below wakes the sleeper; a woken
+ * sleeper re-tests against hirunningspace.
+ */
+Test(pager, runningbufspace_limit)
+{
+	struct pg_config cfg;
+	struct vm_machine *m;
+	const struct vm_io *io[12];
+	uint32_t i;
+
+	fx_config(&cfg, 4096, 1024);
+	cfg.hirunningspace = 1024 * 1024;
+	m = fx_machine_cfg(&cfg);
+	cr_assert_eq(vm_hirunningspace(m), 1024 * 1024);
+	cr_assert_eq(vm_lorunningspace(vm_hirunningspace(m)), 704 * 1024);
+	cr_assert_eq(vm_lorunningspace(16 * 1024 * 1024), 11206656);
+	for (i = 0; i < 9; i++) {
+		vnode_cluster(m, 1 + i);
+		cr_assert_not(vm_runningbuf_waiting(m, 0), "cluster %u", i);
+	}
+	cr_assert_eq(vm_runningbufspace(m), 1152 * 1024);
+	vnode_cluster(m, 10);
+	fx_check(m);
+	cr_assert(vm_runningbuf_waiting(m, 0));
+	cr_assert_eq(vm_io_sync_pending(m, 0), 0);
+	cr_assert_eq(vm_runningbufspace(m), 1280 * 1024);
+	for (i = 0; i < 10; i++)
+		io[i] = vm_io_take(m);
+	cr_assert_null(vm_io_take(m));
+
+	/* 1152, 1024, 896, 768 KiB: no wakeup yet. */
+	for (i = 0; i < 4; i++) {
+		vm_io_complete(m, io[i]->id, false);
+		cr_assert(vm_runningbuf_waiting(m, 0), "completion %u", i);
+		cr_assert_not(m->notify.runningbuf_wakeup);
+	}
+	/* 640 KiB <= 704 KiB: every sleeper is woken. */
+	vm_io_complete(m, io[4]->id, false);
+	cr_assert_eq(vm_runningbufspace(m), 640 * 1024);
+	cr_assert_not(vm_runningbuf_waiting(m, 0));
+	cr_assert(m->notify.runningbuf_wakeup);
+	m->notify.runningbuf_wakeup = false;
+
+	/*
+	 * Before the woken thread runs, writes that do not sleep themselves
+	 * (the space before each is at most hirunningspace) take the space
+	 * to 1 MiB, where the re-test lets the thread through, then to
+	 * 1152 KiB, where it sleeps again.
+	 */
+	for (i = 0; i < 3; i++)
+		vnode_cluster(m, 11 + i);
+	cr_assert_eq(vm_runningbufspace(m), 1024 * 1024);
+	cr_assert_not(vm_runningbuf_recheck(m, 0));
+	cr_assert_not(vm_runningbuf_waiting(m, 0));
+	vnode_cluster(m, 14);
+	cr_assert_not(vm_runningbuf_waiting(m, 0));
+	cr_assert(vm_runningbuf_recheck(m, 0));
+	cr_assert(vm_runningbuf_waiting(m, 0));
+	for (i = 5; i < 10; i++)
+		vm_io_complete(m, io[i]->id, false);
+	cr_assert_eq(fx_complete_all(m), 4);
+	cr_assert_eq(vm_runningbufspace(m), 0);
+	cr_assert_not(vm_runningbuf_waiting(m, 0));
 	fx_check(m);
 	vm_machine_destroy(m);
 }

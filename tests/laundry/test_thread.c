@@ -168,7 +168,8 @@ Test(thread, waits_for_pbuf_inside_a_call)
 	vm_machine_destroy(m);
 }
 
-Test(thread, waits_for_vnode_write)
+/* IO_ASYNC below hirunningspace: the call ends without waiting. */
+Test(thread, vnode_write_does_not_wait_below_hirunningspace)
 {
 	struct vm_machine *m;
 	struct laundry_worker lw;
@@ -181,6 +182,36 @@ Test(thread, waits_for_vnode_write)
 	fx_pages(m, V, 0, 1100, PQ_LAUNDRY, true);
 	A = fx_object(m, 2, OBJT_SWAP, 1896);
 	fx_pages(m, A, 0, 1896, PQ_ACTIVE, false);
+	cr_assert_not(vm_page_count_min(m));
+	laundry_worker_init(&lw, 0, 5);
+	dec = laundry_worker_run(m, &lw, &clk);
+	cr_assert_eq(dec.wait, LW_WAIT_PAUSE);
+	cr_assert_eq(m->cnt.v_vnodepgsout, 32);
+	io = vm_io_take(m);
+	cr_assert_not_null(io);
+	cr_assert_eq(io->kind, VM_IO_VNODE_WRITE);
+	cr_assert_eq(vm_runningbufspace(m), 32 * PG_PAGE_SIZE);
+	vm_io_complete(m, io->id, false);
+	fx_check(m);
+	vm_machine_destroy(m);
+}
+
+/* Below free_min the write is synchronous and the thread waits for it. */
+Test(thread, waits_for_synchronous_vnode_write)
+{
+	struct vm_machine *m;
+	struct laundry_worker lw;
+	struct lw_decision dec;
+	const struct vm_io *io;
+	uint32_t V, A, n;
+
+	m = fx_machine(4096, 8192);
+	V = fx_object(m, 1, OBJT_VNODE, 1100);
+	fx_pages(m, V, 0, 1100, PQ_LAUNDRY, true);
+	n = m->dom[0].free_count - m->dom[0].th.free_min + 1;
+	A = fx_object(m, 2, OBJT_SWAP, n);
+	fx_pages(m, A, 0, n, PQ_ACTIVE, false);
+	cr_assert(vm_page_count_min(m));
 	laundry_worker_init(&lw, 0, 5);
 	dec = laundry_worker_run(m, &lw, &clk);
 	cr_assert_eq(dec.wait, LW_WAIT_IO);
@@ -188,8 +219,53 @@ Test(thread, waits_for_vnode_write)
 	cr_assert_eq(dec.io_id, io->id);
 	vm_io_complete(m, io->id, false);
 	dec = laundry_worker_run(m, &lw, &clk);
-	cr_assert_eq(dec.wait, LW_WAIT_PAUSE);
-	cr_assert_eq(m->cnt.v_vnodepgsout, 32);
+	cr_assert_neq(dec.wait, LW_WAIT_IO);
+	cr_assert_neq(dec.wait, LW_WAIT_RUNNINGBUF);
+	fx_check(m);
+	vm_machine_destroy(m);
+}
+
+/*
+ * hirunningspace 1 MiB: a background call of 1638 pages sleeps in
+ * waitrunningbufspace() after its 10th cluster and goes on when a
+ * completion takes runningbufspace to lorunningspace.
+ */
+Test(thread, waits_in_waitrunningbufspace_inside_a_call)
+{
+	struct pg_config cfg;
+	struct vm_machine *m;
+	struct laundry_worker lw;
+	struct lw_decision dec;
+	const struct vm_io *io;
+	uint32_t V, A, i;
+
+	fx_config(&cfg, 4096, 8192);
+	cfg.hirunningspace = 1024 * 1024;
+	m = fx_machine_cfg(&cfg);
+	V = fx_object(m, 1, OBJT_VNODE, 1700);
+	fx_pages(m, V, 0, 1700, PQ_LAUNDRY, true);
+	A = fx_object(m, 2, OBJT_SWAP, 700);
+	fx_pages(m, A, 0, 700, PQ_ACTIVE, false);
+	cr_assert_not(vm_page_count_min(m));
+	m->dom[0].th.background_launder_target = 5000;
+	laundry_worker_init(&lw, 0, 5000);
+	dec = laundry_worker_run(m, &lw, &clk);
+	cr_assert_eq(dec.wait, LW_WAIT_RUNNINGBUF);
+	cr_assert_eq(m->cnt.v_vnodeout, 10);
+	/* Not woken: a run re-tests and stops at once. */
+	dec = laundry_worker_run(m, &lw, &clk);
+	cr_assert_eq(dec.wait, LW_WAIT_RUNNINGBUF);
+	cr_assert_eq(dec.visited, 0);
+	cr_assert_eq(m->cnt.v_vnodeout, 10);
+	for (i = 0; i < 5; i++) {
+		io = vm_io_take(m);
+		vm_io_complete(m, io->id, false);
+	}
+	cr_assert_not(vm_runningbuf_waiting(m, 0));
+	dec = laundry_worker_run(m, &lw, &clk);
+	cr_assert_eq(m->cnt.v_vnodeout, 15);
+	cr_assert_eq(dec.wait, LW_WAIT_RUNNINGBUF);
+	cr_assert_eq(m->cnt.laundry_calls, 1);
 	fx_check(m);
 	vm_machine_destroy(m);
 }
