@@ -786,3 +786,79 @@ Test(scenarios, kernel_cache_lowmem)
 	free(json);
 	report_run_finish(&run);
 }
+
+/* ---- panic_on_oom and the checking mode through the simulator ---- */
+
+/*
+ * vm.panic_on_oom = 1 (S:1752-1754): where the OOM killer would kill, the
+ * run ends with a panic instead: nobody is killed, the report carries the
+ * panic's time and reason, and the events after it are not replayed.
+ */
+Test(panic, panic_on_oom_ends_the_run_instead_of_killing)
+{
+	struct pg_config cfg;
+	struct report_run run;
+	char *text;
+	size_t len;
+	char path[1024];
+
+	snprintf(path, sizeof(path), "%s/configs/scenarios/anon-hog-noswap.yaml",
+	    source_root());
+	cr_assert_eq(conf_load(path, &cfg, NULL), 0);
+	cfg.sysctl.panic_on_oom = 1;
+	snprintf(path, sizeof(path), "%s/traces/scenarios/anon-hog-noswap.pgt",
+	    source_root());
+	text = slurp(path, &len);
+	replay(&cfg, text, len, &run, NULL);
+	cr_assert(run.panic, "no panic reported");
+	cr_assert_gt(run.panic_time_s, 0.0);
+	cr_assert_str_eq(run.panic_reason, "out of swap space");
+	cr_assert_eq(stat_i(&run, "oom_kills"), 0);
+	cr_assert_eq(run.noom_kills, 0);
+	cr_assert_gt(stat_i(&run, "events_unreplayed"), 0,
+	    "events after the panic were replayed");
+	report_run_finish(&run);
+	free(text);
+}
+
+/*
+ * The checking mode (issue item 10): a broken invariant stops the run
+ * with -EFAULT and a message naming the event after which it broke.
+ */
+Test(check, invariant_violation_names_the_event)
+{
+	static const char trace[] =
+	    "pgtrace 1\n"
+	    "0 proc 1 p\n"
+	    "0 map 1 1 anon 16\n"
+	    "0.1 dirty 1 1 0 4\n"
+	    "0.2 fault 1 1 4 4\n";
+	struct sim_options opt = { .check_invariants = true };
+	struct trace_reader_opts ropt = { 0 };
+	struct trace_reader *r;
+	struct trace_event ev;
+	struct pg_config cfg;
+	struct pg_error err;
+	struct sim *s;
+	int rc = 0, n = 0;
+
+	cfg_from_yaml("machine: { memory: 16MiB, swap: 0, kernel_wired: 2MiB }\n",
+	    &cfg);
+	cr_assert_eq(trace_reader_open_mem(trace, sizeof(trace) - 1, "t.pgt",
+	    &ropt, &r, &err), 0);
+	cr_assert_eq(sim_create(&cfg, &opt, &s, &err), 0);
+	while (trace_reader_next(r, &ev, &err) == 1) {
+		if (++n == 4)
+			s->m->dom[0].free_count--;	/* corrupt the count */
+		rc = sim_feed(s, &ev, &err);
+		if (rc != 0)
+			break;
+	}
+	cr_assert_eq(rc, -EFAULT, "the corruption went unnoticed");
+	cr_assert_eq(n, 4);
+	cr_assert(strstr(err.msg, "invariant violated") != NULL, "%s",
+	    err.msg);
+	cr_assert(strstr(err.msg, "event 4") != NULL, "%s", err.msg);
+	trace_reader_close(r);
+	sim_destroy(s);
+}
