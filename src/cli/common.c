@@ -1,28 +1,50 @@
 /*
  * common.c - message helpers shared by the subcommands, in the manner of
  * warnx(3): one line on stderr, prefixed by the program name.
+ *
+ * Messages quote pieces of the input (tokens, values, file names).  Control
+ * bytes among them are written as \xNN, so that a hostile input can neither
+ * split the one-line message nor send escape sequences to a terminal.
  */
 #include "cli/cli.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 
+/* put_escaped() - s on f, with bytes below 0x20 and 0x7f as \xNN. */
+static void
+put_escaped(FILE *f, const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\x%02x", *p);
+		else
+			fputc(*p, f);
+	}
+}
+
 void
 cli_report_error(const struct pg_error *e)
 {
 	char buf[PG_ERROR_FILE_MAX + PG_ERROR_MSG_MAX + 64];
 
-	fprintf(stderr, "pgreplay: %s\n", pg_error_format(e, buf, sizeof(buf)));
+	fputs("pgreplay: ", stderr);
+	put_escaped(stderr, pg_error_format(e, buf, sizeof(buf)));
+	fputc('\n', stderr);
 }
 
 void
 cli_usage_error(const char *fmt, ...)
 {
+	char buf[PG_ERROR_MSG_MAX];
 	va_list ap;
 
-	fputs("pgreplay: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	fputs("pgreplay: ", stderr);
+	put_escaped(stderr, buf);
 	fputs("\nTry 'pgreplay --help' for more information.\n", stderr);
 }

@@ -240,6 +240,24 @@ Test(cli, bad_trace)
 	free(c);
 }
 
+/*
+ * Control bytes quoted from the input are escaped: the message stays one
+ * line and sends no escape sequence to the terminal.
+ */
+Test(cli, control_bytes_in_messages_are_escaped)
+{
+	char *t = cli_data("control-bytes.pgt"), *c = cli_data("base.yaml");
+	struct cli_result r;
+
+	RUN(r, NULL, t, "-c", c);
+	assert_input_error(&r, "control-bytes.pgt:3: unknown op");
+	cr_assert(strstr(r.err, "\\x1b[31mo\\x0bc") != NULL, "%s", r.err);
+	cr_assert_null(strchr(r.err, '\033'), "raw ESC on stderr");
+	cli_result_free(&r);
+	free(t);
+	free(c);
+}
+
 Test(cli, json_report_shape)
 {
 	static const char *const stats[] = { "v_pdwakeups", "v_pdpages",
