@@ -359,7 +359,8 @@ replay_simulate(const struct replay_args *a, struct replay_run *runs,
     size_t nruns, struct report *report)
 {
 	struct trace_reader *r = NULL;
-	struct trace_reader_opts ropts = { .no_validate = false, .name = NULL };
+	struct trace_reader_opts ropts = { .no_validate = false, .name = NULL,
+		.interrupted = &replay_signal };
 	struct trace_format_info fi;
 	struct sim_options so;
 	struct trace_event ev;

@@ -78,7 +78,8 @@ reader_open(const char *path, const void *mem, size_t len, const char *name,
 			goto fail;
 		}
 	}
-	rc = tsrc_open(&r->src, path, mem, len, err);
+	rc = tsrc_open(&r->src, path, mem, len,
+	    opts != NULL ? opts->interrupted : NULL, err);
 	if (rc < 0)
 		goto fail_named;
 	r->fmt.compressed = r->src.dctx != NULL;

@@ -26,6 +26,7 @@
 #ifndef PGREPLAY_TRACE_READER_H
 #define PGREPLAY_TRACE_READER_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -44,6 +45,13 @@ struct trace_reader_opts {
 	bool no_validate;
 	/* Name for error messages instead of the path ("-" gives "<stdin>"). */
 	const char *name;
+	/*
+	 * If not NULL: a read interrupted by a signal while *interrupted is
+	 * non-zero fails with -EINTR instead of being retried, so that a
+	 * program reading a pipe can stop on SIGINT without waiting for more
+	 * input.  The caller's signal handler sets it (without SA_RESTART).
+	 */
+	volatile sig_atomic_t *interrupted;
 };
 
 /* What trace_reader_format() reports. */

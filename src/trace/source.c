@@ -36,7 +36,11 @@ raw_read(struct tsrc *s, uint8_t *buf, size_t n, struct pg_error *err)
 	}
 	do
 		got = read(s->fd, buf, n);
-	while (got < 0 && errno == EINTR);
+	while (got < 0 && errno == EINTR &&
+	    (s->interrupted == NULL || *s->interrupted == 0));
+	if (got < 0 && errno == EINTR)
+		return pg_error_setv(err, -EINTR, NULL, PG_POS_NONE, 0,
+		    "interrupted");
 	if (got < 0)
 		return pg_error_setv(err, -errno, NULL, PG_POS_NONE, 0,
 		    "read error: %s", strerror(errno));
@@ -45,13 +49,14 @@ raw_read(struct tsrc *s, uint8_t *buf, size_t n, struct pg_error *err)
 
 int
 tsrc_open(struct tsrc *s, const char *path, const void *mem, size_t len,
-    struct pg_error *err)
+    volatile sig_atomic_t *interrupted, struct pg_error *err)
 {
 	ssize_t got;
 	uint32_t magic;
 
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
+	s->interrupted = interrupted;
 	if (path == NULL) {
 		s->mem = mem;
 		s->mem_len = len;

@@ -5,6 +5,7 @@
 #ifndef PGREPLAY_TRACE_IMPL_H
 #define PGREPLAY_TRACE_IMPL_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -42,12 +43,13 @@ struct tsrc {
 	size_t zin_len, zin_pos;
 	size_t zret; /* last ZSTD_decompressStream() hint; 0 = frame done */
 	uint64_t produced; /* decompressed bytes, for error positions */
+	volatile sig_atomic_t *interrupted; /* trace_reader_opts.interrupted */
 	uint64_t zread; /* compressed bytes read for zstd, magic included */
 };
 
 /* tsrc_open() - open path ("-" = stdin) or memory (path NULL); detects zstd. */
 int tsrc_open(struct tsrc *s, const char *path, const void *mem, size_t len,
-    struct pg_error *err);
+    volatile sig_atomic_t *interrupted, struct pg_error *err);
 /* tsrc_read() - up to n decompressed bytes; 0 at the end, <0 with err->msg. */
 ssize_t tsrc_read(struct tsrc *s, uint8_t *buf, size_t n, struct pg_error *err);
 void tsrc_close(struct tsrc *s);

@@ -146,7 +146,8 @@ cli_run_signalled(struct cli_result *res, const char *feed, int sig,
 	const char *argv[CLI_ARGS_MAX];
 	char outname[256], errname[256];
 	struct timespec ts;
-	int p[2], out, err;
+	siginfo_t info;
+	int p[2], out, err, i;
 	va_list ap;
 	pid_t pid;
 
@@ -178,10 +179,21 @@ cli_run_signalled(struct cli_result *res, const char *feed, int sig,
 	ts.tv_nsec = (long)(delay_ms % 1000) * 1000000L;
 	nanosleep(&ts, NULL);
 	kill(pid, sig);
-	/* Give the child time to notice while its input is still open. */
+	/*
+	 * Give the child up to 3 s to stop while its input is still open,
+	 * peeking (WNOWAIT) so that cli_finish() can still reap it.
+	 */
 	ts.tv_sec = 0;
-	ts.tv_nsec = 200 * 1000000L;
-	nanosleep(&ts, NULL);
+	ts.tv_nsec = 10 * 1000000L;
+	for (i = 0; i < 300; i++) {
+		memset(&info, 0, sizeof(info));
+		if (waitid(P_PID, (id_t)pid, &info,
+		    WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid) {
+			res->ended_before_eof = true;
+			break;
+		}
+		nanosleep(&ts, NULL);
+	}
 	close(p[1]);
 	return cli_finish(res, pid, outname, errname);
 }

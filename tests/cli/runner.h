@@ -5,6 +5,7 @@
 #ifndef PGREPLAY_TESTS_CLI_RUNNER_H
 #define PGREPLAY_TESTS_CLI_RUNNER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct cli_result {
@@ -13,6 +14,7 @@ struct cli_result {
 	size_t outlen;
 	char *err; /* standard error, NUL-terminated */
 	size_t errlen;
+	bool ended_before_eof; /* cli_run_signalled(): exited, input open */
 };
 
 /*

@@ -424,6 +424,8 @@ Test(cli, interrupted_leaves_no_file, .timeout = 60)
 			 (const char *)NULL),
 	    0);
 	cr_assert_eq(r.status, 143, "exit %d: %s", r.status, r.err);
+	cr_assert(r.ended_before_eof,
+	    "the signal was only acted on when the input ended");
 	cr_assert_eq(cli_dir_entries(dir), 0);
 	cli_result_free(&r);
 
@@ -431,6 +433,8 @@ Test(cli, interrupted_leaves_no_file, .timeout = 60)
 			 "-c", c, (const char *)NULL),
 	    0);
 	cr_assert_eq(r.status, 130, "exit %d: %s", r.status, r.err);
+	cr_assert(r.ended_before_eof,
+	    "the signal was only acted on when the input ended");
 	cr_assert_eq(r.outlen, 0, "a report after an interruption: %s", r.out);
 	cli_result_free(&r);
 	remove(dir);
