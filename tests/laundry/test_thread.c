@@ -7,6 +7,24 @@
 
 static const struct pageout_clock clk = { FX_TICKS0, 1 };
 
+/*
+ * laundry_backlog() - fill m (a fresh machine) with nlaundry dirty pages of
+ * object 1 (type) on LAUNDRY and nactive clean pages of object 2 on
+ * ACTIVE: the laundry backlog against the free and inactive pages left
+ * that the background trigger of spec 8 compares.
+ */
+static void
+laundry_backlog(struct vm_machine *m, enum vm_objtype type, uint32_t nlaundry,
+    uint32_t nactive)
+{
+	uint32_t obj;
+
+	obj = fx_object(m, 1, type, nlaundry);
+	fx_pages(m, obj, 0, nlaundry, PQ_LAUNDRY, true);
+	obj = fx_object(m, 2, OBJT_SWAP, nactive);
+	fx_pages(m, obj, 0, nactive, PQ_ACTIVE, false);
+}
+
 Test(thread, isqrt_table)
 {
 	static const uint32_t in[] = { 0, 1, 2, 3, 4, 8, 9, 99, 100,
@@ -71,14 +89,10 @@ Test(thread, shortfall_run_drops_remainder)
 	struct vm_machine *m;
 	struct laundry_worker lw;
 	struct lw_decision dec;
-	uint32_t L, A;
 
 	/* 10 dirty pages, free 100: a shortfall of 47. */
 	m = fx_machine(4096, 8192);
-	L = fx_object(m, 1, OBJT_SWAP, 10);
-	fx_pages(m, L, 0, 10, PQ_LAUNDRY, true);
-	A = fx_object(m, 2, OBJT_SWAP, 3986);
-	fx_pages(m, A, 0, 3986, PQ_ACTIVE, false);
+	laundry_backlog(m, OBJT_SWAP, 10, 3986);
 	laundry_worker_init(&lw, 0, 0);
 	dec = laundry_worker_run(m, &lw, &clk);
 	cr_assert_eq(dec.wait, LW_WAIT_SLEEP);
@@ -103,15 +117,11 @@ Test(thread, background_request_left_pending_during_run)
 	struct vm_machine *m;
 	struct laundry_worker lw;
 	struct lw_decision dec;
-	uint32_t L, A;
 
 	/* Nothing can be laundered (anonymous pageouts disabled). */
 	m = fx_machine(4096, 8192);
 	m->sysctl.disable_swapspace_pageouts = 1;
-	L = fx_object(m, 1, OBJT_SWAP, 1100);
-	fx_pages(m, L, 0, 1100, PQ_LAUNDRY, true);
-	A = fx_object(m, 2, OBJT_SWAP, 1896);
-	fx_pages(m, A, 0, 1896, PQ_ACTIVE, false);
+	laundry_backlog(m, OBJT_SWAP, 1100, 1896);
 	laundry_worker_init(&lw, 0, 5);
 	dec = laundry_worker_run(m, &lw, &clk);
 	cr_assert_eq(dec.wait, LW_WAIT_PAUSE);
@@ -133,14 +143,10 @@ Test(thread, waits_for_pbuf_inside_a_call)
 	struct laundry_worker lw;
 	struct lw_decision dec;
 	const struct vm_io *io;
-	uint32_t L, A;
 
 	/* Background target 5000 at 1638 per call. */
 	m = fx_machine(4096, 8192);
-	L = fx_object(m, 1, OBJT_SWAP, 1700);
-	fx_pages(m, L, 0, 1700, PQ_LAUNDRY, true);
-	A = fx_object(m, 2, OBJT_SWAP, 700);
-	fx_pages(m, A, 0, 700, PQ_ACTIVE, false);
+	laundry_backlog(m, OBJT_SWAP, 1700, 700);
 	m->dom[0].th.background_launder_target = 5000;
 	laundry_worker_init(&lw, 0, 5000);
 	dec = laundry_worker_run(m, &lw, &clk);
@@ -175,13 +181,9 @@ Test(thread, vnode_write_does_not_wait_below_hirunningspace)
 	struct laundry_worker lw;
 	struct lw_decision dec;
 	const struct vm_io *io;
-	uint32_t V, A;
 
 	m = fx_machine(4096, 8192);
-	V = fx_object(m, 1, OBJT_VNODE, 1100);
-	fx_pages(m, V, 0, 1100, PQ_LAUNDRY, true);
-	A = fx_object(m, 2, OBJT_SWAP, 1896);
-	fx_pages(m, A, 0, 1896, PQ_ACTIVE, false);
+	laundry_backlog(m, OBJT_VNODE, 1100, 1896);
 	cr_assert_not(vm_page_count_min(m));
 	laundry_worker_init(&lw, 0, 5);
 	dec = laundry_worker_run(m, &lw, &clk);
@@ -237,15 +239,12 @@ Test(thread, waits_in_waitrunningbufspace_inside_a_call)
 	struct laundry_worker lw;
 	struct lw_decision dec;
 	const struct vm_io *io;
-	uint32_t V, A, i;
+	uint32_t i;
 
 	fx_config(&cfg, 4096, 8192);
 	cfg.hirunningspace = 1024 * 1024;
 	m = fx_machine_cfg(&cfg);
-	V = fx_object(m, 1, OBJT_VNODE, 1700);
-	fx_pages(m, V, 0, 1700, PQ_LAUNDRY, true);
-	A = fx_object(m, 2, OBJT_SWAP, 700);
-	fx_pages(m, A, 0, 700, PQ_ACTIVE, false);
+	laundry_backlog(m, OBJT_VNODE, 1700, 700);
 	cr_assert_not(vm_page_count_min(m));
 	m->dom[0].th.background_launder_target = 5000;
 	laundry_worker_init(&lw, 0, 5000);
@@ -275,15 +274,11 @@ Test(thread, spinning_thread_yields_a_tick)
 	struct vm_machine *m;
 	struct laundry_worker lw;
 	struct lw_decision dec;
-	uint32_t L, A;
 
 	/* Rate 2 KB/s: 2 * 4096 / 1024 / 10 = 0 pages per call. */
 	m = fx_machine(4096, 8192);
 	m->sysctl.background_launder_rate = 2;
-	L = fx_object(m, 1, OBJT_SWAP, 1100);
-	fx_pages(m, L, 0, 1100, PQ_LAUNDRY, true);
-	A = fx_object(m, 2, OBJT_SWAP, 1896);
-	fx_pages(m, A, 0, 1896, PQ_ACTIVE, false);
+	laundry_backlog(m, OBJT_SWAP, 1100, 1896);
 	laundry_worker_init(&lw, 0, 5);
 	dec = laundry_worker_run(m, &lw, &clk);
 	cr_assert_eq(dec.wait, LW_WAIT_PAUSE);
