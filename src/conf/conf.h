@@ -60,10 +60,14 @@ struct pg_sweep_key {
 	uint64_t line;			/* where it was written */
 };
 
+#define CONF_BOUND_TEXT_MAX 32
+
 struct pg_expect {
 	char stat[CONF_STAT_NAME_MAX];	/* a report statistic name; checked by the CLI */
 	bool has_min, has_max;
-	double min, max;
+	double min, max;		/* seconds for a duration ("500ms" is 0.5) */
+	char min_text[CONF_BOUND_TEXT_MAX];	/* the bounds as written, */
+	char max_text[CONF_BOUND_TEXT_MAX];	/* for messages and reports */
 	uint64_t line;			/* where it was written, for messages */
 };
 
@@ -97,6 +101,11 @@ struct pg_config {
 	struct pg_sweep_key sweep[CONF_SWEEP_MAX];
 	uint32_t nexpect;
 	struct pg_expect expect[CONF_EXPECT_MAX];
+	/*
+	 * expect_partial: the expect section also passes when events were
+	 * dropped or never replayed (by default such a run fails it).
+	 */
+	bool expect_partial;
 };
 
 /* How a key's value is written and stored. */

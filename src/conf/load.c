@@ -45,7 +45,8 @@ static const struct section sections[] = {
 #define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
 
 /* Top-level keys that are not sections of the key table. */
-static const char *const top_specials[] = { "name", "sweep", "expect" };
+static const char *const top_specials[] = { "name", "sweep", "expect",
+	"expect_partial" };
 
 struct loader {
 	const char *file;
@@ -389,6 +390,50 @@ parse_number(const char *s, double *out)
 	return (0);
 }
 
+/* A statistic in seconds is named "..._s" (docs/report.md). */
+static bool
+is_seconds_stat(const char *stat)
+{
+	size_t len = strlen(stat);
+
+	return (len > 2 && strcmp(stat + len - 2, "_s") == 0);
+}
+
+/*
+ * parse_bound() - one expect bound: a plain number, or for a statistic in
+ * seconds also a duration with a unit ("2s", "500ms"), parsed exactly by
+ * conf_parse_duration() and stored in seconds.  Returns 0 or a fail().
+ */
+static int
+parse_bound(struct loader *ld, const char *full, const char *stat,
+    const yaml_node_t *bk, const yaml_node_t *bv, double *out)
+{
+	const char *s;
+	uint64_t ns;
+	char q[48];
+
+	if (bv->type != YAML_SCALAR_NODE || has_nul(bv))
+		return (fail(ld, bv, "key '%s.%s': expected a number, got %s",
+		    full, scalar(bk), node_kind(bv)));
+	s = scalar(bv);
+	if (parse_number(s, out) == 0)
+		return (0);
+	if (is_seconds_stat(stat) &&
+	    conf_parse_duration(s, &ns, NULL) == CONF_PARSE_OK) {
+		*out = (double)(ns / 1000000000u) +
+		    (double)(ns % 1000000000u) / 1e9;
+		return (0);
+	}
+	/* Something number-like: say what else would have been accepted. */
+	return (fail(ld, bv, "key '%s.%s': expected a number, got \"%s\"%s",
+	    full, scalar(bk), conf_quote(s, q, sizeof(q)),
+	    !(s[0] >= '0' && s[0] <= '9') ? "" : is_seconds_stat(stat) ?
+	    " (or a duration in ns, us, ms or s)" :
+	    conf_parse_duration(s, &ns, NULL) == CONF_PARSE_OK ?
+	    " (a duration only bounds a statistic in seconds, named ..._s)" :
+	    ""));
+}
+
 static int
 load_expect_one(struct loader *ld, const yaml_node_t *kn,
     const yaml_node_t *vn)
@@ -398,7 +443,7 @@ load_expect_one(struct loader *ld, const yaml_node_t *kn,
 	yaml_node_pair_t *pair, *start;
 	yaml_node_t *bk, *bv;
 	char full[256], q[48];
-	double d;
+	double d = 0;
 	int r;
 
 	memset(e, 0, sizeof(*e));
@@ -424,21 +469,24 @@ load_expect_one(struct loader *ld, const yaml_node_t *kn,
 				return (unknown_key(ld, bk, fk, scalar(bk),
 				    bounds, 2));
 			}
-			if (bv->type != YAML_SCALAR_NODE || has_nul(bv) ||
-			    parse_number(scalar(bv), &d) != 0)
-				return (fail(ld, bv, "key '%s.%s': expected a "
-				    "number, got %s%s%s", full, scalar(bk),
-				    bv->type == YAML_SCALAR_NODE ? "\"" : "",
-				    bv->type == YAML_SCALAR_NODE ?
-				    conf_quote(scalar(bv), q, sizeof(q)) :
-				    node_kind(bv),
-				    bv->type == YAML_SCALAR_NODE ? "\"" : ""));
+			if ((r = parse_bound(ld, full, e->stat, bk, bv,
+			    &d)) != 0)
+				return (r);
+			/* As written, unless too long to show in a line. */
 			if (scalar(bk)[1] == 'i') {
 				e->has_min = true;
 				e->min = d;
+				if (strlen(scalar(bv)) < sizeof(e->min_text))
+					snprintf(e->min_text,
+					    sizeof(e->min_text), "%s",
+					    scalar(bv));
 			} else {
 				e->has_max = true;
 				e->max = d;
+				if (strlen(scalar(bv)) < sizeof(e->max_text))
+					snprintf(e->max_text,
+					    sizeof(e->max_text), "%s",
+					    scalar(bv));
 			}
 		}
 	}
@@ -446,10 +494,40 @@ load_expect_one(struct loader *ld, const yaml_node_t *kn,
 		return (fail(ld, vn, "key '%s': expected at least one of min "
 		    "and max", full));
 	if (e->has_min && e->has_max && e->min > e->max)
-		return (fail(ld, vn, "key '%s': min %g is greater than max %g",
-		    full, e->min, e->max));
+		return (fail(ld, vn, "key '%s': min %s is greater than max %s",
+		    full, e->min_text, e->max_text));
 	ld->cfg->nexpect++;
 	return (0);
+}
+
+/* expect_partial: true or false (YAML 1.1 spellings of a boolean too). */
+static int
+set_expect_partial(struct loader *ld, const yaml_node_t *vn)
+{
+	static const char *const yes[] = { "true", "True", "TRUE", "yes",
+		"Yes", "YES", "on", "On", "ON" };
+	static const char *const no[] = { "false", "False", "FALSE", "no",
+		"No", "NO", "off", "Off", "OFF" };
+	char q[48];
+	size_t i;
+
+	if (vn->type == YAML_SCALAR_NODE && !has_nul(vn)) {
+		for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+			if (strcmp(scalar(vn), yes[i]) == 0) {
+				ld->cfg->expect_partial = true;
+				return (0);
+			}
+			if (strcmp(scalar(vn), no[i]) == 0) {
+				ld->cfg->expect_partial = false;
+				return (0);
+			}
+		}
+	}
+	return (fail(ld, vn, "key 'expect_partial': expected true or false, "
+	    "got %s%s%s", vn->type == YAML_SCALAR_NODE ? "\"" : "",
+	    vn->type == YAML_SCALAR_NODE ? conf_quote(scalar(vn), q,
+	    sizeof(q)) : node_kind(vn),
+	    vn->type == YAML_SCALAR_NODE ? "\"" : ""));
 }
 
 static int
@@ -506,6 +584,8 @@ load_pair(struct loader *ld, const char *path, const yaml_node_t *kn,
 		}
 		if (strcmp(key, "expect") == 0)
 			return (load_expect(ld, vn));
+		if (strcmp(key, "expect_partial") == 0)
+			return (set_expect_partial(ld, vn));
 	}
 	for (i = 0; i < NSECTIONS; i++) {
 		if (strcmp(sections[i].parent, path) == 0 &&

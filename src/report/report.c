@@ -84,6 +84,10 @@ report_check_expect(struct report_run *run, const struct report_bound *b,
 		e->has_max = b[i].has_max;
 		e->min = b[i].min;
 		e->max = b[i].max;
+		memcpy(e->min_text, b[i].min_text, sizeof(e->min_text));
+		memcpy(e->max_text, b[i].max_text, sizeof(e->max_text));
+		e->min_text[sizeof(e->min_text) - 1] = '\0';
+		e->max_text[sizeof(e->max_text) - 1] = '\0';
 		v = report_run_stat(run, b[i].stat);
 		if (v != NULL) {
 			e->found = true;

@@ -63,6 +63,7 @@ struct report_expect {
 	double value;
 	bool has_min, has_max;
 	double min, max;
+	char min_text[32], max_text[32]; /* as written ("" prints %.15g) */
 };
 
 /* One assertion to evaluate: plain data, filled from the configuration. */
@@ -70,6 +71,7 @@ struct report_bound {
 	char stat[64];
 	bool has_min, has_max;
 	double min, max;
+	char min_text[32], max_text[32]; /* as written, or "" */
 };
 
 /* The renderings of a report. */

@@ -58,15 +58,31 @@ text_cell(const struct report_value *v, char *buf, size_t n)
 		snprintf(buf, n, "%" PRId64, v->i);
 }
 
+/* text_bound() - a bound as written in the configuration, else %.15g. */
+static const char *
+text_bound(const char *text, double v, char *buf, size_t n)
+{
+	if (text[0] != '\0')
+		return text;
+	snprintf(buf, n, "%.15g", v);
+	return buf;
+}
+
 static const char *
 text_expect_op(const struct report_expect *e, char *buf, size_t n)
 {
+	char lo[40], hi[40];
+
 	if (e->has_min && e->has_max)
-		snprintf(buf, n, "in [%g, %g]", e->min, e->max);
+		snprintf(buf, n, "in [%s, %s]",
+		    text_bound(e->min_text, e->min, lo, sizeof(lo)),
+		    text_bound(e->max_text, e->max, hi, sizeof(hi)));
 	else if (e->has_min)
-		snprintf(buf, n, ">= %g", e->min);
+		snprintf(buf, n, ">= %s",
+		    text_bound(e->min_text, e->min, lo, sizeof(lo)));
 	else if (e->has_max)
-		snprintf(buf, n, "<= %g", e->max);
+		snprintf(buf, n, "<= %s",
+		    text_bound(e->max_text, e->max, hi, sizeof(hi)));
 	else
 		snprintf(buf, n, "reported");
 	return buf;

@@ -67,27 +67,6 @@ sim_schedule(struct sim *s, uint64_t t, unsigned cls, uint8_t kind,
 	return (0);
 }
 
-/*
- * The invariant check of the checking mode (issue item 10): after every
- * daemon and laundry step, I/O completion and trace event.
- */
-int
-sim_check(struct sim *s, uint64_t evno, const char *what)
-{
-	struct pg_error e;
-	char t[32];
-
-	if (!s->opt.check_invariants || s->error != 0)
-		return (s->error);
-	pg_error_clear(&e);
-	if (vm_machine_check(s->m, &e) == 0)
-		return (0);
-	trace_time_format(s->now, t, sizeof(t));
-	return (sim_fail(s, -EFAULT, evno,
-	    "invariant violated after %s (event %ju, t=%s s): %s", what,
-	    (uintmax_t)evno, t, e.msg));
-}
-
 static uint64_t
 scan_cost(const struct sim *s, uint64_t visited)
 {
@@ -458,6 +437,8 @@ run_until(struct sim *s, uint64_t t, unsigned cls, bool idle_stop)
 	while (s->error == 0 && !s->panicked) {
 		if (idle_stop && s->nalive == 0)
 			return;
+		if (sim_interrupted(s))
+			return;
 		top = sim_heap_peek(&s->heap);
 		if (top == NULL || top->time > t ||
 		    (top->time == t && (top->order >> SIM_SEQ_BITS) > cls))
@@ -473,7 +454,7 @@ sim_run_one(struct sim *s, uint64_t limit)
 	const struct sim_action *top;
 	struct sim_action a;
 
-	if (s->error != 0 || s->panicked)
+	if (s->error != 0 || s->panicked || sim_interrupted(s))
 		return (false);
 	top = sim_heap_peek(&s->heap);
 	if (top == NULL || top->time > limit)
@@ -509,6 +490,7 @@ sim_create(const struct pg_config *cfg, const struct sim_options *opt,
 		    "cannot build the machine: %s", strerror(-rc)));
 	}
 	s->ndomains = s->m->ndomains;
+	sim_check_init(s);
 	pageout_shared_init(&s->sh, cfg);
 	s->pd = calloc(s->ndomains, sizeof(*s->pd));
 	s->lw = calloc(s->ndomains, sizeof(*s->lw));
@@ -608,7 +590,7 @@ sim_finish(struct sim *s, struct report_run *out, struct pg_error *err)
 			s->now = end;
 		sim_proc_end(s);
 		s->finished = true;
-		sim_check(s, s->events, "the end of the run");
+		sim_check_full(s, s->events, "the end of the run");
 		if (s->error != 0)
 			return (sim_error_out(s, err));
 	}

@@ -10,6 +10,7 @@
 #ifndef PGREPLAY_SIM_SIM_H
 #define PGREPLAY_SIM_SIM_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -21,8 +22,26 @@
 
 struct sim;
 
+/*
+ * The checking mode (docs/development.md, "Invariant checks").  With
+ * check_invariants, every step of the model (a daemon scan, a laundry
+ * step, an I/O completion, a trace event, a kill) runs the O(domains)
+ * counter checks, and every check_interval-th step, and the end of the
+ * run, the whole O(pages) vm_machine_check().  check_interval 0 picks
+ * SIM_CHECK_INTERVAL(pages); 1 checks everything after every step.
+ */
+#define SIM_CHECK_FULL_EVERY 1u
+#define SIM_CHECK_INTERVAL(pages) ((pages) / 64u > 0 ? (pages) / 64u : 1u)
+
 struct sim_options {
-	bool check_invariants;	/* vm_machine_check() after every daemon step */
+	bool check_invariants;
+	uint32_t check_interval;	/* steps between full checks; 0: auto */
+	/*
+	 * When not NULL and *interrupted becomes non-zero (a signal handler
+	 * sets it), sim_feed() and sim_finish() stop within one step of the
+	 * model and return -EINTR.
+	 */
+	const volatile sig_atomic_t *interrupted;
 };
 
 /*
@@ -43,7 +62,9 @@ int sim_feed(struct sim *s, const struct trace_event *ev, struct pg_error *err);
 /*
  * sim_finish() - the trace has ended: run on until every process has
  * exited or been killed, or sim.drain has passed, then fill *out (owned by
- * the caller, released with report_run_finish()).
+ * the caller, released with report_run_finish()).  Returns 0, or a
+ * negative errno with err filled (-EINTR when interrupted, -EFAULT for an
+ * invariant violation).
  */
 int sim_finish(struct sim *s, struct report_run *out, struct pg_error *err);
 

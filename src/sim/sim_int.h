@@ -160,6 +160,9 @@ struct sim {
 	uint64_t panic_ns;
 	char panic_reason[128];
 
+	uint32_t check_interval;	/* check.c: steps between full checks */
+	uint32_t check_steps;		/* steps since the last full check */
+
 	bool finished;
 	int error;			/* sticky: the first error */
 	struct pg_error err;
@@ -177,7 +180,20 @@ int sim_fail(struct sim *s, int rc, uint64_t evno, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void sim_notify(struct sim *s);
 bool sim_run_one(struct sim *s, uint64_t limit);
+
+/*
+ * check.c: sim_check() - after a step of the model (what, for the
+ * message): the checks of the checking mode (sim.h), the full one every
+ * check_interval steps.  sim_check_full() - the full one now (the end of
+ * a run).  Both return 0 or the sticky error (-EFAULT for a violation).
+ * sim_check_init() - set the interval once the machine exists.
+ * sim_interrupted() - true, with the run failed with -EINTR, when the
+ * caller's interrupted flag is set.
+ */
 int sim_check(struct sim *s, uint64_t evno, const char *what);
+int sim_check_full(struct sim *s, uint64_t evno, const char *what);
+void sim_check_init(struct sim *s);
+bool sim_interrupted(struct sim *s);
 
 /* proc.c */
 int sim_proc_event(struct sim *s, const struct trace_event *ev, uint64_t evno);
