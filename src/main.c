@@ -2,7 +2,8 @@
  * main.c - the pgreplay executable: picks the subcommand and hands over.
  * All work is done by the library; see src/cli/ for each subcommand.  The
  * replay command owns the top-level usage, --help and --version, so that
- * `pgreplay --help` and `pgreplay -c x.yaml --help` print the same text.
+ * `pgreplay --help` and `pgreplay -c x.yaml --help` print the same text;
+ * `pgreplay help [SUBCOMMAND]` prints the same as `--help` of each.
  */
 #include <string.h>
 
@@ -18,6 +19,8 @@ main(int argc, char **argv)
 			return (cli_info(argc - 1, argv + 1));
 		if (strcmp(argv[1], "params") == 0)
 			return (cli_params(argc - 1, argv + 1));
+		if (strcmp(argv[1], "help") == 0)
+			return (cli_help(argc - 1, argv + 1));
 	}
 	return (cli_replay(argc, argv));
 }

@@ -9,7 +9,13 @@
 #ifndef PGREPLAY_CLI_CLI_H
 #define PGREPLAY_CLI_CLI_H
 
+#include <stddef.h>
+
 #include "util/pgerr.h"
+
+struct pg_config;
+struct report_bound;
+struct report_run;
 
 #define EXIT_CHECK_FAILED 1
 #define EXIT_BAD_INPUT 2
@@ -19,10 +25,49 @@ int cli_convert(int argc, char **argv);
 int cli_info(int argc, char **argv);
 int cli_params(int argc, char **argv);
 
+/*
+ * cli_help() - `pgreplay help [SUBCOMMAND]` (argv[0] is "help"): the
+ * general help, or that of SUBCOMMAND as `pgreplay SUBCOMMAND --help`
+ * prints it.  Returns the exit status (2 for an unknown subcommand).
+ */
+int cli_help(int argc, char **argv);
+
 /* cli_report_error() - print "pgreplay: <formatted error>" on stderr. */
 void cli_report_error(const struct pg_error *e);
 
 /* cli_usage_error() - print "pgreplay: <msg>" and a hint to --help. */
 void cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* cli_error() - print "pgreplay: <msg>" (control bytes escaped) on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * cli_bound_text() - an expect bound for a message: text as the
+ * configuration wrote it, or v with 15 significant digits when text is
+ * empty.  Returns text or buf.
+ */
+const char *cli_bound_text(const char *text, double v, char *buf, size_t n);
+
+/* Room cli_partial_bounds() may add after a configuration's bounds. */
+#define CLI_PARTIAL_BOUNDS 2
+
+/*
+ * cli_warn_partial() - when run dropped trace events (processes killed by
+ * the OOM killer) or never replayed some (the machine panicked, or
+ * processes were still behind when sim.drain ran out), one warning line
+ * per cause on stderr: how many, which run, and what would replay them.
+ */
+void cli_warn_partial(const struct pg_config *cfg, const struct report_run *run);
+
+/*
+ * cli_partial_bounds() - the expect section fails by default when run
+ * replayed less than every event: append to b (holding n bounds, with
+ * room for CLI_PARTIAL_BOUNDS more) "events_unreplayed <= 0" and
+ * "events_dropped <= 0" when they are violated, cfg has an expect
+ * section, does not bound that statistic itself and has no
+ * `expect_partial: true`.  Returns the new count.
+ */
+size_t cli_partial_bounds(const struct pg_config *cfg,
+    const struct report_run *run, struct report_bound *b, size_t n);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 /* put_escaped() - s on f, with bytes below 0x20 and 0x7f as \xNN. */
 static void
@@ -47,4 +48,78 @@ cli_usage_error(const char *fmt, ...)
 	fputs("pgreplay: ", stderr);
 	put_escaped(stderr, buf);
 	fputs("\nTry 'pgreplay --help' for more information.\n", stderr);
+}
+
+void
+cli_error(const char *fmt, ...)
+{
+	char buf[PG_ERROR_FILE_MAX + PG_ERROR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fputs("pgreplay: ", stderr);
+	put_escaped(stderr, buf);
+	fputc('\n', stderr);
+}
+
+const char *
+cli_bound_text(const char *text, double v, char *buf, size_t n)
+{
+	if (text != NULL && text[0] != '\0')
+		return (text);
+	/* 15 digits: 4000000 stays 4000000, 0.1 stays 0.1. */
+	snprintf(buf, n, "%.15g", v);
+	return (buf);
+}
+
+/* The subcommands `pgreplay help NAME` knows, and who prints their help. */
+static const struct {
+	const char *name;
+	int (*run)(int, char **);
+} cli_commands[] = {
+	{ "replay", cli_replay },
+	{ "convert", cli_convert },
+	{ "info", cli_info },
+	{ "params", cli_params },
+};
+
+int
+cli_help(int argc, char **argv)
+{
+	char opt[] = "--help";
+	char *args[3];
+	size_t i;
+
+	if (argc < 2) {
+		args[0] = argv[0];
+		args[1] = opt;
+		args[2] = NULL;
+		return (cli_replay(2, args));
+	}
+	if (argc > 2) {
+		cli_usage_error("help: one subcommand at a time: unexpected "
+		    "'%s'", argv[2]);
+		return (EXIT_BAD_INPUT);
+	}
+	if (strcmp(argv[1], "help") == 0) {
+		fputs("usage: pgreplay help [SUBCOMMAND]\n"
+		    "\n"
+		    "Prints the help of SUBCOMMAND (replay, convert, info, "
+		    "params, help),\nor without one the general help, as "
+		    "'pgreplay --help' does.\n", stdout);
+		return (fflush(stdout) == 0 ? 0 : EXIT_BAD_INPUT);
+	}
+	for (i = 0; i < sizeof(cli_commands) / sizeof(cli_commands[0]); i++) {
+		if (strcmp(argv[1], cli_commands[i].name) != 0)
+			continue;
+		args[0] = argv[1];
+		args[1] = opt;
+		args[2] = NULL;
+		return (cli_commands[i].run(2, args));
+	}
+	cli_usage_error("help: unknown subcommand '%s' (expected replay, "
+	    "convert, info, params or help)", argv[1]);
+	return (EXIT_BAD_INPUT);
 }

@@ -33,6 +33,7 @@ static const char replay_usage[] =
     "       pgreplay convert IN OUT\n"
     "       pgreplay info TRACE\n"
     "       pgreplay params --config FILE\n"
+    "       pgreplay help [SUBCOMMAND]\n"
     "\n"
     "Replays a memory trace through a model of FreeBSD's page daemon once per\n"
     "configuration (and per sweep combination) and reports what it did.\n"
@@ -40,9 +41,12 @@ static const char replay_usage[] =
     "Replay options:\n"
     "  -c, --config FILE     a YAML configuration (repeat to compare several)\n"
     "  -f, --format FMT      text (default), json or csv\n"
-    "  -o, --output FILE     write the report to FILE (atomically) instead of stdout\n"
+    "  -o, --output FILE     write the report to FILE (atomically); '-' is stdout\n"
     "  -q, --quiet           print nothing on success (exit status only)\n"
-    "      --check           check the model's invariants (also PGREPLAY_CHECK=1)\n"
+    "      --check[=full]    check the model's invariants: the cheap ones after\n"
+    "                        every step, all of them every pages/64 steps and at\n"
+    "                        the end; =full: all after every step (slow)\n"
+    "                        (also PGREPLAY_CHECK=1 or PGREPLAY_CHECK=full)\n"
     "  -h, --help            show this help and exit\n"
     "  -V, --version         show the version and exit\n"
     "\n"
@@ -75,7 +79,9 @@ struct replay_args {
 	enum report_format format;
 	const char *output;
 	bool quiet;
+	bool to_stdout; /* -o -: the report even with --quiet */
 	bool check;
+	uint32_t check_interval; /* 0 (by machine size) or SIM_CHECK_FULL_EVERY */
 };
 
 /* One run: a configuration with its sweep values applied, and its model. */
@@ -84,6 +90,27 @@ struct replay_run {
 	const struct pg_config *base; /* the file it came from */
 	struct sim *sim;
 };
+
+/*
+ * replay_check_mode() - the argument of --check (what) or the value of
+ * PGREPLAY_CHECK: absent or "1" samples the full check, "full" runs it
+ * after every step.  Returns 0, or -1 after a usage error.
+ */
+static int
+replay_check_mode(const char *arg, const char *what, uint32_t *interval)
+{
+	if (arg == NULL || strcmp(arg, "1") == 0) {
+		*interval = 0;
+		return 0;
+	}
+	if (strcmp(arg, "full") == 0) {
+		*interval = SIM_CHECK_FULL_EVERY;
+		return 0;
+	}
+	cli_usage_error("%s: unknown check mode '%s' (expected full)", what,
+	    arg);
+	return -1;
+}
 
 /*
  * replay_parse() - fill a from the command line.  Returns -1 to go on,
@@ -97,7 +124,7 @@ replay_parse(int argc, char **argv, struct replay_args *a)
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "check", optional_argument, NULL, OPT_CHECK },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "jobs", required_argument, NULL, OPT_LATER },
@@ -138,13 +165,18 @@ replay_parse(int argc, char **argv, struct replay_args *a)
 				cli_usage_error("--output needs a file name");
 				return EXIT_BAD_INPUT;
 			}
-			a->output = optarg;
+			/* '-' is standard output, as for convert. */
+			a->output = strcmp(optarg, "-") == 0 ? NULL : optarg;
+			a->to_stdout = a->output == NULL;
 			break;
 		case 'q':
 			a->quiet = true;
 			break;
 		case OPT_CHECK:
 			a->check = true;
+			if (replay_check_mode(optarg, "--check",
+			    &a->check_interval) < 0)
+				return EXIT_BAD_INPUT;
 			break;
 		case 'h':
 			fputs(replay_usage, stdout);
@@ -267,6 +299,62 @@ replay_check_expect(const struct pg_config *cfg)
 	return 0;
 }
 
+/* replay_name_cmp() - qsort() order of runs by name, then position. */
+static int
+replay_name_cmp(const void *x, const void *y)
+{
+	const struct replay_run *const *a = x, *const *b = y;
+	int c = strcmp((*a)->cfg.name, (*b)->cfg.name);
+
+	if (c != 0)
+		return c;
+	return *a < *b ? -1 : *a > *b;
+}
+
+/*
+ * replay_check_names() - every run must have its own name: reports,
+ * expect messages and a CSV's first column tell runs apart by it alone.
+ * Returns 0 or EXIT_BAD_INPUT (printed, naming both configurations).
+ */
+static int
+replay_check_names(const struct replay_run *runs, size_t n)
+{
+	const struct replay_run **byname;
+	size_t i;
+	int ret = 0;
+
+	if (n < 2)
+		return 0;
+	byname = calloc(n, sizeof(*byname));
+	if (byname == NULL) {
+		fputs("pgreplay: out of memory\n", stderr);
+		return EXIT_BAD_INPUT;
+	}
+	for (i = 0; i < n; i++)
+		byname[i] = &runs[i];
+	qsort(byname, n, sizeof(*byname), replay_name_cmp);
+	for (i = 1; i < n; i++) {
+		if (strcmp(byname[i - 1]->cfg.name, byname[i]->cfg.name) != 0)
+			continue;
+		if (byname[i - 1]->base == byname[i]->base)
+			cli_error("%s: two runs named '%s'",
+			    byname[i]->base->path, byname[i]->cfg.name);
+		else if (strcmp(byname[i - 1]->base->path,
+		    byname[i]->base->path) == 0)
+			cli_error("%s: given twice (two runs named '%s')",
+			    byname[i]->base->path, byname[i]->cfg.name);
+		else
+			cli_error("%s and %s: both configurations name a run "
+			    "'%s' (give one of them another 'name:')",
+			    byname[i - 1]->base->path, byname[i]->base->path,
+			    byname[i]->cfg.name);
+		ret = EXIT_BAD_INPUT;
+		break;
+	}
+	free(byname);
+	return ret;
+}
+
 /*
  * replay_runs() - load every configuration and expand its sweep into
  * *runs (the first sweep key varies slowest, configurations in command
@@ -314,6 +402,8 @@ replay_runs(const struct replay_args *a, struct pg_config **basesp,
 			runs[n].base = &bases[i];
 		}
 	}
+	if (replay_check_names(runs, total) != 0)
+		goto fail;
 	*basesp = bases;
 	*runsp = runs;
 	*nrunsp = total;
@@ -370,8 +460,17 @@ replay_simulate(const struct replay_args *a, struct replay_run *runs,
 	int rc, ret = EXIT_BAD_INPUT;
 	const char *env = getenv("PGREPLAY_CHECK");
 
-	so.check_invariants =
-	    a->check || (env != NULL && strcmp(env, "1") == 0);
+	memset(&so, 0, sizeof(so));
+	so.check_invariants = a->check;
+	so.check_interval = a->check_interval;
+	so.interrupted = &replay_signal;
+	if (!a->check && env != NULL && env[0] != '\0' &&
+	    strcmp(env, "0") != 0) {
+		if (replay_check_mode(env, "PGREPLAY_CHECK",
+		    &so.check_interval) < 0)
+			return EXIT_BAD_INPUT;
+		so.check_invariants = true;
+	}
 	for (i = 0; i < nruns; i++) {
 		pg_error_clear(&err);
 		rc = sim_create(&runs[i].cfg, &so, &runs[i].sim, &err);
@@ -408,6 +507,8 @@ replay_simulate(const struct replay_args *a, struct replay_run *runs,
 		last_ns = ev.time_ns;
 		for (i = 0; i < nruns; i++) {
 			rc = sim_feed(runs[i].sim, &ev, &err);
+			if (rc < 0 && replay_signal != 0)
+				goto out; /* stopped inside the simulation */
 			if (rc < 0) {
 				replay_feed_error(r, &runs[i], nruns, &err, rc);
 				goto out;
@@ -424,7 +525,7 @@ replay_simulate(const struct replay_args *a, struct replay_run *runs,
 	report->trace.duration_s = (double)last_ns / 1e9;
 
 	for (i = 0; i < nruns; i++) {
-		struct report_bound bounds[CONF_EXPECT_MAX];
+		struct report_bound bounds[CONF_EXPECT_MAX + CLI_PARTIAL_BOUNDS];
 		const struct pg_config *cfg = &runs[i].cfg;
 		size_t k;
 
@@ -433,6 +534,8 @@ replay_simulate(const struct replay_args *a, struct replay_run *runs,
 		pg_error_clear(&err);
 		rc = sim_finish(runs[i].sim, &report->runs[i], &err);
 		report->nruns = i + 1;
+		if (rc < 0 && replay_signal != 0)
+			goto out;
 		if (rc < 0) {
 			char msg[PG_ERROR_MSG_MAX];
 
@@ -460,9 +563,15 @@ replay_simulate(const struct replay_args *a, struct replay_run *runs,
 			bounds[k].has_max = cfg->expect[k].has_max;
 			bounds[k].min = cfg->expect[k].min;
 			bounds[k].max = cfg->expect[k].max;
+			snprintf(bounds[k].min_text, sizeof(bounds[k].min_text),
+			    "%s", cfg->expect[k].min_text);
+			snprintf(bounds[k].max_text, sizeof(bounds[k].max_text),
+			    "%s", cfg->expect[k].max_text);
 		}
-		if (report_check_expect(&report->runs[i], bounds,
-			cfg->nexpect) < 0) {
+		if (!a->quiet)
+			cli_warn_partial(cfg, &report->runs[i]);
+		k = cli_partial_bounds(cfg, &report->runs[i], bounds, k);
+		if (report_check_expect(&report->runs[i], bounds, k) < 0) {
 			fputs("pgreplay: out of memory\n", stderr);
 			goto out;
 		}
@@ -560,6 +669,7 @@ fail:
 static void
 replay_tell_failures(const struct report *report)
 {
+	char b[40];
 	size_t i, j;
 
 	for (i = 0; i < report->nruns; i++) {
@@ -577,14 +687,18 @@ replay_tell_failures(const struct report *report)
 				    run->name, e->stat);
 			else if (e->has_min && e->value < e->min)
 				fprintf(stderr,
-				    "pgreplay: %s: expect %s >= %g "
+				    "pgreplay: %s: expect %s >= %s "
 				    "failed: got %.9g\n",
-				    run->name, e->stat, e->min, e->value);
+				    run->name, e->stat, cli_bound_text(
+				    e->min_text, e->min, b, sizeof(b)),
+				    e->value);
 			else
 				fprintf(stderr,
-				    "pgreplay: %s: expect %s <= %g "
+				    "pgreplay: %s: expect %s <= %s "
 				    "failed: got %.9g\n",
-				    run->name, e->stat, e->max, e->value);
+				    run->name, e->stat, cli_bound_text(
+				    e->max_text, e->max, b, sizeof(b)),
+				    e->value);
 		}
 	}
 }
@@ -635,7 +749,7 @@ cli_replay(int argc, char **argv)
 		ret = replay_write_file(a.output, &report, a.format);
 		if (ret != 0)
 			goto out;
-	} else if (!a.quiet) {
+	} else if (!a.quiet || a.to_stdout) {
 		pg_error_clear(&err);
 		if (report_write(&report, a.format, stdout, &err) < 0 ||
 		    fflush(stdout) != 0) {
