@@ -103,7 +103,8 @@ cli_help(int argc, char **argv)
 		    "'%s'", argv[2]);
 		return (EXIT_BAD_INPUT);
 	}
-	if (strcmp(argv[1], "help") == 0) {
+	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0) {
 		fputs("usage: pgreplay help [SUBCOMMAND]\n"
 		    "\n"
 		    "Prints the help of SUBCOMMAND (replay, convert, info, "
