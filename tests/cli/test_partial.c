@@ -105,7 +105,7 @@ Test(partial, complete_replay_is_silent)
 }
 
 /* Events of an OOM-killed process are dropped: warned about too. */
-Test(partial, dropped_events_warn, .timeout = 120)
+Test(partial, dropped_events_warn)
 {
 	char *root = getenv("PGREPLAY_SOURCE_ROOT"), t[1024], c[1024];
 	struct cli_result r;

@@ -456,17 +456,17 @@ run_doc(const char *rel, bool man)
 	return ran;
 }
 
-Test(docs, readme_commands, .timeout = 600)
+Test(docs, readme_commands)
 {
 	cr_assert_geq(run_doc("README.md", false), 2);
 }
 
-Test(docs, man_page_examples, .timeout = 600)
+Test(docs, man_page_examples)
 {
 	cr_assert_geq(run_doc("docs/pgreplay.1", true), 9);
 }
 
-Test(docs, docs_md_commands, .timeout = 600)
+Test(docs, docs_md_commands)
 {
 	char dir[1200], rel[600];
 	struct dirent *de;
