@@ -57,7 +57,8 @@ const char *cli_bound_text(const char *text, double v, char *buf, size_t n);
  * processes were still behind when sim.drain ran out), one warning line
  * per cause on stderr: how many, which run, and what would replay them.
  */
-void cli_warn_partial(const struct pg_config *cfg, const struct report_run *run);
+void cli_warn_partial(const struct pg_config *cfg,
+    const struct report_run *run);
 
 /*
  * cli_partial_bounds() - the expect section fails by default when run

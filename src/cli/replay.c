@@ -81,7 +81,7 @@ struct replay_args {
 	bool quiet;
 	bool to_stdout; /* -o -: the report even with --quiet */
 	bool check;
-	uint32_t check_interval; /* 0 (by machine size) or SIM_CHECK_FULL_EVERY */
+	uint32_t check_interval; /* 0 (auto) or SIM_CHECK_FULL_EVERY */
 };
 
 /* One run: a configuration with its sweep values applied, and its model. */
@@ -525,7 +525,8 @@ replay_simulate(const struct replay_args *a, struct replay_run *runs,
 	report->trace.duration_s = (double)last_ns / 1e9;
 
 	for (i = 0; i < nruns; i++) {
-		struct report_bound bounds[CONF_EXPECT_MAX + CLI_PARTIAL_BOUNDS];
+		struct report_bound
+		    bounds[CONF_EXPECT_MAX + CLI_PARTIAL_BOUNDS];
 		const struct pg_config *cfg = &runs[i].cfg;
 		size_t k;
 

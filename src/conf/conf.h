@@ -65,9 +65,10 @@ struct pg_sweep_key {
 struct pg_expect {
 	char stat[CONF_STAT_NAME_MAX];	/* a report statistic name; checked by the CLI */
 	bool has_min, has_max;
-	double min, max;		/* seconds for a duration ("500ms" is 0.5) */
-	char min_text[CONF_BOUND_TEXT_MAX];	/* the bounds as written, */
-	char max_text[CONF_BOUND_TEXT_MAX];	/* for messages and reports */
+	double min, max;		/* a duration in seconds: 500ms is 0.5 */
+	/* The bounds as written, for messages and reports. */
+	char min_text[CONF_BOUND_TEXT_MAX];
+	char max_text[CONF_BOUND_TEXT_MAX];
 	uint64_t line;			/* where it was written, for messages */
 };
 

@@ -161,7 +161,7 @@ struct sim {
 	char panic_reason[128];
 
 	uint32_t check_interval;	/* check.c: steps between full checks */
-	uint32_t check_steps;		/* steps since the last full check */
+	uint32_t check_steps;		/* steps since the last full one */
 
 	bool finished;
 	int error;			/* sticky: the first error */

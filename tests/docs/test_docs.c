@@ -44,7 +44,7 @@
 struct doc_cmd {
 	char file[256];
 	unsigned line;
-	char text[CMD_MAX_LEN];	/* the command, without prompt or comment */
+	char text[CMD_MAX_LEN];	/* without prompt or comment */
 	int want;		/* exit status */
 	char skip[256];		/* reason, or "" */
 	bool synopsis;
@@ -326,7 +326,8 @@ scratch(void)
 	d = opendir(root);
 	cr_assert_not_null(d);
 	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.' || strncmp(de->d_name, "build", 5) == 0)
+		if (de->d_name[0] == '.' ||
+		    strncmp(de->d_name, "build", 5) == 0)
 			continue;
 		snprintf(link, sizeof(link), "%s/%s", dir, de->d_name);
 		snprintf(target, sizeof(target), "%s/%s", root, de->d_name);
