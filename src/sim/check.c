@@ -54,6 +54,7 @@ int
 sim_check(struct sim *s, uint64_t evno, const char *what)
 {
 	struct pg_error e;
+	bool sampled = false;
 	char t[32];
 	int rc;
 
@@ -64,13 +65,19 @@ sim_check(struct sim *s, uint64_t evno, const char *what)
 	if (rc == 0 && ++s->check_steps >= s->check_interval) {
 		s->check_steps = 0;
 		rc = vm_machine_check(s->m, &e);
+		sampled = s->check_interval > 1;
 	}
 	if (rc == 0)
 		return (0);
+	if (rc == -ENOMEM)
+		return (sim_fail(s, rc, evno, "out of memory for the "
+		    "invariant check"));
 	trace_time_format(s->now, t, sizeof(t));
+	/* The walk only runs now and then: the break may be older. */
 	return (sim_fail(s, -EFAULT, evno,
-	    "invariant violated after %s (event %ju, t=%s s): %s", what,
-	    (uintmax_t)evno, t, e.msg));
+	    "invariant violated after %s (event %ju, t=%s s): %s%s", what,
+	    (uintmax_t)evno, t, e.msg, sampled ? " (found by the full check "
+	    "of every few steps: --check=full names the step)" : ""));
 }
 
 int

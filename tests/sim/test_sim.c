@@ -864,3 +864,113 @@ Test(check, invariant_violation_names_the_event)
 	trace_reader_close(r);
 	sim_destroy(s);
 }
+
+/*
+ * The sampled check (src/sim/check.c): the per-step counts catch a domain
+ * holding more pages than it has at once; a corruption only the full walk
+ * sees is caught by the end of the run at the latest.
+ */
+static int
+feed_corrupted(const struct sim_options *opt, int how, struct pg_error *err,
+    int *at)
+{
+	static const char trace[] =
+	    "pgtrace 1\n"
+	    "0 proc 1 p\n"
+	    "0 map 1 1 anon 16\n"
+	    "0.1 dirty 1 1 0 4\n"
+	    "0.2 fault 1 1 4 4\n"
+	    "0.3 exit 1\n";
+	struct trace_reader_opts ropt = { 0 };
+	struct trace_reader *r;
+	struct trace_event ev;
+	struct report_run run;
+	struct pg_config cfg;
+	struct sim *s;
+	int rc = 0, n = 0;
+
+	cfg_from_yaml("machine: { memory: 16MiB, swap: 0, kernel_wired: 2MiB }\n",
+	    &cfg);
+	cr_assert_eq(trace_reader_open_mem(trace, sizeof(trace) - 1, "t.pgt",
+	    &ropt, &r, err), 0);
+	cr_assert_eq(sim_create(&cfg, opt, &s, err), 0);
+	*at = 0;
+	while (trace_reader_next(r, &ev, err) == 1) {
+		if (++n == 4) {
+			if (how == 0)
+				s->m->dom[0].free_count--;
+			else
+				s->m->dom[0].pq[PQ_ACTIVE].cnt +=
+				    s->m->dom[0].page_count;
+		}
+		rc = sim_feed(s, &ev, err);
+		if (rc != 0) {
+			*at = n;
+			break;
+		}
+	}
+	if (rc == 0) {
+		rc = sim_finish(s, &run, err);
+		report_run_finish(&run);
+	}
+	trace_reader_close(r);
+	sim_destroy(s);
+	return rc;
+}
+
+Test(check, sampled_check_still_catches)
+{
+	struct sim_options opt = { .check_invariants = true };
+	struct pg_error err;
+	int at;
+
+	/* A lost free page: the full walk at the end of the run sees it. */
+	cr_assert_eq(feed_corrupted(&opt, 0, &err, &at), -EFAULT,
+	    "the corruption went unnoticed");
+	cr_assert(strstr(err.msg, "invariant violated") != NULL, "%s",
+	    err.msg);
+	/* Too many queued pages: the per-step counts, at the next step. */
+	cr_assert_eq(feed_corrupted(&opt, 1, &err, &at), -EFAULT);
+	cr_assert_eq(at, 4, "caught at event %d", at);
+	cr_assert(strstr(err.msg, "pages free, queued or held") != NULL, "%s",
+	    err.msg);
+}
+
+/* An interrupted flag stops sim_feed() and sim_finish() with -EINTR. */
+Test(check, interrupted_flag_stops_the_run)
+{
+	static const char trace[] =
+	    "pgtrace 1\n"
+	    "0 proc 1 p\n"
+	    "0 map 1 1 anon 16\n"
+	    "100 dirty 1 1 0 4\n";
+	volatile sig_atomic_t flag = 0;
+	struct sim_options opt = { .check_invariants = true,
+		.interrupted = &flag };
+	struct trace_reader_opts ropt = { 0 };
+	struct trace_reader *r;
+	struct trace_event ev;
+	struct report_run run;
+	struct pg_config cfg;
+	struct pg_error err;
+	struct sim *s;
+	int n = 0;
+
+	cfg_from_yaml("machine: { memory: 16MiB, swap: 0, kernel_wired: 2MiB }\n",
+	    &cfg);
+	cr_assert_eq(trace_reader_open_mem(trace, sizeof(trace) - 1, "t.pgt",
+	    &ropt, &r, &err), 0);
+	cr_assert_eq(sim_create(&cfg, &opt, &s, &err), 0);
+	while (trace_reader_next(r, &ev, &err) == 1) {
+		/* Before the event 100 s on: the daemons run in between. */
+		if (++n == 3)
+			flag = 1;
+		if (n < 3)
+			cr_assert_eq(sim_feed(s, &ev, &err), 0, "%s", err.msg);
+		else
+			cr_assert_eq(sim_feed(s, &ev, &err), -EINTR);
+	}
+	cr_assert_eq(sim_finish(s, &run, &err), -EINTR);
+	trace_reader_close(r);
+	sim_destroy(s);
+}
