@@ -29,6 +29,10 @@
  * over the same span.
  *
  *	bench_replay [EVENTS [RUNS [WORKLOAD]]]
+ *	bench_replay --write FILE EVENTS WORKLOAD
+ *
+ * The second form only writes the binary trace of WORKLOAD with EVENTS
+ * touches to FILE, for timing the pgreplay command (docs/report.md).
  *
  * WORKLOAD restricts the run to one workload by name (for profilers).
  * Invariant checking is off.  Run by `meson test --benchmark`.
@@ -223,7 +227,6 @@ generate(const struct workload *wl, const char *path, uint64_t n,
 	if (fread(buf, 1, (size_t)sz, f) != (size_t)sz)
 		die_errno(path);
 	fclose(f);
-	unlink(path);
 	*len = (size_t)sz;
 	return buf;
 }
@@ -411,6 +414,7 @@ bench(const struct workload *wl, uint64_t n, int runs, const char *dir)
 
 	snprintf(path, sizeof(path), "%s/%s.pgb", dir, wl->name);
 	buf = generate(wl, path, n, &len, &nev, &ntouch);
+	unlink(path);
 
 	conf_defaults(&cfg);
 	snprintf(cfg.name, sizeof(cfg.name), "%s", wl->name);
@@ -491,6 +495,26 @@ main(int argc, char **argv)
 	char dir[] = "/tmp/pgreplay-bench-XXXXXX";
 	size_t i, done = 0;
 
+	if (argc == 5 && strcmp(argv[1], "--write") == 0) {
+		/* Keep the trace of one workload, for timing the CLI. */
+		uint64_t nev, ntouch;
+		size_t len;
+
+		n = strtoull(argv[3], NULL, 10);
+		for (i = 0; i < NWORKLOADS; i++)
+			if (strcmp(argv[4], workloads[i].name) == 0)
+				break;
+		if (i == NWORKLOADS || n == 0) {
+			fputs("usage: bench_replay --write FILE EVENTS "
+			    "WORKLOAD\n", stderr);
+			return 2;
+		}
+		free(generate(&workloads[i], argv[2], n, &len, &nev,
+		    &ntouch));
+		printf("%s: %llu events, %zu bytes\n", argv[2],
+		    (unsigned long long)nev, len);
+		return 0;
+	}
 	if (argc > 4 || runs < 1 || runs > RUNS_MAX || n == 0) {
 		fputs("usage: bench_replay [EVENTS [RUNS (1-64) [WORKLOAD]]]\n",
 		    stderr);

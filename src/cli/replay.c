@@ -35,6 +35,7 @@ static const char replay_usage[] =
     "       pgreplay convert IN OUT\n"
     "       pgreplay info TRACE\n"
     "       pgreplay params --config FILE\n"
+    "       pgreplay merge REPORT.json...\n"
     "\n"
     "Replays a memory trace through a model of FreeBSD's page daemon once per\n"
     "configuration (and per sweep combination) and reports what it did.\n"
