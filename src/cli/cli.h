@@ -14,7 +14,6 @@
 #include "util/pgerr.h"
 
 struct pg_config;
-struct report_bound;
 struct report_run;
 
 #define EXIT_CHECK_FAILED 1
@@ -24,6 +23,7 @@ int cli_replay(int argc, char **argv);
 int cli_convert(int argc, char **argv);
 int cli_info(int argc, char **argv);
 int cli_params(int argc, char **argv);
+int cli_merge(int argc, char **argv);
 
 /*
  * cli_help() - `pgreplay help [SUBCOMMAND]` (argv[0] is "help"): the
@@ -48,9 +48,6 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 const char *cli_bound_text(const char *text, double v, char *buf, size_t n);
 
-/* Room cli_partial_bounds() may add after a configuration's bounds. */
-#define CLI_PARTIAL_BOUNDS 2
-
 /*
  * cli_warn_partial() - when run dropped trace events (processes killed by
  * the OOM killer) or never replayed some (the machine panicked, or
@@ -59,16 +56,5 @@ const char *cli_bound_text(const char *text, double v, char *buf, size_t n);
  */
 void cli_warn_partial(const struct pg_config *cfg,
     const struct report_run *run);
-
-/*
- * cli_partial_bounds() - the expect section fails by default when run
- * replayed less than every event: append to b (holding n bounds, with
- * room for CLI_PARTIAL_BOUNDS more) "events_unreplayed <= 0" and
- * "events_dropped <= 0" when they are violated, cfg has an expect
- * section, does not bound that statistic itself and has no
- * `expect_partial: true`.  Returns the new count.
- */
-size_t cli_partial_bounds(const struct pg_config *cfg,
-    const struct report_run *run, struct report_bound *b, size_t n);
 
 #endif

@@ -83,6 +83,7 @@ static const struct {
 	{ "convert", cli_convert },
 	{ "info", cli_info },
 	{ "params", cli_params },
+	{ "merge", cli_merge },
 };
 
 int
@@ -108,8 +109,8 @@ cli_help(int argc, char **argv)
 		fputs("usage: pgreplay help [SUBCOMMAND]\n"
 		    "\n"
 		    "Prints the help of SUBCOMMAND (replay, convert, info, "
-		    "params, help),\nor without one the general help, as "
-		    "'pgreplay --help' does.\n", stdout);
+		    "params, merge,\nhelp), or without one the general help, "
+		    "as 'pgreplay --help' does.\n", stdout);
 		return (fflush(stdout) == 0 ? 0 : EXIT_BAD_INPUT);
 	}
 	for (i = 0; i < sizeof(cli_commands) / sizeof(cli_commands[0]); i++) {
@@ -121,6 +122,6 @@ cli_help(int argc, char **argv)
 		return (cli_commands[i].run(2, args));
 	}
 	cli_usage_error("help: unknown subcommand '%s' (expected replay, "
-	    "convert, info, params or help)", argv[1]);
+	    "convert, info, params, merge or help)", argv[1]);
 	return (EXIT_BAD_INPUT);
 }

@@ -1,7 +1,7 @@
 /*
  * partial.c - a replay that did not replay every trace event must not
- * pass silently: warn on stderr, and fail the expect section unless the
- * configuration accepts partial replays (`expect_partial: true`).
+ * pass silently: warn on stderr (the expect section fails too unless the
+ * configuration accepts partial replays: sim_partial_bounds()).
  *
  * The simulator counts two kinds of lost events (docs/model.md):
  * events_dropped, the later events of processes the OOM killer killed,
@@ -60,41 +60,4 @@ cli_warn_partial(const struct pg_config *cfg, const struct report_run *run)
 		cli_error("warning: run %s: a partial replay fails the expect "
 		    "section of %s (set expect_partial: true to accept it)",
 		    run->name, cfg->path);
-}
-
-/* partial_bounded() - cfg's expect section bounds stat itself. */
-static int
-partial_bounded(const struct pg_config *cfg, const char *stat)
-{
-	uint32_t i;
-
-	for (i = 0; i < cfg->nexpect; i++)
-		if (strcmp(cfg->expect[i].stat, stat) == 0)
-			return (1);
-	return (0);
-}
-
-size_t
-cli_partial_bounds(const struct pg_config *cfg, const struct report_run *run,
-    struct report_bound *b, size_t n)
-{
-	static const char *const stats[CLI_PARTIAL_BOUNDS] = {
-		"events_unreplayed", "events_dropped"
-	};
-	size_t i;
-
-	if (cfg->nexpect == 0 || cfg->expect_partial)
-		return (n);
-	for (i = 0; i < CLI_PARTIAL_BOUNDS; i++) {
-		if (partial_count(run, stats[i]) == 0 ||
-		    partial_bounded(cfg, stats[i]))
-			continue;
-		memset(&b[n], 0, sizeof(b[n]));
-		snprintf(b[n].stat, sizeof(b[n].stat), "%s", stats[i]);
-		b[n].has_max = true;
-		b[n].max = 0;
-		snprintf(b[n].max_text, sizeof(b[n].max_text), "0");
-		n++;
-	}
-	return (n);
 }

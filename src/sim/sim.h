@@ -74,6 +74,20 @@ int sim_finish(struct sim *s, struct report_run *out, struct pg_error *err);
  */
 const char *sim_stat_name(size_t i);
 
+/* Room sim_partial_bounds() may add after a configuration's bounds. */
+#define SIM_PARTIAL_BOUNDS 2
+
+/*
+ * sim_partial_bounds() - the expect section fails by default when run
+ * replayed less than every event: append to b (holding n bounds, with
+ * room for SIM_PARTIAL_BOUNDS more) "events_unreplayed <= 0" and
+ * "events_dropped <= 0" when run violates them, cfg has an expect
+ * section, does not bound that statistic itself and does not say
+ * `expect_partial: true`.  Returns the new count.
+ */
+size_t sim_partial_bounds(const struct pg_config *cfg,
+    const struct report_run *run, struct report_bound *b, size_t n);
+
 /* sim_destroy() - free everything; NULL is a no-op. */
 void sim_destroy(struct sim *s);
 

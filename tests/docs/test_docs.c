@@ -372,7 +372,7 @@ static int
 check_synopsis(const char *dir, const struct doc_cmd *d)
 {
 	static const char *const subs[] = { "convert", "info", "params",
-		"help" };
+		"merge", "help" };
 	const char *sub = NULL, *w;
 	char cmd[128], opt[64], path[1200], *help;
 	size_t i, len;
