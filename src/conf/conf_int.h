@@ -102,4 +102,16 @@ size_t conf_edit_distance(const char *a, const char *b);
  */
 const char *conf_suggest(const char *s, const char *const *cands, size_t n);
 
+/*
+ * conf_format_variants() - the set as names in bit order joined by '+',
+ * "none" for the empty set.  Always NUL-terminates (n > 0); returns buf.
+ */
+char *conf_format_variants(uint32_t set, char *buf, size_t n);
+
+/*
+ * conf_variant_suggest() - the variant name nearest to name (through
+ * conf_suggest()), or NULL.
+ */
+const char *conf_variant_suggest(const char *name);
+
 #endif
