@@ -211,7 +211,7 @@ struct vm_machine {
 	uint32_t variants;
 	/*
 	 * sim.lock_miss and the state of the generator it draws from
-	 * (pageout_lock_miss(), src/pageout/lockmiss.c).
+	 * (pageout_lock_missed(), src/pageout/launder.c).
 	 */
 	uint32_t lock_miss_ppm;
 	uint64_t lock_rng;
