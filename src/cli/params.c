@@ -93,7 +93,7 @@ print_text(const struct pg_config *cfg, const struct pg_config *base,
     size_t run, const struct vm_layout *l)
 {
 	const struct conf_key_desc *d;
-	char val[48];
+	char val[CONF_VARIANTS_TEXT_MAX];
 	size_t i, j, n;
 	uint32_t k;
 
