@@ -8,7 +8,7 @@
  *	TIME exec PID NAME            a process exec'ed NAME
  *	TIME fork PPID PID            PPID forked PID
  *	TIME exit PID
- *	TIME image PID TADDR TSIZE DADDR DSIZE
+ *	TIME image PID TADDR TSIZE DADDR DSIZE NAME
  *	                              the exec'ed image: text and data (bytes)
  *	TIME mmap PID ADDR LEN PROT FLAGS FD OFF PATH
  *	                              PATH "-" when anonymous or unknown
@@ -63,7 +63,7 @@ static const struct op_shape shapes[] = {
 	{ "exec", 2, "TIME exec PID NAME" },
 	{ "fork", 2, "TIME fork PPID PID" },
 	{ "exit", 1, "TIME exit PID" },
-	{ "image", 5, "TIME image PID TADDR TSIZE DADDR DSIZE" },
+	{ "image", 6, "TIME image PID TADDR TSIZE DADDR DSIZE NAME" },
 	{ "mmap", 8, "TIME mmap PID ADDR LEN PROT FLAGS FD OFF PATH" },
 	{ "munmap", 3, "TIME munmap PID ADDR LEN" },
 	{ "madvise", 4, "TIME madvise PID ADDR LEN ADVICE" },
@@ -104,7 +104,7 @@ import_dtrace(const char *path, const struct import_options *o,
 	struct import_space *s = NULL;
 	struct import_mapping m;
 	struct import_notes notes;
-	char *line, *f[MAX_FIELDS + 1], *p;
+	char *line, *f[MAX_FIELDS + 1], *p, image[80];
 	uint64_t v[MAX_FIELDS], t, t0 = 0, implicit = 0;
 	const struct op_shape *sh;
 	bool header = false;
@@ -177,8 +177,13 @@ import_dtrace(const char *path, const struct import_options *o,
 		for (i = 2; i < n; i++) {
 			/* Names and paths and the fault type are words. */
 			if ((k == 0 && i == 3) || (k == 4 && i == 9) ||
+			    (k == 3 && i == 7) ||
 			    (k == 8 && i == 4))
 				continue;
+			if (k == 4 && i == 7 && strcmp(f[i], "-1") == 0) {
+				v[i] = UINT64_MAX; /* no descriptor */
+				continue;
+			}
 			if (!dnum(f[i], &v[i])) {
 				rc = dt_bad(in, err,
 				    "%s: bad number \"%.40s\": expected \"%s\"",
@@ -216,8 +221,10 @@ import_dtrace(const char *path, const struct import_options *o,
 			rc = import_space_exit(s, t, pid, err);
 			break;
 		case 3:
+			/* The program's text, by its name (no path in D). */
 			m.kind = IMPORT_MAP_FILE;
-			m.path = "exec-image";
+			snprintf(image, sizeof(image), "exec:%s", f[7]);
+			m.path = image;
 			rc = import_space_map(s, t, pid, v[3], v[4], &m,
 			    IMPORT_MAP_REPLACE, err);
 			m.kind = IMPORT_MAP_ANON;

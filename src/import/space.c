@@ -34,6 +34,12 @@ struct vma {
 	uint8_t growsdown;
 };
 
+/* A piece of a mapping that cut() removed. */
+struct removed {
+	uint64_t obj, shadow, base, count;
+	bool anon;
+};
+
 struct proc {
 	struct proc *next; /* hash chain */
 	uint32_t pid;
@@ -74,9 +80,9 @@ struct import_space {
 	uint8_t *seen;
 	size_t seen_bytes;
 	bool eager; /* write processes and maps at once (no touches) */
-	/* Scratch for removals: the distinct objects a range held. */
-	uint64_t *scratch;
-	size_t nscratch, scratch_cap;
+	/* Scratch for removals: the pieces a range held. */
+	struct removed *scratch;
+	size_t scratch_cap;
 };
 
 static unsigned
@@ -628,46 +634,26 @@ first_at(const struct proc *p, uint64_t page)
 	return lo;
 }
 
-static int
-scratch_add(struct import_space *s, uint64_t obj, struct pg_error *err)
-{
-	uint64_t *n;
-	size_t i, cap;
-
-	for (i = 0; i < s->nscratch; i++)
-		if (s->scratch[i] == obj)
-			return 0;
-	if (s->nscratch == s->scratch_cap) {
-		cap = s->scratch_cap == 0 ? 16 : s->scratch_cap * 2;
-		n = realloc(s->scratch, cap * sizeof(*n));
-		if (n == NULL)
-			return space_error(err, -ENOMEM, "out of memory");
-		s->scratch = n;
-		s->scratch_cap = cap;
-	}
-	s->scratch[s->nscratch++] = obj;
-	return 0;
-}
-
 /*
  * cut() - remove pages [a, b) from p's vmas.  With free_pages, the
  * anonymous pages (and written private copies) of the range are freed if
- * the object stays mapped elsewhere in p, and objects p no longer shows are
- * unmapped.  Without it (a move), nothing is written.
+ * their object stays mapped elsewhere in p, and objects p no longer shows
+ * are unmapped (which frees what they held).  Without it (a move),
+ * nothing is written.
  */
 static int
 cut(struct import_space *s, uint64_t t, struct proc *p, uint64_t a, uint64_t b,
     bool free_pages, struct pg_error *err)
 {
-	size_t i, j, k;
+	struct removed *rm, *nrm;
+	size_t i, j, k, nr = 0;
 	struct vma *v, piece;
 	uint64_t lo, hi;
 	bool write = free_pages && p->written;
 	int rc;
 
-	s->nscratch = 0;
 	i = first_at(p, a);
-	/* Split a vma that straddles a or b so that whole vmas go. */
+	/* Split a vma that straddles both ends. */
 	if (i < p->nv && p->v[i].start < a && p->v[i].end > b) {
 		if ((rc = vma_reserve(p, 1, err)) < 0)
 			return rc;
@@ -687,50 +673,65 @@ cut(struct import_space *s, uint64_t t, struct proc *p, uint64_t a, uint64_t b,
 		piece.start = lo;
 		piece.end = hi;
 		if (v->start < lo) {
-			/* The head stays. */
-			v->end = lo;
-			if (write && (rc = scratch_add(s, piece.obj, err)) < 0)
-				return rc;
+			v->end = lo; /* the head stays */
 		} else if (v->end > hi) {
-			/* The tail stays. */
-			v->base += hi - v->start;
+			v->base += hi - v->start; /* the tail stays */
 			v->start = hi;
 		} else {
 			v->end = v->start; /* emptied: removed below */
 		}
 		if (!write)
 			continue;
-		if ((rc = scratch_add(s, piece.obj, err)) < 0)
-			return rc;
-		if (piece.shadow != 0 &&
-		    (rc = scratch_add(s, piece.shadow, err)) < 0)
-			return rc;
-		/*
-		 * The pages go; an object that stays mapped keeps the rest.
-		 * Written before the removal is complete, but refs() below
-		 * only looks at the final state.
-		 */
-		if (piece.type == VT_ANON &&
-		    (rc = emit_simple(s, t, TRACE_OP_FREE, p->pid, piece.obj,
-			 piece.base, piece.end - piece.start, err)) < 0)
-			return rc;
-		if (piece.shadow != 0 &&
-		    (rc = emit_simple(s, t, TRACE_OP_FREE, p->pid,
-			 piece.shadow, piece.base, piece.end - piece.start,
-			 err)) < 0)
-			return rc;
+		if (nr == s->scratch_cap) {
+			k = s->scratch_cap == 0 ? 16 : s->scratch_cap * 2;
+			nrm = realloc(s->scratch, k * sizeof(*nrm));
+			if (nrm == NULL)
+				return space_error(err, -ENOMEM,
+				    "out of memory");
+			s->scratch = nrm;
+			s->scratch_cap = k;
+		}
+		rm = &s->scratch[nr++];
+		rm->obj = piece.obj;
+		rm->shadow = piece.shadow;
+		rm->base = piece.base;
+		rm->count = piece.end - piece.start;
+		rm->anon = piece.type == VT_ANON;
 	}
 	for (j = k = 0; j < p->nv; j++)
 		if (p->v[j].end > p->v[j].start)
 			p->v[k++] = p->v[j];
 	p->nv = k;
-	if (!write)
-		return 0;
-	for (j = 0; j < s->nscratch; j++) {
-		if (refs(p, s->scratch[j]) > 0)
+	for (j = 0; j < nr; j++) {
+		rm = &s->scratch[j];
+		/* Pages of an object that stays mapped are freed ... */
+		if (rm->anon && refs(p, rm->obj) > 0 &&
+		    (rc = emit_simple(s, t, TRACE_OP_FREE, p->pid, rm->obj,
+			 rm->base, rm->count, err)) < 0)
+			return rc;
+		if (rm->shadow != 0 && refs(p, rm->shadow) > 0 &&
+		    (rc = emit_simple(s, t, TRACE_OP_FREE, p->pid, rm->shadow,
+			 rm->base, rm->count, err)) < 0)
+			return rc;
+	}
+	for (j = 0; j < nr; j++) {
+		/* ... an object that does not is unmapped, once. */
+		rm = &s->scratch[j];
+		for (k = 0; k < j; k++)
+			if (s->scratch[k].obj == rm->obj)
+				break;
+		if (k == j && refs(p, rm->obj) == 0 &&
+		    (rc = emit_simple(s, t, TRACE_OP_UNMAP, p->pid, rm->obj, 0,
+			 0, err)) < 0)
+			return rc;
+		if (rm->shadow == 0)
 			continue;
-		if ((rc = emit_simple(s, t, TRACE_OP_UNMAP, p->pid,
-			 s->scratch[j], 0, 0, err)) < 0)
+		for (k = 0; k < j; k++)
+			if (s->scratch[k].shadow == rm->shadow)
+				break;
+		if (k == j && refs(p, rm->shadow) == 0 &&
+		    (rc = emit_simple(s, t, TRACE_OP_UNMAP, p->pid, rm->shadow,
+			 0, 0, err)) < 0)
 			return rc;
 	}
 	return 0;
