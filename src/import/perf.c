@@ -842,15 +842,18 @@ cmp_i64(const void *a, const void *b)
 }
 
 /*
- * estimate_offset() - realtime minus monotonic from the mmap calls that
- * both logs hold.  strace stamps a call at its entry, perf its mapping
- * record during the call, so each pair bounds the offset from below; the
- * tightest bound within the densest millisecond of bounds is taken
- * (address reuse pairs some calls with the wrong record, far away).  Reads the first lines of each file again.
+ * prescan() - read the first lines of both logs once before the import:
+ * whether perf reports tasks and mappings itself (if not, strace's are
+ * used), and, with want_offset, realtime minus monotonic from the mmap
+ * calls both logs hold.  strace stamps a call at its entry, perf its
+ * mapping record during the call, so each pair bounds the offset from
+ * below; the tightest bound within the densest millisecond of bounds is
+ * taken (address reuse pairs some calls with the wrong record, far away).
  */
 static int
-estimate_offset(const char *perf_path, const char *strace_path, int64_t *off,
-    uint64_t *pairs, struct pg_error *err)
+prescan(const char *perf_path, const char *strace_path, bool want_offset,
+    int64_t *off, uint64_t *pairs, bool *tasks, bool *mmaps,
+    struct pg_error *err)
 {
 	struct import_lines *in = NULL;
 	struct strace_parser *sp = NULL;
@@ -874,19 +877,26 @@ estimate_offset(const char *perf_path, const char *strace_path, int64_t *off,
 	}
 	if ((rc = import_lines_open(perf_path, &in, err)) < 0)
 		goto out;
-	while (np < SCAN_MAPS &&
-	    import_lines_lineno(in) < SCAN_PERF_LINES &&
+	*tasks = *mmaps = false;
+	while (import_lines_lineno(in) < SCAN_PERF_LINES &&
 	    (rc = import_lines_next(in, &line, &len, err)) == 1) {
 		if ((rc = parse(in, line, r, err)) < 0)
 			goto out;
-		if (r->kind != PR_MMAP)
+		if (r->kind == PR_FORK || r->kind == PR_EXIT ||
+		    r->kind == PR_COMM)
+			*tasks = true;
+		if (r->kind != PR_MMAP || np >= SCAN_MAPS)
 			continue;
+		*mmaps = true;
 		pm[np].pid = r->pid;
 		pm[np].addr = r->start;
 		pm[np].t = r->t;
 		np++;
 	}
 	if (rc < 0)
+		goto out;
+	rc = 0;
+	if (!want_offset)
 		goto out;
 	if ((rc = strace_open(strace_path, &sp, err)) < 0)
 		goto out;
@@ -994,17 +1004,20 @@ import_perf(const char *perf_path, const char *strace_path,
 	pi.tasks = pi.mmaps = true;
 	if (strace_path != NULL) {
 		so.all_pids = false;
-		if (o->clock_offset_set) {
+		if (o->clock_offset_set)
 			pi.offset = o->clock_offset;
-		} else if (strcmp(perf_path, "-") == 0 ||
-		    strcmp(strace_path, "-") == 0) {
+		if (strcmp(perf_path, "-") != 0 &&
+		    strcmp(strace_path, "-") != 0) {
+			rc = prescan(perf_path, strace_path,
+			    !o->clock_offset_set, &pi.offset, &pairs, &pi.tasks,
+			    &pi.mmaps, err);
+			if (rc < 0)
+				return rc;
+		} else if (!o->clock_offset_set) {
 			return pg_error_setv(err, -EINVAL, "", PG_POS_NONE, 0,
 			    "reading standard input, the clock offset cannot "
 			    "be estimated: give --clock-offset NS or --clock "
 			    "FILE");
-		} else if ((rc = estimate_offset(perf_path, strace_path,
-				&pi.offset, &pairs, err)) < 0) {
-			return rc;
 		}
 	} else if (o->root_pid == 0) {
 		so.all_pids = true;

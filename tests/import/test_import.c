@@ -347,3 +347,21 @@ Test(import, mapping_limit)
 	cr_expect_str_eq(err.msg,
 	    "process 7 has more than 65536 mappings (the importer's limit)");
 }
+
+/* perf without its task records: strace's exec and exit are used. */
+Test(import, perf_without_task_records)
+{
+	int rc;
+
+	tmp_path(out, sizeof(out), ".pgt");
+	rc = run_import("perf", DATA "sqlite3-small.perf-notask.txt.zst",
+	    DATA "sqlite3-small.strace.txt.zst", NULL, out, false, &st, &err);
+	cr_assert_eq(rc, 0, "%s:%llu: %s", err.file,
+	    (unsigned long long)err.pos, err.msg);
+	read_back(out, &rb);
+	cr_expect_eq(rb.per_op[TRACE_OP_PROC], 1);
+	cr_expect_str_eq(rb.procs[0], "sqlite3");
+	cr_expect_eq(rb.per_op[TRACE_OP_EXIT], 1);
+	cr_expect_eq(st.samples, 375);
+	cr_expect_eq(st.unresolved, 0);
+}
