@@ -492,8 +492,6 @@ import_space_proc(struct import_space *s, uint64_t t, uint32_t pid,
 	p->next = s->procs[h];
 	s->procs[h] = p;
 	s->nprocs++;
-	if (s->eager && p->selected)
-		return materialize(s, t, p, err);
 	return 0;
 }
 
@@ -517,8 +515,6 @@ import_space_select(struct import_space *s, uint32_t pid, bool at_exec,
 		p->select_at_exec = true;
 	else
 		p->selected = true;
-	if (s->eager && p->selected)
-		return materialize(s, 0, p, err);
 	return 0;
 }
 
@@ -586,8 +582,6 @@ import_space_exec(struct import_space *s, uint64_t t, uint32_t pid,
 	}
 	if (!p->written)
 		sanitize_name(p->name, sizeof(p->name), name);
-	if (s->eager && p->selected)
-		return materialize(s, t, p, err);
 	return 0;
 }
 
@@ -600,6 +594,8 @@ import_space_exit(struct import_space *s, uint64_t t, uint32_t pid,
 
 	if (p == NULL)
 		return 0;
+	if (s->eager && p->selected && (rc = materialize(s, t, p, err)) < 0)
+		return rc;
 	if (p->written) {
 		if ((rc = emit_simple(s, t, TRACE_OP_EXIT, pid, 0, 0, 0,
 			 err)) < 0)
@@ -992,6 +988,9 @@ import_space_map(struct import_space *s, uint64_t t, uint32_t pid,
 	b = (addr + len + (1u << IMPORT_PAGE_SHIFT) - 1) >> IMPORT_PAGE_SHIFT;
 	if (b <= a)
 		return 0;
+	/* Without touches, a process is written at its first mapping. */
+	if (s->eager && p->selected && (rc = materialize(s, t, p, err)) < 0)
+		return rc;
 	if (mode == IMPORT_MAP_REPLACE) {
 		if ((rc = cut(s, t, p, a, b, live(p), err)) < 0)
 			return rc;

@@ -89,8 +89,8 @@ int import_space_create(struct trace_writer *w,
     const struct import_options *opts, struct import_space **out);
 
 /*
- * import_space_set_eager() - write a selected process and its maps as soon
- * as it is known (a source without touches, such as strace alone), rather
+ * import_space_set_eager() - write a selected process at its first mapping
+ * or its exit (a source without touches, such as strace alone), rather
  * than before its first touch.
  */
 void import_space_set_eager(struct import_space *s);

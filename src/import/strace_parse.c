@@ -37,6 +37,7 @@ struct strace_parser {
 	struct pending *pend[HASH_BUCKETS];
 	size_t npend;
 	uint32_t default_pid; /* for lines without a pid column */
+	uint32_t thread_parent; /* a CLONE_THREAD clone is under way here */
 	uint64_t lineno;      /* of the last record */
 	char join[STRACE_PENDING_TEXT + IMPORT_LINE_MAX + 1];
 };
@@ -120,25 +121,41 @@ strace_where(const struct strace_parser *sp, struct pg_error *err)
 	err->pos = sp->lineno;
 }
 
-static uint32_t
-tgid_of(const struct strace_parser *sp, uint32_t tid)
+static struct tid_ent *
+tid_find(const struct strace_parser *sp, uint32_t tid)
 {
-	const struct tid_ent *t;
+	struct tid_ent *t;
 
 	for (t = sp->tids[h32(tid)]; t != NULL; t = t->next)
 		if (t->tid == tid)
-			return t->pid;
-	return tid;
+			return t;
+	return NULL;
 }
 
+static uint32_t
+tgid_of(const struct strace_parser *sp, uint32_t tid)
+{
+	const struct tid_ent *t = tid_find(sp, tid);
+
+	return t != NULL ? t->pid : tid;
+}
+
+/*
+ * tid_add() - tid belongs to process pid (pid == tid: a process of its
+ * own).  A tid first taken for a process, then named by a CLONE_THREAD
+ * clone (the thread spoke before its clone returned), becomes a thread.
+ */
 static int
 tid_add(struct strace_parser *sp, uint32_t tid, uint32_t pid,
     struct pg_error *err)
 {
-	struct tid_ent *t;
+	struct tid_ent *t = tid_find(sp, tid);
 
-	if (tgid_of(sp, tid) != tid)
+	if (t != NULL) {
+		if (t->pid == t->tid)
+			t->pid = pid;
 		return 0;
+	}
 	if (sp->ntids >= STRACE_TIDS_MAX)
 		return bad(sp, err, "more than %d live threads (the "
 				    "importer's limit)",
@@ -604,9 +621,11 @@ decode(struct strace_parser *sp, char *body, struct strace_rec *r,
 		r->child = (uint32_t)v;
 		r->flags = fork_flags(name, a, n);
 		r->kind = SR_CLONE;
-		if ((r->flags & SR_CLONE_THREAD) != 0)
+		if ((r->flags & SR_CLONE_THREAD) != 0) {
+			sp->thread_parent = 0;
 			return tid_add(sp, r->child, r->pid, err) < 0 ? -EINVAL :
 									1;
+		}
 		return 1;
 	}
 	/* execve / execveat */
@@ -687,6 +706,8 @@ unfinished(struct strace_parser *sp, uint32_t tid, uint64_t t, char *body,
 	body[n + 1] = '\0';
 	na = split_args(open + 1, a, MAX_ARGS, &end);
 	r->flags = na >= 0 ? fork_flags(name, a, na) : 0;
+	if ((r->flags & SR_CLONE_THREAD) != 0)
+		sp->thread_parent = tgid_of(sp, tid);
 	r->kind = SR_FORKING;
 	return 1;
 }
@@ -777,6 +798,11 @@ strace_next(struct strace_parser *sp, struct strace_rec *r,
 		}
 		while (n > 0 && (body[n - 1] == ' ' || body[n - 1] == '\t'))
 			body[--n] = '\0';
+		if (tid_find(sp, tid) == NULL &&
+		    (rc = tid_add(sp, tid,
+			 sp->thread_parent != 0 ? sp->thread_parent : tid,
+			 err)) < 0)
+			return rc;
 		r->tid = tid;
 		r->pid = tgid_of(sp, tid);
 		r->t = t;
@@ -786,10 +812,9 @@ strace_next(struct strace_parser *sp, struct strace_rec *r,
 				return bad(sp, err,
 				    "expected \"+++ exited with N +++\" or "
 				    "\"+++ killed by SIG +++\"");
-			if (r->pid != tid) {
-				tid_del(sp, tid); /* a thread ended */
-				continue;
-			}
+			tid_del(sp, tid);
+			if (r->pid != tid)
+				continue; /* a thread ended */
 			r->kind = SR_EXIT;
 			return 1;
 		}

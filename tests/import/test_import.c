@@ -365,3 +365,23 @@ Test(import, perf_without_task_records)
 	cr_expect_eq(st.samples, 375);
 	cr_expect_eq(st.unresolved, 0);
 }
+
+/* A thread's calls belong to its process (clone3 with CLONE_THREAD). */
+Test(import, strace_threads)
+{
+	int rc;
+
+	tmp_path(out, sizeof(out), ".pgt");
+	rc = run_import("strace", DATA "xz-threads.strace.txt", NULL, NULL,
+	    out, false, &st, &err);
+	cr_assert_eq(rc, 0, "%s:%llu: %s", err.file,
+	    (unsigned long long)err.pos, err.msg);
+	read_back(out, &rb);
+	cr_expect_eq(rb.per_op[TRACE_OP_PROC], 2);
+	cr_expect_str_eq(rb.procs[0], "sh");
+	cr_expect_str_eq(rb.procs[1], "xz");
+	cr_expect_eq(rb.per_op[TRACE_OP_EXIT], 2);
+	/* The thread's munmaps free pages of xz's objects. */
+	cr_expect_eq(rb.per_op[TRACE_OP_FREE], 2);
+	cr_expect_eq(rb.other_pid, 0);
+}
