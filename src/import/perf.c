@@ -478,8 +478,12 @@ parse(struct import_lines *in, char *line, struct perf_rec *r,
 		if (strncmp(ev, "PERF_RECORD_COMM", 16) == 0) {
 			const char *colon, *last;
 
-			r->exec = strstr(rest, "exec") != NULL &&
-			    strstr(rest, "exec") < strchr(rest, ':');
+			/* "PERF_RECORD_COMM exec: NAME:PID/TID" is an exec,
+			 * "PERF_RECORD_COMM: NAME:PID/TID" a rename. */
+			for (p = rest; *p == ' '; p++)
+				continue;
+			r->exec = memchr(ev, ':', n) == NULL &&
+			    strncmp(p, "exec:", 5) == 0;
 			colon = strchr(ev, ':');
 			if (colon == NULL)
 				colon = strchr(rest, ':');

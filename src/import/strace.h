@@ -81,6 +81,7 @@ uint64_t strace_lines(const struct strace_parser *sp);
 /* strace_where() - file and line of the last record, into err. */
 void strace_where(const struct strace_parser *sp, struct pg_error *err);
 
+/* strace_close() - release sp and its file; sp may be NULL. */
 void strace_close(struct strace_parser *sp);
 
 #endif
