@@ -233,8 +233,13 @@ is_pidlike(const char *p, size_t n)
 	return pid_tok(p, n, &a, &b);
 }
 
-/* keyval() - the value after "key=" in rest, up to a blank. */
-static bool
+/*
+ * keyval() - the value after "key=" in rest, up to a blank, in hex (with
+ * or without 0x: the tracepoint prints %lx and %ps).  Returns 1 with *v,
+ * 0 if the key is missing, -1 if its value is not hex (%ps printed a
+ * kernel symbol).
+ */
+static int
 keyval(const char *rest, const char *key, uint64_t *v)
 {
 	const char *p = rest, *e;
@@ -245,11 +250,11 @@ keyval(const char *rest, const char *key, uint64_t *v)
 			p += k;
 			for (e = p; *e != '\0' && *e != ' ' && *e != '\t'; e++)
 				continue;
-			return numval(p, (size_t)(e - p), v);
+			return hexval(p, (size_t)(e - p), v) ? 1 : -1;
 		}
 		p += k;
 	}
-	return false;
+	return 0;
 }
 
 static bool
@@ -518,13 +523,15 @@ comm_bad:
 	n--;
 	if ((n == 26 && memcmp(ev, "exceptions:page_fault_user", 26) == 0) ||
 	    (n == 28 && memcmp(ev, "exceptions:page_fault_kernel", 28) == 0)) {
-		if (!keyval(rest, "address=", &r->addr) ||
-		    !keyval(rest, "error_code=", &r->ecode))
+		int ka = keyval(rest, "address=", &r->addr);
+
+		if (ka == 0 || keyval(rest, "error_code=", &r->ecode) != 1)
 			return perf_bad(in, err,
 			    "%.*s: expected \"address=0xADDR ... "
 			    "error_code=0xCODE\"",
 			    (int)n, ev);
-		r->kind = PR_TP_FAULT;
+		/* A symbol for the address: a kernel address, not ours. */
+		r->kind = ka == 1 ? PR_TP_FAULT : PR_OTHER;
 		return 1;
 	}
 	if (sw_fault_event(ev, n)) {
