@@ -264,8 +264,6 @@ cli_import(int argc, char **argv)
 		    out);
 		return EXIT_BAD_INPUT;
 	}
-	if (wo.zstd)
-		wo.zstd_level = 19;
 	if (clock != NULL) {
 		if (import_read_clock(clock, &o.clock_offset, &err) < 0)
 			goto fail;
