@@ -63,7 +63,8 @@ fill(struct import_lines *l, struct pg_error *err)
 {
 	ZSTD_inBuffer in;
 	ZSTD_outBuffer out;
-	size_t before;
+	size_t before, prev;
+	bool progress;
 	int rc;
 
 	if (l->pos > 0) {
@@ -85,24 +86,30 @@ fill(struct import_lines *l, struct pg_error *err)
 				l->eof = true;
 			continue;
 		}
-		if (l->rpos == l->rend && l->raw_eof) {
-			if (l->zret != 0)
-				return pg_error_setv(err, -EINVAL, l->name,
-				    PG_POS_LINE, l->line + 1,
-				    "truncated zstd stream");
-			l->eof = true;
-			break;
-		}
 		in = (ZSTD_inBuffer) { l->raw, l->rend, l->rpos };
 		out = (ZSTD_outBuffer) { l->buf + l->end,
 			BUF_SIZE - 1 - l->end, 0 };
+		prev = l->zret;
 		l->zret = ZSTD_decompressStream(l->dctx, &out, &in);
 		if (ZSTD_isError(l->zret))
 			return pg_error_setv(err, -EINVAL, l->name,
 			    PG_POS_LINE, l->line + 1, "corrupt zstd stream: %s",
 			    ZSTD_getErrorName(l->zret));
+		progress = in.pos != l->rpos || out.pos != 0;
 		l->rpos = in.pos;
 		l->end += out.pos;
+		/*
+		 * All input read and no progress: the end, complete if the
+		 * last call that did something ended a frame (a call after
+		 * it asks for the next frame's header).
+		 */
+		if (!progress && l->rpos == l->rend && l->raw_eof) {
+			if (prev != 0)
+				return pg_error_setv(err, -EINVAL, l->name,
+				    PG_POS_LINE, l->line + 1,
+				    "truncated zstd stream");
+			l->eof = true;
+		}
 	}
 	return 0;
 }

@@ -385,3 +385,28 @@ Test(import, strace_threads)
 	cr_expect_eq(rb.per_op[TRACE_OP_FREE], 2);
 	cr_expect_eq(rb.other_pid, 0);
 }
+
+/* A cut zstd file is refused, not taken for a shorter recording. */
+Test(import, truncated_zstd)
+{
+	char in[256], buf[6000];
+	FILE *f;
+	size_t n;
+	int rc;
+
+	f = fopen(DATA "sqlite3-small.perf.txt.zst", "rb");
+	cr_assert_not_null(f);
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	cr_assert_eq(n, sizeof(buf));
+	tmp_path(in, sizeof(in), ".txt.zst");
+	f = fopen(in, "wb");
+	cr_assert_not_null(f);
+	fwrite(buf, 1, n, f);
+	fclose(f);
+	tmp_path(out, sizeof(out), ".pgt");
+	rc = run_import("perf", in, NULL, NULL, out, false, &st, &err);
+	cr_expect_lt(rc, 0);
+	cr_expect_str_eq(err.msg, "truncated zstd stream");
+	cr_expect_eq(access(out, F_OK), -1);
+}
