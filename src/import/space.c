@@ -1235,8 +1235,10 @@ import_space_touch(struct import_space *s, uint64_t t, uint32_t pid,
 		s->st.with_flags++;
 	if (write)
 		s->st.writes++;
+	/* A vfork child touches its parent's pages, if those are written. */
 	owner = p;
-	if (p->vfork_of != 0 && (owner = get(s, p->vfork_of)) == NULL)
+	if (p->vfork_of != 0 &&
+	    ((owner = get(s, p->vfork_of)) == NULL || !owner->selected))
 		owner = p;
 	v = lookup(s, t, owner, pg, err, &rc);
 	if (rc < 0)
