@@ -328,16 +328,20 @@ emit_simple(struct import_space *s, uint64_t t, unsigned op, uint32_t pid,
 	return emit(s, t, &ev, err);
 }
 
-/* refs() - how many of p's vmas show obj (as object or shadow). */
-static size_t
-refs(const struct proc *p, uint64_t obj)
+/*
+ * shows() - whether one of p's vmas shows obj (as object or shadow).  A
+ * scan, from the most recent mappings (the end of the address space
+ * holds the libraries every process maps); only mapping changes call it.
+ */
+static bool
+shows(const struct proc *p, uint64_t obj)
 {
-	size_t i, n = 0;
+	size_t i;
 
-	for (i = 0; i < p->nv; i++)
+	for (i = p->nv; i-- > 0;)
 		if (p->v[i].obj == obj || p->v[i].shadow == obj)
-			n++;
-	return n;
+			return true;
+	return false;
 }
 
 /*
@@ -701,11 +705,11 @@ cut(struct import_space *s, uint64_t t, struct proc *p, uint64_t a, uint64_t b,
 	for (j = 0; j < nr; j++) {
 		rm = &s->scratch[j];
 		/* Pages of an object that stays mapped are freed ... */
-		if (rm->anon && refs(p, rm->obj) > 0 &&
+		if (rm->anon && shows(p, rm->obj) &&
 		    (rc = emit_simple(s, t, TRACE_OP_FREE, p->pid, rm->obj,
 			 rm->base, rm->count, err)) < 0)
 			return rc;
-		if (rm->shadow != 0 && refs(p, rm->shadow) > 0 &&
+		if (rm->shadow != 0 && shows(p, rm->shadow) &&
 		    (rc = emit_simple(s, t, TRACE_OP_FREE, p->pid, rm->shadow,
 			 rm->base, rm->count, err)) < 0)
 			return rc;
@@ -716,7 +720,7 @@ cut(struct import_space *s, uint64_t t, struct proc *p, uint64_t a, uint64_t b,
 		for (k = 0; k < j; k++)
 			if (s->scratch[k].obj == rm->obj)
 				break;
-		if (k == j && refs(p, rm->obj) == 0 &&
+		if (k == j && !shows(p, rm->obj) &&
 		    (rc = emit_simple(s, t, TRACE_OP_UNMAP, p->pid, rm->obj, 0,
 			 0, err)) < 0)
 			return rc;
@@ -725,7 +729,7 @@ cut(struct import_space *s, uint64_t t, struct proc *p, uint64_t a, uint64_t b,
 		for (k = 0; k < j; k++)
 			if (s->scratch[k].shadow == rm->shadow)
 				break;
-		if (k == j && refs(p, rm->shadow) == 0 &&
+		if (k == j && !shows(p, rm->shadow) &&
 		    (rc = emit_simple(s, t, TRACE_OP_UNMAP, p->pid, rm->shadow,
 			 0, 0, err)) < 0)
 			return rc;
@@ -877,6 +881,7 @@ add_piece(struct import_space *s, uint64_t t, struct proc *p, uint64_t a,
     struct pg_error *err)
 {
 	struct vma v = { 0 };
+	bool fresh = false;
 	size_t i;
 	int rc;
 
@@ -914,11 +919,12 @@ add_piece(struct import_space *s, uint64_t t, struct proc *p, uint64_t a,
 			v.growsdown = 1;
 		} else {
 			new_obj(s, v.type, &v.obj);
+			fresh = true;
 			/* Room below for a stack to grow into. */
 			v.base = m->growsdown ? IMPORT_OBJ_PAGES / 2 : 0;
 		}
 	}
-	if (p->written && refs(p, v.obj) == 0 &&
+	if (p->written && (fresh || !shows(p, v.obj)) &&
 	    (rc = emit_map(s, t, p, v.obj, v.type, false, err)) < 0)
 		return rc;
 	return insert(p, &v, err);
