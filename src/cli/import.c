@@ -133,8 +133,8 @@ cli_import(int argc, char **argv)
 	int c, rc, nin;
 
 	import_options_init(&o);
-	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
-			     strcmp(argv[1], "-h") == 0)) {
+	if (argc >= 2 &&
+	    (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		fputs(import_usage, stdout);
 		return 0;
 	}
@@ -229,8 +229,8 @@ cli_import(int argc, char **argv)
 		return EXIT_BAD_INPUT;
 	}
 	nin = argc - optind - 1;
-	if (nin < 1 || nin > (strcmp(src, "perf") == 0 && strace == NULL ? 2 :
-									     1)) {
+	if (nin < 1 ||
+	    nin > (strcmp(src, "perf") == 0 && strace == NULL ? 2 : 1)) {
 		cli_usage_error("import %s: expected %s", src,
 		    strcmp(src, "perf") == 0 ? "PERF.txt [STRACE.txt] OUT" :
 					       "IN OUT");
@@ -290,8 +290,7 @@ cli_import(int argc, char **argv)
 	    " events: %" PRIu64 " faults, %" PRIu64 " dirty, %" PRIu64
 	    " frees, %" PRIu64 " processes, %" PRIu64 " objects; %" PRIu64
 	    " touches, %" PRIu64 " resolved, %" PRIu64 " unresolved\n",
-	    src, st.lines, st.events, st.faults, st.dirties, st.frees,
-	    st.procs,
+	    src, st.lines, st.events, st.faults, st.dirties, st.frees, st.procs,
 	    st.objects_anon + st.objects_file + st.objects_shadow +
 		st.objects_phys,
 	    st.samples, st.resolved, st.unresolved);

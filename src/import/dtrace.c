@@ -36,9 +36,8 @@
 
 #define MAX_FIELDS 12
 
-static int
-dt_bad(struct import_lines *in, struct pg_error *err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+static int dt_bad(struct import_lines *in, struct pg_error *err,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static int
 dt_bad(struct import_lines *in, struct pg_error *err, const char *fmt, ...)
@@ -148,14 +147,12 @@ import_dtrace(const char *path, const struct import_options *o,
 			continue;
 		}
 		if (n < 3) {
-			rc = dt_bad(in, err,
-			    "expected \"TIME OP PID ...\"");
+			rc = dt_bad(in, err, "expected \"TIME OP PID ...\"");
 			goto out;
 		}
 		if (!dnum(f[0], &t)) {
 			rc = dt_bad(in, err,
-			    "bad TIME \"%.40s\": expected nanoseconds",
-			    f[0]);
+			    "bad TIME \"%.40s\": expected nanoseconds", f[0]);
 			goto out;
 		}
 		for (k = 0; k < sizeof(shapes) / sizeof(shapes[0]); k++)
@@ -177,8 +174,7 @@ import_dtrace(const char *path, const struct import_options *o,
 		for (i = 2; i < n; i++) {
 			/* Names and paths and the fault type are words. */
 			if ((k == 0 && i == 3) || (k == 4 && i == 9) ||
-			    (k == 3 && i == 7) ||
-			    (k == 8 && i == 4))
+			    (k == 3 && i == 7) || (k == 8 && i == 4))
 				continue;
 			if (k == 4 && i == 7 && strcmp(f[i], "-1") == 0) {
 				v[i] = UINT64_MAX; /* no descriptor */
@@ -192,8 +188,9 @@ import_dtrace(const char *path, const struct import_options *o,
 			}
 		}
 		if (v[2] > UINT32_MAX) {
-			rc = dt_bad(in, err, "%s: pid %" PRIu64 " exceeds 32 "
-					     "bits",
+			rc = dt_bad(in, err,
+			    "%s: pid %" PRIu64 " exceeds 32 "
+			    "bits",
 			    sh->name, v[2]);
 			goto out;
 		}

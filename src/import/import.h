@@ -57,14 +57,14 @@ struct import_options {
 
 /* Counters of one import, for the notes and the CLI's summary. */
 struct import_stats {
-	uint64_t lines;		/* input lines read, all inputs */
-	uint64_t samples;	/* faults / accesses of selected processes */
-	uint64_t resolved;	/* ... that fell in a known mapping */
-	uint64_t unresolved;	/* ... that did not (dropped, not written) */
-	uint64_t with_flags;	/* ... whose write flag was known */
-	uint64_t writes;	/* ... that were writes */
-	uint64_t merged;	/* lackey: touches merged into an earlier one */
-	uint64_t events;	/* events written */
+	uint64_t lines;	     /* input lines read, all inputs */
+	uint64_t samples;    /* faults / accesses of selected processes */
+	uint64_t resolved;   /* ... that fell in a known mapping */
+	uint64_t unresolved; /* ... that did not (dropped, not written) */
+	uint64_t with_flags; /* ... whose write flag was known */
+	uint64_t writes;     /* ... that were writes */
+	uint64_t merged;     /* lackey: touches merged into an earlier one */
+	uint64_t events;     /* events written */
 	uint64_t faults, dirties, frees, free_pages;
 	uint64_t maps, unmaps, procs, exits;
 	uint64_t objects_anon, objects_file, objects_shadow, objects_phys;

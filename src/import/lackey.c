@@ -57,8 +57,7 @@ struct lackey {
 	struct merge_slot slot[MERGE_SLOTS];
 };
 
-static int
-lk_bad(struct lackey *lk, struct pg_error *err, const char *fmt, ...)
+static int lk_bad(struct lackey *lk, struct pg_error *err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static int
@@ -207,8 +206,7 @@ num(const char *s, uint64_t *v)
  * that change the address space or the fd table matter.
  */
 static int
-syscall_apply(struct lackey *lk, char *call, uint64_t res,
-    struct pg_error *err)
+syscall_apply(struct lackey *lk, char *call, uint64_t res, struct pg_error *err)
 {
 	char *a[MAX_ARGS], *open, *close, *p, *name = call, *path;
 	uint64_t v[MAX_ARGS] = { 0 };
@@ -316,9 +314,8 @@ result(const char *s, uint64_t *v)
 	const char *p = strstr(s, "Success(");
 
 	if (p != NULL)
-		return num(p + 8, v) || sscanf(p + 8, "%" SCNx64, v) == 1 ?
-		    1 :
-		    -1;
+		return num(p + 8, v) || sscanf(p + 8, "%" SCNx64, v) == 1 ? 1 :
+									    -1;
 	return strstr(s, "Failure(") != NULL ? 0 : -1;
 }
 
@@ -339,7 +336,8 @@ syscall_line(struct lackey *lk, char *line, struct pg_error *err)
 		lk->pid = (uint32_t)pid;
 	p = strchr(line, ')');
 	if (p == NULL)
-		return lk_bad(lk, err, "expected \"(NR)\" after SYSCALL[PID,TID]");
+		return lk_bad(lk, err,
+		    "expected \"(NR)\" after SYSCALL[PID,TID]");
 	call = p + 1;
 	while (*call == ' ')
 		call++;

@@ -47,9 +47,8 @@ raw_fill(struct import_lines *l, struct pg_error *err)
 		if (n >= 0)
 			break;
 		if (errno != EINTR)
-			return pg_error_setv(err, -errno, l->name,
-			    PG_POS_LINE, l->line + 1, "read error: %s",
-			    strerror(errno));
+			return pg_error_setv(err, -errno, l->name, PG_POS_LINE,
+			    l->line + 1, "read error: %s", strerror(errno));
 	}
 	if (n == 0)
 		l->raw_eof = true;
@@ -87,13 +86,13 @@ fill(struct import_lines *l, struct pg_error *err)
 			continue;
 		}
 		in = (ZSTD_inBuffer) { l->raw, l->rend, l->rpos };
-		out = (ZSTD_outBuffer) { l->buf + l->end,
-			BUF_SIZE - 1 - l->end, 0 };
+		out = (ZSTD_outBuffer) { l->buf + l->end, BUF_SIZE - 1 - l->end,
+			0 };
 		prev = l->zret;
 		l->zret = ZSTD_decompressStream(l->dctx, &out, &in);
 		if (ZSTD_isError(l->zret))
-			return pg_error_setv(err, -EINVAL, l->name,
-			    PG_POS_LINE, l->line + 1, "corrupt zstd stream: %s",
+			return pg_error_setv(err, -EINVAL, l->name, PG_POS_LINE,
+			    l->line + 1, "corrupt zstd stream: %s",
 			    ZSTD_getErrorName(l->zret));
 		progress = in.pos != l->rpos || out.pos != 0;
 		l->rpos = in.pos;
@@ -140,8 +139,8 @@ import_lines_open(const char *path, struct import_lines **out,
 	} else {
 		l->fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (l->fd < 0) {
-			rc = pg_error_setv(err, -errno, l->name, PG_POS_NONE,
-			    0, "cannot open: %s", strerror(errno));
+			rc = pg_error_setv(err, -errno, l->name, PG_POS_NONE, 0,
+			    "cannot open: %s", strerror(errno));
 			goto fail;
 		}
 		l->close_fd = true;

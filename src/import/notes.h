@@ -21,7 +21,8 @@ void import_note(struct import_notes *n, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* import_notes_objects() - the note counting processes and objects. */
-void import_notes_objects(struct import_notes *n, const struct import_stats *st);
+void import_notes_objects(struct import_notes *n,
+    const struct import_stats *st);
 
 /* import_notes_write() - write them all to w; 0 or <0 with err. */
 int import_notes_write(const struct import_notes *n, struct trace_writer *w,

@@ -91,9 +91,8 @@ struct perf_import {
 	unsigned forking_flags;
 };
 
-static int
-perf_bad(struct import_lines *in, struct pg_error *err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+static int perf_bad(struct import_lines *in, struct pg_error *err,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static int
 perf_bad(struct import_lines *in, struct pg_error *err, const char *fmt, ...)
@@ -355,10 +354,11 @@ mmap_rest(struct import_lines *in, const char *rest, bool v2,
 	    strcmp(r->name, "[heap]") != 0 && !r->has_ino;
 	r->anon = !r->has_ino &&
 	    (r->name[0] == '\0' || strncmp(r->name, "//anon", 6) == 0 ||
-		r->name[0] == '[' || (v2 && r->dev == 0 && r->ino == 0 &&
+		r->name[0] == '[' ||
+		(v2 && r->dev == 0 && r->ino == 0 &&
 		    strncmp(r->name, "/", 1) != 0));
-	if (!r->has_ino && v2 && r->dev == 0 && strncmp(r->name, "//", 2) != 0 &&
-	    r->name[0] == '/') {
+	if (!r->has_ino && v2 && r->dev == 0 &&
+	    strncmp(r->name, "//", 2) != 0 && r->name[0] == '/') {
 		/* A file without an inode (build-id records): by its name. */
 		r->anon = false;
 	}
@@ -537,8 +537,8 @@ comm_bad:
 	if (sw_fault_event(ev, n)) {
 		while (*rest == ' ' || *rest == '\t')
 			rest++;
-		for (i = 0; rest[i] != '\0' && rest[i] != ' ' && rest[i] != '\t';
-		     i++)
+		for (i = 0;
+		     rest[i] != '\0' && rest[i] != ' ' && rest[i] != '\t'; i++)
 			continue;
 		if (!hexval(rest, i, &r->addr))
 			return perf_bad(in, err,
@@ -979,13 +979,13 @@ perf_notes(struct import_notes *n, const struct perf_import *pi,
 	    "share their anonymous objects");
 	import_note(n,
 	    "faults: %" PRIu64 " of the workload, %" PRIu64
-	    " resolved to a mapping, %" PRIu64 " unresolved and dropped; %" PRIu64
-	    " with the write flag, %" PRIu64 " writes",
+	    " resolved to a mapping, %" PRIu64
+	    " unresolved and dropped; %" PRIu64 " with the write flag, %" PRIu64
+	    " writes",
 	    st->samples, st->resolved, st->unresolved, st->with_flags,
 	    st->writes);
 	if (pi->lost > 0)
-		import_note(n, "perf lost records %" PRIu64 " times",
-		    pi->lost);
+		import_note(n, "perf lost records %" PRIu64 " times", pi->lost);
 	if (merged)
 		import_note(n,
 		    "clock offset (realtime - monotonic) %" PRId64 " ns, %s",

@@ -46,12 +46,12 @@ struct proc {
 	uint32_t parent;
 	char name[NAME_LEN];
 	bool selected, select_at_exec;
-	bool written;	    /* its proc event is in the trace */
-	bool placeholder;   /* made by select() before its fork was seen */
-	bool vfork_next;    /* its next child is a vfork child */
-	uint32_t vfork_of;  /* running in this parent's space until exec */
+	bool written;	   /* its proc event is in the trace */
+	bool placeholder;  /* made by select() before its fork was seen */
+	bool vfork_next;   /* its next child is a vfork child */
+	uint32_t vfork_of; /* running in this parent's space until exec */
 	bool brk_known;
-	uint64_t brk;	    /* bytes */
+	uint64_t brk; /* bytes */
 	struct vma *v;
 	size_t nv, cap;
 };
@@ -102,8 +102,7 @@ hash_str(const char *s)
 	return hash64(h);
 }
 
-static int
-space_error(struct pg_error *err, int rc, const char *fmt, ...)
+static int space_error(struct pg_error *err, int rc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static int
@@ -368,16 +367,18 @@ materialize(struct import_space *s, uint64_t t, struct proc *p,
 		for (j = 0; j < i; j++)
 			if (p->v[j].obj == p->v[i].obj)
 				break;
-		if (j == i && (rc = emit_map(s, t, p, p->v[i].obj,
-				   p->v[i].type, false, err)) < 0)
+		if (j == i &&
+		    (rc = emit_map(s, t, p, p->v[i].obj, p->v[i].type, false,
+			 err)) < 0)
 			return rc;
 		if (p->v[i].shadow == 0)
 			continue;
 		for (j = 0; j < i; j++)
 			if (p->v[j].shadow == p->v[i].shadow)
 				break;
-		if (j == i && (rc = emit_map(s, t, p, p->v[i].shadow, VT_ANON,
-				   true, err)) < 0)
+		if (j == i &&
+		    (rc = emit_map(s, t, p, p->v[i].shadow, VT_ANON, true,
+			 err)) < 0)
 			return rc;
 	}
 	return 0;
@@ -470,7 +471,9 @@ import_space_proc(struct import_space *s, uint64_t t, uint32_t pid,
 	p->parent = parent;
 	pp = parent != 0 ? find(s, parent) : NULL;
 	sanitize_name(p->name, sizeof(p->name),
-	    name != NULL ? name : pp != NULL ? pp->name : NULL);
+	    name != NULL   ? name :
+		pp != NULL ? pp->name :
+			     NULL);
 	if (pp != NULL) {
 		if (pp->nv > 0) {
 			p->v = malloc(pp->nv * sizeof(*p->v));
@@ -601,8 +604,8 @@ import_space_exit(struct import_space *s, uint64_t t, uint32_t pid,
 	if (s->eager && p->selected && (rc = materialize(s, t, p, err)) < 0)
 		return rc;
 	if (p->written) {
-		if ((rc = emit_simple(s, t, TRACE_OP_EXIT, pid, 0, 0, 0,
-			 err)) < 0)
+		if ((rc = emit_simple(s, t, TRACE_OP_EXIT, pid, 0, 0, 0, err)) <
+		    0)
 			return rc;
 	}
 	for (pp = &s->procs[hash64(pid)]; *pp != p; pp = &(*pp)->next)
@@ -800,8 +803,8 @@ file_by_path(struct import_space *s, const char *path)
  * record that names both; the path then follows the newest file.
  */
 static int
-file_obj(struct import_space *s, const struct import_mapping *m,
-    uint64_t *obj, struct pg_error *err)
+file_obj(struct import_space *s, const struct import_mapping *m, uint64_t *obj,
+    struct pg_error *err)
 {
 	struct file *f = NULL, *byp = NULL;
 	char path[TRACE_NAME_MAX + 1];
@@ -1064,15 +1067,15 @@ import_space_remap(struct import_space *s, uint64_t t, uint32_t pid,
 	nb = (new + newlen + 4095) >> IMPORT_PAGE_SHIFT;
 	keep = (nb - na) < (ob - oa) ? (nb - na) : (ob - oa);
 	/* A shrunk tail is unmapped. */
-	if (oa + keep < ob && (rc = cut(s, t, p, oa + keep, ob, live(p), err)) <
-	    0)
+	if (oa + keep < ob &&
+	    (rc = cut(s, t, p, oa + keep, ob, live(p), err)) < 0)
 		return rc;
 	if (na != oa) {
 		/* The destination was free, or is unmapped by MREMAP_FIXED. */
 		if ((rc = cut(s, t, p, na, nb, live(p), err)) < 0)
 			return rc;
-		for (i = first_at(p, oa); i < p->nv && p->v[i].start < oa + keep;
-		     i++)
+		for (i = first_at(p, oa);
+		     i < p->nv && p->v[i].start < oa + keep; i++)
 			n++;
 		if (n > 0) {
 			moved = malloc(n * sizeof(*moved));
@@ -1133,8 +1136,8 @@ out:
 }
 
 int
-import_space_brk(struct import_space *s, uint64_t t, uint32_t pid,
-    uint64_t brk, struct pg_error *err)
+import_space_brk(struct import_space *s, uint64_t t, uint32_t pid, uint64_t brk,
+    struct pg_error *err)
 {
 	struct proc *p = get(s, pid);
 	struct import_mapping m = { .kind = IMPORT_MAP_ANON };
@@ -1197,7 +1200,8 @@ static struct vma *
 lookup(struct import_space *s, uint64_t t, struct proc *p, uint64_t pg,
     struct pg_error *err, int *rc)
 {
-	struct import_mapping m = { .kind = IMPORT_MAP_ANON, .growsdown = true };
+	struct import_mapping m = { .kind = IMPORT_MAP_ANON,
+		.growsdown = true };
 	size_t i = first_at(p, pg);
 
 	*rc = 0;
@@ -1287,8 +1291,8 @@ import_space_touch(struct import_space *s, uint64_t t, uint32_t pid,
 		new_obj(s, VT_ANON, &sh);
 		/* Every piece of the same private mapping shares it. */
 		for (i = 0; i < owner->nv; i++)
-			if (owner->v[i].obj == v->obj &&
-			    !owner->v[i].shared && owner->v[i].shadow == 0)
+			if (owner->v[i].obj == v->obj && !owner->v[i].shared &&
+			    owner->v[i].shadow == 0)
 				owner->v[i].shadow = sh;
 		if ((rc = emit_map(s, t, owner, sh, VT_ANON, true, err)) < 0)
 			return rc;

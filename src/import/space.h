@@ -111,9 +111,10 @@ int import_space_proc(struct import_space *s, uint64_t t, uint32_t pid,
 /*
  * import_space_select() - make pid part of the workload: its events are
  * written from now on (or from its next exec if at_exec).  An unknown pid
- * is created, to inherit its parent's mappings when its fork is reported.  Processes that
- * are never selected are modelled but not written (the recorder's own
- * wrappers).  With import_options.all_pids every process is selected.
+ * is created, to inherit its parent's mappings when its fork is reported.
+ * Processes that are never selected are modelled but not written (the
+ * recorder's own wrappers).  With import_options.all_pids every process is
+ * selected.
  */
 int import_space_select(struct import_space *s, uint32_t pid, bool at_exec,
     struct pg_error *err);

@@ -22,8 +22,8 @@
 #include "util/pgerr.h"
 
 /* Limits of the parser's tables. */
-#define STRACE_TIDS_MAX 65536	/* live threads that are not leaders */
-#define STRACE_PENDING_MAX 4096 /* calls unfinished at the same time */
+#define STRACE_TIDS_MAX 65536	 /* live threads that are not leaders */
+#define STRACE_PENDING_MAX 4096	 /* calls unfinished at the same time */
 #define STRACE_PENDING_TEXT 2048 /* bytes of an unfinished call kept */
 
 enum strace_kind {
@@ -48,7 +48,7 @@ enum strace_kind {
 
 struct strace_rec {
 	enum strace_kind kind;
-	uint64_t t;  /* ns since the epoch (or since midnight for -tt) */
+	uint64_t t;   /* ns since the epoch (or since midnight for -tt) */
 	uint32_t pid; /* the process (thread group) */
 	uint32_t tid;
 	uint64_t addr, len, len2, result;

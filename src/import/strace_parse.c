@@ -36,9 +36,9 @@ struct strace_parser {
 	size_t ntids;
 	struct pending *pend[HASH_BUCKETS];
 	size_t npend;
-	uint32_t default_pid; /* for lines without a pid column */
+	uint32_t default_pid;	/* for lines without a pid column */
 	uint32_t thread_parent; /* a CLONE_THREAD clone is under way here */
-	uint64_t lineno;      /* of the last record */
+	uint64_t lineno;	/* of the last record */
 	char join[STRACE_PENDING_TEXT + IMPORT_LINE_MAX + 1];
 };
 
@@ -48,9 +48,8 @@ h32(uint32_t x)
 	return (x * 2654435761u) >> 22 & (HASH_BUCKETS - 1);
 }
 
-static int
-bad(struct strace_parser *sp, struct pg_error *err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+static int bad(struct strace_parser *sp, struct pg_error *err, const char *fmt,
+    ...) __attribute__((format(printf, 3, 4)));
 
 static int
 bad(struct strace_parser *sp, struct pg_error *err, const char *fmt, ...)
@@ -157,8 +156,9 @@ tid_add(struct strace_parser *sp, uint32_t tid, uint32_t pid,
 		return 0;
 	}
 	if (sp->ntids >= STRACE_TIDS_MAX)
-		return bad(sp, err, "more than %d live threads (the "
-				    "importer's limit)",
+		return bad(sp, err,
+		    "more than %d live threads (the "
+		    "importer's limit)",
 		    STRACE_TIDS_MAX);
 	t = malloc(sizeof(*t));
 	if (t == NULL)
@@ -345,8 +345,8 @@ flag_has(const char *s, const char *flag)
 		bool left = p == s || p[-1] == '|' || p[-1] == '=' ||
 		    p[-1] == '{' || p[-1] == ' ';
 		char c = p[n];
-		bool right = c == '\0' || c == '|' || c == ',' || c == '}' ||
-		    c == ' ';
+		bool right =
+		    c == '\0' || c == '|' || c == ',' || c == '}' || c == ' ';
 
 		if (left && right)
 			return true;
@@ -544,8 +544,9 @@ decode(struct strace_parser *sp, char *body, struct strace_rec *r,
 		    name);
 	ok = parse_result(end, &v);
 	if (ok < 0)
-		return bad(sp, err, "%s: expected \"= RESULT\" after the "
-				    "arguments",
+		return bad(sp, err,
+		    "%s: expected \"= RESULT\" after the "
+		    "arguments",
 		    name);
 	if (ok == 0)
 		return 0;
@@ -623,14 +624,16 @@ decode(struct strace_parser *sp, char *body, struct strace_rec *r,
 		r->kind = SR_CLONE;
 		if ((r->flags & SR_CLONE_THREAD) != 0) {
 			sp->thread_parent = 0;
-			return tid_add(sp, r->child, r->pid, err) < 0 ? -EINVAL :
-									1;
+			return tid_add(sp, r->child, r->pid, err) < 0 ?
+			    -EINVAL :
+			    1;
 		}
 		return 1;
 	}
 	/* execve / execveat */
 	if (n >= 1) {
-		const char *f = a[strcmp(name, "execveat") == 0 && n >= 2 ? 1 : 0];
+		const char *f =
+		    a[strcmp(name, "execveat") == 0 && n >= 2 ? 1 : 0];
 		size_t len = strlen(f);
 
 		if (len >= 2 && f[0] == '"') {
@@ -791,7 +794,8 @@ strace_next(struct strace_parser *sp, struct strace_rec *r,
 		/* -T: a trailing "<0.000012>". */
 		if (n > 2 && body[n - 1] == '>') {
 			e = strrchr(body, '<');
-			if (e != NULL && e > body && e[1] >= '0' && e[1] <= '9') {
+			if (e != NULL && e > body && e[1] >= '0' &&
+			    e[1] <= '9') {
 				*e = '\0';
 				n = (size_t)(e - body);
 			}

@@ -32,8 +32,9 @@ Test(import_cli, perf_to_info)
 	cr_assert_not_null(bin);
 	tmp_path(out, sizeof(out), ".pgb.zst");
 	snprintf(cmd, sizeof(cmd),
-	    "'%s' import perf --strace " DATA "sqlite3-small.strace.txt.zst "
-	    DATA "sqlite3-small.perf.txt.zst '%s' 2>&1",
+	    "'%s' import perf --strace " DATA
+	    "sqlite3-small.strace.txt.zst " DATA
+	    "sqlite3-small.perf.txt.zst '%s' 2>&1",
 	    bin, out);
 	cr_expect_eq(run(cmd, buf, sizeof(buf)), 0, "%s", buf);
 	cr_expect_not_null(strstr(buf, "375 resolved, 0 unresolved"), "%s",
@@ -70,7 +71,7 @@ Test(import_cli, bad_input_exit_2)
 	snprintf(cmd, sizeof(cmd), "'%s' import dtrace a b.txt 2>&1", bin);
 	cr_expect_eq(run(cmd, buf, sizeof(buf)), 2);
 	cr_expect_not_null(strstr(buf, "cannot tell the format"));
-	snprintf(cmd, sizeof(cmd),
-	    "'%s' import lackey --strace x a b.pgt 2>&1", bin);
+	snprintf(cmd, sizeof(cmd), "'%s' import lackey --strace x a b.pgt 2>&1",
+	    bin);
 	cr_expect_eq(run(cmd, buf, sizeof(buf)), 2);
 }

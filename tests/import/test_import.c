@@ -63,8 +63,8 @@ Test(import, perf_strace_given_clock)
 	int rc;
 
 	import_options_init(&o);
-	rc = import_read_clock(DATA "sqlite3-small.clock.txt",
-	    &o.clock_offset, &err);
+	rc = import_read_clock(DATA "sqlite3-small.clock.txt", &o.clock_offset,
+	    &err);
 	cr_assert_eq(rc, 0, "%s", err.msg);
 	cr_expect_eq(o.clock_offset, INT64_C(1795484134633142880));
 	o.clock_offset_set = true;
@@ -84,8 +84,8 @@ Test(import, perf_alone)
 	int rc;
 
 	tmp_path(out, sizeof(out), ".pgt");
-	rc = run_import("perf", DATA "sqlite3-small.perf.txt.zst", NULL,
-	    NULL, out, false, &st, &err);
+	rc = run_import("perf", DATA "sqlite3-small.perf.txt.zst", NULL, NULL,
+	    out, false, &st, &err);
 	cr_assert_eq(rc, 0, "%s", err.msg);
 	read_back(out, &rb);
 	/* sqlite3 plus the recorder's wrappers (time, strace, its probes). */
@@ -212,8 +212,8 @@ Test(import, strace_format_variants)
 	cr_assert_eq(rc, 0, "%s", err.msg);
 	read_back(out, &a);
 	tmp_path(out, sizeof(out), ".pgt");
-	rc = run_import("strace", DATA "sqlite3-small.strace-variant.txt",
-	    NULL, NULL, out, false, &st, &err);
+	rc = run_import("strace", DATA "sqlite3-small.strace-variant.txt", NULL,
+	    NULL, out, false, &st, &err);
 	cr_assert_eq(rc, 0, "%s:%llu: %s", err.file,
 	    (unsigned long long)err.pos, err.msg);
 	read_back(out, &rb);
@@ -304,8 +304,8 @@ Test(import, strace_semantics)
 	int rc;
 
 	tmp_path(out, sizeof(out), ".pgt");
-	rc = run_import("strace", DATA "semantics.strace.txt", NULL, NULL,
-	    out, false, &st, &err);
+	rc = run_import("strace", DATA "semantics.strace.txt", NULL, NULL, out,
+	    false, &st, &err);
 	cr_assert_eq(rc, 0, "%s:%llu: %s", err.file,
 	    (unsigned long long)err.pos, err.msg);
 	expect_same_file(out, DATA "semantics.expected.pgt");
@@ -317,8 +317,8 @@ Test(import, dtrace_sample)
 	int rc;
 
 	tmp_path(out, sizeof(out), ".pgt");
-	rc = run_import("dtrace", DATA "freebsd-sample.dtrace.txt", NULL,
-	    NULL, out, false, &st, &err);
+	rc = run_import("dtrace", DATA "freebsd-sample.dtrace.txt", NULL, NULL,
+	    out, false, &st, &err);
 	cr_assert_eq(rc, 0, "%s:%llu: %s", err.file,
 	    (unsigned long long)err.pos, err.msg);
 	read_back(out, &rb);
@@ -401,8 +401,8 @@ Test(import, strace_threads)
 	int rc;
 
 	tmp_path(out, sizeof(out), ".pgt");
-	rc = run_import("strace", DATA "xz-threads.strace.txt", NULL, NULL,
-	    out, false, &st, &err);
+	rc = run_import("strace", DATA "xz-threads.strace.txt", NULL, NULL, out,
+	    false, &st, &err);
 	cr_assert_eq(rc, 0, "%s:%llu: %s", err.file,
 	    (unsigned long long)err.pos, err.msg);
 	read_back(out, &rb);

@@ -58,8 +58,8 @@ Test(notes, text_is_a_comment)
 	struct pg_error err;
 	int n = 0;
 
-	cr_assert_eq(trace_reader_open_mem(txt, sizeof(txt) - 1, "mem", NULL,
-			 &r, &err),
+	cr_assert_eq(
+	    trace_reader_open_mem(txt, sizeof(txt) - 1, "mem", NULL, &r, &err),
 	    0);
 	while (trace_reader_next(r, &ev, &err) == 1)
 		n++;
@@ -82,8 +82,8 @@ Test(notes, limit)
 
 	n += (size_t)snprintf(buf + n, sizeof(buf) - n, "pgtrace 1\n");
 	for (i = 0; i <= TRACE_NOTES_MAX; i++)
-		n += (size_t)snprintf(buf + n, sizeof(buf) - n,
-		    "#@note n%d\n", i);
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "#@note n%d\n",
+		    i);
 	cr_assert_eq(trace_reader_open_mem(buf, n, "mem", NULL, &r, &err), 0);
 	while ((rc = trace_reader_next(r, &ev, &err)) == 1)
 		continue;
