@@ -102,11 +102,21 @@ stream_run(const uint64_t *v, struct gen_out *o)
 		rd = &rds[e.actor];
 		t = e.time;
 		pid = 100 + e.actor;
+		if (rd->open && rd->pos == pages) {
+			/* Closing the file leaves its pages cached. */
+			gen_out_unmap(o, t, pid, 1 + (e.actor + rd->file - 1) %
+			    v[P_FILES]);
+			rd->open = false;
+			if (rd->file == reads) {
+				gen_out_exit(o, t, pid);
+				continue;
+			}
+		}
+		if (rd->file == 0)
+			gen_out_proc(o, t, pid, "reader");
 		/* Files 1..files; reader i starts with file i mod files. */
 		obj = 1 + (e.actor + rd->file - (rd->open ? 1 : 0)) %
 		    v[P_FILES];
-		if (rd->file == 0 && !rd->open)
-			gen_out_proc(o, t, pid, "reader");
 		if (!rd->open) {
 			snprintf(path, sizeof(path), "/data/stream/file%" PRIu64,
 			    obj - 1);
@@ -120,17 +130,8 @@ stream_run(const uint64_t *v, struct gen_out *o)
 		    v[P_WRITE] != 0 && gen_rng_chance(&rng, v[P_WRITE]) ?
 		    TRACE_OP_DIRTY : TRACE_OP_FAULT, pid, obj, rd->pos, n);
 		rd->pos += n;
-		t = gen_pace_step(&rd->pace);
-		if (rd->pos == pages) {
-			/* Closing the file leaves its pages cached. */
-			gen_out_unmap(o, t, pid, obj);
-			rd->open = false;
-			if (rd->file == reads) {
-				gen_out_exit(o, t, pid);
-				continue;
-			}
-		}
-		gen_sched_push(&sched, t, e.actor);
+		/* The next read, or the close when the file is done. */
+		gen_sched_push(&sched, gen_pace_step(&rd->pace), e.actor);
 	}
 	gen_sched_finish(&sched);
 	free(rds);

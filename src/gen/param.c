@@ -54,7 +54,8 @@ parse_fixed(const char **sp, uint64_t mult, int maxfrac, uint64_t *out)
 	int nd = 0, nf = 0;
 
 	for (; *s >= '0' && *s <= '9'; s++, nd++) {
-		if (ip > (UINT64_MAX - 9) / 10)
+		if (ip > UINT64_MAX / 10 || (ip == UINT64_MAX / 10 &&
+		    (uint64_t)(*s - '0') > UINT64_MAX % 10))
 			return false;
 		ip = ip * 10 + (uint64_t)(*s - '0');
 	}
