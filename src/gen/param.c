@@ -315,11 +315,11 @@ gen_params_set(struct gen_params *p, const char *name, const char *text,
 		}
 		if (best != NULL)
 			return pg_error_setv(err, -ENOENT, "", PG_POS_NONE, 0,
-			    "%s has no parameter --%s (did you mean --%s?)",
-			    p->wl->name, name, best);
+			    "no parameter --%s (did you mean --%s?)", name,
+			    best);
 		return pg_error_setv(err, -ENOENT, "", PG_POS_NONE, 0,
-		    "%s has no parameter --%s (see pgreplay gen %s --help)",
-		    p->wl->name, name, p->wl->name);
+		    "no parameter --%s (pgreplay gen %s --help lists them)",
+		    name, p->wl->name);
 	}
 	if (!parse_value(d->kind, text, &v))
 		return gen_bad(err, "--%s '%s': expected %s", name, text,

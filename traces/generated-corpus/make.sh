@@ -24,6 +24,10 @@ g() {
 # at random for 3 s: swap on the 256 MiB machines, OOM without swap.
 g anon-hog.pgb.zst anon-hog --size 192MiB --procs 2 --chunk 1MiB \
     --rate 128MiB/s --start-gap 1s --hold 3s --touch-rate 1000 --write 50%
+# The same on the default 4 GiB machine: two hogs of 2304 MiB, 4.5 GiB in
+# all, 16 MiB per event; swap takes the excess.
+g anon-hog-4g.pgb.zst anon-hog --size 2304MiB --procs 2 --chunk 16MiB \
+    --rate 1GiB/s --start-gap 1s --hold 2s --touch-rate 500 --write 50%
 # One reader streams a 384 MiB file twice at 256 MiB/s, 256 KiB per read.
 g file-stream.pgb.zst file-stream --size 384MiB --chunk 256KiB \
     --rate 256MiB/s --passes 2
