@@ -14,6 +14,8 @@ main(int argc, char **argv)
 	if (argc >= 2) {
 		if (strcmp(argv[1], "convert") == 0)
 			return (cli_convert(argc - 1, argv + 1));
+		if (strcmp(argv[1], "gen") == 0)
+			return (cli_gen(argc - 1, argv + 1));
 		if (strcmp(argv[1], "info") == 0)
 			return (cli_info(argc - 1, argv + 1));
 		if (strcmp(argv[1], "params") == 0)

@@ -16,6 +16,7 @@
 
 int cli_replay(int argc, char **argv);
 int cli_convert(int argc, char **argv);
+int cli_gen(int argc, char **argv);
 int cli_info(int argc, char **argv);
 int cli_params(int argc, char **argv);
 int cli_merge(int argc, char **argv);
