@@ -118,6 +118,8 @@ void trace_reader_where(const struct trace_reader *r, struct pg_error *e);
  */
 void trace_reader_input(const struct trace_reader *r, uint64_t *done,
     uint64_t *size);
+
+/*
  * trace_reader_note() - the i-th note read so far (0-based), or NULL when
  * fewer than i+1 notes have been read.  Notes are statements about the
  * whole trace (what its source could not record); they are not events and
