@@ -21,9 +21,11 @@ struct report_run;
 
 int cli_replay(int argc, char **argv);
 int cli_convert(int argc, char **argv);
+int cli_gen(int argc, char **argv);
 int cli_info(int argc, char **argv);
 int cli_params(int argc, char **argv);
 int cli_merge(int argc, char **argv);
+int cli_import(int argc, char **argv);
 
 /*
  * cli_help() - `pgreplay help [SUBCOMMAND]` (argv[0] is "help"): the

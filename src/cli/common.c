@@ -84,6 +84,8 @@ static const struct {
 	{ "info", cli_info },
 	{ "params", cli_params },
 	{ "merge", cli_merge },
+	{ "gen", cli_gen },
+	{ "import", cli_import },
 };
 
 int
@@ -108,9 +110,9 @@ cli_help(int argc, char **argv)
 	    strcmp(argv[1], "-h") == 0) {
 		fputs("usage: pgreplay help [SUBCOMMAND]\n"
 		    "\n"
-		    "Prints the help of SUBCOMMAND (replay, convert, info, "
-		    "params, merge,\nhelp), or without one the general help, "
-		    "as 'pgreplay --help' does.\n", stdout);
+		    "Prints the help of SUBCOMMAND (replay, convert, gen, "
+		    "import, info, params,\nmerge, help), or without one the "
+		    "general help, as 'pgreplay --help' does.\n", stdout);
 		return (fflush(stdout) == 0 ? 0 : EXIT_BAD_INPUT);
 	}
 	for (i = 0; i < sizeof(cli_commands) / sizeof(cli_commands[0]); i++) {
@@ -122,6 +124,6 @@ cli_help(int argc, char **argv)
 		return (cli_commands[i].run(2, args));
 	}
 	cli_usage_error("help: unknown subcommand '%s' (expected replay, "
-	    "convert, info, params, merge or help)", argv[1]);
+	    "convert, gen, import, info, params, merge or help)", argv[1]);
 	return (EXIT_BAD_INPUT);
 }

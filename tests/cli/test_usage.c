@@ -16,8 +16,8 @@
 	cr_assert_eq(cli_run(&(res), (in), __VA_ARGS__, (const char *)NULL), \
 	    0, "cannot run $PGREPLAY_BIN")
 
-static const char *const subcommands[] = { "convert", "info", "params",
-	"merge" };
+static const char *const subcommands[] = { "convert", "gen", "import",
+	"info", "params", "merge" };
 
 /* pgreplay help, help SUBCOMMAND, SUBCOMMAND --help: the same text. */
 Test(help, every_subcommand)
