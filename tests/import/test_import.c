@@ -139,6 +139,28 @@ Test(import, perf_format_variants)
 		    trace_op_name((unsigned)op));
 }
 
+/* A perf that prints the sample before its tracepoint: the same faults. */
+Test(import, perf_sample_before_tracepoint)
+{
+	struct readback a;
+	int rc, op;
+
+	tmp_path(out, sizeof(out), ".pgt");
+	rc = run_import("perf", DATA "sqlite3-small.perf-head.txt.zst", NULL,
+	    NULL, out, false, &st, &err);
+	cr_assert_eq(rc, 0, "%s", err.msg);
+	read_back(out, &a);
+	tmp_path(out, sizeof(out), ".pgt");
+	rc = run_import("perf", DATA "sqlite3-small.perf-head-swapped.txt.zst",
+	    NULL, NULL, out, false, &st, &err);
+	cr_assert_eq(rc, 0, "%s", err.msg);
+	read_back(out, &rb);
+	cr_expect_eq(st.with_flags, st.samples);
+	for (op = 0; op < TRACE_OP_COUNT; op++)
+		cr_expect_eq(rb.per_op[op], a.per_op[op], "op %s",
+		    trace_op_name((unsigned)op));
+}
+
 /* Without the error-code tracepoint the trace says it knows no writes. */
 Test(import, perf_without_tracepoint)
 {
