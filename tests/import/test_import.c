@@ -18,7 +18,7 @@ setup(void)
 	memset(&err, 0, sizeof(err));
 }
 
-TestSuite(import, .init = setup);
+TestSuite(import, .init = setup, .fini = tmp_cleanup);
 
 /* perf + strace of the same run: every fault resolves, frees appear. */
 Test(import, perf_strace_sqlite3_small)
