@@ -87,6 +87,7 @@ struct perf_import {
 	struct pend *pend[PEND_BUCKETS];
 	size_t npend;
 	int64_t offset;
+	bool offset_raised; /* the given offset was below the mmap pairs' */
 	bool tasks, mmaps; /* perf reports them: strace's copies are unused */
 	uint64_t tp_seen, lost, fault_around, other;
 	uint32_t forking_pid; /* strace alone: last unfinished fork */
@@ -864,12 +865,17 @@ import_apply_strace(struct import_space *s, const struct strace_rec *r,
 			m.path = "unknown-file"; /* strace without -y */
 		m.pgoff = r->off;
 		m.shared = (r->flags & SR_MAP_SHARED) != 0;
+		/*
+		 * With perf's mapping records, perf's record of this very
+		 * call replaces what differs; an unmap here could come after
+		 * it when the clocks are a few microseconds apart.
+		 */
+		if (mmaps)
+			return 0;
 		if ((r->flags & SR_MAP_FIXED) != 0 &&
 		    (rc = import_space_unmap(s, t, r->pid, r->addr, r->len,
 			 err)) < 0)
 			return rc;
-		if (mmaps)
-			return 0;
 		return import_space_map(s, t, r->pid, r->addr, r->len, &m,
 		    IMPORT_MAP_KEEP, err);
 	case SR_MUNMAP:
@@ -931,14 +937,15 @@ cmp_i64(const void *a, const void *b)
 /*
  * prescan() - read the first lines of both logs once before the import:
  * whether perf reports tasks and mappings itself (if not, strace's are
- * used), and, with want_offset, realtime minus monotonic from the mmap
- * calls both logs hold.  strace stamps a call at its entry, perf its
- * mapping record during the call, so each pair bounds the offset from
- * below; the tightest bound within the densest millisecond of bounds is
- * taken (address reuse pairs some calls with the wrong record, far away).
+ * used), and realtime minus monotonic from the mmap calls both logs hold
+ * (*pairs of them; none is an error only if need_offset).  strace stamps a
+ * call at its entry, perf its mapping record during the call, so each pair
+ * bounds the offset from below; the tightest bound within the densest
+ * millisecond of bounds is taken (address reuse pairs some calls with the
+ * wrong record, far away).
  */
 static int
-prescan(const char *perf_path, const char *strace_path, bool want_offset,
+prescan(const char *perf_path, const char *strace_path, bool need_offset,
     int64_t *off, uint64_t *pairs, bool *tasks, bool *mmaps,
     struct pg_error *err)
 {
@@ -983,8 +990,6 @@ prescan(const char *perf_path, const char *strace_path, bool want_offset,
 	if (rc < 0)
 		goto out;
 	rc = 0;
-	if (!want_offset)
-		goto out;
 	if ((rc = strace_open(strace_path, &sp, err)) < 0)
 		goto out;
 	while (nd < SCAN_MAPS && strace_lines(sp) < SCAN_STRACE_LINES &&
@@ -1000,6 +1005,8 @@ prescan(const char *perf_path, const char *strace_path, bool want_offset,
 		goto out;
 	rc = 0;
 	*pairs = nd;
+	if (nd == 0 && !need_offset)
+		goto out;
 	if (nd == 0) {
 		rc = pg_error_setv(err, -EINVAL, strace_path, PG_POS_NONE, 0,
 		    "cannot align the clocks: no mmap call of the strace log "
@@ -1066,7 +1073,10 @@ perf_notes(struct import_notes *n, const struct perf_import *pi,
 		import_note(n,
 		    "clock offset (realtime - monotonic) %" PRId64 " ns, %s",
 		    pi->offset,
-		    pi->o->clock_offset_set ? "given" : "estimated");
+		    !pi->o->clock_offset_set ? "estimated from the mmap calls" :
+		    pi->offset_raised ?
+					       "given, raised to the bound of the mmap calls" :
+					       "given");
 	(void)pairs;
 }
 
@@ -1081,6 +1091,7 @@ import_perf(const char *perf_path, const char *strace_path,
 	struct strace_rec *sr = NULL;
 	struct perf_rec *pr = NULL;
 	uint64_t pairs = 0;
+	int64_t est = 0;
 	bool have_p, have_s = false;
 	unsigned i;
 	int rc;
@@ -1096,10 +1107,23 @@ import_perf(const char *perf_path, const char *strace_path,
 		if (strcmp(perf_path, "-") != 0 &&
 		    strcmp(strace_path, "-") != 0) {
 			rc = prescan(perf_path, strace_path,
-			    !o->clock_offset_set, &pi.offset, &pairs, &pi.tasks,
+			    !o->clock_offset_set, &est, &pairs, &pi.tasks,
 			    &pi.mmaps, err);
 			if (rc < 0)
 				return rc;
+			/*
+			 * The pairs bound the offset from below; a clock file
+			 * read before the run can be a few microseconds
+			 * under that bound, which puts strace's calls after
+			 * the mappings they made.  Take the bound then.
+			 */
+			if (!o->clock_offset_set)
+				pi.offset = est;
+			else if (pairs > 0 && est > pi.offset &&
+			    est - pi.offset < SCAN_WINDOW_NS) {
+				pi.offset = est;
+				pi.offset_raised = true;
+			}
 		} else if (!o->clock_offset_set) {
 			return pg_error_setv(err, -EINVAL, "", PG_POS_NONE, 0,
 			    "reading standard input, the clock offset cannot "
