@@ -65,6 +65,13 @@ hog_check(const uint64_t *v, struct pg_error *err)
 	    &grow, err)) < 0)
 		return rc;
 	span = (v[P_PROCS] - 1) * v[P_START_GAP] + grow + v[P_HOLD];
+	/* Below 2^10 * (2^32 + 86400 * 10^9): no overflow. */
+	rc = gen_check_events(v[P_PROCS] * (gen_pages(v[P_SIZE]) /
+	    gen_pages(v[P_CHUNK]) + 3 + v[P_HOLD] / GEN_NS_PER_S *
+	    v[P_TOUCH_RATE]), "--procs, --size, --chunk, --hold and "
+	    "--touch-rate", err);
+	if (rc < 0)
+		return rc;
 	return gen_check_span(span, "--procs, --start-gap, --size, --rate "
 	    "and --hold", err);
 }

@@ -51,7 +51,8 @@ churn_check(const uint64_t *v, struct pg_error *err)
 		    gen_pages(v[P_SIZE]), gen_pages(v[P_CHUNK]));
 	if (gen_pages(v[P_SIZE]) > TRACE_PAGES_MAX)
 		return gen_bad(err, "--size: at most 2^32 pages (16TiB)");
-	return 0;
+	return gen_check_events((v[P_DURATION] / GEN_NS_PER_S + 1) *
+	    v[P_RATE], "--duration and --rate", err);
 }
 
 static void

@@ -87,6 +87,9 @@ fork_check(const uint64_t *v, struct pg_error *err)
 		return gen_bad(err, "--lifetime %" PRIu64 " ns is too short "
 		    "for the %" PRIu64 " events of a worker (one per ns at most)",
 		    v[P_LIFETIME], p.ntext + p.nanon);
+	if (gen_check_events(v[P_PROCS] * (p.ntext + p.nanon + 3),
+	    "--procs, --text, --touch, --anon and --chunk", err) < 0)
+		return -EINVAL;
 	return gen_check_span(v[P_DURATION] + v[P_LIFETIME],
 	    "--duration and --lifetime", err);
 }

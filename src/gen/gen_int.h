@@ -258,6 +258,18 @@ gen_pages(uint64_t bytes)
 int gen_xfer_ns(uint64_t bytes, uint64_t bw, const char *what, uint64_t *ns,
     struct pg_error *err);
 
+/*
+ * The most events a trace may have: 10^11, some 300 GB of binary trace.
+ * Beyond, a typo in a rate (1000000000 for 1000) would fill the disk.
+ */
+#define GEN_EVENTS_MAX UINT64_C(100000000000)
+
+/*
+ * gen_check_events() - -EINVAL with err naming what (the parameters) if
+ * an estimate n of the events exceeds GEN_EVENTS_MAX.
+ */
+int gen_check_events(uint64_t n, const char *what, struct pg_error *err);
+
 /* gen_check_span() - -EINVAL unless ns is within GEN_SPAN_MAX_S. */
 int gen_check_span(uint64_t ns, const char *what, struct pg_error *err);
 

@@ -68,7 +68,8 @@ mixed_check(const uint64_t *v, struct pg_error *err)
 	if (gen_pages(v[P_ANON]) > TRACE_PAGES_MAX ||
 	    gen_pages(v[P_FILE_SIZE]) > TRACE_PAGES_MAX)
 		return gen_bad(err, "--anon, --file-size: at most 2^32 pages");
-	return 0;
+	return gen_check_events((v[P_DURATION] / GEN_NS_PER_S + 1) *
+	    v[P_RATE], "--duration and --rate", err);
 }
 
 /* pick() - the first page of a chunk of an object of pages pages. */
