@@ -18,7 +18,8 @@ static const char gen_usage[] =
     "       pgreplay gen WORKLOAD [--PARAM VALUE ...] OUT\n"
     "\n"
     "Writes a synthetic trace of a known shape to OUT, chosen by its name:\n"
-    "  .pgt  text   .pgt.zst  text, zstd   .pgb  binary   .pgb.zst  binary, zstd\n"
+    "  .pgt      text            .pgt.zst  text, zstd-compressed\n"
+    "  .pgb      binary          .pgb.zst  binary, zstd-compressed\n"
     "or '-' for text on standard output.  The same parameters and --seed\n"
     "give the same trace on every machine.  See docs/gen.md.\n";
 

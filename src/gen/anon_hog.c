@@ -37,7 +37,7 @@ static const struct gen_param_desc params[P_COUNT] = {
 	{ "hold", GEN_KIND_DURATION, 0, 0, 86400 * GEN_NS_PER_S,
 	    "time each process keeps touching its memory after growing" },
 	{ "touch-rate", GEN_KIND_RATE, 1000, 1, 1000000000,
-	    "random one-page touches per second of each process while holding" },
+	    "one-page touches per second of each process while holding" },
 	{ "write", GEN_KIND_PERCENT, 500000, 0, GEN_PPM,
 	    "share of the holding touches that write" },
 };
@@ -149,10 +149,11 @@ const struct gen_workload gen_anon_hog = {
 	.summary = "processes grow and dirty anonymous memory, then hold it",
 	.description =
 	    "Each of --procs processes (pid 100, 101...) maps its own\n"
-	    "anonymous object of --size and dirties it from the start, --chunk\n"
-	    "at a time at --rate; process i starts i * --start-gap after the\n"
-	    "first.  Grown, it keeps touching random single pages of it for\n"
-	    "--hold at --touch-rate (--write of them writes), then exits.\n"
+	    "anonymous object of --size and dirties it from the start,\n"
+	    "--chunk at a time at --rate; process i starts i * --start-gap\n"
+	    "after the first.  Grown, it keeps touching random single pages\n"
+	    "of it for --hold at --touch-rate (--write of them writes), then\n"
+	    "exits.\n"
 	    "With --procs x --size beyond memory + swap the OOM killer must\n"
 	    "act; below memory it shows the page daemon idle.",
 	.params = params,

@@ -124,9 +124,10 @@ stream_run(const uint64_t *v, struct gen_out *o)
 		obj = 1 + (e.actor + rd->file - (rd->open ? 1 : 0)) %
 		    v[P_FILES];
 		if (!rd->open) {
-			snprintf(path, sizeof(path), "/data/stream/file%" PRIu64,
-			    obj - 1);
-			gen_out_map(o, t, pid, obj, TRACE_OBJ_FILE, pages, path);
+			snprintf(path, sizeof(path),
+			    "/data/stream/file%" PRIu64, obj - 1);
+			gen_out_map(o, t, pid, obj, TRACE_OBJ_FILE, pages,
+			    path);
 			rd->open = true;
 			rd->file++;
 			rd->pos = 0;

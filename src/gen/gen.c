@@ -114,7 +114,9 @@ gen_out_proc(struct gen_out *o, uint64_t t, uint32_t pid, const char *name)
 void
 gen_out_exit(struct gen_out *o, uint64_t t, uint32_t pid)
 {
-	struct trace_event ev = { .time_ns = t, .pid = pid, .op = TRACE_OP_EXIT };
+	struct trace_event ev = {
+		.time_ns = t, .pid = pid, .op = TRACE_OP_EXIT,
+	};
 
 	gen_out_event(o, &ev);
 }
@@ -149,7 +151,9 @@ gen_out_unmap(struct gen_out *o, uint64_t t, uint32_t pid, uint64_t obj)
 void
 gen_out_mark(struct gen_out *o, uint64_t t, const char *text)
 {
-	struct trace_event ev = { .time_ns = t, .op = TRACE_OP_MARK, .str = text };
+	struct trace_event ev = {
+		.time_ns = t, .op = TRACE_OP_MARK, .str = text,
+	};
 
 	gen_out_event(o, &ev);
 }

@@ -248,7 +248,8 @@ gen_pages(uint64_t bytes)
  * every sum of times far from 2^64 ns, whatever the parameters.
  */
 #define GEN_SPAN_MAX_S UINT64_C(864000)
-#define GEN_BANDWIDTH_MAX (UINT64_C(16) << 30) /* keeps bytes * 10^9 / bw exact */
+/* The largest bandwidth: it keeps (bytes % bw) * 10^9 within 64 bits. */
+#define GEN_BANDWIDTH_MAX (UINT64_C(16) << 30)
 
 /*
  * gen_xfer_ns() - the time to move bytes at bw bytes per second, rounded

@@ -145,8 +145,9 @@ const struct gen_workload gen_mixed = {
 	    "--procs processes (pid 100, 101...) each map --anon of private\n"
 	    "anonymous memory (object files + 1 + i) and all --files files of\n"
 	    "--file-size (objects 1..files).  From 1 ms to --duration they\n"
-	    "make --rate accesses per second: a random process touches --chunk\n"
-	    "of its own memory (--anon-share of the time) or of a random file;\n"
+	    "make --rate accesses per second: a random process touches\n"
+	    "--chunk of its own memory (--anon-share of the time) or of a\n"
+	    "random file;\n"
 	    "--hot-share of the accesses fall in the object's hot set, its\n"
 	    "first --hot.  Anonymous accesses write (--write) or free their\n"
 	    "chunk (--free); file accesses write with --file-write.",

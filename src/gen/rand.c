@@ -23,7 +23,7 @@ gen_rng_seed(struct gen_rng *r, uint64_t seed)
 {
 	int i;
 
-	/* splitmix64 never yields four zero words, the one bad xoshiro state. */
+	/* splitmix64 never yields four zero words, xoshiro's one bad state. */
 	for (i = 0; i < 4; i++)
 		r->s[i] = splitmix64(&seed);
 }

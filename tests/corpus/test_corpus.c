@@ -61,8 +61,8 @@ split_configs(struct entry *e, char *list)
 
 	for (c = strtok_r(list, ",", &save); c != NULL;
 	    c = strtok_r(NULL, ",", &save)) {
-		cr_assert_lt(e->nconfigs, MAX_CONFIGS, "%s:%d: too many configs",
-		    MANIFEST, e->line);
+		cr_assert_lt(e->nconfigs, MAX_CONFIGS,
+		    "%s:%d: too many configs", MANIFEST, e->line);
 		snprintf(e->configs[e->nconfigs++], sizeof(e->configs[0]), "%s",
 		    c);
 	}
@@ -205,7 +205,8 @@ diff(struct diff *d, const char *path, json_t *a, json_t *b)
 		nb = json_array_size(b);
 		for (i = 0; i < na || i < nb; i++) {
 			snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
-			diff(d, sub, json_array_get(a, i), json_array_get(b, i));
+			diff(d, sub, json_array_get(a, i),
+			    json_array_get(b, i));
 		}
 		return;
 	}
@@ -372,8 +373,8 @@ Test(corpus, manifest_names_files_that_exist)
 			    "%s:%d: no config %s", MANIFEST, m->e[i].line,
 			    m->e[i].configs[j]);
 		cr_assert(strncmp(m->e[i].baseline, "tests/corpus/baselines/",
-		    23) == 0, "%s:%d: baselines live in tests/corpus/baselines/",
-		    MANIFEST, m->e[i].line);
+		    23) == 0, "%s:%d: baselines live in "
+		    "tests/corpus/baselines/", MANIFEST, m->e[i].line);
 		/* Two lines writing one baseline would hide each other. */
 		for (k = 0; k < i; k++)
 			cr_assert_str_neq(m->e[k].baseline, m->e[i].baseline,
