@@ -153,8 +153,9 @@ replay(const struct entry *e)
 /* ---- the readable diff ---- */
 
 struct diff {
-	int n;	   /* differences found */
-	int shown; /* printed */
+	int n;	    /* differences found */
+	int shown;  /* printed */
+	bool quiet; /* count only (the diff's own test) */
 };
 
 static void
@@ -163,7 +164,7 @@ show(struct diff *d, const char *path, json_t *a, json_t *b)
 	char *sa, *sb;
 
 	d->n++;
-	if (d->shown >= 40)
+	if (d->quiet || d->shown >= 40)
 		return;
 	d->shown++;
 	sa = a != NULL ? json_dumps(a, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
@@ -204,7 +205,13 @@ diff(struct diff *d, const char *path, json_t *a, json_t *b)
 		na = json_array_size(a);
 		nb = json_array_size(b);
 		for (i = 0; i < na || i < nb; i++) {
-			snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
+			/* Runs and processes are easier found by name. */
+			v = json_object_get(json_array_get(a, i), "name");
+			if (json_is_string(v))
+				snprintf(sub, sizeof(sub), "%s[%zu:%s]", path, i,
+				    json_string_value(v));
+			else
+				snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
 			diff(d, sub, json_array_get(a, i),
 			    json_array_get(b, i));
 		}
@@ -218,7 +225,7 @@ diff(struct diff *d, const char *path, json_t *a, json_t *b)
 static int
 check_entry(const struct entry *e, bool regen)
 {
-	struct diff d = { 0, 0 };
+	struct diff d = { 0, 0, false };
 	json_error_t je;
 	json_t *now, *base;
 
@@ -390,7 +397,7 @@ Test(corpus, manifest_names_files_that_exist)
  */
 Test(corpus, a_changed_baseline_is_reported_by_path)
 {
-	struct diff d = { 0, 0 };
+	struct diff d = { 0, 0, true };
 	json_t *a = json_pack("{s:[{s:{s:i,s:i}}]}", "runs", "stats", "v_dfree",
 	    10, "faults", 5);
 	json_t *b = json_pack("{s:[{s:{s:i,s:i}}]}", "runs", "stats", "v_dfree",
