@@ -290,6 +290,85 @@ Test(corpus, replay_part1, .timeout = 300) { replay_part(1); }
 Test(corpus, replay_part2, .timeout = 300) { replay_part(2); }
 Test(corpus, replay_part3, .timeout = 300) { replay_part(3); }
 
+/* ---- the traces are what their scripts make ---- */
+
+/* same_file() - true if the files a and b hold the same bytes. */
+static bool
+same_file(const char *a, const char *b)
+{
+	FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+	int ca, cb;
+	bool same = fa != NULL && fb != NULL;
+
+	while (same) {
+		ca = getc(fa);
+		cb = getc(fb);
+		if (ca != cb)
+			same = false;
+		if (ca == EOF)
+			break;
+	}
+	if (fa != NULL)
+		fclose(fa);
+	if (fb != NULL)
+		fclose(fb);
+	return same;
+}
+
+/*
+ * regenerate() - run the script with $PGREPLAY_BIN into a fresh directory
+ * and compare each trace it writes with the committed one beside it.
+ */
+static void
+regenerate(const char *script, const char *const *names)
+{
+	const char *bin = getenv("PGREPLAY_BIN");
+	char dir[] = "/tmp/pgreplay-regen-XXXXXX", got[512], want[512];
+	char *dirname_end;
+	int st;
+	pid_t pid;
+
+	cr_assert_not_null(bin);
+	cr_assert_not_null(mkdtemp(dir));
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		execl("/bin/sh", "sh", script, bin, dir, (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		cr_assert_eq(errno, EINTR);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s failed (%d)",
+	    script, st);
+	snprintf(want, sizeof(want), "%s", script);
+	dirname_end = strrchr(want, '/');
+	cr_assert_not_null(dirname_end);
+	for (; *names != NULL; names++) {
+		snprintf(got, sizeof(got), "%s/%s", dir, *names);
+		snprintf(dirname_end + 1, sizeof(want) - (size_t)(dirname_end +
+		    1 - want), "%s", *names);
+		cr_expect(same_file(got, want), "%s now makes a %s that differs "
+		    "from the committed %s: rerun it and refresh the baselines "
+		    "(scripts/refresh-baselines)", script, *names, want);
+		unlink(got);
+	}
+	rmdir(dir);
+}
+
+Test(corpus, generated_traces_are_what_their_scripts_make)
+{
+	static const char *const demo[] = { "churn.pgb.zst", "churn.pgt",
+		NULL };
+	static const char *const corpus[] = { "anon-hog.pgb.zst",
+		"anon-hog-4g.pgb.zst", "file-stream.pgb.zst",
+		"dirty-churn.pgb.zst", "fork-server.pgb.zst", "mixed.pgb.zst",
+		NULL };
+
+	to_top();
+	regenerate("traces/demo/make-churn.sh", demo);
+	regenerate("traces/generated-corpus/make.sh", corpus);
+}
+
 /* ---- the manifest itself ---- */
 
 static bool
