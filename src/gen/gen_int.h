@@ -131,6 +131,12 @@ struct gen_sched_ent {
 struct gen_sched {
 	struct gen_sched_ent *h;
 	uint32_t n, cap;
+	/*
+	 * h[0] was popped but is still in place: most pops are followed by
+	 * a push of the same actor, which then replaces the root with one
+	 * sift-down instead of a removal and an insertion.
+	 */
+	bool hole;
 };
 
 /* gen_sched_init() - empty, room for cap actors.  0 or -ENOMEM. */
