@@ -22,6 +22,8 @@ main(int argc, char **argv)
 			return (cli_params(argc - 1, argv + 1));
 		if (strcmp(argv[1], "merge") == 0)
 			return (cli_merge(argc - 1, argv + 1));
+		if (strcmp(argv[1], "import") == 0)
+			return (cli_import(argc - 1, argv + 1));
 	}
 	return (cli_replay(argc, argv));
 }
