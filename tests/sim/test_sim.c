@@ -878,6 +878,51 @@ Test(scenarios, idle_hog_seed_kills_with_free_memory_above_target)
 	report_run_finish(&h.run);
 }
 
+/* The report of runs a and b side by side in format fmt. */
+static char *
+render2(struct report_run *a, struct report_run *b, enum report_format fmt)
+{
+	struct report_run runs[2];
+	struct report rep;
+	struct pg_error err;
+	char *buf = NULL;
+	size_t len;
+	FILE *f;
+
+	memset(&rep, 0, sizeof(rep));
+	snprintf(rep.trace.path, sizeof(rep.trace.path), "idle-hog.pgt");
+	snprintf(rep.trace.format, sizeof(rep.trace.format), "text");
+	runs[0] = *a;
+	runs[1] = *b;
+	rep.runs = runs;
+	rep.nruns = 2;
+	f = open_memstream(&buf, &len);
+	cr_assert_not_null(f);
+	cr_assert_eq(fmt == REPORT_FORMAT_TEXT ? report_write_text(&rep, f,
+	    &err) : report_write_csv(&rep, f, &err), 0, "%s", err.msg);
+	fclose(f);
+	return (buf);
+}
+
+/* Every report names the variants of a run; the seed's says none. */
+static void
+idle_hog_reports(struct report_run *seed, struct report_run *v)
+{
+	char *out;
+
+	out = render2(seed, v, REPORT_FORMAT_TEXT);
+	cr_assert(strstr(out, "\npidctrl-2018-06: model variants: "
+	    "pidctrl-2018-06\n") != NULL, "%s", out);
+	cr_assert(strstr(out, "seed: model variants") == NULL, "%s", out);
+	free(out);
+	out = render2(seed, v, REPORT_FORMAT_CSV);
+	cr_assert(strncmp(out, "run,model.variants,", 19) == 0, "%s", out);
+	cr_assert(strstr(out, "\nseed,none,") != NULL, "%s", out);
+	cr_assert(strstr(out, "\npidctrl-2018-06,pidctrl-2018-06,") != NULL,
+	    "%s", out);
+	free(out);
+}
+
 /*
  * pidctrl-2018-06 alone changes nothing here: it rewrote the calls inside
  * one PID interval, and from the first failed scan the seed's daemon
@@ -896,6 +941,7 @@ Test(scenarios, idle_hog_pidctrl_2018_06_is_the_seed_here)
 	    "v_pdpages"));
 	cr_assert_eq(h.run.nvariants, 1);
 	cr_assert_str_eq(h.run.variants[0], "pidctrl-2018-06");
+	idle_hog_reports(&seed.run, &h.run);
 	report_run_finish(&seed.run);
 	report_run_finish(&h.run);
 }
