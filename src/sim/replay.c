@@ -548,6 +548,11 @@ replay_session_read(struct replay_session *s, struct trace_reader *r,
 			replay_tell(s, done);
 		}
 	}
+	if (rc == 0) {
+		/* The runs' errors belong to this trace: wait for them. */
+		rc = replay_session_sync(s, err);
+		goto out;
+	}
 	if (rc < 0) {
 		if (replay_interrupted(s)) {
 			rc = replay_stop(s, err);
