@@ -22,6 +22,12 @@ int cli_params(int argc, char **argv);
 /* cli_report_error() - print "pgreplay: <formatted error>" on stderr. */
 void cli_report_error(const struct pg_error *e);
 
+/*
+ * cli_interrupted() - print "pgreplay: interrupted by SIGINT: <what>" (or
+ * SIGTERM) and return the exit status for it, 128 + sig.
+ */
+int cli_interrupted(int sig, const char *what);
+
 /* cli_usage_error() - print "pgreplay: <msg>" and a hint to --help. */
 void cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

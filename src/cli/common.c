@@ -8,6 +8,7 @@
  */
 #include "cli/cli.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -47,4 +48,13 @@ cli_usage_error(const char *fmt, ...)
 	fputs("pgreplay: ", stderr);
 	put_escaped(stderr, buf);
 	fputs("\nTry 'pgreplay --help' for more information.\n", stderr);
+}
+
+int
+cli_interrupted(int sig, const char *what)
+{
+	fprintf(stderr, "pgreplay: interrupted by %s: %s\n",
+	    sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal",
+	    what);
+	return 128 + sig;
 }

@@ -27,6 +27,7 @@
 #include "report/report.h"
 #include "sim/sim.h"
 #include "trace/reader.h"
+#include "util/outfile.h"
 
 static const char replay_usage[] =
     "usage: pgreplay TRACE --config FILE [--config FILE ...] [options]\n"
@@ -476,83 +477,41 @@ out:
 }
 
 /*
- * replay_write_file() - write the report to path atomically: into a
- * temporary file of the same directory (so that rename() cannot cross
- * file systems), flushed to disk, then renamed over path.  On any error
- * or a signal the temporary file is removed and path left untouched.
- * Returns 0, EXIT_BAD_INPUT (printed) or 128 + signal.
+ * replay_write_file() - write the report to path through outfile.h: a
+ * regular file is replaced atomically, a device or FIFO written in place.
+ * On any error or a signal a temporary file is removed and a regular path
+ * left untouched.  Returns 0, EXIT_BAD_INPUT (printed) or 128 + signal.
  */
 static int
 replay_write_file(const char *path, const struct report *report,
     enum report_format fmt)
 {
+	struct outfile_opts oo = { .interrupted = &replay_signal };
+	struct outfile *of;
 	struct pg_error err;
-	const char *slash = strrchr(path, '/');
-	char *tmp;
-	size_t dirlen = slash != NULL ? (size_t)(slash - path) + 1 : 0;
-	size_t n = strlen(path) + 16;
-	mode_t mask;
-	FILE *fp = NULL;
-	int fd, ret = EXIT_BAD_INPUT;
+	FILE *fp;
 
-	tmp = malloc(n);
-	if (tmp == NULL) {
-		fputs("pgreplay: out of memory\n", stderr);
-		return EXIT_BAD_INPUT;
-	}
-	/* A hidden name, so that a directory listing never shows a half file.
-	 */
-	snprintf(tmp, n, "%.*s.%s.XXXXXX", (int)dirlen, path, path + dirlen);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		fprintf(stderr, "pgreplay: %s: cannot create: %s\n", path,
-		    strerror(errno));
-		free(tmp);
-		return EXIT_BAD_INPUT;
-	}
-	/* mkstemp() makes it 0600; a report is as readable as any new file. */
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) < 0 || (fp = fdopen(fd, "w")) == NULL) {
-		fprintf(stderr, "pgreplay: %s: %s\n", tmp, strerror(errno));
-		close(fd);
-		goto fail;
-	}
 	pg_error_clear(&err);
+	if (outfile_open(path, &oo, &of, &err) < 0)
+		goto fail;
+	if ((fp = outfile_stream(of)) == NULL) {
+		outfile_abort(of);
+		pg_error_set(&err, path, PG_POS_NONE, 0, "out of memory");
+		goto fail;
+	}
 	if (report_write(report, fmt, fp, &err) < 0) {
+		outfile_abort(of);
 		snprintf(err.file, sizeof(err.file), "%s", path);
-		cli_report_error(&err);
 		goto fail;
 	}
-	if (fflush(fp) != 0 || fsync(fileno(fp)) < 0) {
-		fprintf(stderr, "pgreplay: %s: write error: %s\n", path,
-		    strerror(errno));
+	if (outfile_commit(of, &err) < 0)
 		goto fail;
-	}
-	if (fclose(fp) != 0) {
-		fp = NULL;
-		fprintf(stderr, "pgreplay: %s: write error: %s\n", path,
-		    strerror(errno));
-		goto fail;
-	}
-	fp = NULL;
-	if (replay_signal != 0)
-		goto fail;
-	if (rename(tmp, path) < 0) {
-		fprintf(stderr, "pgreplay: %s: cannot replace: %s\n", path,
-		    strerror(errno));
-		goto fail;
-	}
-	free(tmp);
 	return 0;
 fail:
-	if (fp != NULL)
-		fclose(fp);
-	unlink(tmp);
-	free(tmp);
 	if (replay_signal != 0)
-		ret = 128 + replay_signal;
-	return ret;
+		return 128 + replay_signal;
+	cli_report_error(&err);
+	return EXIT_BAD_INPUT;
 }
 
 /* replay_tell_failures() - one stderr line per failed assertion, for CI logs.
@@ -662,7 +621,8 @@ out:
 	free(bases);
 	free(a.configs);
 	if (replay_signal != 0)
-		ret = 128 + replay_signal;
+		ret = cli_interrupted(replay_signal,
+		    a.output != NULL ? "no report written" : "no report");
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	return ret;
