@@ -9,6 +9,8 @@
 #ifndef PGREPLAY_CLI_CLI_H
 #define PGREPLAY_CLI_CLI_H
 
+#include <stdint.h>
+
 #include "util/pgerr.h"
 
 #define EXIT_CHECK_FAILED 1
@@ -27,6 +29,14 @@ void cli_report_error(const struct pg_error *e);
  * SIGTERM) and return the exit status for it, 128 + sig.
  */
 int cli_interrupted(int sig, const char *what);
+
+/*
+ * cli_parse_size() - a byte count: digits with an optional unit, k/K/KiB,
+ * M/MiB, G/GiB, T/TiB (powers of 1024) or KB/MB/GB/TB (powers of 1000).
+ * Returns 0 and *out, or -EINVAL (bad syntax, unknown unit) or -ERANGE
+ * (over 2^63).
+ */
+int cli_parse_size(const char *s, uint64_t *out);
 
 /* cli_usage_error() - print "pgreplay: <msg>" and a hint to --help. */
 void cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -27,6 +27,7 @@
 #include "report/report.h"
 #include "sim/sim.h"
 #include "trace/reader.h"
+#include "util/memuse.h"
 #include "util/outfile.h"
 
 static const char replay_usage[] =
@@ -44,6 +45,7 @@ static const char replay_usage[] =
     "  -o, --output FILE     write the report to FILE (atomically) instead of stdout\n"
     "  -q, --quiet           print nothing on success (exit status only)\n"
     "      --check           check the model's invariants (also PGREPLAY_CHECK=1)\n"
+    "      --max-memory SIZE stop (exit 2) if the models' state outgrows SIZE\n"
     "  -h, --help            show this help and exit\n"
     "  -V, --version         show the version and exit\n"
     "\n"
@@ -66,6 +68,7 @@ replay_on_signal(int sig)
 /* Long options without a short form. */
 enum {
 	OPT_CHECK = 256,
+	OPT_MAX_MEMORY,
 	OPT_LATER, /* documented, for a later version */
 };
 
@@ -77,6 +80,8 @@ struct replay_args {
 	const char *output;
 	bool quiet;
 	bool check;
+	uint64_t max_memory; /* bytes of model state; 0: no limit */
+	const char *max_memory_arg;
 };
 
 /* One run: a configuration with its sweep values applied, and its model. */
@@ -99,6 +104,7 @@ replay_parse(int argc, char **argv, struct replay_args *a)
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "jobs", required_argument, NULL, OPT_LATER },
@@ -146,6 +152,17 @@ replay_parse(int argc, char **argv, struct replay_args *a)
 			break;
 		case OPT_CHECK:
 			a->check = true;
+			break;
+		case OPT_MAX_MEMORY:
+			if (cli_parse_size(optarg, &a->max_memory) < 0 ||
+			    a->max_memory == 0) {
+				cli_usage_error("--max-memory: expected a size "
+						"such as 512MiB or 4GiB, got "
+						"'%s'",
+				    optarg);
+				return EXIT_BAD_INPUT;
+			}
+			a->max_memory_arg = optarg;
 			break;
 		case 'h':
 			fputs(replay_usage, stdout);
@@ -350,6 +367,23 @@ replay_feed_error(const struct trace_reader *r, const struct replay_run *run,
 		abort();
 }
 
+/* How often (in events, a power of two) the model's memory is measured. */
+#define REPLAY_MEMORY_EVERY 65536
+
+/*
+ * replay_over_memory() - whether the heap has grown more than
+ * a->max_memory since base (before the first model was built).
+ */
+static bool
+replay_over_memory(const struct replay_args *a, enum memuse_source src,
+    uint64_t base, uint64_t *used)
+{
+	uint64_t now = memuse_bytes(src);
+
+	*used = now > base ? now - base : 0;
+	return a->max_memory != 0 && *used > a->max_memory;
+}
+
 /*
  * replay_simulate() - decode the trace once, feeding every event to every
  * run, then finish each run into report->runs.  Returns 0, EXIT_BAD_INPUT
@@ -370,6 +404,13 @@ replay_simulate(const struct replay_args *a, struct replay_run *runs,
 	size_t i;
 	int rc, ret = EXIT_BAD_INPUT;
 	const char *env = getenv("PGREPLAY_CHECK");
+	enum memuse_source msrc = MEMUSE_NONE;
+	uint64_t mbase = 0, mused, nev = 0;
+
+	if (a->max_memory != 0) {
+		msrc = memuse_source();
+		mbase = memuse_bytes(msrc);
+	}
 
 	so.check_invariants =
 	    a->check || (env != NULL && strcmp(env, "1") == 0);
@@ -381,6 +422,14 @@ replay_simulate(const struct replay_args *a, struct replay_run *runs,
 				snprintf(err.file, sizeof(err.file), "%s",
 				    runs[i].cfg.path);
 			cli_report_error(&err);
+			return EXIT_BAD_INPUT;
+		}
+		if (replay_over_memory(a, msrc, mbase, &mused)) {
+			fprintf(stderr,
+			    "pgreplay: %s: run %s: the model needs %" PRIu64
+			    " MiB, more than --max-memory %s\n",
+			    runs[i].cfg.path, runs[i].cfg.name, mused >> 20,
+			    a->max_memory_arg);
 			return EXIT_BAD_INPUT;
 		}
 	}
@@ -407,6 +456,16 @@ replay_simulate(const struct replay_args *a, struct replay_run *runs,
 			goto out;
 		}
 		last_ns = ev.time_ns;
+		if ((++nev & (REPLAY_MEMORY_EVERY - 1)) == 0 &&
+		    replay_over_memory(a, msrc, mbase, &mused)) {
+			trace_reader_where(r, &err);
+			snprintf(err.msg, sizeof(err.msg),
+			    "the models' state has grown to %" PRIu64
+			    " MiB, more than --max-memory %s",
+			    mused >> 20, a->max_memory_arg);
+			cli_report_error(&err);
+			goto out;
+		}
 		for (i = 0; i < nruns; i++) {
 			rc = sim_feed(runs[i].sim, &ev, &err);
 			if (rc < 0) {
