@@ -367,6 +367,12 @@ replay_feed_error(const struct trace_reader *r, const struct replay_run *run,
 		abort();
 }
 
+/*
+ * The least a simulated physical page costs (its struct vm_page and its
+ * share of the page hash; docs/development.md measures 60 B in all).
+ */
+#define REPLAY_PAGE_BYTES_MIN 48
+
 /* How often (in events, a power of two) the model's memory is measured. */
 #define REPLAY_MEMORY_EVERY 65536
 
@@ -415,6 +421,20 @@ replay_simulate(const struct replay_args *a, struct replay_run *runs,
 	so.check_invariants =
 	    a->check || (env != NULL && strcmp(env, "1") == 0);
 	for (i = 0; i < nruns; i++) {
+		/*
+		 * Refuse a machine whose page array alone would pass the
+		 * limit before allocating it: a 1 TiB machine is 12 GiB.
+		 */
+		mused = runs[i].cfg.memory_bytes / PG_PAGE_SIZE *
+		    REPLAY_PAGE_BYTES_MIN;
+		if (a->max_memory != 0 && mused > a->max_memory) {
+			fprintf(stderr,
+			    "pgreplay: %s: run %s: the model needs at least "
+			    "%" PRIu64 " MiB, more than --max-memory %s\n",
+			    runs[i].cfg.path, runs[i].cfg.name, mused >> 20,
+			    a->max_memory_arg);
+			return EXIT_BAD_INPUT;
+		}
 		pg_error_clear(&err);
 		rc = sim_create(&runs[i].cfg, &so, &runs[i].sim, &err);
 		if (rc < 0) {
