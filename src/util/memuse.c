@@ -21,7 +21,11 @@
 #endif
 
 #ifdef MEMUSE_HAVE_ASAN
-#include <sanitizer/allocator_interface.h>
+/*
+ * From the sanitizer runtime (sanitizer/allocator_interface.h, which gcc
+ * does not install): bytes currently allocated through malloc().
+ */
+size_t __sanitizer_get_current_allocated_bytes(void);
 #endif
 
 #define MEMUSE_PROBE (1u << 20)

@@ -330,15 +330,16 @@ Test(outfile, fifo_written_in_place)
 	pid = fork();
 	cr_assert_geq(pid, 0);
 	if (pid == 0) {
-		int fd = open(p, O_RDONLY);
-		char buf[64];
-		ssize_t k;
-
+		/*
+		 * cat, not code of ours: a forked copy of the test would exit
+		 * with the test's memory still allocated, which valgrind
+		 * counts as a leak.
+		 */
 		close(fds[0]);
-		while (fd >= 0 && (k = read(fd, buf, sizeof(buf))) > 0)
-			if (write(fds[1], buf, (size_t)k) != k)
-				_exit(1);
-		_exit(fd >= 0 ? 0 : 1);
+		if (dup2(fds[1], STDOUT_FILENO) < 0)
+			_exit(1);
+		execlp("cat", "cat", p, (char *)NULL);
+		_exit(1);
 	}
 	close(fds[1]);
 	cr_assert_eq(write_all_of(p, "through a fifo\n", &err), 0, "%s",
