@@ -92,7 +92,8 @@ driver_run_dir(const char *dir)
 	}
 	closedir(d);
 	d = NULL;
-	qsort(names, n, sizeof(*names), driver_cmp);
+	if (n > 1) /* qsort(NULL, 0, ...) is undefined */
+		qsort(names, n, sizeof(*names), driver_cmp);
 	for (i = 0; i < n; i++) {
 		path = malloc(strlen(dir) + strlen(names[i]) + 2);
 		if (path == NULL)
