@@ -135,6 +135,34 @@ outfile_open_tmp(struct outfile *f, const struct stat *old,
 	return 0;
 }
 
+/*
+ * outfile_fd_name() - N for "/dev/fd/N" or "/proc/self/fd/N", else -1.
+ * Such a name is our own descriptor: it is duplicated, not reopened, so
+ * that its offset and append mode are kept (reopening would write over a
+ * log from its start).
+ */
+static int
+outfile_fd_name(const char *path)
+{
+	const char *p;
+	long n = 0;
+
+	if (strncmp(path, "/dev/fd/", 8) == 0)
+		p = path + 8;
+	else if (strncmp(path, "/proc/self/fd/", 14) == 0)
+		p = path + 14;
+	else
+		return -1;
+	if (*p == '\0')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		n = n * 10 + (*p - '0');
+		if (n > INT_MAX)
+			return -1;
+	}
+	return *p == '\0' ? (int)n : -1;
+}
+
 static void
 outfile_free(struct outfile *f)
 {
@@ -159,6 +187,8 @@ outfile_open(const char *path, const struct outfile_opts *opts,
 		std = STDOUT_FILENO;
 	else if (strcmp(path, "/dev/stderr") == 0)
 		std = STDERR_FILENO;
+	else
+		std = outfile_fd_name(path);
 	if (name == NULL)
 		name = std == STDOUT_FILENO && path[0] == '-' ?
 		    "standard output" : path;

@@ -10,9 +10,10 @@
  *    untouched until then;
  *  - a symbolic link: followed (to any depth up to OUTFILE_LINKS_MAX) and
  *    its final target treated as above; the link itself stays;
- *  - "-", /dev/stdout, /dev/stderr: the process's own descriptor, in place;
+ *  - "-", /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N: the
+ *    process's own descriptor, duplicated and written in place;
  *  - anything else that exists (a character or block device, a FIFO, a
- *    descriptor link under /proc or /dev/fd): opened and written in place,
+ *    other descriptor link under /proc): opened and written in place,
  *    never replaced, never truncated by us;
  *  - a directory: refused.
  * Every write, flush and close is checked: /dev/full or a full disk is an
@@ -47,7 +48,7 @@ struct outfile;
 enum outfile_kind {
 	OUTFILE_ATOMIC = 0, /* temporary file renamed into place */
 	OUTFILE_IN_PLACE,   /* device, FIFO, descriptor: written directly */
-	OUTFILE_STDOUT,	    /* the process's standard output (or error) */
+	OUTFILE_STDOUT,	    /* a descriptor of ours: standard output, ... */
 };
 
 /* Options; a zeroed struct (or NULL) gives the defaults. */

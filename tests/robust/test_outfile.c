@@ -3,7 +3,9 @@
  * in a fresh temporary directory: a new path, a regular file, a symbolic
  * link (and a chain, a loop, a dangling one), a directory, a FIFO and
  * character device nodes made with mknod (full and null; skipped with a
- * message where mknod is not allowed).  Never the machine's own /dev.
+ * message where mknod is not allowed), a socket, a descriptor link.
+ * Never the machine's own /dev.  And util/memuse.h, which --max-memory
+ * reads.
  */
 #include <criterion/criterion.h>
 
@@ -13,12 +15,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "../cli/runner.h"
+#include "util/memuse.h"
 #include "util/outfile.h"
 
 static char *
@@ -392,4 +397,86 @@ Test(outfile, standard_output_in_place)
 	remove(dir);
 	free(p);
 	free(dir);
+}
+
+Test(outfile, socket_refused_descriptor_link_in_place)
+{
+	char *dir = cli_tmpdir(), *sock = path_in(dir, "sock");
+	char *file = path_in(dir, "log"), fdpath[64], *text;
+	struct sockaddr_un sa;
+	struct pg_error err;
+	struct stat before, after;
+	int s, fd;
+
+	/* A socket cannot be opened: a message, no file made beside it. */
+	s = socket(AF_UNIX, SOCK_STREAM, 0);
+	cr_assert_geq(s, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
+	cr_assert_eq(bind(s, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	cr_assert_lt(write_all_of(sock, "x", &err), 0);
+	cr_assert(strstr(err.msg, "cannot open") != NULL, "%s", err.msg);
+	cr_assert_eq(cli_dir_entries(dir), 1);
+	close(s);
+	remove(sock);
+
+	/* /proc/self/fd/N names a descriptor: written through it, in place. */
+	fd = open(file, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, "first\n", 6), 6);
+	cr_assert_eq(fstat(fd, &before), 0);
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+	cr_assert_eq(write_all_of(fdpath, "second\n", &err), 0, "%s",
+	    err.msg);
+	close(fd);
+	cr_assert_eq(stat(file, &after), 0);
+	cr_assert_eq(before.st_ino, after.st_ino, "the file was replaced");
+	text = cli_slurp(file, NULL);
+	cr_assert_str_eq(text, "first\nsecond\n");
+	cr_assert_eq(cli_dir_entries(dir), 1);
+	free(text);
+	remove(file);
+	remove(dir);
+	free(file);
+	free(sock);
+	free(dir);
+}
+
+Test(outfile, standard_error_in_place)
+{
+	struct pg_error err;
+	struct outfile *f;
+
+	cr_assert_eq(outfile_open("/dev/stderr", NULL, &f, &err), 0);
+	cr_assert_eq(outfile_kind(f), OUTFILE_STDOUT);
+	cr_assert_str_eq(outfile_path(f), "/dev/stderr");
+	cr_assert_geq(outfile_fd(f), 0);
+	cr_assert_neq(outfile_fd(f), STDERR_FILENO, "not our own copy");
+	outfile_abort(f);
+	/* Our copy is closed, the process's standard error is not. */
+	cr_assert_geq(fcntl(STDERR_FILENO, F_GETFD), 0);
+}
+
+Test(memuse, sources_see_an_allocation)
+{
+	enum memuse_source src = memuse_source();
+	uint64_t before, after;
+	volatile char *p;
+
+	cr_assert_neq(src, MEMUSE_NONE, "no way to measure the heap");
+	cr_assert_str_neq(memuse_source_name(src), "none");
+	cr_assert_str_eq(memuse_source_name(MEMUSE_RSS), "RSS");
+	cr_assert_str_eq(memuse_source_name((enum memuse_source)99), "none");
+	cr_assert_eq(memuse_bytes(MEMUSE_NONE), 0);
+	cr_assert_gt(memuse_bytes(MEMUSE_RSS), 0);
+	before = memuse_bytes(src);
+	p = malloc(8u << 20);
+	cr_assert_not_null((char *)p);
+	memset((char *)p, 1, 8u << 20);
+	after = memuse_bytes(src);
+	cr_assert_geq(after, before + (4u << 20), "%s: %llu -> %llu",
+	    memuse_source_name(src), (unsigned long long)before,
+	    (unsigned long long)after);
+	free((char *)p);
 }
