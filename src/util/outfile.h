@@ -13,7 +13,7 @@
  *  - "-", /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N: the
  *    process's own descriptor, duplicated and written in place;
  *  - anything else that exists (a character or block device, a FIFO, a
- *    other descriptor link under /proc): opened and written in place,
+ *    descriptor link of another process under /proc): written in place,
  *    never replaced, never truncated by us;
  *  - a directory: refused.
  * Every write, flush and close is checked: /dev/full or a full disk is an
