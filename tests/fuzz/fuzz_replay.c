@@ -10,7 +10,7 @@
  *
  * Simulated time is bounded so that a run costs milliseconds, not
  * because long traces are wrong: events after FUZZ_REPLAY_TIME_MAX and
- * past FUZZ_REPLAY_EVENTS_MAX are not fed, and the drain is half a second.
+ * past FUZZ_REPLAY_EVENTS_MAX are not fed, and the drain is a quarter second.
  */
 #include <errno.h>
 #include <string.h>
@@ -21,8 +21,8 @@
 #include "sim/sim.h"
 #include "trace/reader.h"
 
-#define FUZZ_REPLAY_TIME_MAX (UINT64_C(1000000000))
-#define FUZZ_REPLAY_EVENTS_MAX 2048
+#define FUZZ_REPLAY_TIME_MAX (UINT64_C(500000000))
+#define FUZZ_REPLAY_EVENTS_MAX 1024
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -50,7 +50,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.sysctl.panic_on_oom = (mode & 4) ? 1 : 0;
 	if (mode & 8)
 		cfg.swap_dev.bandwidth_bps = 1u << 20;
-	cfg.drain_ns = UINT64_C(500000000);
+	cfg.drain_ns = UINT64_C(250000000);
 	pg_error_clear(&err);
 	FUZZ_ASSERT(conf_check(&cfg, &err) == 0);
 	FUZZ_ASSERT(sim_create(&cfg, &so, &s, &err) == 0);
