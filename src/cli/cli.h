@@ -38,6 +38,13 @@ int cli_interrupted(int sig, const char *what);
  */
 int cli_parse_size(const char *s, uint64_t *out);
 
+/*
+ * cli_flush_stdout() - flush standard output and check that every write
+ * to it succeeded (a full disk, /dev/full).  Returns 0, or EXIT_BAD_INPUT
+ * after printing "pgreplay: standard output: write error: ...".
+ */
+int cli_flush_stdout(void);
+
 /* cli_usage_error() - print "pgreplay: <msg>" and a hint to --help. */
 void cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -96,3 +96,13 @@ cli_parse_size(const char *s, uint64_t *out)
 	}
 	return -EINVAL;
 }
+
+int
+cli_flush_stdout(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	fprintf(stderr, "pgreplay: standard output: write error: %s\n",
+	    strerror(errno != 0 ? errno : EIO));
+	return EXIT_BAD_INPUT;
+}

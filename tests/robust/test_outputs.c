@@ -333,3 +333,75 @@ Test(outputs, max_memory)
 	free(t);
 	free(c);
 }
+
+/*
+ * run_stdout_to() - run pgreplay with standard output opened on path and
+ * standard error into err (NUL-terminated, at most n bytes); returns the
+ * exit status.
+ */
+static int
+run_stdout_to(const char *path, char *errbuf, size_t n, const char *a1,
+    const char *a2, const char *a3, const char *a4)
+{
+	const char *bin = getenv("PGREPLAY_BIN");
+	int p[2], status;
+	ssize_t k;
+	size_t got = 0;
+	pid_t pid;
+
+	cr_assert_not_null(bin);
+	cr_assert_eq(pipe(p), 0);
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		int fd = open(path, O_WRONLY);
+
+		if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0 ||
+		    dup2(p[1], STDERR_FILENO) < 0)
+			_exit(127);
+		close(p[0]);
+		execl(bin, bin, a1, a2, a3, a4, (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	while (got < n - 1 && (k = read(p[0], errbuf + got, n - 1 - got)) > 0)
+		got += (size_t)k;
+	errbuf[got] = '\0';
+	close(p[0]);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+Test(outputs, standard_output_on_a_full_device)
+{
+	char *t = cli_data("small.pgt"), *c = cli_data("base.yaml");
+	char *dir = cli_tmpdir(), *full = path_in(dir, "full"), err[1024];
+
+	if (!make_node(full, 1, 7)) {
+		remove(dir);
+		cr_skip_test("mknod refused: cannot make device nodes");
+	}
+	cr_assert_eq(run_stdout_to(full, err, sizeof(err), t, "-c", c, NULL),
+	    2);
+	assert_one_line(err, "standard output: write error: No space left");
+	cr_assert_eq(run_stdout_to(full, err, sizeof(err), "info", t, NULL,
+			 NULL),
+	    2);
+	assert_one_line(err, "standard output: write error: No space left");
+	cr_assert_eq(run_stdout_to(full, err, sizeof(err), "params", "-c", c,
+			 NULL),
+	    2);
+	assert_one_line(err, "standard output: write error: No space left");
+	cr_assert_eq(run_stdout_to(full, err, sizeof(err), "convert", t, "-",
+			 NULL),
+	    2);
+	assert_one_line(err, "write error: No space left on device");
+	assert_chr(full, 7);
+	remove(full);
+	remove(dir);
+	free(full);
+	free(dir);
+	free(t);
+	free(c);
+}
