@@ -170,7 +170,7 @@ Test(cli, usage_errors)
 
 Test(cli, later_options_refused)
 {
-	static const char *const later[] = { "--jobs", "--shard", "--baseline",
+	static const char *const later[] = { "--baseline",
 		"--tolerance", "--html", "--junit", "--timeline" };
 	char *t = cli_data("small.pgt"), *c = cli_data("base.yaml");
 	struct cli_result r;

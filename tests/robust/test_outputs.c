@@ -294,7 +294,7 @@ Test(outputs, max_memory)
 	RUN(r, t, "-c", big, "--max-memory", "16MiB");
 	cr_assert_eq(r.status, 2);
 	assert_one_line(r.err, "more than --max-memory 16MiB");
-	cr_assert(strstr(r.err, "default.yaml: run default: the model needs")
+	cr_assert(strstr(r.err, "default.yaml: run default: the models need at least")
 		!= NULL, "%s", r.err);
 	cli_result_free(&r);
 	RUN(r, t, "-c", c, "--max-memory", "1GiB", "-q");
