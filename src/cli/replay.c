@@ -100,7 +100,7 @@ struct replay_args {
 	bool check;
 	unsigned jobs;			/* 0: one per online core */
 	uint32_t shard_index, shard_count; /* --shard I/N as I - 1, N; N 0 */
-	uint64_t max_memory;		/* bytes of model state; 0: no limit */
+	uint64_t max_memory;		/* model state bytes; 0: no limit */
 	const char *max_memory_arg;
 };
 
@@ -113,7 +113,7 @@ struct replay_meter {
 	/* --max-memory, checked from the same callback: */
 	uint64_t max_memory;
 	enum memuse_source msrc;
-	uint64_t mbase;		/* heap before the first model was built */
+	uint64_t mbase;		/* heap before the models were built */
 	uint64_t next_check;	/* events at the next measurement */
 	uint64_t used;		/* growth measured when it was over */
 	uint64_t at_events;	/* events simulated then */

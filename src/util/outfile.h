@@ -48,7 +48,7 @@ struct outfile;
 enum outfile_kind {
 	OUTFILE_ATOMIC = 0, /* temporary file renamed into place */
 	OUTFILE_IN_PLACE,   /* device, FIFO, descriptor: written directly */
-	OUTFILE_STDOUT,	    /* a descriptor of ours: standard output, ... */
+	OUTFILE_STDOUT,	    /* a descriptor of ours: stdout, /dev/fd/N */
 };
 
 /* Options; a zeroed struct (or NULL) gives the defaults. */

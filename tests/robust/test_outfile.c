@@ -233,7 +233,8 @@ Test(outfile, dangling_symlink_creates_its_target)
 
 Test(outfile, refusals_name_the_path)
 {
-	char *dir = cli_tmpdir(), *a = path_in(dir, "a"), *b = path_in(dir, "b");
+	char *dir = cli_tmpdir(), *a = path_in(dir, "a");
+	char *b = path_in(dir, "b");
 	char *missing = path_in(dir, "no/such/dir/r.txt");
 	struct pg_error err;
 
