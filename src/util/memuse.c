@@ -98,7 +98,13 @@ memuse_source(void)
 		return MEMUSE_SANITIZER;
 	if (memuse_sees(MEMUSE_MALLINFO))
 		return MEMUSE_MALLINFO;
-	if (memuse_sees(MEMUSE_RSS))
+	/*
+	 * No probe for the resident set: a replacement allocator (valgrind)
+	 * may serve the probe from memory it already touched for a block
+	 * freed earlier.  RSS always grows with real use, which is what a
+	 * limit needs.
+	 */
+	if (memuse_rss() > 0)
 		return MEMUSE_RSS;
 	return MEMUSE_NONE;
 }

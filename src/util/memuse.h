@@ -23,8 +23,9 @@ enum memuse_source {
 
 /*
  * memuse_source() - decide (once per call: it allocates a probe of 1 MiB
- * and checks which source sees it) where memuse_bytes() reads.  Cannot
- * fail; MEMUSE_NONE when no source works.
+ * and checks which allocator statistics see it, else takes the resident
+ * set) where memuse_bytes() reads.  Cannot fail; MEMUSE_NONE when no
+ * source works.
  */
 enum memuse_source memuse_source(void);
 
