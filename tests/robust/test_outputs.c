@@ -32,6 +32,17 @@ path_in(const char *dir, const char *name)
 	return p;
 }
 
+/*
+ * signal_delay_ms() - how long to let pgreplay start before signalling
+ * it: long enough to have installed its handlers, which under valgrind
+ * (the valgrind test setup sets PGREPLAY_VALGRIND) takes seconds.
+ */
+static unsigned
+signal_delay_ms(void)
+{
+	return getenv("PGREPLAY_VALGRIND") != NULL ? 8000 : 300;
+}
+
 static bool
 make_node(const char *path, unsigned major_, unsigned minor_)
 {
@@ -234,7 +245,7 @@ Test(outputs, replay_to_fifo)
 	free(c);
 }
 
-Test(outputs, convert_interrupted_leaves_no_file, .timeout = 60)
+Test(outputs, convert_interrupted_leaves_no_file, .timeout = 120)
 {
 	char *dir = cli_tmpdir(), *out = path_in(dir, "out.pgb");
 	struct cli_result r;
@@ -243,8 +254,8 @@ Test(outputs, convert_interrupted_leaves_no_file, .timeout = 60)
 	for (i = 0; i < 2; i++) {
 		cr_assert_eq(cli_run_signalled(&r,
 				 "pgtrace 1\n0 proc 1 a\n0 map 1 1 anon 8\n",
-				 sigs[i], 300, "convert", "-", out,
-				 (const char *)NULL),
+				 sigs[i], signal_delay_ms(), "convert", "-",
+				 out, (const char *)NULL),
 		    0);
 		cr_assert_eq(r.status, 128 + sigs[i], "exit %d: %s", r.status,
 		    r.err);
@@ -261,14 +272,15 @@ Test(outputs, convert_interrupted_leaves_no_file, .timeout = 60)
 	free(dir);
 }
 
-Test(outputs, replay_interrupted_says_so, .timeout = 60)
+Test(outputs, replay_interrupted_says_so, .timeout = 120)
 {
 	char *c = cli_data("base.yaml"), *dir = cli_tmpdir();
 	char *out = path_in(dir, "r.txt");
 	struct cli_result r;
 
 	cr_assert_eq(cli_run_signalled(&r, "pgtrace 1\n0 proc 1 a\n", SIGINT,
-			 300, "-", "-c", c, "-o", out, (const char *)NULL),
+			 signal_delay_ms(), "-", "-c", c, "-o", out,
+			 (const char *)NULL),
 	    0);
 	cr_assert_eq(r.status, 130, "exit %d: %s", r.status, r.err);
 	assert_one_line(r.err, "pgreplay: interrupted by SIGINT: no report "
@@ -294,8 +306,8 @@ Test(outputs, max_memory)
 	RUN(r, t, "-c", big, "--max-memory", "16MiB");
 	cr_assert_eq(r.status, 2);
 	assert_one_line(r.err, "more than --max-memory 16MiB");
-	cr_assert(strstr(r.err, "default.yaml: run default: the models need at least")
-		!= NULL, "%s", r.err);
+	cr_assert(strstr(r.err, "default.yaml: run default: the models need "
+				"at least") != NULL, "%s", r.err);
 	cli_result_free(&r);
 	RUN(r, t, "-c", c, "--max-memory", "1GiB", "-q");
 	cr_assert_eq(r.status, 0, "%s", r.err);
