@@ -10,6 +10,7 @@
 #define PGREPLAY_CLI_CLI_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/pgerr.h"
 
@@ -36,6 +37,27 @@ int cli_help(int argc, char **argv);
 
 /* cli_report_error() - print "pgreplay: <formatted error>" on stderr. */
 void cli_report_error(const struct pg_error *e);
+
+/*
+ * cli_interrupted() - print "pgreplay: interrupted by SIGINT: <what>" (or
+ * SIGTERM) and return the exit status for it, 128 + sig.
+ */
+int cli_interrupted(int sig, const char *what);
+
+/*
+ * cli_parse_size() - a byte count: digits with an optional unit, k/K/KiB,
+ * M/MiB, G/GiB, T/TiB (powers of 1024) or KB/MB/GB/TB (powers of 1000).
+ * Returns 0 and *out, or -EINVAL (bad syntax, unknown unit) or -ERANGE
+ * (over 2^63).
+ */
+int cli_parse_size(const char *s, uint64_t *out);
+
+/*
+ * cli_flush_stdout() - flush standard output and check that every write
+ * to it succeeded (a full disk, /dev/full).  Returns 0, or EXIT_BAD_INPUT
+ * after printing "pgreplay: standard output: write error: ...".
+ */
+int cli_flush_stdout(void);
 
 /* cli_usage_error() - print "pgreplay: <msg>" and a hint to --help. */
 void cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -8,6 +8,8 @@
  */
 #include "cli/cli.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -126,4 +128,57 @@ cli_help(int argc, char **argv)
 	cli_usage_error("help: unknown subcommand '%s' (expected replay, "
 	    "convert, gen, import, info, params, merge or help)", argv[1]);
 	return (EXIT_BAD_INPUT);
+int
+cli_interrupted(int sig, const char *what)
+{
+	fprintf(stderr, "pgreplay: interrupted by %s: %s\n",
+	    sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal",
+	    what);
+	return 128 + sig;
+}
+
+int
+cli_parse_size(const char *s, uint64_t *out)
+{
+	static const struct {
+		const char *unit;
+		uint64_t mult;
+	} units[] = {
+		{ "", 1 }, { "B", 1 },
+		{ "k", 1024 }, { "K", 1024 }, { "KiB", 1024 },
+		{ "M", 1024 * 1024 }, { "MiB", 1024 * 1024 },
+		{ "G", UINT64_C(1) << 30 }, { "GiB", UINT64_C(1) << 30 },
+		{ "T", UINT64_C(1) << 40 }, { "TiB", UINT64_C(1) << 40 },
+		{ "KB", 1000 }, { "MB", 1000000 }, { "GB", 1000000000 },
+		{ "TB", UINT64_C(1000000000000) },
+	};
+	uint64_t v = 0;
+	size_t i;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return -ERANGE;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(s, units[i].unit) != 0)
+			continue;
+		if (v > (UINT64_C(1) << 63) / units[i].mult)
+			return -ERANGE;
+		*out = v * units[i].mult;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+int
+cli_flush_stdout(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return 0;
+	fprintf(stderr, "pgreplay: standard output: write error: %s\n",
+	    strerror(errno != 0 ? errno : EIO));
+	return EXIT_BAD_INPUT;
 }

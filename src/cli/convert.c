@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,7 +21,22 @@ static const char convert_usage[] =
     "  .pgt       text            .pgt.zst   text, zstd-compressed\n"
     "  .pgb       binary          .pgb.zst   binary, zstd-compressed\n"
     "OUT '-' writes standard output: text unless --format binary, plain\n"
-    "unless --zstd.  A file OUT is written atomically: complete or absent.\n";
+    "unless --zstd; so does an OUT without one of these extensions (a device,\n"
+    "a FIFO) when --format is given.  A regular file OUT is written\n"
+    "atomically: complete or absent; a device or FIFO is written in place.\n";
+
+/*
+ * The signal that asked us to stop, or 0: the one global, as in replay.c.
+ * The reader and the writer watch it, so that a SIGINT ends a conversion
+ * from a pipe at once and leaves no temporary file.
+ */
+static volatile sig_atomic_t convert_signal;
+
+static void
+convert_on_signal(int sig)
+{
+	convert_signal = sig;
+}
 
 static bool
 ends_with(const char *s, const char *suffix)
@@ -59,7 +75,9 @@ cli_convert(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct trace_writer_opts wo = { 0 };
+	struct trace_writer_opts wo = { .interrupted = &convert_signal };
+	struct trace_reader_opts ro = { .interrupted = &convert_signal };
+	struct sigaction sa, old_int, old_term;
 	struct trace_reader *r = NULL;
 	struct trace_writer *w = NULL;
 	struct trace_event ev;
@@ -67,7 +85,7 @@ cli_convert(int argc, char **argv)
 	const char *in, *out, *fmt = NULL, *note;
 	unsigned i;
 	bool zstd = false;
-	int c, rc;
+	int c, rc, ret = EXIT_BAD_INPUT;
 
 	while ((c = getopt_long(argc, argv, "f:zh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -98,7 +116,9 @@ cli_convert(int argc, char **argv)
 		    fmt);
 		return EXIT_BAD_INPUT;
 	}
-	if (strcmp(out, "-") == 0) {
+	if (strcmp(out, "-") == 0 || (!out_format(out, &wo) && fmt != NULL)) {
+		/* Standard output, or a device or FIFO named without one of
+		 * our extensions: the options say what to write. */
 		wo.format = fmt != NULL && strcmp(fmt, "binary") == 0 ?
 		    TRACE_FORMAT_BINARY :
 		    TRACE_FORMAT_TEXT;
@@ -119,16 +139,24 @@ cli_convert(int argc, char **argv)
 		return EXIT_BAD_INPUT;
 	}
 
-	rc = trace_reader_open(in, NULL, &r, &err);
+	/* No SA_RESTART: a blocked read must return to notice the signal. */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = convert_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+
+	rc = trace_reader_open(in, &ro, &r, &err);
 	if (rc < 0)
 		goto fail;
 	rc = trace_writer_open(out, &wo, &w, &err);
 	if (rc < 0)
 		goto fail;
-	while ((rc = trace_reader_next(r, &ev, &err)) == 1)
+	while (convert_signal == 0 &&
+	    (rc = trace_reader_next(r, &ev, &err)) == 1)
 		if ((rc = trace_writer_write(w, &ev, &err)) < 0)
 			goto fail;
-	if (rc < 0)
+	if (rc < 0 || convert_signal != 0)
 		goto fail;
 	/* Notes are trace-wide, not events: they go after the last event. */
 	for (i = 0; (note = trace_reader_note(r, i)) != NULL; i++)
@@ -137,12 +165,17 @@ cli_convert(int argc, char **argv)
 	rc = trace_writer_finish(w, &err);
 	if (rc < 0)
 		goto fail;
-	trace_writer_close(w);
-	trace_reader_close(r);
-	return 0;
+	ret = 0;
+	goto out;
 fail:
-	cli_report_error(&err);
+	if (convert_signal != 0)
+		ret = cli_interrupted(convert_signal, "no output written");
+	else
+		cli_report_error(&err);
+out:
 	trace_writer_close(w);
 	trace_reader_close(r);
-	return EXIT_BAD_INPUT;
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	return ret;
 }

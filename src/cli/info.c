@@ -213,7 +213,7 @@ cli_info(int argc, char **argv)
 		fputs("pgreplay: info: cannot write JSON\n", stderr);
 		return EXIT_BAD_INPUT;
 	}
-	return 0;
+	return cli_flush_stdout();
 fail:
 	cli_report_error(&err);
 	trace_reader_close(r);

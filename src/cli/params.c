@@ -389,7 +389,7 @@ cli_params(int argc, char **argv)
 	} else {
 		print_text(cfg, base, (size_t)run, layout);
 	}
-	status = fflush(stdout) == 0 ? 0 : EXIT_BAD_INPUT;
+	status = cli_flush_stdout();
 out:
 	free(layout);
 	free(cfg);

@@ -30,6 +30,8 @@
 #include "sim/replay.h"
 #include "sim/sim.h"
 #include "trace/reader.h"
+#include "util/memuse.h"
+#include "util/outfile.h"
 
 static const char replay_usage[] =
     "usage: pgreplay TRACE --config FILE [--config FILE ...] [options]\n"
@@ -54,6 +56,7 @@ static const char replay_usage[] =
     "                        every step, all of them every pages/64 steps and at\n"
     "                        the end; =full: all after every step (slow)\n"
     "                        (also PGREPLAY_CHECK=1 or PGREPLAY_CHECK=full)\n"
+    "      --max-memory SIZE stop (exit 2) if the models' state outgrows SIZE\n"
     "  -h, --help            show this help and exit\n"
     "  -V, --version         show the version and exit\n"
     "\n"
@@ -62,10 +65,22 @@ static const char replay_usage[] =
     "2 bad usage or bad input, 130/143 interrupted.  See pgreplay(1).\n";
 
 /*
- * The signal that asked us to stop, or 0.  A signal handler can only talk
- * to the program through such a variable: it is the one global here.
+ * The signal that asked us to stop, or 0, or REPLAY_STOP_MEMORY when the
+ * --max-memory check stopped the session (through the same flag, which
+ * the session and the reader watch).  A signal handler can only talk to
+ * the program through such a variable: it is the one global here.
  */
 static volatile sig_atomic_t replay_signal;
+#define REPLAY_STOP_MEMORY (-1)
+
+/*
+ * The least a simulated physical page costs (its struct vm_page and its
+ * share of the page hash; docs/development.md measures 60 B in all).
+ */
+#define REPLAY_PAGE_BYTES_MIN 48
+
+/* How often (in events) the models' memory is measured. */
+#define REPLAY_MEMORY_EVERY 65536
 
 static void
 replay_on_signal(int sig)
@@ -77,6 +92,7 @@ replay_on_signal(int sig)
 enum {
 	OPT_CHECK = 256,
 	OPT_SHARD,
+	OPT_MAX_MEMORY,
 	OPT_LATER, /* documented, for a later version */
 };
 
@@ -92,6 +108,8 @@ struct replay_args {
 	uint32_t check_interval; /* 0 (auto) or SIM_CHECK_FULL_EVERY */
 	unsigned jobs;			/* 0: one per online core */
 	uint32_t shard_index, shard_count; /* --shard I/N as I - 1, N; N 0 */
+	uint64_t max_memory;		/* model state bytes; 0: no limit */
+	const char *max_memory_arg;
 };
 
 /* The progress line on a terminal (replay_options.progress). */
@@ -99,6 +117,14 @@ struct replay_meter {
 	struct timespec start;
 	double last;		/* when the line was last drawn, 0: never */
 	bool shown;		/* a line is on the screen */
+	bool draw;		/* a person is watching: draw the line */
+	/* --max-memory, checked from the same callback: */
+	uint64_t max_memory;
+	enum memuse_source msrc;
+	uint64_t mbase;		/* heap before the models were built */
+	uint64_t next_check;	/* events at the next measurement */
+	uint64_t used;		/* growth measured when it was over */
+	uint64_t at_events;	/* events simulated then */
 };
 
 /* replay_parse_jobs() - --jobs N: 1 to REPLAY_JOBS_MAX threads. */
@@ -178,6 +204,7 @@ replay_parse(int argc, char **argv, struct replay_args *a)
 		{ "output", required_argument, NULL, 'o' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "check", optional_argument, NULL, OPT_CHECK },
+		{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "jobs", required_argument, NULL, 'j' },
@@ -230,6 +257,17 @@ replay_parse(int argc, char **argv, struct replay_args *a)
 			if (replay_check_mode(optarg, "--check",
 			    &a->check_interval) < 0)
 				return EXIT_BAD_INPUT;
+			break;
+		case OPT_MAX_MEMORY:
+			if (cli_parse_size(optarg, &a->max_memory) < 0 ||
+			    a->max_memory == 0) {
+				cli_usage_error("--max-memory: expected a size "
+						"such as 512MiB or 4GiB, got "
+						"'%s'",
+				    optarg);
+				return EXIT_BAD_INPUT;
+			}
+			a->max_memory_arg = optarg;
 			break;
 		case 'j':
 			if (replay_parse_jobs(optarg, &a->jobs) < 0)
@@ -432,6 +470,63 @@ replay_since(const struct timespec *t0)
 }
 
 /*
+ * replay_over_memory() - whether the heap has grown by more than
+ * --max-memory since the session was started; sets m->used.
+ */
+static bool
+replay_over_memory(struct replay_meter *m)
+{
+	uint64_t now = memuse_bytes(m->msrc);
+
+	m->used = now > m->mbase ? now - m->mbase : 0;
+	return m->used > m->max_memory;
+}
+
+/*
+ * replay_memory_precheck() - refuse, before any machine is built, runs
+ * whose page arrays alone pass --max-memory (a 1 TiB machine is 12 GiB):
+ * every sweep combination of every configuration that the shard keeps,
+ * together.  Returns 0 or EXIT_BAD_INPUT (printed).
+ */
+static int
+replay_memory_precheck(const struct replay_args *a,
+    const struct pg_config *cfgs)
+{
+	struct pg_config *run;
+	uint64_t need = 0, k = 0;
+	size_t i, c, n;
+
+	run = malloc(sizeof(*run));
+	if (run == NULL) {
+		fputs("pgreplay: out of memory\n", stderr);
+		return EXIT_BAD_INPUT;
+	}
+	for (i = 0; i < a->nconfigs; i++) {
+		n = conf_sweep_combinations(&cfgs[i]);
+		for (c = 0; c < n; c++, k++) {
+			if (a->shard_count > 1 &&
+			    k % a->shard_count != a->shard_index)
+				continue;
+			if (conf_apply_sweep(&cfgs[i], c, run) < 0)
+				continue; /* the session reports it */
+			need += run->memory_bytes / PG_PAGE_SIZE *
+			    REPLAY_PAGE_BYTES_MIN;
+			if (need <= a->max_memory)
+				continue;
+			fprintf(stderr,
+			    "pgreplay: %s: run %s: the models need at least "
+			    "%" PRIu64 " MiB, more than --max-memory %s\n",
+			    cfgs[i].path, run->name, need >> 20,
+			    a->max_memory_arg);
+			free(run);
+			return EXIT_BAD_INPUT;
+		}
+	}
+	free(run);
+	return 0;
+}
+
+/*
  * replay_meter_draw() - the progress callback: from one second on, redraw
  * the one progress line at most five times a second.
  */
@@ -440,8 +535,20 @@ replay_meter_draw(void *arg, const struct replay_progress *p)
 {
 	struct replay_meter *m = arg;
 	char line[160];
-	double t = replay_since(&m->start);
+	double t;
 
+	if (m->max_memory != 0 && p->events >= m->next_check) {
+		m->next_check = p->events + REPLAY_MEMORY_EVERY;
+		if (replay_over_memory(m)) {
+			m->at_events = p->events;
+			/* Stops the session within one event, as a signal. */
+			replay_signal = REPLAY_STOP_MEMORY;
+			return;
+		}
+	}
+	if (!m->draw)
+		return;
+	t = replay_since(&m->start);
 	if (t < 1.0 || (m->last != 0 && t - m->last < 0.2))
 		return;
 	m->last = t;
@@ -495,7 +602,16 @@ replay_simulate(const struct replay_args *a, const struct pg_config *cfgs,
 	memset(&meter, 0, sizeof(meter));
 	clock_gettime(CLOCK_MONOTONIC, &meter.start);
 	/* Progress only for a person watching (docs/pgreplay.1). */
-	if (!a->quiet && isatty(STDERR_FILENO)) {
+	meter.draw = !a->quiet && isatty(STDERR_FILENO);
+	meter.max_memory = a->max_memory;
+	if (meter.max_memory != 0) {
+		if (replay_memory_precheck(a, cfgs) != 0)
+			return EXIT_BAD_INPUT;
+		meter.msrc = memuse_source();
+		meter.mbase = memuse_bytes(meter.msrc);
+		meter.next_check = REPLAY_MEMORY_EVERY;
+	}
+	if (meter.draw || meter.max_memory != 0) {
 		so.progress = replay_meter_draw;
 		so.progress_arg = &meter;
 	}
@@ -503,6 +619,15 @@ replay_simulate(const struct replay_args *a, const struct pg_config *cfgs,
 	rc = replay_session_create(cfgs, a->nconfigs, &so, &s, &err);
 	if (rc < 0) {
 		replay_fail(rc, &err);
+		goto out;
+	}
+	/* The machines are built: the first measurement. */
+	if (meter.max_memory != 0 && replay_over_memory(&meter)) {
+		fprintf(stderr,
+		    "pgreplay: %s: the models need %" PRIu64
+		    " MiB, more than --max-memory %s\n",
+		    a->nconfigs == 1 ? cfgs[0].path : a->trace,
+		    meter.used >> 20, a->max_memory_arg);
 		goto out;
 	}
 	pg_error_clear(&err);
@@ -531,89 +656,56 @@ out:
 	replay_meter_clear(&meter);
 	trace_reader_close(r);
 	replay_session_destroy(s);
-	if (replay_signal != 0)
+	if (replay_signal == REPLAY_STOP_MEMORY) {
+		fprintf(stderr,
+		    "pgreplay: %s: event %" PRIu64 ": the models' state has "
+		    "grown to %" PRIu64 " MiB, more than --max-memory %s\n",
+		    a->trace, meter.at_events, meter.used >> 20,
+		    a->max_memory_arg);
+		replay_signal = 0;
+		ret = EXIT_BAD_INPUT;
+	} else if (replay_signal != 0) {
 		ret = 128 + replay_signal;
+	}
 	return ret;
 }
 
 /*
- * replay_write_file() - write the report to path atomically: into a
- * temporary file of the same directory (so that rename() cannot cross
- * file systems), flushed to disk, then renamed over path.  On any error
- * or a signal the temporary file is removed and path left untouched.
- * Returns 0, EXIT_BAD_INPUT (printed) or 128 + signal.
+ * replay_write_file() - write the report to path through outfile.h: a
+ * regular file is replaced atomically, a device or FIFO written in place.
+ * On any error or a signal a temporary file is removed and a regular path
+ * left untouched.  Returns 0, EXIT_BAD_INPUT (printed) or 128 + signal.
  */
 static int
 replay_write_file(const char *path, const struct report *report,
     enum report_format fmt)
 {
+	struct outfile_opts oo = { .interrupted = &replay_signal };
+	struct outfile *of;
 	struct pg_error err;
-	const char *slash = strrchr(path, '/');
-	char *tmp;
-	size_t dirlen = slash != NULL ? (size_t)(slash - path) + 1 : 0;
-	size_t n = strlen(path) + 16;
-	mode_t mask;
-	FILE *fp = NULL;
-	int fd, ret = EXIT_BAD_INPUT;
+	FILE *fp;
 
-	tmp = malloc(n);
-	if (tmp == NULL) {
-		fputs("pgreplay: out of memory\n", stderr);
-		return EXIT_BAD_INPUT;
-	}
-	/* A hidden name, so that a directory listing never shows a half file.
-	 */
-	snprintf(tmp, n, "%.*s.%s.XXXXXX", (int)dirlen, path, path + dirlen);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		fprintf(stderr, "pgreplay: %s: cannot create: %s\n", path,
-		    strerror(errno));
-		free(tmp);
-		return EXIT_BAD_INPUT;
-	}
-	/* mkstemp() makes it 0600; a report is as readable as any new file. */
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) < 0 || (fp = fdopen(fd, "w")) == NULL) {
-		fprintf(stderr, "pgreplay: %s: %s\n", tmp, strerror(errno));
-		close(fd);
-		goto fail;
-	}
 	pg_error_clear(&err);
+	if (outfile_open(path, &oo, &of, &err) < 0)
+		goto fail;
+	if ((fp = outfile_stream(of)) == NULL) {
+		outfile_abort(of);
+		pg_error_set(&err, path, PG_POS_NONE, 0, "out of memory");
+		goto fail;
+	}
 	if (report_write(report, fmt, fp, &err) < 0) {
+		outfile_abort(of);
 		snprintf(err.file, sizeof(err.file), "%s", path);
-		cli_report_error(&err);
 		goto fail;
 	}
-	if (fflush(fp) != 0 || fsync(fileno(fp)) < 0) {
-		fprintf(stderr, "pgreplay: %s: write error: %s\n", path,
-		    strerror(errno));
+	if (outfile_commit(of, &err) < 0)
 		goto fail;
-	}
-	if (fclose(fp) != 0) {
-		fp = NULL;
-		fprintf(stderr, "pgreplay: %s: write error: %s\n", path,
-		    strerror(errno));
-		goto fail;
-	}
-	fp = NULL;
-	if (replay_signal != 0)
-		goto fail;
-	if (rename(tmp, path) < 0) {
-		fprintf(stderr, "pgreplay: %s: cannot replace: %s\n", path,
-		    strerror(errno));
-		goto fail;
-	}
-	free(tmp);
 	return 0;
 fail:
-	if (fp != NULL)
-		fclose(fp);
-	unlink(tmp);
-	free(tmp);
 	if (replay_signal != 0)
-		ret = 128 + replay_signal;
-	return ret;
+		return 128 + replay_signal;
+	cli_report_error(&err);
+	return EXIT_BAD_INPUT;
 }
 
 /* replay_tell_failures() - one stderr line per failed assertion, for CI logs.
@@ -725,7 +817,8 @@ out:
 	free(cfgs);
 	free(a.configs);
 	if (replay_signal != 0)
-		ret = 128 + replay_signal;
+		ret = cli_interrupted(replay_signal,
+		    a.output != NULL ? "no report written" : "no report");
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	return ret;

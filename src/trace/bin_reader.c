@@ -62,6 +62,15 @@ bin_string(struct trace_reader *r, const uint8_t **pp, const char *what,
 
 	if ((p = tb_get_varint(p, &len)) == NULL)
 		return bin_error(r, err, off, "varint overflow");
+	/*
+	 * The buffer is padded with zeros past the end of the stream: a
+	 * record cut short reads them as fields.  Say it is cut short, not
+	 * that its (padding) fields are wrong.
+	 */
+	if (p > r->buf + r->end)
+		return bin_error(r, err, off,
+		    "truncated record: the stream "
+		    "ends inside it");
 	if (len > TRACE_NAME_MAX)
 		return bin_error(r, err, off,
 		    "%s length %" PRIu64 " exceeds %d "
@@ -222,6 +231,10 @@ bin_other(struct trace_reader *r, struct trace_event *ev, uint8_t tag,
 		ev->op = TRACE_OP_MAP;
 		VARINT(p, &ev->obj);
 		type = *p++;
+		if (p > r->buf + r->end)
+			return bin_error(r, err, off,
+			    "truncated record: the stream "
+			    "ends inside it");
 		if (type >= TRACE_OBJ_COUNT)
 			return bin_error(r, err, off,
 			    "bad object type %" PRIu64, type);
@@ -345,7 +358,7 @@ again:
 		}
 		if (vbits & TB_EXT_C) {
 			VARINT(p, &count);
-			if (count == 0)
+			if (count == 0 && p <= r->buf + r->end)
 				return bin_error(r, err, r->base + r->pos,
 				    "bad count 0: expected at least 1");
 		}

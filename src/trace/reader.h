@@ -98,7 +98,9 @@ int trace_reader_next(struct trace_reader *r, struct trace_event *ev,
 struct trace_format_info trace_reader_format(const struct trace_reader *r);
 
 /*
- * trace_reader_events() - how many events trace_reader_next() has returned.
+ * trace_reader_events() - how many events have been decoded: those
+ * trace_reader_next() returned, plus one the validator refused (the event
+ * number an error names).
  */
 uint64_t trace_reader_events(const struct trace_reader *r);
 

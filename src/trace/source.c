@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zstd_errors.h>
 
 static ssize_t
 raw_read(struct tsrc *s, uint8_t *buf, size_t n, struct pg_error *err)
@@ -93,6 +94,16 @@ tsrc_open(struct tsrc *s, const char *path, const void *mem, size_t len,
 	if (s->dctx == NULL || s->zin == NULL)
 		return pg_error_setv(err, -ENOMEM, NULL, PG_POS_NONE, 0,
 		    "out of memory");
+	/*
+	 * The frame header chooses the window the decoder allocates: bound
+	 * it (zstd's own default, said here so that it is a documented
+	 * limit, docs/robustness.md), so that a forged header cannot ask
+	 * for gigabytes.
+	 */
+	if (ZSTD_isError(ZSTD_DCtx_setParameter(s->dctx, ZSTD_d_windowLogMax,
+		TRACE_ZSTD_WINDOW_LOG_MAX)))
+		return pg_error_setv(err, -EINVAL, NULL, PG_POS_NONE, 0,
+		    "zstd: cannot bound the window size");
 	return 0;
 }
 
@@ -156,6 +167,12 @@ truncated:
 	    " compressed bytes read)", s->zread);
 corrupt:
 	s->produced += out.pos;
+	if (ZSTD_getErrorCode(ret) == ZSTD_error_frameParameter_windowTooLarge)
+		return pg_error_setv(err, -EFBIG, NULL, PG_POS_NONE, 0,
+		    "zstd frame needs a window over the limit of %u MiB "
+		    "(recompress without --long, or with --long=%d at most)",
+		    (1u << TRACE_ZSTD_WINDOW_LOG_MAX) >> 20,
+		    TRACE_ZSTD_WINDOW_LOG_MAX);
 	return pg_error_setv(err, -EINVAL, NULL, PG_POS_NONE, 0,
 	    "corrupt zstd data: %s (%" PRIu64 " compressed bytes read)",
 	    ZSTD_getErrorName(ret), s->zread);

@@ -21,6 +21,8 @@
 
 /* Longest text line accepted; longer ones are refused, not allocated for. */
 #define TRACE_LINE_MAX 4096
+/* Largest zstd window a compressed trace may need: 2^27 = 128 MiB. */
+#define TRACE_ZSTD_WINDOW_LOG_MAX 27
 /* The reader's buffer: room for many lines or binary records at once. */
 #define TRACE_BUF_SIZE (256 * 1024)
 

@@ -419,6 +419,15 @@ trace_validator_check(struct trace_validator *v, const struct trace_event *ev,
 			    "too many live processes: the "
 			    "limit is %" PRIu32,
 			    TRACE_VALIDATE_PROCS_MAX);
+		/*
+		 * The simulator keeps every process for the report, exited
+		 * or not: the total, not only the live count, needs a cap.
+		 */
+		if (v->st.procs >= TRACE_VALIDATE_PROCS_TOTAL_MAX)
+			return verr(err, -EINVAL,
+			    "too many processes in one trace: the "
+			    "limit is %" PRIu32,
+			    TRACE_VALIDATE_PROCS_TOTAL_MAX);
 		p = vh_insert(&v->procs, ev->pid, 0);
 		if (p == NULL)
 			return verr(err, -ENOMEM, "out of memory");

@@ -27,6 +27,7 @@
 #define TRACE_VALIDATE_OBJECTS_MAX (UINT32_C(1) << 24) /* existing objects */
 #define TRACE_VALIDATE_MAPS_MAX (UINT32_C(1) << 24)    /* live mappings */
 #define TRACE_VALIDATE_SWAPDEVS_MAX 1024	       /* swap devices */
+#define TRACE_VALIDATE_PROCS_TOTAL_MAX (UINT32_C(1) << 22) /* proc events */
 
 struct trace_validator;
 

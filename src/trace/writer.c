@@ -1,31 +1,28 @@
 /*
  * writer.c - the text and binary trace writers, through an optional zstd
- * stream, into a temporary file renamed into place at the end.
+ * stream, into an outfile (util/outfile.h): a temporary file renamed into
+ * place at the end, or a device, FIFO or standard output written as it goes.
  */
 #include "trace/writer.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "trace/trace_impl.h"
+#include "util/outfile.h"
 
 #define WBUF_SIZE (128 * 1024)
 /* Room for one more record of either format before a flush is forced. */
 #define WBUF_SLACK (TRACE_LINE_MAX + 2 * TRACE_NAME_MAX)
-#define TMP_TRIES 100
 
 struct trace_writer {
 	struct trace_writer_opts opts;
 	char name[PG_ERROR_FILE_MAX]; /* for messages */
-	char *path;		      /* NULL for standard output */
-	char *tmp;		      /* the file being written */
-	int fd;
+	struct outfile *of;	      /* NULL once finished or closed */
 	bool finished;
 	ZSTD_CCtx *cctx;
 	uint8_t *buf; /* encoded, not yet compressed/written */
@@ -61,20 +58,7 @@ static int
 write_all(struct trace_writer *w, const uint8_t *p, size_t n,
     struct pg_error *err)
 {
-	ssize_t done;
-
-	while (n > 0) {
-		done = write(w->fd, p, n);
-		if (done < 0) {
-			if (errno == EINTR)
-				continue;
-			return werr(w, err, -errno, "write error: %s",
-			    strerror(errno));
-		}
-		p += done;
-		n -= (size_t)done;
-	}
-	return 0;
+	return outfile_write(w->of, p, n, err);
 }
 
 /* flush() - push buf through zstd (if any) to the file; end the frame if last.
@@ -116,16 +100,15 @@ int
 trace_writer_open(const char *path, const struct trace_writer_opts *opts,
     struct trace_writer **out, struct pg_error *err)
 {
+	struct outfile_opts oo = { 0 };
 	struct trace_writer *w;
-	size_t n;
-	int rc, i, level;
+	int rc, level;
 
 	*out = NULL;
 	w = calloc(1, sizeof(*w));
 	if (w == NULL)
 		return pg_error_setv(err, -ENOMEM, path, PG_POS_NONE, 0,
 		    "out of memory");
-	w->fd = -1;
 	if (opts != NULL)
 		w->opts = *opts;
 	snprintf(w->name, sizeof(w->name), "%s",
@@ -149,31 +132,10 @@ trace_writer_open(const char *path, const struct trace_writer_opts *opts,
 		}
 	}
 
-	if (strcmp(path, "-") == 0) {
-		w->fd = STDOUT_FILENO;
-	} else {
-		w->path = strdup(path);
-		n = strlen(path) + 48;
-		w->tmp = malloc(n);
-		if (w->path == NULL || w->tmp == NULL)
-			goto nomem;
-		/* Same directory as path, so that rename() is atomic. */
-		for (i = 0; i < TMP_TRIES && w->fd < 0; i++) {
-			snprintf(w->tmp, n, "%s.tmp.%ld.%d", path,
-			    (long)getpid(), i);
-			w->fd = open(w->tmp,
-			    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-			if (w->fd < 0 && errno != EEXIST)
-				break;
-		}
-		if (w->fd < 0) {
-			rc = werr(w, err, -errno, "cannot create %s: %s",
-			    w->tmp, strerror(errno));
-			free(w->tmp);
-			w->tmp = NULL;
-			goto fail;
-		}
-	}
+	oo.interrupted = w->opts.interrupted;
+	oo.name = w->name;
+	if ((rc = outfile_open(path, &oo, &w->of, err)) < 0)
+		goto fail;
 
 	if (w->opts.format == TRACE_FORMAT_BINARY) {
 		tb_sum_init(&w->sum);
@@ -474,29 +436,9 @@ trace_writer_finish(struct trace_writer *w, struct pg_error *err)
 		w->len = (size_t)(p - w->buf);
 	}
 	if ((rc = flush(w, true, err)) < 0)
-		goto fail;
-	if (w->tmp == NULL)
-		return 0;
-	if (fsync(w->fd) < 0 && errno != EINVAL) {
-		rc = werr(w, err, -errno, "fsync: %s", strerror(errno));
-		goto fail;
-	}
-	rc = close(w->fd);
-	w->fd = -1;
-	if (rc < 0) {
-		rc = werr(w, err, -errno, "close: %s", strerror(errno));
-		goto fail;
-	}
-	if (rename(w->tmp, w->path) < 0) {
-		rc = werr(w, err, -errno, "cannot rename %s to %s: %s", w->tmp,
-		    w->path, strerror(errno));
-		goto fail;
-	}
-	free(w->tmp);
-	w->tmp = NULL;
-	return 0;
-fail:
-	/* trace_writer_close() removes the temporary file. */
+		return rc; /* trace_writer_close() removes the temporary file */
+	rc = outfile_commit(w->of, err);
+	w->of = NULL;
 	return rc;
 }
 
@@ -505,13 +447,7 @@ trace_writer_close(struct trace_writer *w)
 {
 	if (w == NULL)
 		return;
-	if (w->tmp != NULL) {
-		if (w->fd >= 0)
-			close(w->fd);
-		unlink(w->tmp);
-	}
-	free(w->tmp);
-	free(w->path);
+	outfile_abort(w->of);
 	ZSTD_freeCCtx(w->cctx);
 	free(w->zbuf);
 	free(w->buf);

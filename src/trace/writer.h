@@ -1,10 +1,11 @@
 /*
  * writer.h - write a trace as text or binary, optionally zstd-compressed.
  *
- * Output to a file is atomic: events go to a temporary file in the same
- * directory, renamed over the destination by trace_writer_finish(); a
- * writer closed without finishing leaves no file behind.  Standard output
- * ("-") is written as it goes.
+ * Output goes through util/outfile.h: a regular file (or a new path, or
+ * the target of a symbolic link) is atomic: events go to a temporary file
+ * in the same directory, renamed over the destination by
+ * trace_writer_finish(); a writer closed without finishing leaves no file
+ * behind.  Standard output ("-"), a device or a FIFO is written as it goes.
  *
  *	if (trace_writer_open(path, &opts, &w, &err) < 0) ...
  *	while (...)
@@ -16,6 +17,7 @@
 #ifndef PGREPLAY_TRACE_WRITER_H
 #define PGREPLAY_TRACE_WRITER_H
 
+#include <signal.h>
 #include <stdbool.h>
 
 #include "trace/event.h"
@@ -28,6 +30,8 @@ struct trace_writer_opts {
 	enum trace_format format;
 	bool zstd;	/* compress the whole output as one zstd frame */
 	int zstd_level; /* 0 means the library default (3) */
+	/* As outfile_opts.interrupted: once set, finishing fails (-EINTR). */
+	volatile sig_atomic_t *interrupted;
 };
 
 /*
