@@ -128,6 +128,8 @@ cli_help(int argc, char **argv)
 	cli_usage_error("help: unknown subcommand '%s' (expected replay, "
 	    "convert, gen, import, info, params, merge or help)", argv[1]);
 	return (EXIT_BAD_INPUT);
+}
+
 int
 cli_interrupted(int sig, const char *what)
 {
