@@ -8,6 +8,7 @@
  * by SIGINT or SIGTERM.  An --output file is complete or absent.
  */
 #include "cli/cli.h"
+#include "cli/guard.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -43,6 +44,12 @@ static const char replay_usage[] =
     "  -o, --output FILE     write the report to FILE (atomically) instead of stdout\n"
     "  -q, --quiet           print nothing on success (exit status only)\n"
     "      --check           check the model's invariants (also PGREPLAY_CHECK=1)\n"
+    "      --timeline FILE   per-interval series of every run, FILE.csv or FILE.json\n"
+    "      --timeline-interval DUR  the timeline's interval (default 1s)\n"
+    "      --html FILE       a self-contained HTML report with charts\n"
+    "      --baseline FILE   compare every statistic with a saved JSON report\n"
+    "      --tolerance X     allowed drift: 0 (exact, default), 5%, 0.05, 5%,abs=10\n"
+    "      --junit FILE      JUnit XML of the runs, expect and baseline checks\n"
     "  -h, --help            show this help and exit\n"
     "  -V, --version         show the version and exit\n"
     "\n"
@@ -76,6 +83,7 @@ struct replay_args {
 	const char *output;
 	bool quiet;
 	bool check;
+	struct guard guard; /* --timeline, --html, --baseline, --junit */
 };
 
 /* One run: a configuration with its sweep values applied, and its model. */
@@ -102,11 +110,13 @@ replay_parse(int argc, char **argv, struct replay_args *a)
 		{ "version", no_argument, NULL, 'V' },
 		{ "jobs", required_argument, NULL, OPT_LATER },
 		{ "shard", required_argument, NULL, OPT_LATER },
-		{ "baseline", required_argument, NULL, OPT_LATER },
-		{ "tolerance", required_argument, NULL, OPT_LATER },
-		{ "html", required_argument, NULL, OPT_LATER },
-		{ "junit", required_argument, NULL, OPT_LATER },
-		{ "timeline", required_argument, NULL, OPT_LATER },
+		{ "baseline", required_argument, NULL, GUARD_OPT_BASELINE },
+		{ "tolerance", required_argument, NULL, GUARD_OPT_TOLERANCE },
+		{ "html", required_argument, NULL, GUARD_OPT_HTML },
+		{ "junit", required_argument, NULL, GUARD_OPT_JUNIT },
+		{ "timeline", required_argument, NULL, GUARD_OPT_TIMELINE },
+		{ "timeline-interval", required_argument, NULL,
+		    GUARD_OPT_TIMELINE_INTERVAL },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch, idx;
@@ -158,6 +168,15 @@ replay_parse(int argc, char **argv, struct replay_args *a)
 			    "version",
 			    longopts[idx].name);
 			return EXIT_BAD_INPUT;
+		case GUARD_OPT_TIMELINE:
+		case GUARD_OPT_TIMELINE_INTERVAL:
+		case GUARD_OPT_HTML:
+		case GUARD_OPT_BASELINE:
+		case GUARD_OPT_TOLERANCE:
+		case GUARD_OPT_JUNIT:
+			if (guard_option(&a->guard, ch, optarg) != 0)
+				return EXIT_BAD_INPUT;
+			break;
 		case ':':
 			/* A long option sets optopt too: look at argv. */
 			if (strncmp(argv[optind - 1], "--", 2) == 0)
@@ -191,6 +210,8 @@ replay_parse(int argc, char **argv, struct replay_args *a)
 		cli_usage_error("no configuration given (use --config FILE)");
 		return EXIT_BAD_INPUT;
 	}
+	if (guard_check_args(&a->guard) != 0)
+		return EXIT_BAD_INPUT;
 	return -1;
 }
 
@@ -370,8 +391,10 @@ replay_simulate(const struct replay_args *a, struct replay_run *runs,
 	int rc, ret = EXIT_BAD_INPUT;
 	const char *env = getenv("PGREPLAY_CHECK");
 
+	memset(&so, 0, sizeof(so));
 	so.check_invariants =
 	    a->check || (env != NULL && strcmp(env, "1") == 0);
+	so.timeline_interval_ns = guard_interval(&a->guard);
 	for (i = 0; i < nruns; i++) {
 		pg_error_clear(&err);
 		rc = sim_create(&runs[i].cfg, &so, &runs[i].sim, &err);
@@ -426,7 +449,7 @@ replay_simulate(const struct replay_args *a, struct replay_run *runs,
 	for (i = 0; i < nruns; i++) {
 		struct report_bound bounds[CONF_EXPECT_MAX];
 		const struct pg_config *cfg = &runs[i].cfg;
-		size_t k;
+		size_t k, nb;
 
 		if (replay_signal != 0)
 			goto out;
@@ -453,16 +476,19 @@ replay_simulate(const struct replay_args *a, struct replay_run *runs,
 		 */
 		snprintf(report->runs[i].name, sizeof(report->runs[i].name),
 		    "%s", cfg->name);
-		for (k = 0; k < cfg->nexpect; k++) {
-			snprintf(bounds[k].stat, sizeof(bounds[k].stat), "%s",
+		for (k = 0, nb = 0; k < cfg->nexpect; k++) {
+			/* A tolerance alone is for --baseline, not an assertion. */
+			if (!cfg->expect[k].has_min && !cfg->expect[k].has_max)
+				continue;
+			snprintf(bounds[nb].stat, sizeof(bounds[nb].stat), "%s",
 			    cfg->expect[k].stat);
-			bounds[k].has_min = cfg->expect[k].has_min;
-			bounds[k].has_max = cfg->expect[k].has_max;
-			bounds[k].min = cfg->expect[k].min;
-			bounds[k].max = cfg->expect[k].max;
+			bounds[nb].has_min = cfg->expect[k].has_min;
+			bounds[nb].has_max = cfg->expect[k].has_max;
+			bounds[nb].min = cfg->expect[k].min;
+			bounds[nb].max = cfg->expect[k].max;
+			nb++;
 		}
-		if (report_check_expect(&report->runs[i], bounds,
-			cfg->nexpect) < 0) {
+		if (report_check_expect(&report->runs[i], bounds, nb) < 0) {
 			fputs("pgreplay: out of memory\n", stderr);
 			goto out;
 		}
@@ -555,6 +581,30 @@ fail:
 	return ret;
 }
 
+/*
+ * replay_guard_prepare() - the run configurations for guard_prepare()
+ * (baseline names, tolerances).  Returns 0 or EXIT_BAD_INPUT (printed).
+ */
+static int
+replay_guard_prepare(struct replay_args *a, const struct replay_run *runs,
+    size_t nruns)
+{
+	const struct pg_config **cfgs;
+	size_t i;
+	int ret;
+
+	cfgs = calloc(nruns != 0 ? nruns : 1, sizeof(*cfgs));
+	if (cfgs == NULL) {
+		fputs("pgreplay: out of memory\n", stderr);
+		return EXIT_BAD_INPUT;
+	}
+	for (i = 0; i < nruns; i++)
+		cfgs[i] = &runs[i].cfg;
+	ret = guard_prepare(&a->guard, cfgs, nruns);
+	free(cfgs);
+	return ret;
+}
+
 /* replay_tell_failures() - one stderr line per failed assertion, for CI logs.
  */
 static void
@@ -599,9 +649,10 @@ cli_replay(int argc, char **argv)
 	struct report report;
 	struct pg_error err;
 	size_t nruns = 0, i;
-	int ret;
+	int ret, gret;
 
 	memset(&report, 0, sizeof(report));
+	guard_init(&a.guard, &replay_signal);
 	ret = replay_parse(argc, argv, &a);
 	if (ret >= 0) {
 		free(a.configs);
@@ -619,6 +670,9 @@ cli_replay(int argc, char **argv)
 	sigaction(SIGTERM, &sa, &old_term);
 
 	ret = replay_runs(&a, &bases, &runs, &nruns);
+	if (ret != 0)
+		goto out;
+	ret = replay_guard_prepare(&a, runs, nruns);
 	if (ret != 0)
 		goto out;
 	report.runs = calloc(nruns, sizeof(*report.runs));
@@ -652,7 +706,11 @@ cli_replay(int argc, char **argv)
 			replay_tell_failures(&report);
 		ret = EXIT_CHECK_FAILED;
 	}
+	gret = guard_finish(&a.guard, &report, a.quiet);
+	if (gret > ret)
+		ret = gret; /* 2 and 128 + signal win over 1 */
 out:
+	guard_free(&a.guard);
 	for (i = 0; i < report.nruns; i++)
 		report_run_finish(&report.runs[i]);
 	free(report.runs);

@@ -65,6 +65,8 @@ struct pg_expect {
 	bool has_min, has_max;
 	double min, max;
 	uint64_t line;			/* where it was written, for messages */
+	char tolerance[48];		/* --baseline drift allowed, "" if none;
+					   parsed by the CLI (docs/report.md) */
 };
 
 struct pg_config {
@@ -202,6 +204,14 @@ int conf_sysctl_set(struct pg_config *cfg, size_t i, int64_t v);
  * (if n > 0); returns buf.
  */
 char *conf_format_value(enum conf_kind kind, int64_t v, char *buf, size_t n);
+
+/*
+ * conf_duration_parse() - a duration as the configuration writes one
+ * ("1s", "250ms", "1.5us"; a unit is required), for command-line options.
+ * Returns 0 and *ns, or -EINVAL with msg (n bytes) saying what was
+ * expected and why s was refused.
+ */
+int conf_duration_parse(const char *s, uint64_t *ns, char *msg, size_t n);
 
 /*
  * conf_sweep_combinations() - the number of runs cfg's sweep expands to:

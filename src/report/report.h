@@ -6,7 +6,7 @@
  *
  * Ownership: every array and every string pointer of a struct report_run
  * (sysctl, domains and their fields, stats, oom_kills, processes and their
- * extra, expect) is allocated with malloc() and owned by the run, released
+ * extra, expect, timeline) is allocated with malloc() and owned by the run, released
  * by report_run_finish(); struct report_process.fate is the exception, a
  * static string.  struct report itself does not own its runs array.
  */
@@ -23,6 +23,8 @@
 #define REPORT_NAME_MAX 256 /* as CONF_NAME_MAX: a sweep name must fit */
 
 /* A named value: integers stay integers in JSON; seconds are reals. */
+struct report_timeline; /* report/timeline.h */
+
 struct report_value {
 	char name[64];
 	bool is_real;
@@ -96,6 +98,7 @@ struct report_run {
 	char panic_reason[128];
 	struct report_expect *expect;
 	size_t nexpect;
+	struct report_timeline *timeline; /* owned; NULL unless sampled */
 };
 
 struct report_trace {

@@ -23,6 +23,7 @@ struct sim;
 
 struct sim_options {
 	bool check_invariants;	/* vm_machine_check() after every daemon step */
+	uint64_t timeline_interval_ns;	/* > 0: sample a timeline (timeline.c) */
 };
 
 /*
@@ -43,7 +44,8 @@ int sim_feed(struct sim *s, const struct trace_event *ev, struct pg_error *err);
 /*
  * sim_finish() - the trace has ended: run on until every process has
  * exited or been killed, or sim.drain has passed, then fill *out (owned by
- * the caller, released with report_run_finish()).
+ * the caller, released with report_run_finish()).  With a timeline, the
+ * first call moves it into out->timeline.
  */
 int sim_finish(struct sim *s, struct report_run *out, struct pg_error *err);
 
