@@ -251,16 +251,17 @@ report_write_html(const struct report *r, FILE *out, struct pg_error *err)
 {
 	json_t *doc;
 	char *json;
+	const char *p;
 	size_t i;
 
 	doc = guard_timeline_json(r);
 	/*
-	 * Compact, with "/" escaped: "</script>" cannot occur in the data,
-	 * whatever a run or mark is called.
+	 * Compact; every '<' (only ever inside a string) is written as
+	 * \u003c, so that neither "</script>" nor "<!--" can occur in the
+	 * data, whatever a run or mark is called.
 	 */
 	json = doc != NULL ? json_dumps(doc, JSON_COMPACT |
-	    JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15) |
-	    JSON_ESCAPE_SLASH) : NULL;
+	    JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)) : NULL;
 	json_decref(doc);
 	if (json == NULL)
 		return pg_error_setv(err, -ENOMEM, "", PG_POS_NONE, 0,
@@ -296,7 +297,11 @@ report_write_html(const struct report *r, FILE *out, struct pg_error *err)
 		values_table(out, r, true);
 	}
 	fputs("<script type=\"application/json\" id=\"pgreplay-data\">", out);
-	fputs(json, out);
+	for (p = json; *p != '\0'; p++)
+		if (*p == '<')
+			fputs("\\u003c", out);
+		else
+			fputc(*p, out);
 	fputs("</script>\n<script>\n", out);
 	fwrite(report_vendor_uplot_js, 1, report_vendor_uplot_js_len, out);
 	fputs("\n</script>\n<script>\n", out);

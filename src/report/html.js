@@ -7,7 +7,8 @@
  *
  * The outcome is written into #pgreplay-status for the browser test:
  * data-state="ok" and data-charts once every chart has drawn (each chart
- * also gets data-painted, the number of painted pixels of its canvas),
+ * also gets data-painted, the number of painted pixels of its canvas,
+ * and data-line-pixels, the coloured ones: the runs' lines),
  * or data-state="error" with the message of any script error.
  */
 (function () {
@@ -97,13 +98,21 @@
 		ctx.restore();
 	}
 
+	/* Painted pixels of a canvas, and the coloured ones among them:
+	 * axes, grid and labels are grey, only the runs' lines (and kills)
+	 * have colour, so a chart whose lines are missing has none. */
 	function painted(canvas) {
 		var d = canvas.getContext("2d").getImageData(0, 0,
-			canvas.width, canvas.height).data, n = 0, i;
-		for (i = 3; i < d.length; i += 4)
-			if (d[i] !== 0)
-				n++;
-		return n;
+			canvas.width, canvas.height).data, n = 0, lines = 0, i;
+		for (i = 0; i < d.length; i += 4) {
+			if (d[i + 3] === 0)
+				continue;
+			n++;
+			if (Math.max(d[i], d[i + 1], d[i + 2]) -
+			    Math.min(d[i], d[i + 1], d[i + 2]) > 60)
+				lines++;
+		}
+		return [n, lines];
 	}
 
 	function main() {
@@ -138,7 +147,17 @@
 			pending++;
 			new uPlot({
 				width: width, height: 220,
-				scales: { x: { time: false } },
+				/* Padded, so that a line at its extreme (a
+				 * count that is mostly 0) is not on the frame. */
+				scales: { x: { time: false }, y: { range:
+					function (u, min, max) {
+						if (min === max) {
+							min -= 1;
+							max += 1;
+						}
+						var pad = (max - min) * 0.06;
+						return [min - pad, max + pad];
+					} } },
 				series: series,
 				axes: [{ label: "simulated time (s)" },
 					{ label: s.unit, size: 70 }],
@@ -147,8 +166,10 @@
 					if (drawn)
 						return;
 					drawn = true;
-					div.setAttribute("data-painted",
-						String(painted(u.ctx.canvas)));
+					var p = painted(u.ctx.canvas);
+					div.setAttribute("data-painted", String(p[0]));
+					div.setAttribute("data-line-pixels",
+						String(p[1]));
 					if (--pending === 0 &&
 					    status.getAttribute("data-state") !==
 					    "error") {

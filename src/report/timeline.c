@@ -132,11 +132,16 @@ report_timeline_push(struct report_timeline *tl, uint64_t end_ns,
 {
 	struct report_timeline_row *row;
 
-	if (tl->nrows == REPORT_TIMELINE_MAX_ROWS)
-		report_timeline_coarsen(tl);
 	row = &tl->rows[tl->nrows++];
 	row->end_ns = end_ns;
 	memcpy(row->v, v, sizeof(row->v));
+	/*
+	 * Coarsen as soon as the buffer is full, not before the next push:
+	 * the next boundary is then one of the new interval, and rows stay
+	 * aligned to its multiples.
+	 */
+	if (tl->nrows == REPORT_TIMELINE_MAX_ROWS)
+		report_timeline_coarsen(tl);
 }
 
 void

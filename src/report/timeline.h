@@ -105,9 +105,11 @@ void report_timeline_destroy(struct report_timeline *tl);
 
 /*
  * report_timeline_push() - append a row ending at end_ns (later than the
- * last row's end).  When the buffer is full, adjacent rows are first
- * merged in pairs and the interval doubles (report_timeline_coarsen()),
- * so memory stays bounded whatever the run's length.  Never fails.
+ * last row's end).  When that fills the buffer, adjacent rows are merged
+ * in pairs and the interval doubles (report_timeline_coarsen()), so
+ * memory stays bounded whatever the run's length; the caller's next
+ * boundary is then the last row's end plus the new interval.  Never
+ * fails.
  */
 void report_timeline_push(struct report_timeline *tl, uint64_t end_ns,
     const int64_t v[REPORT_SERIES_COUNT]);
