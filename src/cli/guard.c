@@ -75,7 +75,8 @@ guard_option(struct guard *g, int ch, const char *arg)
 		g->baseline_path = arg;
 		return 0;
 	case GUARD_OPT_TOLERANCE:
-		if (report_tolerance_parse(arg, &g->tol, msg, sizeof(msg)) < 0) {
+		if (report_tolerance_parse(arg, &g->tol, msg,
+		    sizeof(msg)) < 0) {
 			cli_usage_error("--tolerance: %s", msg);
 			return EXIT_BAD_INPUT;
 		}
@@ -98,7 +99,8 @@ guard_check_args(const struct guard *g)
 		return EXIT_BAD_INPUT;
 	}
 	if (g->interval_set && g->timeline == NULL && g->html == NULL) {
-		cli_usage_error("--timeline-interval needs --timeline or --html");
+		cli_usage_error(
+		    "--timeline-interval needs --timeline or --html");
 		return EXIT_BAD_INPUT;
 	}
 	return 0;

@@ -163,8 +163,8 @@ report_baseline_load(const char *path, struct report_baseline **out,
 			/* The report writes a non-finite real as null. */
 			if (!json_is_number(v) && !json_is_null(v)) {
 				pg_error_setv(err, -EINVAL, path, PG_POS_NONE,
-				    0, "not a pgreplay JSON report: run '%.200s': "
-				    "stats.%.60s: expected a number",
+				    0, "not a pgreplay JSON report: run "
+				    "'%.200s': stats.%.60s: expected a number",
 				    json_string_value(json_object_get(run,
 				    "name")), key);
 				goto fail;
@@ -394,8 +394,9 @@ report_baseline_write_table(const struct report_baseline *b,
 			} else if (k->status == REPORT_CHECK_REGRESSED) {
 				d = k->new_value - k->old_value;
 				if (k->old_value != 0)
-					snprintf(ch, sizeof(ch), "%+.9g (%+.1f%%)",
-					    d, 100 * d / fabs(k->old_value));
+					snprintf(ch, sizeof(ch),
+					    "%+.9g (%+.1f%%)", d,
+					    100 * d / fabs(k->old_value));
 				else
 					snprintf(ch, sizeof(ch), "%+.9g", d);
 				num(k->allowed, true, al, sizeof(al));
@@ -404,8 +405,10 @@ report_baseline_write_table(const struct report_baseline *b,
 			}
 			fprintf(out, "  %-*.*s  %-*s  %14s  %14s  %22s  %12s\n",
 			    (int)wrun, (int)wrun, c[i].run, (int)wstat,
-			    k->stat, num(k->old_value, k->is_real, o, sizeof(o)),
-			    num(k->new_value, k->is_real, w, sizeof(w)), ch, al);
+			    k->stat,
+			    num(k->old_value, k->is_real, o, sizeof(o)),
+			    num(k->new_value, k->is_real, w, sizeof(w)),
+			    ch, al);
 		}
 	}
 	if (ferror(out))

@@ -37,15 +37,16 @@ struct report_check {
 	char stat[64];
 	enum report_check_status status;
 	bool is_real;
-	double old_value, new_value;	/* old: NaN when NEW; new: NaN when MISSING */
+	double old_value;		/* NaN when NEW */
+	double new_value;		/* NaN when MISSING */
 	struct report_tolerance tol;
-	double allowed;			/* the drift the tolerance allows */
+	double allowed;			/* drift its tolerance allows */
 };
 
 /* The checks of one run, in the order of its stats (then MISSING ones). */
 struct report_run_checks {
 	char run[REPORT_NAME_MAX];
-	struct report_check *checks;	/* owned; report_run_checks_finish() */
+	struct report_check *checks;	/* owned */
 	size_t nchecks;
 	size_t nregressed, nmissing;
 };

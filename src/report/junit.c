@@ -33,7 +33,8 @@ utf8_len(const unsigned char *p)
 		c = c << 6 | (p[i] & 0x3f);
 	}
 	/* Overlong forms, surrogates and beyond U+10FFFF are not UTF-8. */
-	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	if ((n == 3 && c < 0x800) ||
+	    (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
 	    (c >= 0xd800 && c <= 0xdfff) || c == 0xfffe || c == 0xffff)
 		return 0;
 	return n;
@@ -105,9 +106,11 @@ expect_case(FILE *out, const struct report_run *run,
 		snprintf(name, sizeof(name), "expect %g <= %s <= %g", e->min,
 		    e->stat, e->max);
 	else if (e->has_min)
-		snprintf(name, sizeof(name), "expect %s >= %g", e->stat, e->min);
+		snprintf(name, sizeof(name), "expect %s >= %g", e->stat,
+		    e->min);
 	else
-		snprintf(name, sizeof(name), "expect %s <= %g", e->stat, e->max);
+		snprintf(name, sizeof(name), "expect %s <= %g", e->stat,
+		    e->max);
 	fputs("    <testcase classname=\"", out);
 	xml(out, run->name);
 	fputs("\" name=\"", out);
@@ -149,8 +152,8 @@ baseline_case(FILE *out, const struct report_run *run,
 		break;
 	case REPORT_CHECK_REGRESSED:
 	default:
-		snprintf(msg, sizeof(msg), "baseline %.9g, now %.9g: drift %.9g "
-		    "beyond the %.9g allowed", c->old_value, c->new_value,
+		snprintf(msg, sizeof(msg), "baseline %.9g, now %.9g: drift "
+		    "%.9g beyond the %.9g allowed", c->old_value, c->new_value,
 		    fabs(c->new_value - c->old_value), c->allowed);
 		break;
 	}

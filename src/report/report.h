@@ -6,9 +6,10 @@
  *
  * Ownership: every array and every string pointer of a struct report_run
  * (sysctl, domains and their fields, stats, oom_kills, processes and their
- * extra, expect, timeline) is allocated with malloc() and owned by the run, released
+ * extra, expect) is allocated with malloc() and owned by the run, released
  * by report_run_finish(); struct report_process.fate is the exception, a
- * static string.  struct report itself does not own its runs array.
+ * static string.  struct report itself does not own its runs array.  A
+ * run owns its timeline too (report/timeline.h).
  */
 #ifndef PGREPLAY_REPORT_REPORT_H
 #define PGREPLAY_REPORT_REPORT_H
@@ -22,9 +23,9 @@
 
 #define REPORT_NAME_MAX 256 /* as CONF_NAME_MAX: a sweep name must fit */
 
-/* A named value: integers stay integers in JSON; seconds are reals. */
 struct report_timeline; /* report/timeline.h */
 
+/* A named value: integers stay integers in JSON; seconds are reals. */
 struct report_value {
 	char name[64];
 	bool is_real;

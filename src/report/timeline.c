@@ -184,7 +184,8 @@ report_timeline_format_for(const char *path, enum report_timeline_format *fmt)
 	char ext[8];
 	size_t i;
 
-	if (dot == NULL || strchr(dot, '/') != NULL || strlen(dot) >= sizeof(ext))
+	if (dot == NULL || strchr(dot, '/') != NULL ||
+	    strlen(dot) >= sizeof(ext))
 		return -EINVAL;
 	for (i = 0; dot[i] != '\0'; i++)
 		ext[i] = (char)tolower((unsigned char)dot[i]);

@@ -35,7 +35,7 @@ struct report;
 	X(unswappable, 0, "pages", "pages on the unswappable queue") \
 	X(wired, 0, "pages", "pages neither free nor on a paging queue") \
 	X(swap_used, 0, "pages", "swap blocks in use") \
-	X(freed, 1, "pages", "pages freed by the page daemon and laundry scan") \
+	X(freed, 1, "pages", "pages freed by the page daemon and laundry") \
 	X(laundered, 1, "pages", "pages laundered (background and shortfall)") \
 	X(swapped_out, 1, "pages", "pages written to swap") \
 	X(swapped_in, 1, "pages", "pages read from swap") \

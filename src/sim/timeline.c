@@ -87,7 +87,7 @@ sample(struct sim *s, uint64_t end)
 		queued = (uint64_t)vd->free_count + vd->pq[PQ_ACTIVE].cnt +
 		    vd->pq[PQ_INACTIVE].cnt + vd->pq[PQ_LAUNDRY].cnt +
 		    vd->pq[PQ_UNSWAPPABLE].cnt;
-		/* Kernel memory, the kernel cache, wired and in-transit pages. */
+		/* Kernel memory and cache, wired and in-transit pages. */
 		if (vd->page_count > queued)
 			v[REPORT_SERIES_wired] += vd->page_count - queued;
 		v[REPORT_SERIES_pid_output] += s->pd[d].w.shortage;

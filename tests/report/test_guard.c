@@ -75,7 +75,7 @@ without_root(const char *s)
 	return out;
 }
 
-/* golden() - text must equal expected/name (or becomes it when regenerating). */
+/* golden() - text must equal expected/name (or become it: regenerating). */
 static void
 golden(const char *name, const char *text)
 {
@@ -266,8 +266,8 @@ static void
 check(struct cli_result *r, const char *baseline, const char *tol,
     const char *cfg2, const char *junit)
 {
-	char *trace = data("hog.pgt"), *c1 = data(cfg2), *c2 = data("noswap.yaml");
-	char *now = malloc(strlen(baseline) + 16);
+	char *trace = data("hog.pgt"), *c1 = data(cfg2);
+	char *c2 = data("noswap.yaml"), *now = malloc(strlen(baseline) + 16);
 
 	/*
 	 * The report goes beside the baseline: -o /dev/null would have the
@@ -410,14 +410,15 @@ Test(baseline, bad_tolerances)
 		if (strcmp(bad[i], "5") == 0) {
 			/* 5 is a relative 500%: valid; the config is not. */
 			cr_assert_eq(r.status, 2);
-			cr_assert_not_null(strstr(r.err, "bad_tolerance.yaml:6: "
-			    "key 'expect.v_dfree.tolerance': expected a "
+			cr_assert_not_null(strstr(r.err,
+			    "bad_tolerance.yaml:6: key 'expect.v_dfree.tolerance': expected a "
 			    "tolerance"), "%s", r.err);
 		} else {
 			cr_assert_eq(r.status, 2, "'%s': exit %d", bad[i],
 			    r.status);
-			cr_assert_not_null(strstr(r.err, "--tolerance: expected "
-			    "a tolerance such as"), "'%s': %s", bad[i], r.err);
+			cr_assert_not_null(strstr(r.err, "--tolerance: "
+			    "expected a tolerance such as"), "'%s': %s",
+			    bad[i], r.err);
 		}
 		cli_result_free(&r);
 	}

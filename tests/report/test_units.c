@@ -217,8 +217,8 @@ Test(baseline_unit, shapes)
 		    "%s", bad[i]);
 		cr_assert_null(b);
 		cr_assert_str_eq(err.file, path);
-		cr_assert(strncmp(err.msg, "not a pgreplay JSON report: ", 28) ==
-		    0, "%s", err.msg);
+		cr_assert(strncmp(err.msg, "not a pgreplay JSON report: ",
+		    28) == 0, "%s", err.msg);
 		remove(path);
 		free(path);
 	}
