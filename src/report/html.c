@@ -153,26 +153,27 @@ values_table(FILE *out, const struct report *r, bool sysctl)
 }
 
 /*
- * row_at() - the timeline row whose interval holds time_s, or NULL: the
- * state around a kill, for its explanation.
+ * row_before() - the last timeline row ending at or before time_s, or
+ * NULL: the machine as it was just before a kill (the row holding the
+ * kill would show the victim's memory already freed).
  */
 static const struct report_timeline_row *
-row_at(const struct report_timeline *tl, double time_s)
+row_before(const struct report_timeline *tl, double time_s)
 {
+	const struct report_timeline_row *row = NULL;
 	size_t j;
 
-	if (tl == NULL)
-		return NULL;
-	for (j = 0; j < tl->nrows; j++)
-		if (guard_seconds(tl->rows[j].end_ns) >= time_s)
-			return &tl->rows[j];
-	return tl->nrows > 0 ? &tl->rows[tl->nrows - 1] : NULL;
+	for (j = 0; tl != NULL && j < tl->nrows; j++) {
+		if (guard_seconds(tl->rows[j].end_ns) > time_s)
+			break;
+		row = &tl->rows[j];
+	}
+	return row;
 }
 
 /*
  * kill_explanation() - what is known about kill k of run: the victim,
- * and from the timeline the state at the end of the interval of the
- * kill.  The report's own account of a kill (the failing scans, the
+ * and from the timeline the state at the last boundary before it.  The report's own account of a kill (the failing scans, the
  * thresholds, the verdict: issue 7 point 4), once struct
  * report_oom_kill carries it, is printed here before these figures.
  */
@@ -189,14 +190,14 @@ kill_explanation(FILE *out, const struct report_run *run, size_t k)
 	fprintf(out, "%" PRIu32 " (", kill->pid);
 	esc(out, kill->name);
 	fprintf(out, "), %" PRIu64 " pages.</p>\n", kill->pages);
-	row = row_at(run->timeline, kill->time_s);
+	row = row_before(run->timeline, kill->time_s);
 	if (row != NULL) {
-		fprintf(out, "<p>At the end of the interval of the kill "
+		fprintf(out, "<p>At the last timeline boundary before the kill "
 		    "(%.9g s): %" PRId64 " free pages, %" PRId64 " inactive, "
 		    "%" PRId64 " laundry, %" PRId64 " active; %" PRId64
 		    " swap blocks in use; PID output %" PRId64 "; %" PRId64
 		    " pages freed and %" PRId64 " swapped out in the "
-		    "interval.</p>\n", guard_seconds(row->end_ns),
+		    "interval up to it.</p>\n", guard_seconds(row->end_ns),
 		    row->v[REPORT_SERIES_free], row->v[REPORT_SERIES_inactive],
 		    row->v[REPORT_SERIES_laundry], row->v[REPORT_SERIES_active],
 		    row->v[REPORT_SERIES_swap_used],

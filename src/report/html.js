@@ -81,6 +81,9 @@
 		ctx.save();
 		ctx.lineWidth = 1.5 * devicePixelRatio;
 		ctx.font = (10 * devicePixelRatio) + "px sans-serif";
+		/* uPlot leaves its axis labels' alignment behind. */
+		ctx.textAlign = "left";
+		ctx.textBaseline = "alphabetic";
 		for (i = 0; i < ev.length; i++) {
 			x = Math.round(u.valToPos(ev[i].t, "x", true));
 			if (x < u.bbox.left || x > u.bbox.left + u.bbox.width)
