@@ -191,6 +191,10 @@ Test(timeline, coarsens_when_long)
 	json_decref(doc);
 	free(t);
 	cli_result_free(&r);
+	free(out);
+	free(dir);
+	free(trace);
+	free(c1);
 }
 
 Test(timeline, bad_options)
@@ -219,6 +223,8 @@ Test(timeline, bad_options)
 	cr_assert_not_null(strstr(r.err, "--tolerance needs --baseline"), "%s",
 	    r.err);
 	cli_result_free(&r);
+	free(trace);
+	free(c1);
 }
 
 /* save_baseline() - the JSON report of the two runs, in dir (malloc'd). */
@@ -299,6 +305,8 @@ Test(baseline, passes_against_itself)
 	    "%s", r.err);
 	cr_assert_eq(cli_lines(r.err), 1, "%s", r.err);
 	cli_result_free(&r);
+	free(b);
+	free(dir);
 }
 
 Test(baseline, fails_on_drift_and_tolerance_accepts_it)
@@ -331,6 +339,8 @@ Test(baseline, fails_on_drift_and_tolerance_accepts_it)
 	check(&r, b, "0", "swap_tolerant.yaml", NULL);
 	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
 	cli_result_free(&r);
+	free(b);
+	free(dir);
 }
 
 Test(baseline, exit_2_when_it_does_not_match)
@@ -372,6 +382,13 @@ Test(baseline, exit_2_when_it_does_not_match)
 	cr_assert_not_null(strstr(r.err, "base.json: baseline run 'noswap' is "
 	    "not among the runs of this replay"), "%s", r.err);
 	cli_result_free(&r);
+	free(missing);
+	free(bad);
+	free(trace);
+	free(c1);
+	free(other);
+	free(b);
+	free(dir);
 }
 
 Test(baseline, exit_2_for_a_statistic_no_longer_reported)
@@ -392,6 +409,8 @@ Test(baseline, exit_2_for_a_statistic_no_longer_reported)
 	cr_assert_not_null(strstr(r.err, "does not match the runs"), "%s",
 	    r.err);
 	cli_result_free(&r);
+	free(b);
+	free(dir);
 }
 
 Test(baseline, bad_tolerances)
@@ -422,6 +441,11 @@ Test(baseline, bad_tolerances)
 		}
 		cli_result_free(&r);
 	}
+	free(trace);
+	free(c1);
+	free(badtol);
+	free(b);
+	free(dir);
 }
 
 Test(junit, golden)
@@ -448,4 +472,7 @@ Test(junit, golden)
 	free(clean);
 	free(text);
 	cli_result_free(&r);
+	free(xml);
+	free(b);
+	free(dir);
 }

@@ -154,7 +154,16 @@ Test(html, renders_in_chromium, .timeout = 300)
 	cr_assert_eq(n, 14);
 	/* The kill and both runs are in the tables. */
 	cr_assert_not_null(strstr(dom, "killed pid 100 (hog)"));
+	/* Chromium's profile is megabytes: do not leave it in /tmp. */
+	sprintf(cmd, "rm -rf '%s'", dir);
+	cr_assert_eq(system(cmd), 0);
 	free(dom);
 	free(cmd);
 	free(chromium);
+	free(trace);
+	free(c1);
+	free(c2);
+	free(html);
+	free(profile);
+	free(dir);
 }
