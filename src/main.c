@@ -18,6 +18,8 @@ main(int argc, char **argv)
 			return (cli_info(argc - 1, argv + 1));
 		if (strcmp(argv[1], "params") == 0)
 			return (cli_params(argc - 1, argv + 1));
+		if (strcmp(argv[1], "merge") == 0)
+			return (cli_merge(argc - 1, argv + 1));
 	}
 	return (cli_replay(argc, argv));
 }

@@ -112,8 +112,39 @@ guard_interval(const struct guard *g)
 	return g->timeline != NULL || g->html != NULL ? g->interval_ns : 0;
 }
 
+/* guard_name_runs() - g->runs: every run of the n files, in order. */
+static int
+guard_name_runs(struct guard *g, const struct pg_config *cfgs, size_t n)
+{
+	struct pg_config *one;
+	size_t i, c, total = 0;
+	int rc = 0;
+
+	for (i = 0; i < n; i++)
+		total += conf_sweep_combinations(&cfgs[i]);
+	g->runs = calloc(total != 0 ? total : 1, sizeof(*g->runs));
+	one = malloc(sizeof(*one));
+	if (g->runs == NULL || one == NULL) {
+		free(one);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		for (c = 0; c < conf_sweep_combinations(&cfgs[i]); c++) {
+			rc = conf_apply_sweep(&cfgs[i], c, one);
+			if (rc < 0)
+				break;
+			snprintf(g->runs[g->nruns].name,
+			    sizeof(g->runs[g->nruns].name), "%s", one->name);
+			g->runs[g->nruns++].config = i;
+		}
+	}
+	free(one);
+	return rc;
+}
+
 int
-guard_prepare(struct guard *g, const struct pg_config *const *cfgs, size_t n)
+guard_prepare(struct guard *g, const struct pg_config *cfgs, size_t n,
+    uint32_t shard_index, uint32_t shard_count)
 {
 	struct pg_error err;
 	const char **names;
@@ -127,22 +158,22 @@ guard_prepare(struct guard *g, const struct pg_config *const *cfgs, size_t n)
 	g->nover = calloc(n != 0 ? n : 1, sizeof(*g->nover));
 	if (g->over == NULL || g->nover == NULL)
 		goto nomem;
-	g->nruns = n;
+	g->nconfigs = n;
 	for (i = 0; i < n; i++) {
-		if (cfgs[i]->nexpect == 0)
+		if (cfgs[i].nexpect == 0)
 			continue;
-		g->over[i] = calloc(cfgs[i]->nexpect, sizeof(*g->over[i]));
+		g->over[i] = calloc(cfgs[i].nexpect, sizeof(*g->over[i]));
 		if (g->over[i] == NULL)
 			goto nomem;
-		for (k = 0, c = 0; k < cfgs[i]->nexpect; k++) {
-			e = &cfgs[i]->expect[k];
+		for (k = 0, c = 0; k < cfgs[i].nexpect; k++) {
+			e = &cfgs[i].expect[k];
 			if (e->tolerance[0] == '\0')
 				continue;
 			if (report_tolerance_parse(e->tolerance,
 			    &g->over[i][c].tol, msg, sizeof(msg)) < 0) {
 				fprintf(stderr, "pgreplay: %s:%" PRIu64 ": "
 				    "key 'expect.%s.tolerance': %s\n",
-				    cfgs[i]->path, e->line, e->stat, msg);
+				    cfgs[i].path, e->line, e->stat, msg);
 				return EXIT_BAD_INPUT;
 			}
 			snprintf(g->over[i][c].stat, sizeof(g->over[i][c].stat),
@@ -151,6 +182,13 @@ guard_prepare(struct guard *g, const struct pg_config *const *cfgs, size_t n)
 		}
 		g->nover[i] = c;
 	}
+	rc = guard_name_runs(g, cfgs, n);
+	if (rc == -ENOMEM)
+		goto nomem;
+	if (rc < 0) {
+		/* The replay refuses such a sweep itself, with its message. */
+		return 0;
+	}
 	if (g->baseline_path == NULL)
 		return 0;
 	pg_error_clear(&err);
@@ -158,13 +196,25 @@ guard_prepare(struct guard *g, const struct pg_config *const *cfgs, size_t n)
 		cli_report_error(&err);
 		return EXIT_BAD_INPUT;
 	}
-	names = calloc(n != 0 ? n : 1, sizeof(*names));
+	names = calloc(g->nruns != 0 ? g->nruns : 1, sizeof(*names));
 	if (names == NULL)
 		goto nomem;
-	for (i = 0; i < n; i++)
-		names[i] = cfgs[i]->name;
+	/*
+	 * A shard (the runs k with k % N == I, docs/scaling.md) is compared
+	 * with the baseline of the whole replay, or with one of the same
+	 * shard.
+	 */
+	for (i = 0; i < g->nruns; i++)
+		names[i] = g->runs[i].name;
 	pg_error_clear(&err);
-	rc = report_baseline_match(g->baseline, names, n, &err);
+	rc = report_baseline_match(g->baseline, names, g->nruns, &err);
+	if (rc < 0 && shard_count > 1) {
+		for (i = 0, k = 0; i < g->nruns; i++)
+			if (i % shard_count == shard_index)
+				names[k++] = g->runs[i].name;
+		pg_error_clear(&err);
+		rc = report_baseline_match(g->baseline, names, k, &err);
+	}
 	free(names);
 	if (rc < 0) {
 		cli_report_error(&err);
@@ -174,6 +224,18 @@ guard_prepare(struct guard *g, const struct pg_config *const *cfgs, size_t n)
 nomem:
 	fputs("pgreplay: out of memory\n", stderr);
 	return EXIT_BAD_INPUT;
+}
+
+/* guard_config_of() - the configuration file of the run called name. */
+static size_t
+guard_config_of(const struct guard *g, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < g->nruns; i++)
+		if (strcmp(g->runs[i].name, name) == 0)
+			return g->runs[i].config;
+	return SIZE_MAX;
 }
 
 /* What guard_output() writes: one of our renderings. */
@@ -325,10 +387,12 @@ guard_finish(struct guard *g, struct report *report, bool quiet)
 			return EXIT_BAD_INPUT;
 		}
 		for (i = 0; i < report->nruns; i++) {
+			size_t c = guard_config_of(g, report->runs[i].name);
+
 			rc = report_baseline_compare(g->baseline,
 			    &report->runs[i], &g->tol,
-			    i < g->nruns ? g->over[i] : NULL,
-			    i < g->nruns ? g->nover[i] : 0, &checks[i]);
+			    c < g->nconfigs ? g->over[c] : NULL,
+			    c < g->nconfigs ? g->nover[c] : 0, &checks[i]);
 			if (rc < 0) {
 				fprintf(stderr, "pgreplay: %s: run '%s': %s\n",
 				    report_baseline_path(g->baseline),
@@ -378,10 +442,12 @@ guard_free(struct guard *g)
 
 	report_baseline_destroy(g->baseline);
 	g->baseline = NULL;
-	for (i = 0; g->over != NULL && i < g->nruns; i++)
+	for (i = 0; g->over != NULL && i < g->nconfigs; i++)
 		free(g->over[i]);
 	free(g->over);
 	free(g->nover);
+	free(g->runs);
 	g->over = NULL;
 	g->nover = NULL;
+	g->runs = NULL;
 }

@@ -27,15 +27,23 @@ enum {
 	GUARD_OPT_LAST = GUARD_OPT_JUNIT,
 };
 
+struct guard_run {
+	char name[REPORT_NAME_MAX];
+	size_t config;
+};
+
 struct guard {
 	const char *timeline, *html, *baseline_path, *junit;
 	uint64_t interval_ns;
 	bool interval_set, tolerance_set;
 	struct report_tolerance tol;
 	struct report_baseline *baseline;
-	/* Per run, in run order: its tolerance overrides. */
+	/* Per configuration file: the tolerances of its expect section. */
 	struct report_stat_tolerance **over;
 	size_t *nover;
+	size_t nconfigs;
+	/* Every run of the replay (sweeps expanded): name and its file. */
+	struct guard_run *runs;
 	size_t nruns;
 	volatile sig_atomic_t *interrupted;
 };
@@ -60,13 +68,15 @@ int guard_check_args(const struct guard *g);
 uint64_t guard_interval(const struct guard *g);
 
 /*
- * guard_prepare() - before anything runs: read the baseline, match its
- * runs with the n runs of cfgs (by name) and parse every `tolerance` of
- * their expect sections.  Returns 0 or EXIT_BAD_INPUT (printed: file,
- * line and reason).
+ * guard_prepare() - before anything runs: parse every `tolerance` of the
+ * expect sections of the n configuration files cfgs, name their runs
+ * (sweeps expanded, as the replay does), read the baseline and match its
+ * runs with those of the replay by name; with --shard (shard_count > 1)
+ * only with this shard's runs.  Returns 0 or EXIT_BAD_INPUT (printed:
+ * file, line and reason).
  */
-int guard_prepare(struct guard *g, const struct pg_config *const *cfgs,
-    size_t n);
+int guard_prepare(struct guard *g, const struct pg_config *cfgs, size_t n,
+    uint32_t shard_index, uint32_t shard_count);
 
 /*
  * guard_finish() - after the report is complete: write the timeline,

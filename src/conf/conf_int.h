@@ -96,10 +96,4 @@ int conf_cross_check(const struct pg_config *cfg, char *msg, size_t n,
  */
 size_t conf_edit_distance(const char *a, const char *b);
 
-/*
- * conf_suggest() - the candidate nearest to s, or NULL when none is close
- * enough to be a plausible misspelling.
- */
-const char *conf_suggest(const char *s, const char *const *cands, size_t n);
-
 #endif

@@ -253,6 +253,17 @@ report_write_json(const struct report *r, FILE *out, struct pg_error *err)
 	root = jb_check(&b, json_object());
 	jb_set(&b, root, "pgreplay", jb_string(&b, PGREPLAY_VERSION));
 	jb_set(&b, root, "trace", jb_trace(&b, &r->trace));
+	if (r->shard.index != 0) {
+		json_t *sh = jb_check(&b, json_object());
+
+		jb_set(&b, sh, "index", jb_check(&b,
+		    json_integer((json_int_t)r->shard.index)));
+		jb_set(&b, sh, "count", jb_check(&b,
+		    json_integer((json_int_t)r->shard.count)));
+		jb_set(&b, sh, "total_runs", jb_check(&b,
+		    json_integer((json_int_t)r->shard.total_runs)));
+		jb_set(&b, root, "shard", sh);
+	}
 	runs = jb_check(&b, json_array());
 	for (i = 0; i < r->nruns; i++)
 		jb_append(&b, runs, jb_run(&b, &r->runs[i]));

@@ -110,8 +110,16 @@ struct report_trace {
 	double duration_s;
 };
 
+/* Which slice of the runs a `--shard I/N` report holds (docs/scaling.md). */
+struct report_shard {
+	uint32_t index;	     /* I, from 1; 0 when the report is not a shard */
+	uint32_t count;	     /* N */
+	uint64_t total_runs; /* runs of the whole replay, all shards */
+};
+
 struct report {
 	struct report_trace trace;
+	struct report_shard shard;
 	struct report_run *runs;
 	size_t nruns;
 };

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Zeroed bytes kept after the data so decoders may read a little past it. */
 #define READER_SLACK (2 * TB_RECORD_MAX)
@@ -199,6 +200,21 @@ trace_reader_where(const struct trace_reader *r, struct pg_error *e)
 	    r->fmt.format == TRACE_FORMAT_TEXT ? PG_POS_LINE : PG_POS_BYTE;
 	e->pos = r->ev_pos;
 	e->event = r->nevents;
+}
+
+void
+trace_reader_input(const struct trace_reader *r, uint64_t *done,
+    uint64_t *size)
+{
+	struct stat st;
+
+	*done = r->src.dctx != NULL ? r->src.zread : r->base + r->pos;
+	if (r->src.fd < 0)
+		*size = r->src.mem_len;
+	else if (fstat(r->src.fd, &st) == 0 && S_ISREG(st.st_mode))
+		*size = (uint64_t)st.st_size;
+	else
+		*size = 0;
 }
 
 void

@@ -110,6 +110,15 @@ uint64_t trace_reader_events(const struct trace_reader *r);
  */
 void trace_reader_where(const struct trace_reader *r, struct pg_error *e);
 
+/*
+ * trace_reader_input() - how far through its input r is, for progress
+ * lines: *done is the number of input bytes consumed (compressed bytes
+ * for a zstd input, so that it compares with the file size), *size the
+ * size of the input, or 0 when it is not known (a pipe, a terminal).
+ */
+void trace_reader_input(const struct trace_reader *r, uint64_t *done,
+    uint64_t *size);
+
 /* trace_reader_close() - release r and its file.  r may be NULL. */
 void trace_reader_close(struct trace_reader *r);
 

@@ -476,3 +476,63 @@ Test(junit, golden)
 	free(b);
 	free(dir);
 }
+
+/* The timeline is the same whatever the number of threads. */
+Test(timeline, same_for_any_jobs)
+{
+	struct cli_result r;
+	char *dir = cli_tmpdir(), *t1 = join(dir, "1.csv");
+	char *t2 = join(dir, "2.csv"), *a, *b;
+	char *trace = data("hog.pgt"), *c1 = data("swap.yaml");
+	char *c2 = data("noswap.yaml");
+
+	RUN(r, trace, "-c", c1, "-c", c2, "-q", "-j", "1", "--timeline", t1);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cli_result_free(&r);
+	RUN(r, trace, "-c", c1, "-c", c2, "-q", "-j", "2", "--timeline", t2);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cli_result_free(&r);
+	a = cli_slurp(t1, NULL);
+	b = cli_slurp(t2, NULL);
+	cr_assert_not_null(a);
+	cr_assert_not_null(b);
+	cr_assert_str_eq(a, b);
+	cr_assert_gt(cli_lines(a), 10);
+	free(a);
+	free(b);
+	free(t1);
+	free(t2);
+	free(trace);
+	free(c1);
+	free(c2);
+	free(dir);
+}
+
+/* A shard is checked against the runs of the whole baseline it holds. */
+Test(baseline, shard_matches_its_runs)
+{
+	struct cli_result r;
+	char *dir = cli_tmpdir(), *b = save_baseline(dir);
+	char *trace = data("hog.pgt"), *c1 = data("swap.yaml");
+	char *c2 = data("noswap.yaml");
+
+	RUN(r, trace, "-c", c1, "-c", c2, "--shard", "2/2", "-f", "json",
+	    "-o", b, "--baseline", b);
+	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	cr_assert_not_null(strstr(r.err, ": 1 run, "), "%s", r.err);
+	cli_result_free(&r);
+	/* b is now the report of shard 2: shard 2 matches it, 1 does not. */
+	RUN(r, trace, "-c", c1, "-c", c2, "--shard", "2/2", "-q",
+	    "--baseline", b);
+	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	cli_result_free(&r);
+	RUN(r, trace, "-c", c1, "-c", c2, "--shard", "1/2", "-q",
+	    "--baseline", b);
+	cr_assert_eq(r.status, 2, "exit %d: %s", r.status, r.err);
+	cli_result_free(&r);
+	free(trace);
+	free(c1);
+	free(c2);
+	free(b);
+	free(dir);
+}

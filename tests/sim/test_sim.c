@@ -22,6 +22,7 @@
 #include "report/report.h"
 #include "sim/clock.h"
 #include "sim/heap.h"
+#include "sim/replay.h"
 #include "sim/sim.h"
 #include "sim/sim_int.h"
 #include "trace/reader.h"
@@ -68,33 +69,36 @@ cfg_from_yaml(const char *yaml, struct pg_config *cfg)
 	cr_assert_eq(rc, 0, "config: %s", err.msg);
 }
 
-/* Replay text through a fresh simulation with invariant checking on. */
+/*
+ * Replay text through a replay session of one run with invariant checking
+ * on, as the CLI does; *out takes the run, *last_ns the last event time.
+ */
 static void
 replay(const struct pg_config *cfg, const char *text, size_t len,
     struct report_run *out, uint64_t *last_ns)
 {
-	struct sim_options opt = { .check_invariants = true };
+	struct replay_options opt = { .check_invariants = true, .jobs = 1 };
 	struct trace_reader_opts ropt = { 0 };
+	struct replay_session *s;
 	struct trace_reader *r;
-	struct trace_event ev;
+	struct report rep;
 	struct pg_error err;
-	struct sim *s;
-	int rc;
 
 	cr_assert_eq(trace_reader_open_mem(text, len, "test.pgt", &ropt, &r,
 	    &err), 0, "trace: %s", err.msg);
-	cr_assert_eq(sim_create(cfg, &opt, &s, &err), 0, "sim: %s", err.msg);
-	while ((rc = trace_reader_next(r, &ev, &err)) == 1) {
-		if (last_ns != NULL)
-			*last_ns = ev.time_ns;
-		rc = sim_feed(s, &ev, &err);
-		cr_assert_eq(rc, 0, "event %ju: %s",
-		    (uintmax_t)trace_reader_events(r), err.msg);
-	}
-	cr_assert_eq(rc, 0, "trace: %s", err.msg);
+	cr_assert_eq(replay_session_create(cfg, 1, &opt, &s, &err), 0,
+	    "sim: %s", err.msg);
+	cr_assert_eq(replay_session_read(s, r, &err), 0, "event %ju: %s",
+	    (uintmax_t)err.event, err.msg);
 	trace_reader_close(r);
-	cr_assert_eq(sim_finish(s, out, &err), 0, "finish: %s", err.msg);
-	sim_destroy(s);
+	cr_assert_eq(replay_session_finish(s, "test.pgt", &rep, &err), 0,
+	    "finish: %s", err.msg);
+	cr_assert_eq(rep.nruns, 1);
+	if (last_ns != NULL)
+		*last_ns = (uint64_t)(rep.trace.duration_s * 1e9 + 0.5);
+	*out = rep.runs[0];
+	free(rep.runs);
+	replay_session_destroy(s);
 }
 
 static void
