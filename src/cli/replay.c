@@ -34,6 +34,7 @@
 static const char replay_usage[] =
     "usage: pgreplay TRACE --config FILE [--config FILE ...] [options]\n"
     "       pgreplay convert IN OUT\n"
+    "       pgreplay gen WORKLOAD [--PARAM VALUE ...] OUT   (gen --list)\n"
     "       pgreplay info TRACE\n"
     "       pgreplay params --config FILE\n"
     "       pgreplay merge REPORT.json...\n"

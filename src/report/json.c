@@ -168,6 +168,12 @@ jb_run(struct jb *b, const struct report_run *run)
 	size_t i;
 
 	jb_set(b, obj, "name", jb_string(b, run->name));
+	arr = jb_check(b, json_array());
+	for (i = 0; i < run->nvariants && i < REPORT_VARIANTS_MAX; i++)
+		jb_append(b, arr, jb_string(b, run->variants[i]));
+	o = jb_check(b, json_object());
+	jb_set(b, o, "variants", arr);
+	jb_set(b, obj, "model", o);
 	jb_set(b, obj, "sysctl", jb_values(b, run->sysctl, run->nsysctl));
 
 	arr = jb_check(b, json_array());

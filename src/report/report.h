@@ -82,8 +82,13 @@ enum report_format {
 	REPORT_FORMAT_CSV,
 };
 
+#define REPORT_VARIANTS_MAX 32	/* model variants one run may name */
+
 struct report_run {
 	char name[REPORT_NAME_MAX];
+	/* The model variants the run used, in their order; none: the seed. */
+	char variants[REPORT_VARIANTS_MAX][48];
+	size_t nvariants;
 	struct report_value *sysctl; /* effective values */
 	size_t nsysctl;
 	struct report_domain *domains;

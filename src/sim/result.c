@@ -216,6 +216,12 @@ sim_fill_report(struct sim *s, struct report_run *out)
 
 	memset(out, 0, sizeof(*out));
 	snprintf(out->name, sizeof(out->name), "%s", s->cfg.name);
+	for (i = 0; i < conf_variant_count() && out->nvariants <
+	    REPORT_VARIANTS_MAX; i++)
+		if ((s->cfg.model_variants & (UINT32_C(1) << i)) != 0)
+			snprintf(out->variants[out->nvariants++],
+			    sizeof(out->variants[0]), "%s",
+			    conf_variant_name(i));
 
 	/* The sysctls in effect: the machine's (e.g. update period 0 -> 600). */
 	eff = s->cfg;

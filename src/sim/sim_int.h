@@ -114,6 +114,8 @@ struct sim_kill {
 	uint32_t pid;
 	char name[64];
 	uint64_t pages;
+	/* The machine at the kill, for tests (not in the report). */
+	uint64_t free_count, free_target;	/* sums over the domains */
 };
 
 struct sim {
