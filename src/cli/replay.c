@@ -9,6 +9,7 @@
  * by SIGINT or SIGTERM.  An --output file is complete or absent.
  */
 #include "cli/cli.h"
+#include "cli/guard.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -57,6 +58,12 @@ static const char replay_usage[] =
     "                        the end; =full: all after every step (slow)\n"
     "                        (also PGREPLAY_CHECK=1 or PGREPLAY_CHECK=full)\n"
     "      --max-memory SIZE stop (exit 2) if the models' state outgrows SIZE\n"
+    "      --timeline FILE   per-interval series of every run, FILE.csv or FILE.json\n"
+    "      --timeline-interval DUR  the timeline's interval (default 1s)\n"
+    "      --html FILE       a self-contained HTML report with charts\n"
+    "      --baseline FILE   compare every statistic with a saved JSON report\n"
+    "      --tolerance X     allowed drift: 0 (exact, default), 5%, 0.05, 5%,abs=10\n"
+    "      --junit FILE      JUnit XML of the runs, expect and baseline checks\n"
     "  -h, --help            show this help and exit\n"
     "  -V, --version         show the version and exit\n"
     "\n"
@@ -93,7 +100,6 @@ enum {
 	OPT_CHECK = 256,
 	OPT_SHARD,
 	OPT_MAX_MEMORY,
-	OPT_LATER, /* documented, for a later version */
 };
 
 struct replay_args {
@@ -110,6 +116,7 @@ struct replay_args {
 	uint32_t shard_index, shard_count; /* --shard I/N as I - 1, N; N 0 */
 	uint64_t max_memory;		/* model state bytes; 0: no limit */
 	const char *max_memory_arg;
+	struct guard guard; /* --timeline, --html, --baseline, --junit */
 };
 
 /* The progress line on a terminal (replay_options.progress). */
@@ -209,11 +216,13 @@ replay_parse(int argc, char **argv, struct replay_args *a)
 		{ "version", no_argument, NULL, 'V' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "shard", required_argument, NULL, OPT_SHARD },
-		{ "baseline", required_argument, NULL, OPT_LATER },
-		{ "tolerance", required_argument, NULL, OPT_LATER },
-		{ "html", required_argument, NULL, OPT_LATER },
-		{ "junit", required_argument, NULL, OPT_LATER },
-		{ "timeline", required_argument, NULL, OPT_LATER },
+		{ "baseline", required_argument, NULL, GUARD_OPT_BASELINE },
+		{ "tolerance", required_argument, NULL, GUARD_OPT_TOLERANCE },
+		{ "html", required_argument, NULL, GUARD_OPT_HTML },
+		{ "junit", required_argument, NULL, GUARD_OPT_JUNIT },
+		{ "timeline", required_argument, NULL, GUARD_OPT_TIMELINE },
+		{ "timeline-interval", required_argument, NULL,
+		    GUARD_OPT_TIMELINE_INTERVAL },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch, idx;
@@ -283,12 +292,15 @@ replay_parse(int argc, char **argv, struct replay_args *a)
 		case 'V':
 			printf("pgreplay %s\n", PGREPLAY_VERSION);
 			return fflush(stdout) == 0 ? 0 : EXIT_BAD_INPUT;
-		case OPT_LATER:
-			cli_usage_error(
-			    "option '--%s' is not available in this "
-			    "version",
-			    longopts[idx].name);
-			return EXIT_BAD_INPUT;
+		case GUARD_OPT_TIMELINE:
+		case GUARD_OPT_TIMELINE_INTERVAL:
+		case GUARD_OPT_HTML:
+		case GUARD_OPT_BASELINE:
+		case GUARD_OPT_TOLERANCE:
+		case GUARD_OPT_JUNIT:
+			if (guard_option(&a->guard, ch, optarg) != 0)
+				return EXIT_BAD_INPUT;
+			break;
 		case ':':
 			/* A long option sets optopt too: look at argv. */
 			if (strncmp(argv[optind - 1], "--", 2) == 0)
@@ -322,6 +334,8 @@ replay_parse(int argc, char **argv, struct replay_args *a)
 		cli_usage_error("no configuration given (use --config FILE)");
 		return EXIT_BAD_INPUT;
 	}
+	if (guard_check_args(&a->guard) != 0)
+		return EXIT_BAD_INPUT;
 	return -1;
 }
 
@@ -599,6 +613,7 @@ replay_simulate(const struct replay_args *a, const struct pg_config *cfgs,
 			return EXIT_BAD_INPUT;
 		so.check_invariants = true;
 	}
+	so.timeline_interval_ns = guard_interval(&a->guard);
 	memset(&meter, 0, sizeof(meter));
 	clock_gettime(CLOCK_MONOTONIC, &meter.start);
 	/* Progress only for a person watching (docs/pgreplay.1). */
@@ -778,9 +793,10 @@ cli_replay(int argc, char **argv)
 	struct sigaction sa, old_int, old_term;
 	struct pg_config *cfgs = NULL;
 	struct report report;
-	int ret;
+	int ret, gret;
 
 	memset(&report, 0, sizeof(report));
+	guard_init(&a.guard, &replay_signal);
 	ret = replay_parse(argc, argv, &a);
 	if (ret >= 0) {
 		free(a.configs);
@@ -801,6 +817,10 @@ cli_replay(int argc, char **argv)
 	ret = replay_load(&a, &cfgs);
 	if (ret != 0)
 		goto out;
+	ret = guard_prepare(&a.guard, cfgs, a.nconfigs, a.shard_index,
+	    a.shard_count);
+	if (ret != 0)
+		goto out;
 	ret = replay_simulate(&a, cfgs, &report);
 	if (ret != 0)
 		goto out;
@@ -812,7 +832,11 @@ cli_replay(int argc, char **argv)
 			replay_tell_failures(&report);
 		ret = EXIT_CHECK_FAILED;
 	}
+	gret = guard_finish(&a.guard, &report, a.quiet);
+	if (gret > ret)
+		ret = gret; /* 2 and 128 + signal win over 1 */
 out:
+	guard_free(&a.guard);
 	replay_report_release(&report);
 	free(cfgs);
 	free(a.configs);

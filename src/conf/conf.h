@@ -102,6 +102,8 @@ struct pg_expect {
 	char min_text[CONF_BOUND_TEXT_MAX];
 	char max_text[CONF_BOUND_TEXT_MAX];
 	uint64_t line;			/* where it was written, for messages */
+	char tolerance[48];		/* --baseline drift allowed, "" if none;
+					   parsed by the CLI (docs/report.md) */
 };
 
 struct pg_config {
@@ -251,6 +253,14 @@ int conf_sysctl_set(struct pg_config *cfg, size_t i, int64_t v);
  * NUL-terminates (if n > 0); returns buf.
  */
 char *conf_format_value(enum conf_kind kind, int64_t v, char *buf, size_t n);
+
+/*
+ * conf_duration_parse() - a duration as the configuration writes one
+ * ("1s", "250ms", "1.5us"; a unit is required), for command-line options.
+ * Returns 0 and *ns, or -EINVAL with msg (n bytes) saying what was
+ * expected and why s was refused.
+ */
+int conf_duration_parse(const char *s, uint64_t *ns, char *msg, size_t n);
 
 /*
  * conf_variant_count(), conf_variant_name(), conf_variant_commit(),

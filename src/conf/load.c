@@ -531,7 +531,7 @@ static int
 load_expect_one(struct loader *ld, const yaml_node_t *kn,
     const yaml_node_t *vn)
 {
-	static const char *const bounds[] = { "min", "max" };
+	static const char *const bounds[] = { "min", "max", "tolerance" };
 	struct pg_expect *e = &ld->cfg->expect[ld->cfg->nexpect];
 	yaml_node_pair_t *pair, *start;
 	yaml_node_t *bk, *bv;
@@ -554,13 +554,26 @@ load_expect_one(struct loader *ld, const yaml_node_t *kn,
 			if ((r = check_key(ld, bk, full, start, pair)) != 0)
 				return (r);
 			if (strcmp(scalar(bk), "min") != 0 &&
-			    strcmp(scalar(bk), "max") != 0) {
+			    strcmp(scalar(bk), "max") != 0 &&
+			    strcmp(scalar(bk), "tolerance") != 0) {
 				char fk[300];
 
 				snprintf(fk, sizeof(fk), "%s.%s", full,
 				    conf_quote(scalar(bk), q, sizeof(q)));
 				return (unknown_key(ld, bk, fk, scalar(bk),
-				    bounds, 2));
+				    bounds, 3));
+			}
+			if (strcmp(scalar(bk), "tolerance") == 0) {
+				/* Checked by the CLI, which knows the syntax. */
+				if (bv->type != YAML_SCALAR_NODE ||
+				    has_nul(bv) || scalar(bv)[0] == '\0' ||
+				    strlen(scalar(bv)) >= sizeof(e->tolerance))
+					return (fail(ld, bv, "key '%s.tolerance': "
+					    "expected a tolerance such as 5%% "
+					    "or 5%%,abs=10", full));
+				snprintf(e->tolerance, sizeof(e->tolerance),
+				    "%s", scalar(bv));
+				continue;
 			}
 			if ((r = parse_bound(ld, full, e->stat, bk, bv,
 			    &d)) != 0)
@@ -583,9 +596,9 @@ load_expect_one(struct loader *ld, const yaml_node_t *kn,
 			}
 		}
 	}
-	if (!e->has_min && !e->has_max)
-		return (fail(ld, vn, "key '%s': expected at least one of min "
-		    "and max", full));
+	if (!e->has_min && !e->has_max && e->tolerance[0] == '\0')
+		return (fail(ld, vn, "key '%s': expected at least one of min, "
+		    "max and tolerance", full));
 	if (e->has_min && e->has_max && e->min > e->max)
 		return (fail(ld, vn, "key '%s': min %s is greater than max %s",
 		    full, e->min_text, e->max_text));

@@ -382,6 +382,28 @@ parse_detail(enum conf_kind kind, enum conf_parse r)
 	}
 }
 
+int
+conf_duration_parse(const char *s, uint64_t *ns, char *msg, size_t n)
+{
+	enum conf_parse r;
+	const char *unit = NULL;
+	char q[48];
+
+	r = conf_parse_duration(s, ns, &unit);
+	if (r == CONF_PARSE_OK)
+		return (0);
+	if (r == CONF_PARSE_UNIT && unit != NULL)
+		snprintf(msg, n, "expected a duration such as 1s or 250ms, got "
+		    "\"%s\" (unknown unit '%.16s': use ns, us, ms or s)",
+		    conf_quote(s, q, sizeof(q)), unit);
+	else
+		snprintf(msg, n, "expected a duration such as 1s or 250ms, got "
+		    "\"%s\"%s", conf_quote(s, q, sizeof(q)),
+		    r == CONF_PARSE_OVERFLOW ? " (too large)" :
+		    parse_detail(CONF_DURATION, r));
+	return (-EINVAL);
+}
+
 static const char *
 unit_list(enum conf_kind kind)
 {

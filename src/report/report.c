@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "report/report_int.h"
+#include "report/timeline.h"
 
 bool
 report_is_seconds(const char *name)
@@ -45,6 +46,7 @@ report_run_finish(struct report_run *run)
 		free(run->processes[i].extra);
 	free(run->processes);
 	free(run->expect);
+	report_timeline_destroy(run->timeline);
 	memset(run, 0, sizeof(*run));
 }
 

@@ -8,7 +8,8 @@
  * (sysctl, domains and their fields, stats, oom_kills, processes and their
  * extra, expect) is allocated with malloc() and owned by the run, released
  * by report_run_finish(); struct report_process.fate is the exception, a
- * static string.  struct report itself does not own its runs array.
+ * static string.  struct report itself does not own its runs array.  A
+ * run owns its timeline too (report/timeline.h).
  */
 #ifndef PGREPLAY_REPORT_REPORT_H
 #define PGREPLAY_REPORT_REPORT_H
@@ -21,6 +22,8 @@
 #include "util/pgerr.h"
 
 #define REPORT_NAME_MAX 256 /* as CONF_NAME_MAX: a sweep name must fit */
+
+struct report_timeline; /* report/timeline.h */
 
 /* A named value: integers stay integers in JSON; seconds are reals. */
 struct report_value {
@@ -103,6 +106,7 @@ struct report_run {
 	char panic_reason[128];
 	struct report_expect *expect;
 	size_t nexpect;
+	struct report_timeline *timeline; /* owned; NULL unless sampled */
 };
 
 struct report_trace {

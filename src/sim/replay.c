@@ -579,7 +579,7 @@ replay_session_finish(struct replay_session *s, const char *trace_path,
 {
 	struct report_bound bounds[CONF_EXPECT_MAX + SIM_PARTIAL_BOUNDS];
 	char msg[PG_ERROR_MSG_MAX];
-	size_t i, k;
+	size_t i, k, nb;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -631,20 +631,24 @@ replay_session_finish(struct replay_session *s, const char *trace_path,
 		/* The run is named by its configuration, sweep values too. */
 		snprintf(out->runs[i].name, sizeof(out->runs[i].name), "%s",
 		    cfg->name);
-		for (k = 0; k < cfg->nexpect; k++) {
-			snprintf(bounds[k].stat, sizeof(bounds[k].stat), "%s",
+		for (k = 0, nb = 0; k < cfg->nexpect; k++) {
+			/* A tolerance alone is for --baseline, not a bound. */
+			if (!cfg->expect[k].has_min && !cfg->expect[k].has_max)
+				continue;
+			snprintf(bounds[nb].stat, sizeof(bounds[nb].stat), "%s",
 			    cfg->expect[k].stat);
-			bounds[k].has_min = cfg->expect[k].has_min;
-			bounds[k].has_max = cfg->expect[k].has_max;
-			bounds[k].min = cfg->expect[k].min;
-			bounds[k].max = cfg->expect[k].max;
-			snprintf(bounds[k].min_text, sizeof(bounds[k].min_text),
+			bounds[nb].has_min = cfg->expect[k].has_min;
+			bounds[nb].has_max = cfg->expect[k].has_max;
+			bounds[nb].min = cfg->expect[k].min;
+			bounds[nb].max = cfg->expect[k].max;
+			snprintf(bounds[nb].min_text, sizeof(bounds[nb].min_text),
 			    "%s", cfg->expect[k].min_text);
-			snprintf(bounds[k].max_text, sizeof(bounds[k].max_text),
+			snprintf(bounds[nb].max_text, sizeof(bounds[nb].max_text),
 			    "%s", cfg->expect[k].max_text);
+			nb++;
 		}
-		k = sim_partial_bounds(cfg, &out->runs[i], bounds, k);
-		if (report_check_expect(&out->runs[i], bounds, k) < 0) {
+		nb = sim_partial_bounds(cfg, &out->runs[i], bounds, nb);
+		if (report_check_expect(&out->runs[i], bounds, nb) < 0) {
 			replay_report_release(out);
 			s->failed = replay_nomem(&s->fail_err);
 			*err = s->fail_err;
@@ -787,6 +791,7 @@ replay_session_create(const struct pg_config *cfgs, size_t n,
 	so.check_interval = opt->check_interval;
 	/* A long sim_finish() or drain stops at once too. */
 	so.interrupted = opt->interrupted;
+	so.timeline_interval_ns = opt->timeline_interval_ns;
 	for (i = 0; i < s->nruns; i++) {
 		pg_error_clear(err);
 		rc = sim_create(&s->runs[i].cfg, &so, &s->runs[i].sim, err);

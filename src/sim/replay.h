@@ -66,6 +66,7 @@ struct replay_progress {
 struct replay_options {
 	bool check_invariants;	/* sim_options.check_invariants of every run */
 	uint32_t check_interval; /* sim_options.check_interval of every run */
+	uint64_t timeline_interval_ns;	/* sim_options' of every run: --timeline */
 	/*
 	 * Worker threads: 0 = the number of online cores; 1 = no thread at
 	 * all, the runs are fed by the caller's thread.  Never more than the

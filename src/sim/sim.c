@@ -379,6 +379,8 @@ run_action(struct sim *s, const struct sim_action *a)
 	}
 
 	if (a->time > s->now) {
+		if (s->tl != NULL)
+			sim_timeline_reach(s, a->time);
 		s->now = a->time;
 		s->same_time_actions = 0;
 	} else if (++s->same_time_actions > SIM_SAME_TIME_MAX) {
@@ -524,6 +526,12 @@ sim_create(const struct pg_config *cfg, const struct sim_options *opt,
 		sim_destroy(s);
 		return (rc);
 	}
+	if (s->opt.timeline_interval_ns > 0 &&
+	    sim_timeline_start(s, s->opt.timeline_interval_ns) < 0) {
+		sim_destroy(s);
+		return (pg_error_setv(err, -ENOMEM, "", PG_POS_NONE, 0,
+		    "out of memory for the timeline"));
+	}
 	*out = s;
 	return (0);
 }
@@ -559,8 +567,12 @@ sim_feed(struct sim *s, const struct trace_event *ev, struct pg_error *err)
 	run_until(s, ev->time_ns, SIM_CLASS_TRACE, false);
 	if (s->error != 0)
 		return (sim_error_out(s, err));
+	if (s->tl != NULL)
+		sim_timeline_reach(s, ev->time_ns);
 	if (s->now < ev->time_ns)
 		s->now = ev->time_ns;
+	if (s->tl != NULL && ev->op == TRACE_OP_MARK && !s->panicked)
+		sim_timeline_mark(s, ev->str);
 	if (s->panicked) {
 		/* The machine is down: nothing more is replayed. */
 		s->events_unreplayed++;
@@ -586,8 +598,11 @@ sim_finish(struct sim *s, struct report_run *out, struct pg_error *err)
 		run_until(s, end, SIM_CLASS_LAUNDRY, true);
 		if (s->error != 0)
 			return (sim_error_out(s, err));
-		if (s->nalive > 0 && !s->panicked && s->now < end)
+		if (s->nalive > 0 && !s->panicked && s->now < end) {
+			if (s->tl != NULL)
+				sim_timeline_reach(s, end);
 			s->now = end;
+		}
 		sim_proc_end(s);
 		s->finished = true;
 		sim_check_full(s, s->events, "the end of the run");
@@ -595,6 +610,8 @@ sim_finish(struct sim *s, struct report_run *out, struct pg_error *err)
 			return (sim_error_out(s, err));
 	}
 	rc = sim_fill_report(s, out);
+	if (rc == 0)
+		out->timeline = sim_timeline_end(s);
 	if (rc < 0) {
 		report_run_finish(out);
 		memset(out, 0, sizeof(*out));
@@ -610,6 +627,7 @@ sim_destroy(struct sim *s)
 	if (s == NULL)
 		return;
 	sim_procs_free(s);
+	sim_timeline_free(s);
 	sim_heap_finish(&s->heap);
 	free(s->pd);
 	free(s->lw);

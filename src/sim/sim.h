@@ -42,6 +42,7 @@ struct sim_options {
 	 * model and return -EINTR.
 	 */
 	const volatile sig_atomic_t *interrupted;
+	uint64_t timeline_interval_ns;	/* > 0: sample a timeline (timeline.c) */
 };
 
 /*
@@ -64,7 +65,8 @@ int sim_feed(struct sim *s, const struct trace_event *ev, struct pg_error *err);
  * exited or been killed, or sim.drain has passed, then fill *out (owned by
  * the caller, released with report_run_finish()).  Returns 0, or a
  * negative errno with err filled (-EINTR when interrupted, -EFAULT for an
- * invariant violation).
+ * invariant violation).  With a timeline, the first call moves it into
+ * out->timeline.
  */
 int sim_finish(struct sim *s, struct report_run *out, struct pg_error *err);
 

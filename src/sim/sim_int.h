@@ -164,6 +164,7 @@ struct sim {
 
 	uint32_t check_interval;	/* check.c: steps between full checks */
 	uint32_t check_steps;		/* steps since the last full one */
+	struct sim_timeline *tl;	/* --timeline sampler, or NULL */
 
 	bool finished;
 	int error;			/* sticky: the first error */
@@ -208,6 +209,13 @@ void sim_proc_wake_busy(struct sim *s);
 void sim_proc_end(struct sim *s);
 void sim_procs_free(struct sim *s);
 uint64_t sim_device_submit(struct sim_device *dev, uint64_t now, uint32_t pages);
+
+/* timeline.c: the --timeline sampler (s->tl set) */
+int sim_timeline_start(struct sim *s, uint64_t interval_ns);
+void sim_timeline_reach(struct sim *s, uint64_t t);
+void sim_timeline_mark(struct sim *s, const char *label);
+struct report_timeline *sim_timeline_end(struct sim *s);
+void sim_timeline_free(struct sim *s);
 
 /* result.c */
 int sim_fill_report(struct sim *s, struct report_run *out);

@@ -168,27 +168,6 @@ Test(cli, usage_errors)
 	free(c);
 }
 
-Test(cli, later_options_refused)
-{
-	static const char *const later[] = { "--baseline",
-		"--tolerance", "--html", "--junit", "--timeline" };
-	char *t = cli_data("small.pgt"), *c = cli_data("base.yaml");
-	struct cli_result r;
-	size_t i;
-
-	for (i = 0; i < sizeof(later) / sizeof(later[0]); i++) {
-		RUN(r, NULL, t, "-c", c, later[i], "1");
-		assert_usage_error(&r, later[i]);
-		cr_assert(strstr(r.err, "not available in this version") !=
-			NULL,
-		    "%s: %s", later[i], r.err);
-		cr_assert(strstr(r.err, later[i]) != NULL, "%s", r.err);
-		cli_result_free(&r);
-	}
-	free(t);
-	free(c);
-}
-
 Test(cli, bad_config)
 {
 	char *t = cli_data("small.pgt"), *c = cli_data("bad_key.yaml");

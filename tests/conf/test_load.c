@@ -680,11 +680,11 @@ Test(expect, parsed_with_lines)
 Test(expect, errors)
 {
 	cr_assert_str_eq(load_fail("expect:\n  oom_kills: {}\n"),
-	    "t.yaml:2: key 'expect.oom_kills': expected at least one of min and "
-	    "max");
+	    "t.yaml:2: key 'expect.oom_kills': expected at least one of min, "
+	    "max and tolerance");
 	cr_assert_str_eq(load_fail("expect:\n  oom_kills:\n"),
-	    "t.yaml:2: key 'expect.oom_kills': expected at least one of min and "
-	    "max");
+	    "t.yaml:2: key 'expect.oom_kills': expected at least one of min, "
+	    "max and tolerance");
 	cr_assert_str_eq(load_fail("expect:\n  oom_kills: { max: lots }\n"),
 	    "t.yaml:2: key 'expect.oom_kills.max': expected a number, got "
 	    "\"lots\"");
