@@ -453,6 +453,10 @@ replay_simulate(const struct replay_args *a, struct replay_run *runs,
 		 */
 		snprintf(report->runs[i].name, sizeof(report->runs[i].name),
 		    "%s", cfg->name);
+		if (sim_report_sweep(runs[i].base, cfg, &report->runs[i]) < 0) {
+			fputs("pgreplay: out of memory\n", stderr);
+			goto out;
+		}
 		for (k = 0; k < cfg->nexpect; k++) {
 			snprintf(bounds[k].stat, sizeof(bounds[k].stat), "%s",
 			    cfg->expect[k].stat);
