@@ -225,6 +225,10 @@ report_oom_verdict(const struct report_oom_why *w, char *buf, size_t n)
 	else if (free_ok)
 		why = "the page daemon kept reclaiming after the shortage "
 		      "ended and the inactive queue held no clean pages";
+	else if (laundered == 0 && strncmp(w->lw_state, "waiting", 7) == 0)
+		why = "the inactive queue held no clean pages and the laundry "
+		      "thread was still waiting for its writes (a slow swap "
+		      "device) during the failing scans";
 	else if (laundered == 0)
 		why = "the inactive queue held no clean pages and the laundry "
 		      "wrote nothing back during the failing scans";
@@ -235,6 +239,10 @@ report_oom_verdict(const struct report_oom_why *w, char *buf, size_t n)
 
 	if (w->swap_total == 0 || swap_full)
 		fix = "more swap or memory, or a smaller workload, avoid it";
+	else if (!free_ok && laundered == 0 &&
+	    strncmp(w->lw_state, "waiting", 7) == 0)
+		fix = "raising vm.pageout_oom_seq, a faster swap device or "
+		      "the variants in docs/model.md avoid it";
 	else
 		fix = "raising vm.pageout_oom_seq or the variants in "
 		      "docs/model.md avoid it";

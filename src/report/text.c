@@ -374,7 +374,7 @@ text_tables(const struct report *r, FILE *out)
 		"end_time_s", WORSE_NEVER, UNIT_PLAIN };
 	const struct text_layout L = text_layout(r);
 	const struct report_value *v;
-	bool show_end = false, anypanic = false;
+	bool show_end = false, anypanic = false, any;
 	char cell[TEXT_CELL_MAX];
 	size_t s, i, j;
 
@@ -387,6 +387,13 @@ text_tables(const struct report *r, FILE *out)
 			anypanic = true;
 	}
 	for (s = 0; s < NSECTIONS; s++) {
+		/* A section with no row to show (an older simulator) is left out. */
+		any = s == NSECTIONS - 1;
+		for (i = 0; i < text_sections[s].nrows; i++)
+			if (text_any(r, text_sections[s].rows[i].stat))
+				any = true;
+		if (!any)
+			continue;
 		text_header(r, &L, text_sections[s].title, out);
 		for (i = 0; i < text_sections[s].nrows; i++) {
 			/* A row no run reports (an older simulator) is left out. */
@@ -716,8 +723,9 @@ text_run_details(const struct report_run *run, FILE *out)
 			    "\n%s: processes still stalled at the end\n",
 			    run->name);
 		fprintf(out,
-		    "  pid %" PRIu32 " (%s): %" PRIu64 " stalls, %.3f s\n",
-		    p->pid, p->name, p->stalls, p->stall_time_s);
+		    "  pid %" PRIu32 " (%s): %" PRIu64 " stall%s, %.3f s\n",
+		    p->pid, p->name, p->stalls, p->stalls == 1 ? "" : "s",
+		    p->stall_time_s);
 	}
 	text_phases(run, out);
 	for (i = 0; i < run->nexpect; i++) {
