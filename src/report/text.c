@@ -239,7 +239,7 @@ text_wrap(FILE *out, const char *first, int indent, const char *s)
 {
 	int col = fprintf(out, "%s", first), wl, room;
 	const char *p = s, *e;
-	bool fresh = false;
+	bool fresh = first[0] == '\0';
 
 	while (*p != '\0') {
 		while (*p == ' ')
@@ -643,41 +643,52 @@ text_why(FILE *out, const struct report_oom_why *w)
 	}
 }
 
-/* The columns of a run's phase table. */
+/* The columns of a run's phase table (labels of at most 6 characters). */
 static const struct text_row phase_rows[] = {
 	{ "faults", "faults", WORSE_NEVER, UNIT_PLAIN },
 	{ "freed", "v_dfree", WORSE_NEVER, UNIT_PLAIN },
 	{ "laund.", "laundered_background", WORSE_NEVER, UNIT_PLAIN },
-	{ "swp-out", "v_swappgsout", WORSE_NEVER, UNIT_PLAIN },
+	{ "swpout", "v_swappgsout", WORSE_NEVER, UNIT_PLAIN },
 	{ "stalls", "stalls", WORSE_NEVER, UNIT_PLAIN },
-	{ "stall s", "stall_time_s", WORSE_NEVER, UNIT_PLAIN },
+	{ "stll s", "stall_time_s", WORSE_NEVER, UNIT_PLAIN },
 	{ "OOM", "oom_kills", WORSE_NEVER, UNIT_PLAIN },
 };
 
+/*
+ * text_phases() - a run's phases, one line each: name, start and end,
+ * then the changes of a few statistics (laund.: pages laundered by
+ * background and shortfall runs; swpout: pages swapped out; stll s: stall
+ * time summed over processes).  The JSON and CSV carry every statistic.
+ */
 static void
 text_phases(const struct report_run *run, FILE *out)
 {
 	const struct report_value *v, *v2;
+	char line[512];
 	size_t i, k;
 
 	if (run->nphases == 0)
 		return;
-	fprintf(out, "\n%s: phases (between `mark` events)\n", run->name);
-	fprintf(out, "  %-14s %8s %8s", "phase", "from (s)", "to (s)");
+	snprintf(line, sizeof(line), "%s: phases", run->name);
+	fputc('\n', out);
+	text_wrap(out, "", 2, line);
+	fprintf(out, "  from one `mark` event to the next; laund.: pages "
+		     "laundered, stll s: stall time\n");
+	fprintf(out, "  %-12s %7s %7s", "phase", "from s", "to s");
 	for (k = 0; k < NROWS(phase_rows); k++)
-		fprintf(out, " %*s", k == 5 ? 7 : 6, phase_rows[k].label);
+		fprintf(out, " %6s", phase_rows[k].label);
 	fputc('\n', out);
 	for (i = 0; i < run->nphases; i++) {
 		const struct report_phase *ph = &run->phases[i];
 
-		fprintf(out, "  %-14.14s %8.3f %8.3f", ph->name, ph->start_s,
+		fprintf(out, "  %-12.12s %7.3f %7.3f", ph->name, ph->start_s,
 		    ph->end_s);
 		for (k = 0; k < NROWS(phase_rows); k++) {
 			v = report_phase_stat(ph, phase_rows[k].stat);
 			if (v == NULL)
-				fprintf(out, " %*s", k == 5 ? 7 : 6, "-");
+				fprintf(out, " %6s", "-");
 			else if (v->is_real)
-				fprintf(out, " %7.3f", v->d + 0.0);
+				fprintf(out, " %6.3f", v->d + 0.0);
 			else if (k == 2 && (v2 = report_phase_stat(ph,
 			    "laundered_shortfall")) != NULL)
 				fprintf(out, " %6" PRId64, v->i + v2->i);

@@ -754,10 +754,13 @@ global_event(struct sim *s, const struct trace_event *ev, uint64_t evno)
 		break;
 	case TRACE_OP_MARK:
 	default:
-		s->marks++;
 		snprintf(s->last_mark, sizeof(s->last_mark), "%s",
 		    ev->str != NULL ? ev->str : "");
-		return (sim_phase_mark(s, s->last_mark));
+		/* The phase opens before the mark, so that it counts it. */
+		if (sim_phase_mark(s, s->last_mark) < 0)
+			return (s->error);
+		s->marks++;
+		return (0);
 	}
 	sim_check(s, evno, "a trace event");
 	sim_notify(s);
