@@ -6,9 +6,10 @@
  *
  * Ownership: every array and every string pointer of a struct report_run
  * (sysctl, domains and their fields, stats, oom_kills, processes and their
- * extra, expect) is allocated with malloc() and owned by the run, released
- * by report_run_finish(); struct report_process.fate is the exception, a
- * static string.  struct report itself does not own its runs array.
+ * extra, expect, config, sweep, phases and their stats) is allocated with
+ * malloc() and owned by the run, released by report_run_finish(); struct
+ * report_process.fate is the exception, a static string.  struct report
+ * itself does not own its runs array.
  */
 #ifndef PGREPLAY_REPORT_REPORT_H
 #define PGREPLAY_REPORT_REPORT_H
@@ -247,7 +248,7 @@ int report_format_parse(const char *name, enum report_format *fmt);
 
 /*
  * report_write() - render r in format fmt on out (report_write_text(),
- * report_write_json() or report_write_csv()).  Returns 0 or a negative
+ * report_write_json(), report_write_csv() and the two CSV tables).  Returns 0 or a negative
  * errno with err filled.
  */
 int report_write(const struct report *r, enum report_format fmt, FILE *out,
@@ -267,19 +268,25 @@ int report_write(const struct report *r, enum report_format fmt, FILE *out,
 int report_write_json(const struct report *r, FILE *out, struct pg_error *err);
 
 /*
- * report_write_text() - a readable summary: the trace, then one table of
- * key figures with one column per run (side by side when several), then
- * per run its OOM kills, panic, stalled processes and expect outcomes.
- * Returns 0, or -EIO with err filled on a write error.
+ * report_write_text() - a readable summary: the trace; the runs with their
+ * letters and effective configuration (later runs: what differs from the
+ * first); the sections Allocation, Reclaim, Laundering, Swap and OOM with
+ * one column per run and each later run's change against the first, "!"
+ * where worse; then per run its OOM kills with their explanation, panic,
+ * stalled processes, phases and expect outcomes.  At most 80 columns for
+ * up to three runs.  Returns 0, or -EIO with err filled on a write error.
  */
 int report_write_text(const struct report *r, FILE *out, struct pg_error *err);
 
 /*
  * report_write_csv() - RFC 4180 CSV: a header row ("run", every sysctl,
- * every stat, "panic", "expect_failed") then one row per run.  The
- * columns are those of the first run; a value a later run lacks is left
- * empty.  Fields with a comma, quote or newline are quoted.  Returns 0,
- * or -EIO with err filled on a write error.
+ * every stat, "panic", "expect_failed", "config_path", every other
+ * configuration key, "sweep", "oom_verdicts", "phases") then one row per
+ * run.  The columns are those of the first run; a value a later run lacks
+ * is left empty.  Fields with a comma, quote or newline are quoted.
+ * report_write_csv_phases() writes one row per run and phase,
+ * report_write_csv_oom() one per OOM kill or panic (docs/report.md).
+ * Returns 0, or -EIO with err filled on a write error.
  */
 int report_write_csv(const struct report *r, FILE *out, struct pg_error *err);
 
