@@ -13,10 +13,11 @@
  * of:
  *
  * - decode: trace_reader_next() alone, with validation, as the CLI reads;
- * - replay: decode + sim_feed() of the touch events (CPU and wall time),
- *   the per-event cost the targets are about; the setup events (proc,
- *   map, the prefault of the whole object), sim_create() and sim_finish()
- *   are timed on their own.  Under memory pressure the prefault blocks
+ * - replay: decode + a replay session of one run and one job (batching
+ *   and sim_feed()) of the touch events (CPU and wall time), the
+ *   per-event cost the targets are about; the setup events (proc, map,
+ *   the prefault of the whole object), the session's creation and its
+ *   finish are timed on their own.  Under memory pressure the prefault blocks
  *   and part of its work runs during the touch events, as it would in a
  *   real replay;
  *
@@ -24,10 +25,14 @@
  * the structural size (sizeof(struct vm_page) plus its share of the
  * (object, pindex) hash plus one struct vm_pv, i.e. a page mapped once),
  * the heap the simulation holds at the end of the trace (mallinfo2()
- * delta over sim_create() and the feed loop) and the resident set growth
+ * delta over the session's creation and the feed loop, batch included) and the resident set growth
  * over the same span.
  *
  *	bench_replay [EVENTS [RUNS [WORKLOAD]]]
+ *	bench_replay --write FILE EVENTS WORKLOAD
+ *
+ * The second form only writes the binary trace of WORKLOAD with EVENTS
+ * touches to FILE, for timing the pgreplay command (docs/report.md).
  *
  * WORKLOAD restricts the run to one workload by name (for profilers).
  * Invariant checking is off.  Run by `meson test --benchmark`.
@@ -44,7 +49,7 @@
 
 #include "conf/conf.h"
 #include "report/report.h"
-#include "sim/sim.h"
+#include "sim/replay.h"
 #include "trace/reader.h"
 #include "trace/writer.h"
 #include "vm/vm.h"
@@ -222,7 +227,6 @@ generate(const struct workload *wl, const char *path, uint64_t n,
 	if (fread(buf, 1, (size_t)sz, f) != (size_t)sz)
 		die_errno(path);
 	fclose(f);
-	unlink(path);
 	*len = (size_t)sz;
 	return buf;
 }
@@ -270,8 +274,8 @@ decode(const void *buf, size_t len, uint64_t expect)
 struct replay_result {
 	double cpu, wall;	/* decode + feed of the events after the setup */
 	double setup;		/* CPU seconds of the setup events */
-	double create, finish;	/* CPU seconds of sim_create(), sim_finish() */
-	uint64_t heap, rss;	/* growth over sim_create() and the loop */
+	double create, finish;	/* CPU seconds of the session create, finish */
+	uint64_t heap, rss;	/* growth over the session create and the loop */
 	uint64_t pages;		/* simulated physical pages */
 	struct report_run run;
 };
@@ -284,16 +288,22 @@ stat_of(const struct report_run *run, const char *name)
 	return v == NULL ? -1 : v->is_real ? v->d : (double)v->i;
 }
 
-/* replay() - decode and simulate the whole trace under cfg. */
+/*
+ * replay() - decode and simulate the whole trace under cfg through a
+ * replay session of one run and one job, as `pgreplay --jobs 1` does.
+ * replay_session_sync() makes the runs catch up at the end of the setup
+ * events and of the trace, so that each part is timed whole.
+ */
 static void
 replay(const struct pg_config *cfg, const void *buf, size_t len,
     uint64_t expect, struct replay_result *res)
 {
-	struct sim_options so = { .check_invariants = false };
+	struct replay_options so = { .check_invariants = false, .jobs = 1 };
 	struct trace_reader *r = open_mem(buf, len);
+	struct replay_session *s;
 	struct trace_event ev;
 	struct pg_error err;
-	struct sim *s;
+	struct report rep;
 	uint64_t heap0, rss0, n = 0;
 	double t0, w0;
 	size_t d, k;
@@ -302,33 +312,37 @@ replay(const struct pg_config *cfg, const void *buf, size_t len,
 	heap0 = heap_bytes();
 	rss0 = rss_bytes();
 	t0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
-	if (sim_create(cfg, &so, &s, &err) < 0)
-		die("sim_create", &err);
+	if (replay_session_create(cfg, 1, &so, &s, &err) < 0)
+		die("replay_session_create", &err);
 	res->create = clock_s(CLOCK_PROCESS_CPUTIME_ID) - t0;
 
 	/* The setup events (proc, map, prefault), timed on their own. */
 	t0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
 	while (n < SETUP_EVENTS &&
 	    (rc = trace_reader_next(r, &ev, &err)) == 1) {
-		if (sim_feed(s, &ev, &err) < 0)
-			die("sim_feed", &err);
+		if (replay_session_feed(s, &ev, NULL, &err) < 0)
+			die("replay_session_feed", &err);
 		n++;
 	}
-	res->setup = clock_s(CLOCK_PROCESS_CPUTIME_ID) - t0;
 	if (n < SETUP_EVENTS)
 		die("decode", &err);
+	if (replay_session_sync(s, &err) < 0)
+		die("replay_session_sync", &err);
+	res->setup = clock_s(CLOCK_PROCESS_CPUTIME_ID) - t0;
 
 	t0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
 	w0 = clock_s(CLOCK_MONOTONIC);
 	while ((rc = trace_reader_next(r, &ev, &err)) == 1) {
-		if (sim_feed(s, &ev, &err) < 0)
-			die("sim_feed", &err);
+		if (replay_session_feed(s, &ev, NULL, &err) < 0)
+			die("replay_session_feed", &err);
 		n++;
 	}
-	res->cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID) - t0;
-	res->wall = clock_s(CLOCK_MONOTONIC) - w0;
 	if (rc < 0)
 		die("decode", &err);
+	if (replay_session_sync(s, &err) < 0)
+		die("replay_session_sync", &err);
+	res->cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID) - t0;
+	res->wall = clock_s(CLOCK_MONOTONIC) - w0;
 	if (n != expect) {
 		fprintf(stderr, "bench_replay: fed %llu events, expected "
 		    "%llu\n", (unsigned long long)n,
@@ -339,10 +353,12 @@ replay(const struct pg_config *cfg, const void *buf, size_t len,
 	res->rss = rss_bytes() - rss0;
 
 	t0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
-	if (sim_finish(s, &res->run, &err) < 0)
-		die("sim_finish", &err);
+	if (replay_session_finish(s, "bench", &rep, &err) < 0)
+		die("replay_session_finish", &err);
 	res->finish = clock_s(CLOCK_PROCESS_CPUTIME_ID) - t0;
-	sim_destroy(s);
+	res->run = rep.runs[0];
+	free(rep.runs);
+	replay_session_destroy(s);
 	trace_reader_close(r);
 
 	res->pages = 0;
@@ -398,6 +414,7 @@ bench(const struct workload *wl, uint64_t n, int runs, const char *dir)
 
 	snprintf(path, sizeof(path), "%s/%s.pgb", dir, wl->name);
 	buf = generate(wl, path, n, &len, &nev, &ntouch);
+	unlink(path);
 
 	conf_defaults(&cfg);
 	snprintf(cfg.name, sizeof(cfg.name), "%s", wl->name);
@@ -478,6 +495,26 @@ main(int argc, char **argv)
 	char dir[] = "/tmp/pgreplay-bench-XXXXXX";
 	size_t i, done = 0;
 
+	if (argc == 5 && strcmp(argv[1], "--write") == 0) {
+		/* Keep the trace of one workload, for timing the CLI. */
+		uint64_t nev, ntouch;
+		size_t len;
+
+		n = strtoull(argv[3], NULL, 10);
+		for (i = 0; i < NWORKLOADS; i++)
+			if (strcmp(argv[4], workloads[i].name) == 0)
+				break;
+		if (i == NWORKLOADS || n == 0) {
+			fputs("usage: bench_replay --write FILE EVENTS "
+			    "WORKLOAD\n", stderr);
+			return 2;
+		}
+		free(generate(&workloads[i], argv[2], n, &len, &nev,
+		    &ntouch));
+		printf("%s: %llu events, %zu bytes\n", argv[2],
+		    (unsigned long long)nev, len);
+		return 0;
+	}
 	if (argc > 4 || runs < 1 || runs > RUNS_MAX || n == 0) {
 		fputs("usage: bench_replay [EVENTS [RUNS (1-64) [WORKLOAD]]]\n",
 		    stderr);

@@ -14,10 +14,16 @@ main(int argc, char **argv)
 	if (argc >= 2) {
 		if (strcmp(argv[1], "convert") == 0)
 			return (cli_convert(argc - 1, argv + 1));
+		if (strcmp(argv[1], "gen") == 0)
+			return (cli_gen(argc - 1, argv + 1));
 		if (strcmp(argv[1], "info") == 0)
 			return (cli_info(argc - 1, argv + 1));
 		if (strcmp(argv[1], "params") == 0)
 			return (cli_params(argc - 1, argv + 1));
+		if (strcmp(argv[1], "merge") == 0)
+			return (cli_merge(argc - 1, argv + 1));
+		if (strcmp(argv[1], "import") == 0)
+			return (cli_import(argc - 1, argv + 1));
 	}
 	return (cli_replay(argc, argv));
 }

@@ -16,8 +16,11 @@
 
 int cli_replay(int argc, char **argv);
 int cli_convert(int argc, char **argv);
+int cli_gen(int argc, char **argv);
 int cli_info(int argc, char **argv);
 int cli_params(int argc, char **argv);
+int cli_merge(int argc, char **argv);
+int cli_import(int argc, char **argv);
 
 /* cli_report_error() - print "pgreplay: <formatted error>" on stderr. */
 void cli_report_error(const struct pg_error *e);

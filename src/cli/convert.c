@@ -64,7 +64,8 @@ cli_convert(int argc, char **argv)
 	struct trace_writer *w = NULL;
 	struct trace_event ev;
 	struct pg_error err;
-	const char *in, *out, *fmt = NULL;
+	const char *in, *out, *fmt = NULL, *note;
+	unsigned i;
 	bool zstd = false;
 	int c, rc;
 
@@ -129,6 +130,10 @@ cli_convert(int argc, char **argv)
 			goto fail;
 	if (rc < 0)
 		goto fail;
+	/* Notes are trace-wide, not events: they go after the last event. */
+	for (i = 0; (note = trace_reader_note(r, i)) != NULL; i++)
+		if ((rc = trace_writer_note(w, note, &err)) < 0)
+			goto fail;
 	rc = trace_writer_finish(w, &err);
 	if (rc < 0)
 		goto fail;

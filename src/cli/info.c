@@ -30,6 +30,9 @@ struct info {
 	uint64_t per_op[TRACE_OP_COUNT];
 	struct trace_validator_stats st;
 	uint64_t first, last;
+	/* Notes (what an importer could not know); none in most traces. */
+	char notes[TRACE_NOTES_MAX][TRACE_NAME_MAX + 1];
+	unsigned nnotes;
 };
 
 static const char *
@@ -63,6 +66,10 @@ print_text(const struct info *in)
 	    trace_time_format(in->last, b, sizeof(b)));
 	printf("duration:     %s s\n",
 	    trace_time_format(in->last - in->first, d, sizeof(d)));
+	if (in->nnotes > 0)
+		printf("notes:\n");
+	for (op = 0; op < in->nnotes; op++)
+		printf("  %s\n", in->notes[op]);
 }
 
 static json_t *
@@ -75,7 +82,7 @@ json_u64(uint64_t v)
 static int
 print_json(const struct info *in)
 {
-	json_t *root, *ops;
+	json_t *root, *ops, *notes;
 	unsigned op;
 	int rc = 0;
 
@@ -109,6 +116,13 @@ print_json(const struct info *in)
 	json_object_set_new(root, "last_time_s", json_real(in->last / 1e9));
 	json_object_set_new(root, "duration_s",
 	    json_real((in->last - in->first) / 1e9));
+	if (in->nnotes > 0) {
+		notes = json_array();
+		for (op = 0; op < in->nnotes; op++)
+			json_array_append_new(notes,
+			    json_string(in->notes[op]));
+		json_object_set_new(root, "notes", notes);
+	}
 	if (json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0)
 		rc = -1;
 	else
@@ -131,6 +145,7 @@ cli_info(int argc, char **argv)
 	struct trace_event ev;
 	struct pg_error err;
 	struct info in;
+	const char *note;
 	bool json = false;
 	int c, rc;
 
@@ -184,6 +199,12 @@ cli_info(int argc, char **argv)
 	if (rc < 0)
 		goto fail;
 	trace_validator_stats(v, &in.st);
+	for (; in.nnotes < TRACE_NOTES_MAX; in.nnotes++) {
+		note = trace_reader_note(r, in.nnotes);
+		if (note == NULL)
+			break;
+		snprintf(in.notes[in.nnotes], sizeof(in.notes[0]), "%s", note);
+	}
 	trace_reader_close(r);
 	trace_validator_destroy(v);
 	if (!json) {

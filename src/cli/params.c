@@ -93,7 +93,7 @@ print_text(const struct pg_config *cfg, const struct pg_config *base,
     size_t run, const struct vm_layout *l)
 {
 	const struct conf_key_desc *d;
-	char val[48];
+	char val[CONF_VARIANTS_TEXT_MAX];
 	size_t i, j, n;
 	uint32_t k;
 
@@ -184,7 +184,7 @@ static json_t *
 build_json(const struct pg_config *cfg, const struct pg_config *base,
     size_t run, const struct vm_layout *l)
 {
-	json_t *root, *sys, *doms, *dom, *runs, *exp, *e;
+	json_t *root, *sys, *doms, *dom, *runs, *exp, *e, *vars;
 	struct pg_config *r;
 	size_t i, j, n;
 	uint32_t k;
@@ -214,7 +214,7 @@ build_json(const struct pg_config *cfg, const struct pg_config *base,
 	    "swap", json_device(&cfg->swap_dev),
 	    "file", json_device(&cfg->file_dev)));
 	json_object_set_new(root, "sim", json_pack(
-	    "{s:o, s:o, s:o, s:i, s:o, s:o, s:o}",
+	    "{s:o, s:o, s:o, s:i, s:o, s:o, s:o, s:o, s:o}",
 	    "scan_cost_per_scan_ns", json_u64(cfg->scan_cost_per_scan_ns),
 	    "scan_cost_per_page_ns", json_u64(cfg->scan_cost_per_page_ns),
 	    "oom_kill_delay_ns", json_u64(cfg->oom_kill_delay_ns),
@@ -222,7 +222,16 @@ build_json(const struct pg_config *cfg, const struct pg_config *base,
 	    "drain_ns", json_u64(cfg->drain_ns),
 	    "hirunningspace_bytes", json_u64(cfg->hirunningspace),
 	    "lorunningspace_bytes",
-	    json_u64(vm_lorunningspace(cfg->hirunningspace))));
+	    json_u64(vm_lorunningspace(cfg->hirunningspace)),
+	    "lock_miss_ppm", json_u64(cfg->lock_miss_ppm),
+	    "seed", json_u64(cfg->seed)));
+	vars = json_array();
+	for (i = 0; i < conf_variant_count(); i++)
+		if ((cfg->model_variants & (UINT32_C(1) << i)) != 0)
+			json_array_append_new(vars,
+			    json_string(conf_variant_name(i)));
+	json_object_set_new(root, "model", json_pack("{s:o}", "variants",
+	    vars));
 	json_object_set_new(root, "layout", json_pack(
 	    "{s:o, s:i, s:i, s:o, s:i}",
 	    "page_count", json_u64(l->total_pages),

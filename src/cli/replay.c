@@ -1,7 +1,8 @@
 /*
- * replay.c - `pgreplay TRACE --config FILE ...`: load every configuration,
- * expand the sweeps, decode the trace once and feed each event to one
- * simulation per run, then write the report (interfaces.md section 3).
+ * replay.c - `pgreplay TRACE --config FILE ...`: parse the command line,
+ * load every configuration, hand them and the trace to a replay session
+ * (src/sim/replay.h: sweeps, one decode, worker threads) and write the
+ * report (interfaces.md section 3).
  *
  * Exit status: 0 success, 1 an expect assertion failed (the report is
  * still written), 2 bad usage or bad input, 128 + signal when interrupted
@@ -20,19 +21,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "conf/conf.h"
 #include "pgreplay_version.h"
 #include "report/report.h"
-#include "sim/sim.h"
+#include "sim/replay.h"
 #include "trace/reader.h"
 
 static const char replay_usage[] =
     "usage: pgreplay TRACE --config FILE [--config FILE ...] [options]\n"
     "       pgreplay convert IN OUT\n"
+    "       pgreplay gen WORKLOAD [--PARAM VALUE ...] OUT   (gen --list)\n"
     "       pgreplay info TRACE\n"
     "       pgreplay params --config FILE\n"
+    "       pgreplay merge REPORT.json...\n"
     "\n"
     "Replays a memory trace through a model of FreeBSD's page daemon once per\n"
     "configuration (and per sweep combination) and reports what it did.\n"
@@ -42,6 +46,8 @@ static const char replay_usage[] =
     "  -f, --format FMT      text (default), json, csv, csv-phases or csv-oom\n"
     "  -o, --output FILE     write the report to FILE (atomically) instead of stdout\n"
     "  -q, --quiet           print nothing on success (exit status only)\n"
+    "  -j, --jobs N          run the runs on N threads (default: one per core)\n"
+    "      --shard I/N       run only the I-th of N slices of the runs\n"
     "      --check           check the model's invariants (also PGREPLAY_CHECK=1)\n"
     "  -h, --help            show this help and exit\n"
     "  -V, --version         show the version and exit\n"
@@ -65,6 +71,7 @@ replay_on_signal(int sig)
 /* Long options without a short form. */
 enum {
 	OPT_CHECK = 256,
+	OPT_SHARD,
 	OPT_LATER, /* documented, for a later version */
 };
 
@@ -76,14 +83,59 @@ struct replay_args {
 	const char *output;
 	bool quiet;
 	bool check;
+	unsigned jobs;			/* 0: one per online core */
+	uint32_t shard_index, shard_count; /* --shard I/N as I - 1, N; N 0 */
 };
 
-/* One run: a configuration with its sweep values applied, and its model. */
-struct replay_run {
-	struct pg_config cfg;
-	const struct pg_config *base; /* the file it came from */
-	struct sim *sim;
+/* The progress line on a terminal (replay_options.progress). */
+struct replay_meter {
+	struct timespec start;
+	double last;		/* when the line was last drawn, 0: never */
+	bool shown;		/* a line is on the screen */
 };
+
+/* replay_parse_jobs() - --jobs N: 1 to REPLAY_JOBS_MAX threads. */
+static int
+replay_parse_jobs(const char *s, unsigned *jobs)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 || v < 1 ||
+	    v > REPLAY_JOBS_MAX) {
+		cli_usage_error("--jobs: expected a number of threads from 1 "
+		    "to %d, got '%s'", REPLAY_JOBS_MAX, s);
+		return -1;
+	}
+	*jobs = (unsigned)v;
+	return 0;
+}
+
+/* replay_parse_shard() - --shard I/N with 1 <= I <= N <= 1000000. */
+static int
+replay_parse_shard(const char *s, struct replay_args *a)
+{
+	unsigned long i, n;
+	char *end, *slash;
+
+	errno = 0;
+	i = strtoul(s, &slash, 10);
+	if (s[0] >= '0' && s[0] <= '9' && *slash == '/' && slash[1] >= '0' &&
+	    slash[1] <= '9') {
+		n = strtoul(slash + 1, &end, 10);
+		if (*end == '\0' && errno == 0 && i >= 1 && n <= 1000000 &&
+		    i <= n) {
+			a->shard_index = (uint32_t)(i - 1);
+			a->shard_count = (uint32_t)n;
+			return 0;
+		}
+	}
+	cli_usage_error("--shard: expected I/N with 1 <= I <= N <= 1000000, "
+	    "got '%s'", s);
+	return -1;
+}
 
 /*
  * replay_parse() - fill a from the command line.  Returns -1 to go on,
@@ -100,8 +152,8 @@ replay_parse(int argc, char **argv, struct replay_args *a)
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
-		{ "jobs", required_argument, NULL, OPT_LATER },
-		{ "shard", required_argument, NULL, OPT_LATER },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "shard", required_argument, NULL, OPT_SHARD },
 		{ "baseline", required_argument, NULL, OPT_LATER },
 		{ "tolerance", required_argument, NULL, OPT_LATER },
 		{ "html", required_argument, NULL, OPT_LATER },
@@ -119,7 +171,7 @@ replay_parse(int argc, char **argv, struct replay_args *a)
 	}
 	opterr = 0; /* our messages, in our format */
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, ":c:f:o:qhV", longopts, &idx)) !=
+	while ((ch = getopt_long(argc, argv, ":c:f:o:qj:hV", longopts, &idx)) !=
 	    -1) {
 		switch (ch) {
 		case 'c':
@@ -146,6 +198,14 @@ replay_parse(int argc, char **argv, struct replay_args *a)
 			break;
 		case OPT_CHECK:
 			a->check = true;
+			break;
+		case 'j':
+			if (replay_parse_jobs(optarg, &a->jobs) < 0)
+				return EXIT_BAD_INPUT;
+			break;
+		case OPT_SHARD:
+			if (replay_parse_shard(optarg, a) < 0)
+				return EXIT_BAD_INPUT;
 			break;
 		case 'h':
 			fputs(replay_usage, stdout);
@@ -195,286 +255,155 @@ replay_parse(int argc, char **argv, struct replay_args *a)
 	return -1;
 }
 
-/* replay_distance() - Levenshtein distance of a and b (names are short). */
-static size_t
-replay_distance(const char *a, const char *b)
-{
-	size_t prev[CONF_STAT_NAME_MAX + 1], cur[CONF_STAT_NAME_MAX + 1];
-	size_t la = strnlen(a, CONF_STAT_NAME_MAX);
-	size_t lb = strnlen(b, CONF_STAT_NAME_MAX);
-	size_t i, j, best;
-
-	for (j = 0; j <= lb; j++)
-		prev[j] = j;
-	for (i = 1; i <= la; i++) {
-		cur[0] = i;
-		for (j = 1; j <= lb; j++) {
-			best = prev[j - 1] + (a[i - 1] != b[j - 1]);
-			if (prev[j] + 1 < best)
-				best = prev[j] + 1;
-			if (cur[j - 1] + 1 < best)
-				best = cur[j - 1] + 1;
-			cur[j] = best;
-		}
-		memcpy(prev, cur, (lb + 1) * sizeof(prev[0]));
-	}
-	return prev[lb];
-}
-
 /*
- * replay_check_expect() - every expect statistic of cfg must be one the
- * simulator reports; a typo would otherwise fail every run, or worse,
- * be mistaken for a regression.  Returns 0 or EXIT_BAD_INPUT (printed).
- */
-static int
-replay_check_expect(const struct pg_config *cfg)
-{
-	const char *name, *near;
-	size_t i, k, d, bestd;
-	bool known;
-
-	for (i = 0; i < cfg->nexpect; i++) {
-		known = false;
-		near = NULL;
-		bestd = SIZE_MAX;
-		for (k = 0; (name = sim_stat_name(k)) != NULL; k++) {
-			if (strcmp(name, cfg->expect[i].stat) == 0) {
-				known = true;
-				break;
-			}
-			d = replay_distance(cfg->expect[i].stat, name);
-			if (d < bestd) {
-				bestd = d;
-				near = name;
-			}
-		}
-		if (known)
-			continue;
-		/* Only suggest what is plausibly a misspelling. */
-		if (near != NULL && bestd <= 3)
-			fprintf(stderr,
-			    "pgreplay: %s:%" PRIu64 ": expect: unknown "
-			    "statistic '%s' (did you mean '%s'?)\n",
-			    cfg->path, cfg->expect[i].line, cfg->expect[i].stat,
-			    near);
-		else
-			fprintf(stderr,
-			    "pgreplay: %s:%" PRIu64 ": expect: unknown "
-			    "statistic '%s'\n",
-			    cfg->path, cfg->expect[i].line,
-			    cfg->expect[i].stat);
-		return EXIT_BAD_INPUT;
-	}
-	return 0;
-}
-
-/*
- * replay_runs() - load every configuration and expand its sweep into
- * *runs (the first sweep key varies slowest, configurations in command
- * line order).  Returns 0 or EXIT_BAD_INPUT (printed).
- */
-static int
-replay_runs(const struct replay_args *a, struct pg_config **basesp,
-    struct replay_run **runsp, size_t *nrunsp)
-{
-	struct pg_config *bases;
-	struct replay_run *runs = NULL;
-	struct pg_error err;
-	size_t i, c, n, total = 0;
-	int rc;
-
-	bases = calloc(a->nconfigs, sizeof(*bases));
-	if (bases == NULL)
-		goto nomem;
-	for (i = 0; i < a->nconfigs; i++) {
-		pg_error_clear(&err);
-		if (conf_load(a->configs[i], &bases[i], &err) < 0) {
-			cli_report_error(&err);
-			goto fail;
-		}
-		if (replay_check_expect(&bases[i]) != 0)
-			goto fail;
-		n = conf_sweep_combinations(&bases[i]);
-		if (n > SIZE_MAX / sizeof(*runs) - total)
-			goto nomem;
-		total += n;
-	}
-	runs = calloc(total, sizeof(*runs));
-	if (runs == NULL)
-		goto nomem;
-	for (i = 0, n = 0; i < a->nconfigs; i++) {
-		for (c = 0; c < conf_sweep_combinations(&bases[i]); c++, n++) {
-			rc = conf_apply_sweep(&bases[i], c, &runs[n].cfg);
-			if (rc < 0) {
-				fprintf(stderr,
-				    "pgreplay: %s: cannot apply sweep "
-				    "combination %zu: %s\n",
-				    bases[i].path, c, strerror(-rc));
-				goto fail;
-			}
-			runs[n].base = &bases[i];
-		}
-	}
-	*basesp = bases;
-	*runsp = runs;
-	*nrunsp = total;
-	return 0;
-nomem:
-	fputs("pgreplay: out of memory\n", stderr);
-fail:
-	free(runs);
-	free(bases);
-	return EXIT_BAD_INPUT;
-}
-
-/*
- * replay_feed_error() - report an event the simulation refused, at the
- * position of the event in the trace.  An invariant violation is a bug
- * in the model, not in the input: stop with a core to look at.
+ * replay_fail() - print the error of a failed library call, unless it is
+ * our own signal; an invariant violation is a bug in the model, not in
+ * the input: stop with a core to look at.
  */
 static void
-replay_feed_error(const struct trace_reader *r, const struct replay_run *run,
-    size_t nruns, struct pg_error *err, int rc)
+replay_fail(int rc, const struct pg_error *err)
 {
-	char msg[PG_ERROR_MSG_MAX];
-
-	trace_reader_where(r, err);
-	if (nruns > 1 || rc == -EFAULT) {
-		snprintf(msg, sizeof(msg), "%s", err->msg);
-		snprintf(err->msg, sizeof(err->msg), "%s%.200s: %.280s",
-		    rc == -EFAULT ? "invariant violated in run " : "run ",
-		    run->cfg.name, msg);
-	}
-	cli_report_error(err);
+	if (rc == -EINTR && replay_signal != 0)
+		return;
+	if (rc == -ENOMEM && err->file[0] == '\0')
+		fputs("pgreplay: out of memory\n", stderr);
+	else
+		cli_report_error(err);
 	if (rc == -EFAULT)
 		abort();
 }
 
 /*
- * replay_simulate() - decode the trace once, feeding every event to every
- * run, then finish each run into report->runs.  Returns 0, EXIT_BAD_INPUT
- * (printed) or, when a signal arrived, 128 + its number.
+ * replay_load() - load every configuration of the command line, each
+ * checked (expect statistics included) before the next is read.
+ * Returns 0 or EXIT_BAD_INPUT (printed).
  */
 static int
-replay_simulate(const struct replay_args *a, struct replay_run *runs,
-    size_t nruns, struct report *report)
+replay_load(const struct replay_args *a, struct pg_config **cfgsp)
 {
-	struct trace_reader *r = NULL;
-	struct trace_reader_opts ropts = { .no_validate = false, .name = NULL,
-		.interrupted = &replay_signal };
-	struct trace_format_info fi;
-	struct sim_options so;
-	struct trace_event ev;
+	struct pg_config *cfgs;
 	struct pg_error err;
-	uint64_t last_ns = 0;
 	size_t i;
-	int rc, ret = EXIT_BAD_INPUT;
-	const char *env = getenv("PGREPLAY_CHECK");
+	int rc;
 
-	so.check_invariants =
-	    a->check || (env != NULL && strcmp(env, "1") == 0);
-	for (i = 0; i < nruns; i++) {
+	cfgs = calloc(a->nconfigs, sizeof(*cfgs));
+	if (cfgs == NULL) {
+		fputs("pgreplay: out of memory\n", stderr);
+		return EXIT_BAD_INPUT;
+	}
+	for (i = 0; i < a->nconfigs; i++) {
 		pg_error_clear(&err);
-		rc = sim_create(&runs[i].cfg, &so, &runs[i].sim, &err);
-		if (rc < 0) {
-			if (err.file[0] == '\0')
-				snprintf(err.file, sizeof(err.file), "%s",
-				    runs[i].cfg.path);
-			cli_report_error(&err);
+		if ((rc = conf_load(a->configs[i], &cfgs[i], &err)) < 0 ||
+		    (rc = replay_config_check(&cfgs[i], &err)) < 0) {
+			replay_fail(rc, &err);
+			free(cfgs);
 			return EXIT_BAD_INPUT;
 		}
 	}
+	*cfgsp = cfgs;
+	return 0;
+}
 
+static double
+replay_since(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) +
+	    (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/*
+ * replay_meter_draw() - the progress callback: from one second on, redraw
+ * the one progress line at most five times a second.
+ */
+static void
+replay_meter_draw(void *arg, const struct replay_progress *p)
+{
+	struct replay_meter *m = arg;
+	char line[160];
+	double t = replay_since(&m->start);
+
+	if (t < 1.0 || (m->last != 0 && t - m->last < 0.2))
+		return;
+	m->last = t;
+	m->shown = true;
+	fprintf(stderr, "\rpgreplay: %s\033[K",
+	    replay_progress_format(p, t, line, sizeof(line)));
+	fflush(stderr);
+}
+
+/* replay_meter_clear() - take the progress line off the screen. */
+static void
+replay_meter_clear(struct replay_meter *m)
+{
+	if (m->shown) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+		m->shown = false;
+	}
+}
+
+/*
+ * replay_simulate() - run the session over the trace into *report.
+ * Returns 0, EXIT_BAD_INPUT (printed) or, on a signal, 128 + its number.
+ */
+static int
+replay_simulate(const struct replay_args *a, const struct pg_config *cfgs,
+    struct report *report)
+{
+	struct trace_reader_opts ropts = { .no_validate = false, .name = NULL,
+		.interrupted = &replay_signal };
+	struct replay_options so = { .jobs = a->jobs,
+		.shard_index = a->shard_index, .shard_count = a->shard_count,
+		.interrupted = &replay_signal };
+	struct replay_session *s = NULL;
+	struct trace_reader *r = NULL;
+	struct replay_meter meter;
+	struct pg_error err;
+	const char *env = getenv("PGREPLAY_CHECK");
+	int rc, ret = EXIT_BAD_INPUT;
+
+	so.check_invariants =
+	    a->check || (env != NULL && strcmp(env, "1") == 0);
+	memset(&meter, 0, sizeof(meter));
+	clock_gettime(CLOCK_MONOTONIC, &meter.start);
+	/* Progress only for a person watching (docs/pgreplay.1). */
+	if (!a->quiet && isatty(STDERR_FILENO)) {
+		so.progress = replay_meter_draw;
+		so.progress_arg = &meter;
+	}
 	pg_error_clear(&err);
-	if (trace_reader_open(a->trace, &ropts, &r, &err) < 0) {
-		if (replay_signal == 0)
-			cli_report_error(&err);
+	rc = replay_session_create(cfgs, a->nconfigs, &so, &s, &err);
+	if (rc < 0) {
+		replay_fail(rc, &err);
 		goto out;
 	}
-	fi = trace_reader_format(r);
-	for (;;) {
-		if (replay_signal != 0)
-			goto out;
-		/* No pg_error_clear() here: this loop runs once per event. */
-		rc = trace_reader_next(r, &ev, &err);
-		if (rc == 0)
-			break;
-		if (rc < 0) {
-			/* A read cut short by our own signal is not an error.
-			 */
-			if (replay_signal == 0)
-				cli_report_error(&err);
-			goto out;
-		}
-		last_ns = ev.time_ns;
-		for (i = 0; i < nruns; i++) {
-			rc = sim_feed(runs[i].sim, &ev, &err);
-			if (rc < 0) {
-				replay_feed_error(r, &runs[i], nruns, &err, rc);
-				goto out;
-			}
-		}
+	pg_error_clear(&err);
+	if ((rc = trace_reader_open(a->trace, &ropts, &r, &err)) < 0) {
+		if (replay_signal == 0)
+			replay_fail(rc, &err);
+		goto out;
 	}
-
-	snprintf(report->trace.path, sizeof(report->trace.path), "%s",
-	    a->trace);
-	snprintf(report->trace.format, sizeof(report->trace.format), "%s",
-	    fi.format == TRACE_FORMAT_BINARY ? "binary" : "text");
-	report->trace.compressed = fi.compressed;
-	report->trace.events = trace_reader_events(r);
-	report->trace.duration_s = (double)last_ns / 1e9;
-
-	for (i = 0; i < nruns; i++) {
-		struct report_bound bounds[CONF_EXPECT_MAX];
-		const struct pg_config *cfg = &runs[i].cfg;
-		size_t k;
-
-		if (replay_signal != 0)
-			goto out;
-		pg_error_clear(&err);
-		rc = sim_finish(runs[i].sim, &report->runs[i], &err);
-		report->nruns = i + 1;
-		if (rc < 0) {
-			char msg[PG_ERROR_MSG_MAX];
-
-			snprintf(msg, sizeof(msg), "%s", err.msg);
-			snprintf(err.msg, sizeof(err.msg),
-			    "%srun %.200s: %.280s",
-			    rc == -EFAULT ? "invariant violated in " : "",
-			    cfg->name, msg);
-			if (err.file[0] == '\0')
-				snprintf(err.file, sizeof(err.file), "%s",
-				    a->trace);
-			cli_report_error(&err);
-			if (rc == -EFAULT)
-				abort();
-			goto out;
-		}
-		/* The run is named by its configuration, sweep values included.
-		 */
-		snprintf(report->runs[i].name, sizeof(report->runs[i].name),
-		    "%s", cfg->name);
-		if (sim_report_sweep(runs[i].base, cfg, &report->runs[i]) < 0) {
-			fputs("pgreplay: out of memory\n", stderr);
-			goto out;
-		}
-		for (k = 0; k < cfg->nexpect; k++) {
-			snprintf(bounds[k].stat, sizeof(bounds[k].stat), "%s",
-			    cfg->expect[k].stat);
-			bounds[k].has_min = cfg->expect[k].has_min;
-			bounds[k].has_max = cfg->expect[k].has_max;
-			bounds[k].min = cfg->expect[k].min;
-			bounds[k].max = cfg->expect[k].max;
-		}
-		if (report_check_expect(&report->runs[i], bounds,
-			cfg->nexpect) < 0) {
-			fputs("pgreplay: out of memory\n", stderr);
-			goto out;
-		}
+	rc = replay_session_read(s, r, &err);
+	if (rc == 0)
+		rc = replay_session_finish(s, a->trace, report, &err);
+	replay_meter_clear(&meter);
+	if (rc < 0) {
+		replay_fail(rc, &err);
+		goto out;
+	}
+	if (a->shard_count > 0) {
+		report->shard.index = a->shard_index + 1;
+		report->shard.count = a->shard_count;
+		report->shard.total_runs = replay_session_total_runs(s);
 	}
 	ret = 0;
 out:
+	replay_meter_clear(&meter);
 	trace_reader_close(r);
+	replay_session_destroy(s);
 	if (replay_signal != 0)
 		ret = 128 + replay_signal;
 	return ret;
@@ -594,16 +523,37 @@ replay_tell_failures(const struct report *report)
 	}
 }
 
+/*
+ * replay_emit() - write the report where asked: --output (atomically),
+ * or standard output unless --quiet.  Returns 0, EXIT_BAD_INPUT (printed)
+ * or 128 + signal.
+ */
+static int
+replay_emit(const struct replay_args *a, const struct report *report)
+{
+	struct pg_error err;
+
+	if (a->output != NULL)
+		return replay_write_file(a->output, report, a->format);
+	if (a->quiet)
+		return 0;
+	pg_error_clear(&err);
+	if (report_write(report, a->format, stdout, &err) < 0 ||
+	    fflush(stdout) != 0) {
+		fprintf(stderr, "pgreplay: standard output: write error: %s\n",
+		    strerror(errno));
+		return EXIT_BAD_INPUT;
+	}
+	return 0;
+}
+
 int
 cli_replay(int argc, char **argv)
 {
 	struct replay_args a = { .format = REPORT_FORMAT_TEXT };
 	struct sigaction sa, old_int, old_term;
-	struct pg_config *bases = NULL;
-	struct replay_run *runs = NULL;
+	struct pg_config *cfgs = NULL;
 	struct report report;
-	struct pg_error err;
-	size_t nruns = 0, i;
 	int ret;
 
 	memset(&report, 0, sizeof(report));
@@ -623,48 +573,24 @@ cli_replay(int argc, char **argv)
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 
-	ret = replay_runs(&a, &bases, &runs, &nruns);
+	/* 1. The configurations, 2. the replay, 3. the outputs, 4. status. */
+	ret = replay_load(&a, &cfgs);
 	if (ret != 0)
 		goto out;
-	report.runs = calloc(nruns, sizeof(*report.runs));
-	if (report.runs == NULL) {
-		fputs("pgreplay: out of memory\n", stderr);
-		ret = EXIT_BAD_INPUT;
-		goto out;
-	}
-	ret = replay_simulate(&a, runs, nruns, &report);
+	ret = replay_simulate(&a, cfgs, &report);
 	if (ret != 0)
 		goto out;
-
-	if (a.output != NULL) {
-		ret = replay_write_file(a.output, &report, a.format);
-		if (ret != 0)
-			goto out;
-	} else if (!a.quiet) {
-		pg_error_clear(&err);
-		if (report_write(&report, a.format, stdout, &err) < 0 ||
-		    fflush(stdout) != 0) {
-			fprintf(stderr,
-			    "pgreplay: standard output: write "
-			    "error: %s\n",
-			    strerror(errno));
-			ret = EXIT_BAD_INPUT;
-			goto out;
-		}
-	}
+	ret = replay_emit(&a, &report);
+	if (ret != 0)
+		goto out;
 	if (report_expect_failures(&report) > 0) {
 		if (!a.quiet)
 			replay_tell_failures(&report);
 		ret = EXIT_CHECK_FAILED;
 	}
 out:
-	for (i = 0; i < report.nruns; i++)
-		report_run_finish(&report.runs[i]);
-	free(report.runs);
-	for (i = 0; runs != NULL && i < nruns; i++)
-		sim_destroy(runs[i].sim);
-	free(runs);
-	free(bases);
+	replay_report_release(&report);
+	free(cfgs);
 	free(a.configs);
 	if (replay_signal != 0)
 		ret = 128 + replay_signal;

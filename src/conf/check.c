@@ -139,7 +139,8 @@ conf_apply_sweep(const struct pg_config *base, size_t combination,
     struct pg_config *out)
 {
 	size_t idx[CONF_SWEEP_MAX], key, c = combination, len;
-	char val[32], part[CONF_STAT_NAME_MAX + 40];
+	char val[CONF_VARIANTS_TEXT_MAX];
+	char part[CONF_STAT_NAME_MAX + CONF_VARIANTS_TEXT_MAX + 8];
 	const struct pg_sweep_key *sk;
 	uint32_t i, ns;
 	int r;

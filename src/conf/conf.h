@@ -32,6 +32,38 @@
 #define CONF_FILE_MAX (1024 * 1024)	/* larger configuration files are refused */
 #define CONF_DOMAIN_MIN_PAGES 1024u	/* smallest domain the model accepts */
 
+/*
+ * The model variants: later FreeBSD changes of the page daemon that a run
+ * may switch on (`model: { variants: [NAME, ...] }`, docs/model.md,
+ * "Model variants").  This list is the one place that names them; each
+ * X(ID, NAME, COMMIT, WHAT) gives the flag PG_VARIANT(ID), the name the
+ * configuration uses, the FreeBSD commit it comes from and one sentence.
+ * The model tests the flag in struct vm_machine's variants, never a name.
+ * Append new variants at the end: a flag's bit is its position.
+ */
+#define PG_VARIANTS(X) \
+	X(PIDCTRL_2018_06, "pidctrl-2018-06", "e768070ca939", \
+	    "pidctrl_daemon() of June 2018: within an interval the error is " \
+	    "taken relative to the last call, so repeated calls do not wind " \
+	    "the integral up") \
+	X(ACTIVE_TARGET, "active-target", "vm_pageout_active_target()", \
+	    "the active-scan target counts PQ_INACTIVE, not the re-aimed " \
+	    "pq's PQ_LAUNDRY (S:1356, S:1399)") \
+	X(OOM_INSTANT_SHORTAGE, "oom-instant-shortage", "78546fb0e321", \
+	    "a scan counts towards an OOM kill only while the domain needs " \
+	    "paging (free_count < pageout_wakeup_thresh)")
+
+enum pg_variant_bit {
+#define PG_VARIANT_BIT(id, name, commit, what) PG_VARIANT_BIT_##id,
+	PG_VARIANTS(PG_VARIANT_BIT)
+#undef PG_VARIANT_BIT
+	PG_VARIANT_COUNT
+};
+
+#define PG_VARIANT(id) (UINT32_C(1) << PG_VARIANT_BIT_##id)
+#define PG_VARIANTS_ALL ((UINT32_C(1) << PG_VARIANT_COUNT) - 1)
+#define CONF_VARIANTS_TEXT_MAX 256	/* conf_format_value() of a set */
+
 /* The FreeBSD tunables pgreplay models; see conf_sysctl_desc(). */
 struct pg_sysctl {
 	int32_t hz;				/* kern.hz */
@@ -92,6 +124,11 @@ struct pg_config {
 	int32_t laundry_last_target_init;
 	uint64_t drain_ns;
 	uint64_t hirunningspace;	/* vfs.hirunningspace, bytes */
+	uint32_t lock_miss_ppm;		/* chance a pageout vnode lock misses */
+	uint64_t seed;			/* of the simulator's PRNG (lock_miss) */
+
+	/* model: */
+	uint32_t model_variants;	/* PG_VARIANT() flags; 0 = the seed */
 
 	uint32_t nsweep;
 	struct pg_sweep_key sweep[CONF_SWEEP_MAX];
@@ -107,6 +144,7 @@ enum conf_kind {
 	CONF_PERCENT,		/* "25%"; stored in parts per million */
 	CONF_DURATION,		/* "1.5ms"; stored in nanoseconds */
 	CONF_BANDWIDTH,		/* "1GiB/s"; stored in bytes per second */
+	CONF_VARIANTS,		/* a list of variant names; stored as flags */
 };
 
 /* One numeric key of the configuration. */
@@ -198,10 +236,27 @@ int conf_sysctl_set(struct pg_config *cfg, size_t i, int64_t v);
 /*
  * conf_format_value() - write v as the configuration would spell it for a
  * key of the given kind ("4GiB", "100us", "25%", "1GiB/s", "12"), choosing
- * the largest unit that represents it exactly.  Always NUL-terminates
+ * the largest unit that represents it exactly.  A set of variants is
+ * written as its names in bit order joined by '+', or "none".  Always NUL-terminates
  * (if n > 0); returns buf.
  */
 char *conf_format_value(enum conf_kind kind, int64_t v, char *buf, size_t n);
+
+/*
+ * conf_variant_count(), conf_variant_name(), conf_variant_commit(),
+ * conf_variant_what() - the variants of PG_VARIANTS(), by bit number
+ * (0 .. conf_variant_count() - 1); NULL past the end.
+ */
+size_t conf_variant_count(void);
+const char *conf_variant_name(size_t bit);
+const char *conf_variant_commit(size_t bit);
+const char *conf_variant_what(size_t bit);
+
+/*
+ * conf_variant_find() - the flag of the variant called name.  Returns 0
+ * and sets *flag, or -ENOENT.
+ */
+int conf_variant_find(const char *name, uint32_t *flag);
 
 /*
  * conf_sweep_combinations() - the number of runs cfg's sweep expands to:
@@ -221,5 +276,14 @@ size_t conf_sweep_combinations(const struct pg_config *cfg);
  */
 int conf_apply_sweep(const struct pg_config *base, size_t combination,
     struct pg_config *out);
+
+/*
+ * conf_suggest() - the candidate of cands[0 .. n-1] nearest to s by the
+ * module's one edit distance (optimal string alignment), or NULL when none
+ * is close enough to be a plausible misspelling (more than a third of
+ * the candidate's length, and more than 2 edits).  Used for every "did you
+ * mean" of pgreplay: configuration keys and `expect` statistics.
+ */
+const char *conf_suggest(const char *s, const char *const *cands, size_t n);
 
 #endif

@@ -97,9 +97,15 @@ int conf_cross_check(const struct pg_config *cfg, char *msg, size_t n,
 size_t conf_edit_distance(const char *a, const char *b);
 
 /*
- * conf_suggest() - the candidate nearest to s, or NULL when none is close
- * enough to be a plausible misspelling.
+ * conf_format_variants() - the set as names in bit order joined by '+',
+ * "none" for the empty set.  Always NUL-terminates (n > 0); returns buf.
  */
-const char *conf_suggest(const char *s, const char *const *cands, size_t n);
+char *conf_format_variants(uint32_t set, char *buf, size_t n);
+
+/*
+ * conf_variant_suggest() - the variant name nearest to name (through
+ * conf_suggest()), or NULL.
+ */
+const char *conf_variant_suggest(const char *name);
 
 #endif

@@ -169,12 +169,34 @@ const struct conf_key conf_keys[] = {
 	    "lorunningspace (two thirds, rounded up to 64 KiB)",
 	    "vfs_bio.c bufinit(), bufwrite(), waitrunningbufspace(); "
 	    "spec §12.7"),
+	/*
+	 * A probability, written as a percentage: 100% would make every
+	 * vnode pageout miss, which is allowed (the laundry thread then
+	 * skips vnodes and speeds up the syncer at every call).
+	 */
+	KEY("sim.lock_miss", "sim.lock_miss", CONF_PERCENT, 0, 0, 1000000,
+	    "sim", "lock_miss", lock_miss_ppm, CONF_F_U32, false,
+	    "chance that each vnode lock attempt of a pageout "
+	    "(vn_start_write(V_NOWAIT), vget(LK_TIMELOCK)) misses",
+	    "S:576-685, S:874-882, S:902-905, spec §15 D17"),
+	KEY("sim.seed", "sim.seed", CONF_INT, 1, 0, INT64_MAX, "sim", "seed",
+	    seed, CONF_F_U64, false,
+	    "seed of the simulator's pseudo-random generator (sim.lock_miss "
+	    "draws from it); the same seed gives the same run",
+	    "docs/model.md"),
+
+	/* model: */
+	KEY("model.variants", "model.variants", CONF_VARIANTS, 0, 0,
+	    PG_VARIANTS_ALL, "model", "variants", model_variants, CONF_F_U32,
+	    false, "later FreeBSD changes of the page daemon to model instead "
+	    "of the seed's code; none means the seed",
+	    "docs/model.md, \"Model variants\""),
 };
 
 const size_t conf_nkeys = sizeof(conf_keys) / sizeof(conf_keys[0]);
 
 _Static_assert(sizeof(conf_keys) / sizeof(conf_keys[0]) ==
-    CONF_SYSCTL_FIRST + CONF_SYSCTL_COUNT + 10, "key table size");
+    CONF_SYSCTL_FIRST + CONF_SYSCTL_COUNT + 13, "key table size");
 
 int64_t
 conf_field_get(const struct conf_key *k, const struct pg_config *cfg)

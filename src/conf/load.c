@@ -40,6 +40,7 @@ static const struct section sections[] = {
 	{ "devices.file", "devices", "file" },
 	{ "sim", "", "sim" },
 	{ "sim.scan_cost", "sim", "scan_cost" },
+	{ "model", "", "model" },
 };
 
 #define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
@@ -58,7 +59,7 @@ struct loader {
 };
 
 _Static_assert(sizeof(((struct loader *)0)->key_line) /
-    sizeof(uint64_t) >= CONF_SYSCTL_FIRST + CONF_SYSCTL_COUNT + 9,
+    sizeof(uint64_t) >= CONF_SYSCTL_FIRST + CONF_SYSCTL_COUNT + 13,
     "key_line too small");
 
 static uint64_t
@@ -179,13 +180,88 @@ check_key(struct loader *ld, const yaml_node_t *kn, const char *path,
 	return (0);
 }
 
+/* "a list of variant names (a, b, c)", for messages. */
+static const char *
+variants_expected(char *buf, size_t n)
+{
+	size_t i, len;
+
+	snprintf(buf, n, "a list of variant names (");
+	for (i = 0; i < conf_variant_count(); i++) {
+		len = strlen(buf);
+		snprintf(buf + len, n - len, "%s%s", i > 0 ? ", " : "",
+		    conf_variant_name(i));
+	}
+	len = strlen(buf);
+	snprintf(buf + len, n - len, ")");
+	return (buf);
+}
+
+/*
+ * The variants listed by the sequence vn, for the key written full, as
+ * flags in *out.  An empty value is the empty set (the seed).
+ */
+static int
+parse_variants(struct loader *ld, const char *full, const yaml_node_t *vn,
+    int64_t *out)
+{
+	yaml_node_item_t *it;
+	yaml_node_t *item;
+	const char *hint;
+	char exp[160], q[48];
+	uint32_t set = 0, flag;
+
+	if (is_null(vn)) {
+		*out = 0;
+		return (0);
+	}
+	if (vn->type != YAML_SEQUENCE_NODE)
+		return (fail(ld, vn, "key '%s': expected %s, got %s", full,
+		    variants_expected(exp, sizeof(exp)), node_kind(vn)));
+	for (it = vn->data.sequence.items.start;
+	    it < vn->data.sequence.items.top; it++) {
+		item = yaml_document_get_node(&ld->doc, *it);
+		if (item->type != YAML_SCALAR_NODE || is_null(item) ||
+		    has_nul(item))
+			return (fail(ld, item, "key '%s': expected a variant "
+			    "name, got %s", full, item->type ==
+			    YAML_SCALAR_NODE ? "an empty value" :
+			    node_kind(item)));
+		conf_quote(scalar(item), q, sizeof(q));
+		if (conf_variant_find(scalar(item), &flag) != 0) {
+			hint = conf_variant_suggest(scalar(item));
+			if (hint != NULL)
+				return (fail(ld, item, "key '%s': unknown "
+				    "variant '%s' (did you mean '%s'?)", full, q,
+				    hint));
+			return (fail(ld, item, "key '%s': unknown variant "
+			    "'%s'; expected %s", full, q,
+			    variants_expected(exp, sizeof(exp))));
+		}
+		if ((set & flag) != 0)
+			return (fail(ld, item, "key '%s': variant '%s' is "
+			    "listed twice", full, q));
+		set |= flag;
+	}
+	*out = set;
+	return (0);
+}
+
 static int
 set_key(struct loader *ld, size_t ki, const yaml_node_t *vn)
 {
 	const struct conf_key *k = &conf_keys[ki];
 	char msg[PG_ERROR_MSG_MAX - 80], exp[96];
 	int64_t v;
+	int r;
 
+	if (k->d.kind == CONF_VARIANTS) {
+		if ((r = parse_variants(ld, k->d.path, vn, &v)) != 0)
+			return (r);
+		conf_field_set(k, ld->cfg, v);
+		ld->key_line[ki] = line_of(vn);
+		return (0);
+	}
 	if (vn->type != YAML_SCALAR_NODE)
 		return (fail(ld, vn, "key '%s': expected %s, got %s", k->d.path,
 		    conf_expected(k, exp, sizeof(exp)), node_kind(vn)));
@@ -251,6 +327,7 @@ load_sweep(struct loader *ld, const yaml_node_t *map)
 	struct pg_sweep_key *sk;
 	const struct conf_key *k;
 	char msg[PG_ERROR_MSG_MAX - 80], full[256], q[48];
+	char vq[CONF_VARIANTS_TEXT_MAX];
 	size_t ki, combos = 1, j, ncand;
 	uint32_t i;
 	int64_t v;
@@ -300,23 +377,39 @@ load_sweep(struct loader *ld, const yaml_node_t *map)
 			if (sk->nvalues == CONF_SWEEP_VALUES_MAX)
 				return (fail(ld, item, "key '%s': more than %d "
 				    "values", full, CONF_SWEEP_VALUES_MAX));
-			if (item->type != YAML_SCALAR_NODE || is_null(item) ||
+			if (k->d.kind == CONF_VARIANTS) {
+				/* Each value is a list: [[], [a], [a, b]]. */
+				if (item->type != YAML_SEQUENCE_NODE)
+					return (fail(ld, item, "key '%s': "
+					    "expected %s, got %s", full,
+					    variants_expected(msg, sizeof(msg)),
+					    node_kind(item)));
+				if ((r = parse_variants(ld, full, item,
+				    &v)) != 0)
+					return (r);
+			} else if (item->type != YAML_SCALAR_NODE ||
+			    is_null(item) ||
 			    has_nul(item))
 				return (fail(ld, item, "key '%s': expected %s, "
 				    "got %s", full, conf_expected(k, msg,
 				    sizeof(msg)), item->type ==
 				    YAML_SCALAR_NODE ? "an empty value" :
 				    node_kind(item)));
-			if (conf_value_parse(k, scalar(item), &v, msg,
+			else if (conf_value_parse(k, scalar(item), &v, msg,
 			    sizeof(msg)) != 0)
 				return (fail(ld, item, "key '%s': %s", full,
 				    msg));
 			for (j = 0; j < sk->nvalues; j++) {
-				if (sk->values[j] == v)
+				if (sk->values[j] != v)
+					continue;
+				if (k->d.kind == CONF_VARIANTS)
 					return (fail(ld, item, "key '%s': "
-					    "value \"%s\" is listed twice", full,
-					    conf_quote(scalar(item), q,
-					    sizeof(q))));
+					    "value [%s] is listed twice", full,
+					    conf_format_variants((uint32_t)v, vq,
+					    sizeof(vq))));
+				return (fail(ld, item, "key '%s': value "
+				    "\"%s\" is listed twice", full,
+				    conf_quote(scalar(item), q, sizeof(q))));
 			}
 			sk->values[sk->nvalues++] = v;
 		}

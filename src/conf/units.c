@@ -285,6 +285,9 @@ conf_format_value(enum conf_kind kind, int64_t v, char *buf, size_t n)
 			snprintf(buf, n, "%" PRIu64 ".%s%%", u / 10000, frac);
 		}
 		break;
+	case CONF_VARIANTS:
+		conf_format_variants((uint32_t)v, buf, n);
+		break;
 	default:
 	plain:
 		snprintf(buf, n, "%" PRId64, v);
@@ -326,6 +329,9 @@ conf_expected(const struct conf_key *k, char *buf, size_t n)
 	switch (k->d.kind) {
 	case CONF_BOOL:
 		snprintf(buf, n, "0 or 1");
+		return (buf);
+	case CONF_VARIANTS:
+		snprintf(buf, n, "variant names joined by '+', or none");
 		return (buf);
 	case CONF_SIZE:
 		what = "a size";
@@ -389,6 +395,52 @@ unit_list(enum conf_kind kind)
 	}
 }
 
+/*
+ * A set of variants written as conf_format_value() writes it: names
+ * joined by '+', or "none".  The YAML file lists them instead (load.c).
+ */
+static int
+parse_variant_names(const struct conf_key *k, const char *s, int64_t *out,
+    char *msg, size_t n)
+{
+	char name[64], q[48];
+	const char *p, *end, *hint;
+	uint32_t set = 0, flag;
+	size_t len;
+
+	if (strcmp(s, "none") == 0) {
+		*out = 0;
+		return (0);
+	}
+	for (p = s;; p = end + 1) {
+		end = strchr(p, '+');
+		len = end != NULL ? (size_t)(end - p) : strlen(p);
+		if (len == 0 || len >= sizeof(name)) {
+			snprintf(msg, n, "expected %s, got \"%s\"",
+			    conf_expected(k, name, sizeof(name)),
+			    conf_quote(s, q, sizeof(q)));
+			return (-EINVAL);
+		}
+		memcpy(name, p, len);
+		name[len] = '\0';
+		if (conf_variant_find(name, &flag) != 0) {
+			hint = conf_variant_suggest(name);
+			conf_quote(name, q, sizeof(q));
+			if (hint != NULL)
+				snprintf(msg, n, "unknown variant '%s' (did you "
+				    "mean '%s'?)", q, hint);
+			else
+				snprintf(msg, n, "unknown variant '%s'", q);
+			return (-EINVAL);
+		}
+		set |= flag;
+		if (end == NULL)
+			break;
+	}
+	*out = set;
+	return (0);
+}
+
 int
 conf_value_parse(const struct conf_key *k, const char *s, int64_t *out,
     char *msg, size_t n)
@@ -404,6 +456,8 @@ conf_value_parse(const struct conf_key *k, const char *s, int64_t *out,
 	case CONF_BOOL:
 		r = conf_parse_int(s, &v);
 		break;
+	case CONF_VARIANTS:
+		return (parse_variant_names(k, s, out, msg, n));
 	case CONF_SIZE:
 		r = conf_parse_size(s, &u, &unit);
 		break;

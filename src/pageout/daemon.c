@@ -96,8 +96,13 @@ pageout_worker_scan(struct vm_machine *m, struct pageout_worker *w,
 	if (woken)						/* S:1821 */
 		m->cnt.v_pdwakeups++;
 	vmd->pageout_wanted = 1;				/* S:1824 */
-	w->shortage = pidctrl_daemon(&w->pid, (int32_t)vmd->free_count,
-	    clk->ticks);					/* S:1830 */
+	/* S:1830; the variant pidctrl-2018-06 has the later controller. */
+	if ((m->variants & PG_VARIANT(PIDCTRL_2018_06)) != 0)
+		w->shortage = pidctrl_daemon_2018(&w->pid,
+		    (int32_t)vmd->free_count, clk->ticks);
+	else
+		w->shortage = pidctrl_daemon(&w->pid,
+		    (int32_t)vmd->free_count, clk->ticks);
 	if (w->shortage != 0 && w->pass == 0)		/* S:1831-1832 */
 		w->pass = 1;
 	visited = 0;

@@ -10,21 +10,49 @@
 #include "vm/pager.h"
 
 /*
- * The model has no other lock holder and no file system suspension
- * (spec 12.7, 12.12): vn_start_write(V_NOWAIT) and vget(LK_TIMELOCK)
- * always succeed.  They stay calls, so that the seed's EDEADLK path is in
- * place for a configuration that makes them miss.
+ * pageout_lock_missed() - one lock attempt that another thread (a reader
+ * asleep in vm_wait with the vnode locked, a suspended file system) may
+ * defeat.  The model has no such thread (spec 12.7, 12.12), so a miss is
+ * drawn: with probability sim.lock_miss (m->lock_miss_ppm, parts per
+ * million) from the machine's own generator, seeded by sim.seed, so a run
+ * is the same every time.  Without sim.lock_miss nothing is drawn.
+ *
+ * The generator is SplitMix64 (Steele, Lea, Flood 2014): integer
+ * arithmetic only, a 64-bit state, and any state (0 too) is valid.  The
+ * top 32 bits are scaled to [0, 1000000) by a multiply and a shift,
+ * without the bias of a modulo.
+ */
+bool
+pageout_lock_missed(struct vm_machine *m)
+{
+	uint64_t z;
+
+	if (m->lock_miss_ppm == 0)
+		return (false);
+	m->lock_rng += UINT64_C(0x9e3779b97f4a7c15);
+	z = m->lock_rng;
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	z ^= z >> 31;
+	return ((((z >> 32) * UINT64_C(1000000)) >> 32) < m->lock_miss_ppm);
+}
+
+/*
+ * vn_start_write(V_NOWAIT) and vget(LK_TIMELOCK) of a vnode pageout: each
+ * is one attempt that misses as pageout_lock_missed() draws.
  */
 static int
 pageout_vn_start_write(struct vm_machine *m, uint32_t obj)
 {
-	return (0);
+	(void)obj;
+	return (pageout_lock_missed(m) ? -EBUSY : 0);
 }
 
 static int
 pageout_vget(struct vm_machine *m, uint32_t obj)
 {
-	return (0);
+	(void)obj;
+	return (pageout_lock_missed(m) ? -EBUSY : 0);
 }
 
 /*

@@ -84,7 +84,8 @@ oom_why_fill(const struct vm_machine *m, const struct vm_domain *vmd,
  * through the "oom_seq < pageout_oom_seq" branch, so with pageout_oom_seq
  * 1 a domain that fails again keeps its vote and with pageout_oom_seq
  * <= 0 no scan ever withdraws it (D11); this is the seed's behaviour and
- * is kept.
+ * is kept.  With the variant oom-instant-shortage a scan counts as a failure
+ * only while the domain needs paging (vm_paging_needed()).
  */
 void
 vm_pageout_mightbe_oom(struct vm_machine *m, uint32_t d,
@@ -97,6 +98,14 @@ vm_pageout_mightbe_oom(struct vm_machine *m, uint32_t d,
 	starting_page_shortage = shortage;
 	if (starting_page_shortage <= 0 ||
 	    starting_page_shortage != page_shortage)	/* S:1556-1560 */
+		vmd->oom_seq = 0;
+	else if ((m->variants & PG_VARIANT(OOM_INSTANT_SHORTAGE)) != 0 &&
+	    vmd->free_count >= vmd->th.pageout_wakeup_thresh)
+		/*
+		 * The variant oom-instant-shortage (FreeBSD 78546fb0e321): a
+		 * failed scan while the domain does not need paging is the
+		 * PID controller overshooting, not a shortage; start again.
+		 */
 		vmd->oom_seq = 0;
 	else
 		vmd->oom_seq++;

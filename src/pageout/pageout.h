@@ -239,6 +239,15 @@ int32_t vm_pageout_launder_finish(struct vm_machine *m, uint32_t d,
     struct launder_scan *ls);
 
 /*
+ * pageout_lock_missed() - draw one vnode lock attempt of a pageout
+ * (vn_start_write(V_NOWAIT), vget(LK_TIMELOCK) in vm_pageout_clean()):
+ * true, a miss, with probability m->lock_miss_ppm / 1e6 (sim.lock_miss)
+ * from the machine's generator (m->lock_rng, seeded with sim.seed); never
+ * a miss, and no draw, when lock_miss_ppm is 0.  Cannot fail.
+ */
+bool pageout_lock_missed(struct vm_machine *m);
+
+/*
  * vm_pageout_isqrt() - isqrt() of S:915-934: the exact floor of the
  * square root, digit by digit from bit 1 << 30.
  */

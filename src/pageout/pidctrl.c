@@ -40,6 +40,9 @@ pid_min(int64_t a, int64_t b)
 	return (a < b ? a : b);
 }
 
+static void pid_gains(const struct pidctrl *, int32_t *, int32_t *,
+    int32_t *);
+
 /*
  * pidctrl_daemon() - model of the seed-era pidctrl_daemon(), spec 7.3.
  *
@@ -74,10 +77,60 @@ pidctrl_daemon(struct pidctrl *pc, int32_t input, int32_t ticks)
 	pc->pc_derivative = (int32_t)((int64_t)pc->pc_error - pc->pc_olderror);
 
 	/* Gains are inverse; a gain below 1 means 1. */
-	kpd = pc->pc_kpd > 1 ? pc->pc_kpd : 1;
-	kid = pc->pc_kid > 1 ? pc->pc_kid : 1;
-	kdd = pc->pc_kdd > 1 ? pc->pc_kdd : 1;
+	pid_gains(pc, &kpd, &kid, &kdd);
 	/* Each term is a truncating C division, as in the kernel. */
+	output = pc->pc_error / kpd + pc->pc_integral / kid +
+	    pc->pc_derivative / kdd;
+	output = pid_max(output - pc->pc_output, 0);
+	pc->pc_output = (int32_t)(pc->pc_output + output);
+	return ((int32_t)output);
+}
+
+/* The gains as divisors: a gain below 1 means 1, as in the kernel. */
+static void
+pid_gains(const struct pidctrl *pc, int32_t *kpd, int32_t *kid, int32_t *kdd)
+{
+	*kpd = pc->pc_kpd > 1 ? pc->pc_kpd : 1;
+	*kid = pc->pc_kid > 1 ? pc->pc_kid : 1;
+	*kdd = pc->pc_kdd > 1 ? pc->pc_kdd : 1;
+}
+
+/*
+ * pidctrl_daemon_2018() - model of pidctrl_daemon() after FreeBSD commit
+ * e768070ca939 ("pidctrl_daemon() implements a variation on the
+ * classical, discrete PID controller ...", Alan Cox, 2018-06-07).
+ *
+ * The seed re-adds the whole raw error at every call of an interval, so a
+ * daemon that loops without sleeping (pass <= 1) winds the integral up to
+ * its bound within one interval; it then drains by only free - setpoint
+ * per interval (spec 7.3).  The rewrite asks each call only for what
+ * changed since the last one: the raw error minus the part of the
+ * accumulated error that the output returned so far has not covered.
+ * The interval start, the clamp of the integral and the output
+ * increment are the seed's.  64-bit intermediates, int fields.
+ */
+int32_t
+pidctrl_daemon_2018(struct pidctrl *pc, int32_t input, int32_t ticks)
+{
+	int64_t error, integral, output;
+	int32_t kpd, kid, kdd;
+
+	error = (int64_t)pc->pc_setpoint - input;
+	if ((uint32_t)ticks - (uint32_t)pc->pc_ticks >=
+	    (uint32_t)pc->pc_interval) {
+		pc->pc_ticks = ticks;
+		pc->pc_olderror = pc->pc_error;
+		pc->pc_output = pc->pc_error = 0;
+	} else
+		error -= (int64_t)pc->pc_error - pc->pc_output;
+	pc->pc_input = input;
+	pc->pc_error = (int32_t)((int64_t)pc->pc_error + error);
+	integral = pid_max(pid_min((int64_t)pc->pc_integral + error,
+	    pc->pc_bound), 0);
+	pc->pc_integral = (int32_t)integral;
+	pc->pc_derivative = (int32_t)((int64_t)pc->pc_error - pc->pc_olderror);
+
+	pid_gains(pc, &kpd, &kid, &kdd);
 	output = pc->pc_error / kpd + pc->pc_integral / kid +
 	    pc->pc_derivative / kdd;
 	output = pid_max(output - pc->pc_output, 0);

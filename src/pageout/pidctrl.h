@@ -1,7 +1,8 @@
 /*
  * pidctrl.h - the seed-era PID controller of the page daemon,
- * pidctrl_daemon() of subr_pidctrl.c as introduced by r329882 (spec 7.3;
- * not the June 2018 rewrite, spec 14 item 8a).
+ * pidctrl_daemon() of subr_pidctrl.c as introduced by r329882 (spec 7.3),
+ * and, for the variant pidctrl-2018-06, the June 2018 rewrite (spec 14
+ * item 8a).
  */
 #ifndef PGREPLAY_PAGEOUT_PIDCTRL_H
 #define PGREPLAY_PAGEOUT_PIDCTRL_H
@@ -30,5 +31,16 @@ void pidctrl_init(struct pidctrl *pc, int32_t interval, int32_t setpoint,
  * returns the additional pages to free in this interval (>= 0).
  */
 int32_t pidctrl_daemon(struct pidctrl *pc, int32_t input, int32_t ticks);
+
+/*
+ * pidctrl_daemon_2018() - the same call as pidctrl_daemon() of FreeBSD
+ * commit e768070ca939 (2018-06-07), the variant pidctrl-2018-06: inside an
+ * interval the new error is taken relative to what the last call left
+ * (the error accumulated minus the output already returned), added to
+ * the accumulated error and to the integral, and the derivative uses the
+ * accumulated error.  A call that starts an interval is the seed's.
+ * Returns the additional pages to free in this interval (>= 0).
+ */
+int32_t pidctrl_daemon_2018(struct pidctrl *pc, int32_t input, int32_t ticks);
 
 #endif

@@ -233,9 +233,14 @@ drop_page:
 	 * G. S:1399-1402: the active-scan target, from the counts as they
 	 * are now, after D-F (D9).  pq->cnt is the inactive count only when
 	 * no inactive scan was wanted; otherwise it is the laundry count.
+	 * The variant active-target counts the inactive queue, as
+	 * vm_pageout_active_target() of later kernels does; the deficit and
+	 * addl_page_shortage stay added as in the seed.
 	 * Clean pages count weight times more than dirty ones.  The kernel
 	 * mixes u_int and int here; the 32-bit result is the same.
 	 */
+	if ((m->variants & PG_VARIANT(ACTIVE_TARGET)) != 0)
+		pq = &vmd->pq[PQ_INACTIVE];	/* vm_pageout_active_target() */
 	inactq_shortage = (int32_t)((int64_t)vmd->th.inactive_target -
 	    ((int64_t)pq->cnt + (int32_t)vmd->pq[PQ_LAUNDRY].cnt / weight) +
 	    vm_paging_target(vmd) + deficit + addl_page_shortage);

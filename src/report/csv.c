@@ -215,7 +215,7 @@ report_write_csv(const struct report *r, FILE *out, struct pg_error *err)
 	const struct report_run *first = r->nruns > 0 ? &r->runs[0] : NULL;
 	size_t i, j, failed;
 
-	fputs("run", out);
+	fputs("run,model.variants", out);
 	for (i = 0; first != NULL && i < first->nsysctl; i++) {
 		fputc(',', out);
 		csv_field(out, first->sysctl[i].name);
@@ -237,6 +237,12 @@ report_write_csv(const struct report *r, FILE *out, struct pg_error *err)
 		const struct report_run *run = &r->runs[j];
 
 		csv_field(out, run->name);
+		/* The variants joined by '+' (names hold no comma), or none. */
+		fputc(',', out);
+		for (i = 0; i < run->nvariants && i < REPORT_VARIANTS_MAX; i++)
+			fprintf(out, "%s%s", i > 0 ? "+" : "", run->variants[i]);
+		if (run->nvariants == 0)
+			fputs("none", out);
 		for (i = 0; i < first->nsysctl; i++) {
 			fputc(',', out);
 			csv_value(out, run->sysctl, run->nsysctl,

@@ -296,6 +296,12 @@ jb_run(struct jb *b, const struct report_run *run)
 	size_t i;
 
 	jb_set(b, obj, "name", jb_string(b, run->name));
+	arr = jb_check(b, json_array());
+	for (i = 0; i < run->nvariants && i < REPORT_VARIANTS_MAX; i++)
+		jb_append(b, arr, jb_string(b, run->variants[i]));
+	o = jb_check(b, json_object());
+	jb_set(b, o, "variants", arr);
+	jb_set(b, obj, "model", o);
 	jb_set(b, obj, "sysctl", jb_values(b, run->sysctl, run->nsysctl));
 
 	arr = jb_check(b, json_array());
@@ -394,6 +400,17 @@ report_write_json(const struct report *r, FILE *out, struct pg_error *err)
 	jb_set(&b, root, "pgreplay", jb_string(&b, PGREPLAY_VERSION));
 	jb_set(&b, root, "schema_version", jb_int(&b, REPORT_SCHEMA_VERSION));
 	jb_set(&b, root, "trace", jb_trace(&b, &r->trace));
+	if (r->shard.index != 0) {
+		json_t *sh = jb_check(&b, json_object());
+
+		jb_set(&b, sh, "index", jb_check(&b,
+		    json_integer((json_int_t)r->shard.index)));
+		jb_set(&b, sh, "count", jb_check(&b,
+		    json_integer((json_int_t)r->shard.count)));
+		jb_set(&b, sh, "total_runs", jb_check(&b,
+		    json_integer((json_int_t)r->shard.total_runs)));
+		jb_set(&b, root, "shard", sh);
+	}
 	runs = jb_check(&b, json_array());
 	for (i = 0; i < r->nruns; i++)
 		jb_append(&b, runs, jb_run(&b, &r->runs[i]));

@@ -156,8 +156,13 @@ enum report_format {
 	REPORT_FORMAT_CSV_OOM,	  /* one row per OOM kill or panic */
 };
 
+#define REPORT_VARIANTS_MAX 32	/* model variants one run may name */
+
 struct report_run {
 	char name[REPORT_NAME_MAX];
+	/* The model variants the run used, in their order; none: the seed. */
+	char variants[REPORT_VARIANTS_MAX][48];
+	size_t nvariants;
 	struct report_value *sysctl; /* effective values */
 	size_t nsysctl;
 	struct report_domain *domains;
@@ -195,8 +200,16 @@ struct report_trace {
 	double duration_s;
 };
 
+/* Which slice of the runs a `--shard I/N` report holds (docs/scaling.md). */
+struct report_shard {
+	uint32_t index;	     /* I, from 1; 0 when the report is not a shard */
+	uint32_t count;	     /* N */
+	uint64_t total_runs; /* runs of the whole replay, all shards */
+};
+
 struct report {
 	struct report_trace trace;
+	struct report_shard shard;
 	struct report_run *runs;
 	size_t nruns;
 };

@@ -609,7 +609,7 @@ sim_proc_kill(struct sim *s, uint32_t slot)
 {
 	struct sim_proc *p;
 	struct sim_kill *nk, *k;
-	uint32_t pi, ncap;
+	uint32_t d, pi, ncap;
 
 	if (slot >= s->slot2proc_cap)
 		return;
@@ -634,6 +634,11 @@ sim_proc_kill(struct sim *s, uint32_t slot)
 	k->pid = p->pid;
 	memcpy(k->name, p->name, sizeof(k->name));
 	k->pages = vm_proc_size(s->m, slot);
+	k->free_count = k->free_target = 0;
+	for (d = 0; d < s->m->ndomains; d++) {
+		k->free_count += s->m->dom[d].free_count;
+		k->free_target += s->m->dom[d].th.free_target;
+	}
 	/* Its later trace events will not happen: drop and count them. */
 	p->dropped += p->qn;
 	s->events_dropped += p->qn;

@@ -527,6 +527,12 @@ sim_fill_report(struct sim *s, struct report_run *out)
 
 	memset(out, 0, sizeof(*out));
 	snprintf(out->name, sizeof(out->name), "%s", s->cfg.name);
+	for (i = 0; i < conf_variant_count() && out->nvariants <
+	    REPORT_VARIANTS_MAX; i++)
+		if ((s->cfg.model_variants & (UINT32_C(1) << i)) != 0)
+			snprintf(out->variants[out->nvariants++],
+			    sizeof(out->variants[0]), "%s",
+			    conf_variant_name(i));
 
 	/* The sysctls in effect: the machine's (e.g. update period 0 -> 600). */
 	eff = s->cfg;
@@ -573,24 +579,21 @@ sim_fill_report(struct sim *s, struct report_run *out)
 }
 
 int
-sim_report_sweep(const struct pg_config *base, const struct pg_config *cfg,
-    struct report_run *out)
+sim_report_sweep(const size_t *keys, size_t nkeys,
+    const struct pg_config *cfg, struct report_run *out)
 {
-	size_t i, k;
+	size_t i;
 
 	free(out->sweep);
 	out->sweep = NULL;
 	out->nsweep = 0;
-	if (base == NULL || base->nsweep == 0)
+	if (nkeys == 0)
 		return (0);
-	out->sweep = calloc(base->nsweep, sizeof(*out->sweep));
+	out->sweep = calloc(nkeys, sizeof(*out->sweep));
 	if (out->sweep == NULL)
 		return (-ENOMEM);
-	for (i = 0; i < base->nsweep; i++) {
-		if (conf_key_find(base->sweep[i].key, &k) < 0)
-			continue;
-		sim_setting_set(&out->sweep[out->nsweep++], conf_key_desc(k),
-		    conf_key_get(cfg, k));
-	}
+	for (i = 0; i < nkeys; i++)
+		sim_setting_set(&out->sweep[out->nsweep++],
+		    conf_key_desc(keys[i]), conf_key_get(cfg, keys[i]));
 	return (0);
 }

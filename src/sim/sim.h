@@ -56,13 +56,5 @@ const char *sim_stat_name(size_t i);
 /* sim_destroy() - free everything; NULL is a no-op. */
 void sim_destroy(struct sim *s);
 
-/*
- * sim_report_sweep() - record in out->sweep (replacing it) the value cfg
- * has for every key of base's sweep, in the sweep's order: what makes this
- * run one point of the sweep.  Nothing for a base without a sweep.
- * Returns 0 or -ENOMEM.
- */
-int sim_report_sweep(const struct pg_config *base,
-    const struct pg_config *cfg, struct report_run *out);
 
 #endif

@@ -130,6 +130,8 @@ struct sim_kill {
 	uint32_t pid;
 	char name[64];
 	uint64_t pages;
+	/* The machine at the kill, for tests (not in the report). */
+	uint64_t free_count, free_target;	/* sums over the domains */
 	struct sim_oom_why why;
 };
 
@@ -237,6 +239,13 @@ void sim_phases_free(struct sim *s);
 /* sim_setting_set() - rs = key kd with value v (storage unit). */
 void sim_setting_set(struct report_setting *rs,
     const struct conf_key_desc *kd, int64_t v);
+/*
+ * sim_report_sweep() - record in out->sweep (replacing it) the value cfg
+ * has for each of the nkeys configuration keys (conf_key_desc() indexes)
+ * of its base's sweep, in the sweep's order.  Returns 0 or -ENOMEM.
+ */
+int sim_report_sweep(const size_t *keys, size_t nkeys,
+    const struct pg_config *cfg, struct report_run *out);
 void sim_oom_explain(const struct sim *s, const struct vm_oom_why *vm,
     struct sim_oom_why *out);
 

@@ -127,6 +127,36 @@ overflow:
 	return bin_error(r, err, off, "varint overflow in the end record");
 }
 
+/*
+ * bin_note() - a note record: stored, not an event.  Returns 2 so that
+ * bin_next() goes on to the next record.
+ */
+static int
+bin_note(struct trace_reader *r, const uint8_t *p, uint64_t off,
+    struct pg_error *err)
+{
+	char msg[PG_ERROR_MSG_MAX];
+	uint64_t len;
+
+	if ((p = tb_get_varint(p, &len)) == NULL)
+		return bin_error(r, err, off, "varint overflow");
+	if (len > TRACE_NAME_MAX)
+		return bin_error(r, err, off,
+		    "note length %" PRIu64 " exceeds %d bytes", len,
+		    TRACE_NAME_MAX);
+	if (len > (uint64_t)(r->buf + r->end - p))
+		return bin_error(r, err, off,
+		    "truncated record: the stream ends inside it");
+	if (trace_note_check((const char *)p, (size_t)len, msg, sizeof(msg)) <
+	    0)
+		return bin_error(r, err, off, "%s", msg);
+	if (trace_note_add(r, (const char *)p, (size_t)len) < 0)
+		return bin_error(r, err, off, "more than %d notes",
+		    TRACE_NOTES_MAX);
+	r->pos = (size_t)(p + len - r->buf);
+	return 2;
+}
+
 /* bin_other() - every record but the page ops: rare, so checked with care. */
 static int
 bin_other(struct trace_reader *r, struct trace_event *ev, uint8_t tag,
@@ -146,6 +176,8 @@ bin_other(struct trace_reader *r, struct trace_event *ev, uint8_t tag,
 	p = r->buf + r->pos + 1;
 	if (kind == TB_KIND_END)
 		return bin_end(r, p, off, err);
+	if (kind == TB_KIND_NOTE)
+		return bin_note(r, p, off, err);
 	if (kind > TB_KIND_MARK)
 		return bin_error(r, err, off,
 		    "bad record tag 0x%02x: unknown "
@@ -244,6 +276,7 @@ bin_next(struct trace_reader *r, struct trace_event *ev, struct pg_error *err)
 	unsigned tag, t, op, vbits;
 	int rc;
 
+again:
 	if (r->end - r->pos < TB_RECORD_MAX && !r->eof) {
 		rc = bin_fill(r, TB_RECORD_MAX, err);
 		if (rc < 0)
@@ -256,8 +289,12 @@ bin_next(struct trace_reader *r, struct trace_event *ev, struct pg_error *err)
 		    r->nevents);
 	p = r->buf + r->pos;
 	tag = *p++;
-	if (tag >= TB_PAGE_TAGS)
-		return bin_other(r, ev, (uint8_t)tag, r->base + r->pos, err);
+	if (tag >= TB_PAGE_TAGS) {
+		rc = bin_other(r, ev, (uint8_t)tag, r->base + r->pos, err);
+		if (rc == 2)
+			goto again;
+		return rc;
+	}
 	t = tag >> 4;
 	op = (t * 11) >> 5; /* t / 3 for t < 15 */
 	switch (t - op * 3) {

@@ -38,6 +38,11 @@ enum trace_objtype {
 
 /* Limits every reader enforces, so that no input can drive an allocation. */
 #define TRACE_NAME_MAX 255 /* bytes of a name, path or mark text */
+/*
+ * Notes: trace-wide statements that are not events (what an importer could
+ * not know, docs/trace-format.md "Notes").  A trace holds at most this many.
+ */
+#define TRACE_NOTES_MAX 32
 #define TRACE_PAGES_MAX \
 	(UINT64_C(1) << 32) /* object size / pindex+count bound */
 

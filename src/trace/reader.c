@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Zeroed bytes kept after the data so decoders may read a little past it. */
 #define READER_SLACK (2 * TB_RECORD_MAX)
@@ -199,6 +200,69 @@ trace_reader_where(const struct trace_reader *r, struct pg_error *e)
 	    r->fmt.format == TRACE_FORMAT_TEXT ? PG_POS_LINE : PG_POS_BYTE;
 	e->pos = r->ev_pos;
 	e->event = r->nevents;
+}
+
+const char *
+trace_reader_note(const struct trace_reader *r, unsigned i)
+{
+	return i < r->nnotes ? r->notes[i] : NULL;
+}
+
+int
+trace_note_check(const char *text, size_t len, char *msg, size_t n)
+{
+	size_t i;
+
+	if (len == 0) {
+		snprintf(msg, n, "empty note");
+		return -EINVAL;
+	}
+	if (len > TRACE_NAME_MAX) {
+		snprintf(msg, n, "note is longer than %d bytes",
+		    TRACE_NAME_MAX);
+		return -EINVAL;
+	}
+	for (i = 0; i < len; i++) {
+		if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f ||
+		    text[i] == '#') {
+			snprintf(msg, n,
+			    "bad byte 0x%02x in note: expected text without "
+			    "control bytes or '#'",
+			    (unsigned char)text[i]);
+			return -EINVAL;
+		}
+	}
+	if (text[0] == ' ' || text[len - 1] == ' ') {
+		snprintf(msg, n, "note starts or ends with a blank");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int
+trace_note_add(struct trace_reader *r, const char *text, size_t len)
+{
+	if (r->nnotes >= TRACE_NOTES_MAX)
+		return -ENOSPC;
+	memcpy(r->notes[r->nnotes], text, len);
+	r->notes[r->nnotes][len] = '\0';
+	r->nnotes++;
+	return 0;
+}
+
+void
+trace_reader_input(const struct trace_reader *r, uint64_t *done,
+    uint64_t *size)
+{
+	struct stat st;
+
+	*done = r->src.dctx != NULL ? r->src.zread : r->base + r->pos;
+	if (r->src.fd < 0)
+		*size = r->src.mem_len;
+	else if (fstat(r->src.fd, &st) == 0 && S_ISREG(st.st_mode))
+		*size = (uint64_t)st.st_size;
+	else
+		*size = 0;
 }
 
 void

@@ -110,6 +110,24 @@ uint64_t trace_reader_events(const struct trace_reader *r);
  */
 void trace_reader_where(const struct trace_reader *r, struct pg_error *e);
 
+/*
+ * trace_reader_input() - how far through its input r is, for progress
+ * lines: *done is the number of input bytes consumed (compressed bytes
+ * for a zstd input, so that it compares with the file size), *size the
+ * size of the input, or 0 when it is not known (a pipe, a terminal).
+ */
+void trace_reader_input(const struct trace_reader *r, uint64_t *done,
+    uint64_t *size);
+
+/*
+ * trace_reader_note() - the i-th note read so far (0-based), or NULL when
+ * fewer than i+1 notes have been read.  Notes are statements about the
+ * whole trace (what its source could not record); they are not events and
+ * may sit anywhere in the stream, so they are complete only once
+ * trace_reader_next() has returned 0.  The string lives as long as r.
+ */
+const char *trace_reader_note(const struct trace_reader *r, unsigned i);
+
 /* trace_reader_close() - release r and its file.  r may be NULL. */
 void trace_reader_close(struct trace_reader *r);
 

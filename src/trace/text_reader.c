@@ -400,6 +400,28 @@ done:
 	return 1;
 }
 
+/*
+ * text_note() - a "#@note TEXT" line: a comment to older readers, a note to
+ * this one.  Trailing blanks are not part of the text.
+ */
+static int
+text_note(struct trace_reader *r, char *p, struct pg_error *err)
+{
+	char msg[PG_ERROR_MSG_MAX];
+	size_t n;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	n = strlen(p);
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	if (trace_note_check(p, n, msg, sizeof(msg)) < 0)
+		return text_error(r, err, "%s", msg);
+	if (trace_note_add(r, p, n) < 0)
+		return text_error(r, err, "more than %d notes", TRACE_NOTES_MAX);
+	return 0;
+}
+
 static int
 text_next(struct trace_reader *r, struct trace_event *ev, struct pg_error *err)
 {
@@ -411,6 +433,11 @@ text_next(struct trace_reader *r, struct trace_event *ev, struct pg_error *err)
 		rc = next_line(r, &line, &len, err);
 		if (rc <= 0)
 			break;
+		if (len > 7 && memcmp(line, "#@note ", 7) == 0) {
+			if ((rc = text_note(r, line + 7, err)) < 0)
+				return rc;
+			continue;
+		}
 		hash = memchr(line, '#', len);
 		if (hash != NULL)
 			*hash = '\0';

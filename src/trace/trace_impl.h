@@ -75,6 +75,10 @@ struct trace_reader {
 
 	uint64_t time; /* time of the last event */
 
+	/* Notes read so far (text "#@note TEXT" lines, binary f8 records). */
+	char notes[TRACE_NOTES_MAX][TRACE_NAME_MAX + 1];
+	unsigned nnotes;
+
 	/* text */
 	uint64_t line;
 	bool have_header;
@@ -101,6 +105,16 @@ int bin_reader_init(struct trace_reader *r, struct pg_error *err);
  * or -EINVAL with a sentence in msg.
  */
 int trace_event_check(const struct trace_event *ev, char *msg, size_t n);
+
+/*
+ * trace_note_check() - whether text is a valid note: 1 to TRACE_NAME_MAX
+ * bytes, printable, no '#', not starting or ending with a blank.  Returns 0,
+ * or -EINVAL with a sentence in msg.
+ */
+int trace_note_check(const char *text, size_t len, char *msg, size_t n);
+
+/* trace_note_add() - store a checked note in r; -ENOSPC when r is full. */
+int trace_note_add(struct trace_reader *r, const char *text, size_t len);
 
 /* trace_op_parse() - the op named by s (len bytes), or -1. */
 int trace_op_parse(const char *s, size_t len);

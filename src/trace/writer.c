@@ -35,6 +35,7 @@ struct trace_writer {
 	uint8_t *zbuf;
 	size_t zcap;
 	uint64_t nevents;
+	unsigned nnotes;
 	uint64_t time;
 	uint64_t step; /* binary: the current time step */
 	struct tb_sum sum;
@@ -410,6 +411,39 @@ trace_writer_write(struct trace_writer *w, const struct trace_event *ev,
 		encode_text(w, ev);
 	w->time = ev->time_ns;
 	w->nevents++;
+	if (w->len >= WBUF_SIZE && (rc = flush(w, false, err)) < 0)
+		return rc;
+	return 0;
+}
+
+int
+trace_writer_note(struct trace_writer *w, const char *text,
+    struct pg_error *err)
+{
+	char msg[PG_ERROR_MSG_MAX];
+	size_t n = strlen(text);
+	uint8_t *p;
+	int rc;
+
+	if (w->finished)
+		return werr(w, err, -EINVAL, "write after finish");
+	if (trace_note_check(text, n, msg, sizeof(msg)) < 0)
+		return werr(w, err, -EINVAL, "%s", msg);
+	if (w->nnotes >= TRACE_NOTES_MAX)
+		return werr(w, err, -EINVAL, "more than %d notes",
+		    TRACE_NOTES_MAX);
+	p = w->buf + w->len;
+	if (w->opts.format == TRACE_FORMAT_BINARY) {
+		*p++ = TB_TAG(TB_KIND_NOTE);
+		p = put_bstr(p, text);
+	} else {
+		memcpy(p, "#@note ", 7);
+		memcpy(p + 7, text, n);
+		p += 7 + n;
+		*p++ = '\n';
+	}
+	w->len = (size_t)(p - w->buf);
+	w->nnotes++;
 	if (w->len >= WBUF_SIZE && (rc = flush(w, false, err)) < 0)
 		return rc;
 	return 0;

@@ -49,6 +49,16 @@ int trace_writer_write(struct trace_writer *w, const struct trace_event *ev,
     struct pg_error *err);
 
 /*
+ * trace_writer_note() - append a note (docs/trace-format.md "Notes"): a
+ * statement about the whole trace that is not an event, such as what the
+ * source of an imported trace could not record.  text must pass the rules
+ * of a mark (1-255 bytes, no control byte, no '#'); at most TRACE_NOTES_MAX
+ * notes per trace.  Returns 0 or -EINVAL with err filled.
+ */
+int trace_writer_note(struct trace_writer *w, const char *text,
+    struct pg_error *err);
+
+/*
  * trace_writer_finish() - write the end of the trace (the binary end
  * record, the end of the zstd frame), flush, and move the file into place.
  * Returns 0, or a negative errno with err filled, in which case no file

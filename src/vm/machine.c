@@ -58,6 +58,9 @@ vm_machine_create(const struct pg_config *cfg, int32_t ticks0,
 	m->ppc = lay->ppc;
 	m->sysctl = cfg->sysctl;
 	m->pageout_update_period = lay->pageout_update_period;
+	m->variants = cfg->model_variants;
+	m->lock_miss_ppm = cfg->lock_miss_ppm;
+	m->lock_rng = cfg->seed;
 	m->obj_free_head = m->proc_free_head = m->allproc_head = VM_NONE;
 	m->pv_free = VM_NONE;
 	m->pages = malloc((size_t)m->ntotal * sizeof(*m->pages));

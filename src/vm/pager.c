@@ -484,7 +484,9 @@ io_pip_wakeup(struct vm_machine *m, const struct vm_io *io)
 
 /*
  * swp_pager_async_iodone() - model of swp_pager_async_iodone() for a
- * write (spec 9.5 step 6, T17, T19).
+ * write (spec 9.5 step 6, T17, T19; spec 16): on success every page is
+ * undirtied and vm_page_deactivate_noreuse()d unconditionally, as in the
+ * 2018 kernel.
  */
 static void
 swp_pager_async_iodone(struct vm_machine *m, const struct vm_io *io,
@@ -508,20 +510,26 @@ swp_pager_async_iodone(struct vm_machine *m, const struct vm_io *io,
 			 * swap block.
 			 */
 			vm_page_activate(m, page);
-		} else {
+		} else if (vm_swap_has(m, p->object, p->pindex)) {
 			/*
-			 * The kernel's fault path sleeps on a busy page, so
-			 * no write can land during the I/O; the model lets
-			 * the access through, and such a write has already
-			 * dirtied the page, released its block (spec 6.5)
-			 * and reactivated it.  Keep that state: it is where
-			 * the kernel ends after the sleeping fault resumes.
+			 * The kernel undirties and deactivates (noreuse: in
+			 * front of inacthead) every page of a successful
+			 * write, whatever queue it is in now: a page unwired
+			 * or activated during the write goes to the inactive
+			 * queue too.  A wired page stays off the queues.
 			 */
-			if (vm_swap_has(m, p->object, p->pindex))
-				p->dirty = 0;
-			if (vm_page_in_laundry(m, page))
-				vm_page_deactivate_noreuse(m, page);
+			p->dirty = 0;
+			vm_page_deactivate_noreuse(m, page);
 		}
+		/*
+		 * Otherwise a write landed during the I/O.  The kernel's fault
+		 * sleeps on the busy, write-protected page, and the
+		 * simulator's fault path sleeps too (sim/proc.c), so only a
+		 * caller of the vm layer itself gets here: the write has
+		 * already dirtied the page, released its block (spec 6.5)
+		 * and activated it, which is where the kernel ends once its
+		 * sleeping fault resumes after this completion.  Keep it.
+		 */
 		vm_page_unbusy(m, page);
 	}
 	io_pip_wakeup(m, io);

@@ -248,6 +248,17 @@ struct vm_machine {
 	uint32_t ppc;			/* vm_pageout_page_count */
 	struct pg_sysctl sysctl;	/* effective tunables */
 	int32_t pageout_update_period;	/* effective (0 -> 600) */
+	/*
+	 * The model variants in force (conf.h PG_VARIANT() flags; 0 is
+	 * the seed): what the page daemon tests to follow a later kernel.
+	 */
+	uint32_t variants;
+	/*
+	 * sim.lock_miss and the state of the generator it draws from
+	 * (pageout_lock_missed(), src/pageout/launder.c).
+	 */
+	uint32_t lock_miss_ppm;
+	uint64_t lock_rng;
 
 	/*
 	 * Slots [0, nobjects) and [0, nprocs) have been used at least once

@@ -170,7 +170,7 @@ Test(cli, usage_errors)
 
 Test(cli, later_options_refused)
 {
-	static const char *const later[] = { "--jobs", "--shard", "--baseline",
+	static const char *const later[] = { "--baseline",
 		"--tolerance", "--html", "--junit", "--timeline" };
 	char *t = cli_data("small.pgt"), *c = cli_data("base.yaml");
 	struct cli_result r;
@@ -272,9 +272,9 @@ Test(cli, json_report_shape)
 	static const char *const domain_fields[] = { "page_count", "free_min",
 		"free_target", "free_severe", "free_reserved",
 		"inactive_target", "pageout_wakeup_thresh" };
-	static const char *const run_keys[] = { "name", "sysctl", "domains",
-		"stats", "oom_kills", "processes", "panic", "expect", "config",
-		"phases" };
+	static const char *const run_keys[] = { "name", "model", "sysctl",
+		"domains", "stats", "oom_kills", "processes", "panic", "expect",
+		"config", "phases" };
 	json_t *j = replay_json("small.pgt", "base.yaml", NULL, 0);
 	json_t *trace, *runs, *run, *dom, *procs, *p, *stall;
 	const char *key;

@@ -321,16 +321,16 @@ Test(report, csv_header_and_rows)
 	got = render(&r, REPORT_FORMAT_CSV, NULL);
 	cr_assert(
 	    strncmp(got,
-		"run,kern.hz,vm.pageout_oom_seq,faults,"
+		"run,model.variants,kern.hz,vm.pageout_oom_seq,faults,"
 		"faults_zero_fill,faults_file,faults_swap,v_dfree,oom_kills,stalls,"
 		"stall_time_s,io_wait_s,panic,expect_failed\n",
-		130) == 0,
+		145) == 0,
 	    "%s", got);
 	cr_assert(strstr(got,
-		      "\nbase,1000,12,384,256,128,0,0,1,3,0.300000000,"
+		      "\nbase,none,1000,12,384,256,128,0,0,1,3,0.300000000,"
 		      "0.000000000,0,1,") != NULL,
 	    "%s", got);
-	cr_assert(strstr(got, "\n\"sweep[vm.a=1,vm.b=2]\",1000,12,1000,") !=
+	cr_assert(strstr(got, "\n\"sweep[vm.a=1,vm.b=2]\",none,1000,12,1000,") !=
 		NULL,
 	    "%s", got);
 	cr_assert(strstr(got, ",1,0,") != NULL, "panic column: %s", got);
@@ -413,8 +413,8 @@ Test(report, empty_report)
 	cr_assert(strstr(got, "\"compressed\": true") != NULL, "%s", got);
 	free(got);
 	got = render(&r, REPORT_FORMAT_CSV, NULL);
-	cr_assert_str_eq(got,
-	    "run,panic,expect_failed,config_path,sweep,oom_verdicts,phases\n");
+	cr_assert_str_eq(got, "run,model.variants,panic,expect_failed,"
+	    "config_path,sweep,oom_verdicts,phases\n");
 	free(got);
 	got = render(&r, REPORT_FORMAT_TEXT, NULL);
 	cr_assert(strstr(got, "(binary, zstd): 0 events") != NULL, "%s", got);
@@ -770,8 +770,10 @@ Test(config, csv_has_a_column_per_key)
 	cr_assert(strstr(res.out, ",expect_failed,config_path,machine.memory,"
 				  "machine.domains,machine.swap,") != NULL,
 	    "%s", res.out);
-	cr_assert(strstr(res.out, ",sim.hirunningspace,sweep,oom_verdicts,"
-				  "phases\n") != NULL, "%s", res.out);
+	cr_assert(strstr(res.out, ",sim.hirunningspace,") != NULL, "%s",
+	    res.out);
+	cr_assert(strstr(res.out, ",sweep,oom_verdicts,phases\n") != NULL,
+	    "%s", res.out);
 	cr_assert_eq(cli_lines(res.out), 4);
 	line2 = strchr(res.out, '\n') + 1;
 	cr_assert(strstr(line2, "memory-sweep-with-a-long-name.yaml,16777216,1,"

@@ -805,3 +805,90 @@ Test(files, examples_load)
 		    conf_key_desc(i)->path);
 	cr_assert_eq(c.nsweep, 0);
 }
+
+/* ---- model.variants, sim.lock_miss, sim.seed ---- */
+
+Test(variants, list_gives_flags_and_none_is_the_seed)
+{
+	struct pg_config c;
+	char buf[CONF_VARIANTS_TEXT_MAX];
+	size_t idx;
+
+	conf_defaults(&c);
+	cr_assert_eq(c.model_variants, 0);
+	load_ok("model:\n  variants: [oom-instant-shortage, pidctrl-2018-06]\n",
+	    &c);
+	cr_assert_eq(c.model_variants, PG_VARIANT(PIDCTRL_2018_06) |
+	    PG_VARIANT(OOM_INSTANT_SHORTAGE));
+	/* Written in bit order, whatever the order in the file. */
+	cr_assert_str_eq(conf_format_value(CONF_VARIANTS, c.model_variants,
+	    buf, sizeof(buf)), "pidctrl-2018-06+oom-instant-shortage");
+	cr_assert_str_eq(conf_format_value(CONF_VARIANTS, 0, buf,
+	    sizeof(buf)), "none");
+	load_ok("model:\n  variants: []\n", &c);
+	cr_assert_eq(c.model_variants, 0);
+	load_ok("model:\n  variants:\n", &c);
+	cr_assert_eq(c.model_variants, 0);
+	/* The table names every variant once, and the key knows them all. */
+	cr_assert_eq(conf_variant_count(), PG_VARIANT_COUNT);
+	cr_assert_str_eq(conf_variant_name(PG_VARIANT_BIT_ACTIVE_TARGET),
+	    "active-target");
+	cr_assert_null(conf_variant_name(PG_VARIANT_COUNT));
+	cr_assert_eq(conf_key_find("model.variants", &idx), 0);
+	cr_assert_eq(conf_key_desc(idx)->max, (int64_t)PG_VARIANTS_ALL);
+	cr_assert_eq(conf_key_set(&c, idx, PG_VARIANTS_ALL + 1), -ERANGE);
+}
+
+Test(variants, refused_with_a_suggestion)
+{
+	cr_assert_str_eq(load_fail("model:\n  variants: [active-targt]\n"),
+	    "t.yaml:2: key 'model.variants': unknown variant 'active-targt' "
+	    "(did you mean 'active-target'?)");
+	cr_assert_str_eq(load_fail("model:\n  variants:\n    - [a]\n"),
+	    "t.yaml:3: key 'model.variants': expected a variant name, got a "
+	    "list");
+	cr_assert_str_eq(load_fail("model:\n  variant: []\n"),
+	    "t.yaml:2: unknown key 'model.variant' (did you mean "
+	    "'variants'?)");
+	cr_assert_str_eq(load_fail("modle:\n  variants: []\n"),
+	    "t.yaml:1: unknown key 'modle' (did you mean 'model'?)");
+}
+
+Test(variants, sweep_runs_the_seed_beside_each_variant)
+{
+	struct pg_config c, run;
+
+	load_ok("name: hog\nsweep:\n  model.variants: [[], [pidctrl-2018-06],"
+	    " [active-target, oom-instant-shortage]]\n  vm.pageout_oom_seq: "
+	    "[12, 24]\n", &c);
+	cr_assert_eq(conf_sweep_combinations(&c), 6);
+	cr_assert_eq(conf_apply_sweep(&c, 0, &run), 0);
+	cr_assert_eq(run.model_variants, 0);
+	cr_assert_str_eq(run.name, "hog[model.variants=none,"
+	    "vm.pageout_oom_seq=12]");
+	cr_assert_eq(conf_apply_sweep(&c, 3, &run), 0);
+	cr_assert_eq(run.model_variants, PG_VARIANT(PIDCTRL_2018_06));
+	cr_assert_eq(run.sysctl.pageout_oom_seq, 24);
+	cr_assert_eq(conf_apply_sweep(&c, 4, &run), 0);
+	cr_assert_eq(run.model_variants, PG_VARIANT(ACTIVE_TARGET) |
+	    PG_VARIANT(OOM_INSTANT_SHORTAGE));
+	cr_assert_str_eq(run.name, "hog[model.variants=active-target+"
+	    "oom-instant-shortage,vm.pageout_oom_seq=12]");
+	cr_assert_str_eq(load_fail("sweep:\n  model.variants: [[], []]\n"),
+	    "t.yaml:2: key 'sweep.model.variants': value [none] is listed "
+	    "twice");
+}
+
+Test(variants, lock_miss_and_seed_keys)
+{
+	struct pg_config c;
+
+	conf_defaults(&c);
+	cr_assert_eq(c.lock_miss_ppm, 0);
+	cr_assert_eq(c.seed, 1);
+	load_ok("sim:\n  lock_miss: 0.5%\n  seed: 12345\n", &c);
+	cr_assert_eq(c.lock_miss_ppm, 5000);
+	cr_assert_eq(c.seed, 12345);
+	load_ok("sweep:\n  sim.lock_miss: [0%, 10%, 100%]\n", &c);
+	cr_assert_eq(conf_sweep_combinations(&c), 3);
+}

@@ -327,7 +327,7 @@ Test(fidelity, pbuf_wait_ends_when_the_threads_own_write_starts)
 #define VN_WRITE_NS (10 * MS + 122071)	/* latency + 128 KiB at 1 GiB/s */
 
 static struct sim *
-vnode_case(uint64_t hirunningspace)
+vnode_case_lm(uint64_t hirunningspace, uint32_t lock_miss_ppm, uint64_t seed)
 {
 	struct pg_config cfg;
 	struct sim *s;
@@ -338,6 +338,8 @@ vnode_case(uint64_t hirunningspace)
 	cfg.file_dev.latency_ns = 10 * MS;
 	cfg.file_dev.bandwidth_bps = UINT64_C(1) << 30;
 	cfg.hirunningspace = hirunningspace;
+	cfg.lock_miss_ppm = lock_miss_ppm;
+	cfg.seed = seed;
 	s = s_create(&cfg);
 	m = s->m;
 	cr_assert_eq(m->dom[0].th.free_min, 477);
@@ -356,6 +358,80 @@ vnode_case(uint64_t hirunningspace)
 	cr_assert_not(vm_page_count_min(m));
 	s_check(s);
 	return (s);
+}
+
+static struct sim *
+vnode_case(uint64_t hirunningspace)
+{
+	return (vnode_case_lm(hirunningspace, 0, 1));
+}
+
+/*
+ * sim.lock_miss through the simulator (S:604-624, S:878-881, S:906-907,
+ * D17): with every vnode lock attempt missing, the laundry thread's
+ * shortfall run skips every page of the twelve files (EDEADLK), counts
+ * each skip in pageout_lock_miss, writes nothing, and speeds up the
+ * syncer because it missed its target.
+ */
+Test(fidelity, lock_misses_skip_vnodes_and_speed_up_the_syncer)
+{
+	struct sim *s;
+	struct vm_machine *m;
+
+	s = vnode_case_lm(UINT64_C(16) << 20, 1000000, 1);
+	m = s->m;
+	s_feed(s, 5 * MS, TRACE_OP_MARK, 0, 0, 0, 0, "t");
+	s_check(s);
+	cr_assert_eq(m->cnt.laundry_calls, 1);
+	cr_assert_eq(m->cnt.pageout_lock_miss, VN_OBJECTS * VN_PAGES);
+	cr_assert_eq(m->cnt.speedup_syncer, 1);
+	cr_assert_eq(m->cnt.v_vnodeout, 0);
+	cr_assert_eq(s->file_dev.requests, 0);
+	cr_assert_eq(m->dom[0].pq[PQ_LAUNDRY].cnt, VN_OBJECTS * VN_PAGES);
+	sim_destroy(s);
+}
+
+/* What a run with half the lock attempts missing did by 200 ms. */
+struct lm_outcome {
+	uint64_t miss, syncer, vnodeout, pgsout, calls;
+};
+
+static struct lm_outcome
+lock_miss_half(uint64_t seed)
+{
+	struct lm_outcome o;
+	struct sim *s;
+
+	s = vnode_case_lm(UINT64_C(16) << 20, 500000, seed);
+	s_feed(s, 200 * MS, TRACE_OP_MARK, 0, 0, 0, 0, "t");
+	s_check(s);
+	o.miss = s->m->cnt.pageout_lock_miss;
+	o.syncer = s->m->cnt.speedup_syncer;
+	o.vnodeout = s->m->cnt.v_vnodeout;
+	o.pgsout = s->m->cnt.v_vnodepgsout;
+	o.calls = s->m->cnt.laundry_calls;
+	sim_destroy(s);
+	return (o);
+}
+
+/*
+ * Half the attempts missing: some clusters are written, some pages are
+ * skipped, and the run is the same every time for one seed (sim.seed);
+ * another seed draws other misses.
+ */
+Test(fidelity, lock_misses_are_deterministic_for_a_seed)
+{
+	struct lm_outcome a, b, c;
+
+	a = lock_miss_half(1);
+	b = lock_miss_half(1);
+	c = lock_miss_half(99);
+	cr_assert_eq(memcmp(&a, &b, sizeof(a)), 0);
+	cr_assert_gt(a.miss, 0);
+	cr_assert_gt(a.vnodeout, 0);
+	cr_assert_gt(a.syncer, 0);
+	cr_assert(a.miss != c.miss || a.pgsout != c.pgsout ||
+	    a.calls != c.calls, "seeds 1 and 99 drew alike");
 }
 
 /*

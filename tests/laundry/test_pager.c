@@ -412,6 +412,42 @@ Test(pager, write_during_swap_write_stays_dirty)
 	vm_machine_destroy(m);
 }
 
+/*
+ * swp_pager_async_iodone() of 2018 undirties and deactivates every page of
+ * a successful write unconditionally: a page that left the laundry during
+ * the write without being written to (here activated, as vm_page_unwire()
+ * of a page wired meanwhile does) goes to the inactive queue in front of
+ * inacthead, clean, keeping its swap block.
+ */
+Test(pager, completion_deactivates_a_page_that_left_the_laundry)
+{
+	struct vm_machine *m;
+	const struct vm_io *io;
+	uint32_t obj, proc, p, q[8], n;
+
+	m = fx_machine(4096, 1024);
+	proc = fx_proc(m, 100);
+	obj = fx_object(m, 1, OBJT_SWAP, 4);
+	fx_map(m, proc, obj);
+	p = fx_page(m, obj, 0, PQ_LAUNDRY, true);
+	cr_assert_eq(vm_pageout_cluster(m, p, NULL, NULL), 1);
+	io = vm_io_take(m);
+	vm_page_activate(m, p);
+	cr_assert_eq(m->pages[p].queue, PQ_ACTIVE);
+	vm_io_complete(m, io->id, false);
+	fx_check(m);
+	cr_assert_eq(m->pages[p].queue, PQ_INACTIVE);
+	cr_assert_eq(m->pages[p].dirty, 0);
+	cr_assert(vm_swap_has(m, obj, 0));
+	cr_assert_eq(m->pages[p].busy, 0);
+	/* noreuse: before inacthead, which is the queue's first entry. */
+	n = fx_queue(m, 0, PQ_INACTIVE, q, 8);
+	cr_assert_eq(n, 2);
+	cr_assert_eq(q[0], p);
+	cr_assert_eq(q[1], m->dom[0].inacthead);
+	vm_machine_destroy(m);
+}
+
 Test(pager, inject_leaves_no_trace)
 {
 	struct vm_machine *m;

@@ -1,0 +1,281 @@
+/*
+ * gen_int.h - what the workloads of the generator share: the PRNG, the
+ * Zipf sampler, the event scheduler and the event output.  Private to
+ * src/gen/.
+ *
+ * Everything here is integer arithmetic with fixed widths, so that a seed
+ * gives the same trace on every machine and compiler (no libm, no floating
+ * point whose contraction or rounding could differ).
+ */
+#ifndef PGREPLAY_GEN_GEN_INT_H
+#define PGREPLAY_GEN_GEN_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gen/gen.h"
+
+#define GEN_NS_PER_S UINT64_C(1000000000)
+#define GEN_PAGE_SIZE UINT64_C(4096)
+#define GEN_PPM UINT64_C(1000000)
+
+/* ---- PRNG: xoshiro256** seeded through splitmix64 ---- */
+
+struct gen_rng {
+	uint64_t s[4];
+};
+
+/* gen_rng_seed() - the generator for seed (any value, 0 included). */
+void gen_rng_seed(struct gen_rng *r, uint64_t seed);
+
+static inline uint64_t
+gen_rotl(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+/* gen_rng_next() - 64 random bits. */
+static inline uint64_t
+gen_rng_next(struct gen_rng *r)
+{
+	uint64_t *s = r->s;
+	uint64_t res = gen_rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = gen_rotl(s[3], 45);
+	return res;
+}
+
+/*
+ * gen_rng_below() - uniform in [0, n) for 1 <= n <= 2^32, by the
+ * multiply-shift of the top 32 bits (a bias below 2^-32, and no division).
+ */
+static inline uint64_t
+gen_rng_below(struct gen_rng *r, uint64_t n)
+{
+	return ((gen_rng_next(r) >> 32) * n) >> 32;
+}
+
+/* gen_rng_chance() - true with probability ppm / 10^6. */
+static inline bool
+gen_rng_chance(struct gen_rng *r, uint64_t ppm)
+{
+	return gen_rng_below(r, GEN_PPM) < ppm;
+}
+
+/* gen_mulhi() - the high 64 bits of a * b, portably (no __int128). */
+uint64_t gen_mulhi(uint64_t a, uint64_t b);
+
+/* ---- Zipf sampler ---- */
+
+/*
+ * Ranks 1..n with P(k) proportional to k^-s.  Ranks up to 1024 are exact;
+ * beyond, ranks are grouped in buckets whose width grows geometrically
+ * (1/64 of their first rank), each weighted by its width times the weight
+ * of its middle, and a rank is uniform within its bucket: the density is
+ * then within a factor (1 + 1/64)^s of the exact one.  A guide table
+ * (Chen and Asau) finds the bucket in about one step.  Sampled ranks go
+ * through a fixed bijection of [0, n), so that the hot pages of an object
+ * are scattered over it as a database's are, not bunched at its start.
+ */
+#define GEN_ZIPF_GUIDE_BITS 12
+
+struct gen_zipf {
+	uint64_t n;
+	uint64_t total;	 /* sum of the bucket weights */
+	uint64_t *cum;	 /* cum[b]: weights of buckets 0..b */
+	uint64_t *lo;	 /* lo[b]: first rank (0-based) of bucket b */
+	uint32_t nbuckets;
+	uint32_t guide[1u << GEN_ZIPF_GUIDE_BITS];
+	uint64_t mul, add; /* the bijection: page = (rank * mul + add) % n */
+};
+
+/*
+ * gen_zipf_init() - a sampler over n ranks (1 <= n <= 2^32) with exponent
+ * s_micro / 10^6 (0 gives the uniform distribution), its bijection drawn
+ * from r.  Returns 0 or -ENOMEM.
+ */
+int gen_zipf_init(struct gen_zipf *z, uint64_t n, uint64_t s_micro,
+    struct gen_rng *r);
+
+/* gen_zipf_page() - a page index in [0, n), Zipf-distributed by rank. */
+uint64_t gen_zipf_page(const struct gen_zipf *z, struct gen_rng *r);
+
+/* gen_zipf_rank_page() - the page index of 0-based rank k (k < n). */
+static inline uint64_t
+gen_zipf_rank_page(const struct gen_zipf *z, uint64_t k)
+{
+	/* mul < n <= 2^32 and k < 2^32: the product fits in 64 bits. */
+	return (k * z->mul + z->add) % z->n;
+}
+
+/* gen_zipf_finish() - free z's tables. */
+void gen_zipf_finish(struct gen_zipf *z);
+
+/* ---- Scheduler: a min-heap of (time, actor) ---- */
+
+/*
+ * The workloads with several concurrent actors (processes, readers) keep
+ * one entry per actor; ties in time go to the lower actor number, so the
+ * interleaving is fixed.
+ */
+struct gen_sched_ent {
+	uint64_t time;
+	uint32_t actor;
+};
+
+struct gen_sched {
+	struct gen_sched_ent *h;
+	uint32_t n, cap;
+};
+
+/* gen_sched_init() - empty, room for cap actors.  0 or -ENOMEM. */
+int gen_sched_init(struct gen_sched *s, uint32_t cap);
+/* gen_sched_push() - actor runs next at time (at most cap entries). */
+void gen_sched_push(struct gen_sched *s, uint64_t time, uint32_t actor);
+/* gen_sched_pop() - the earliest entry; false when empty. */
+bool gen_sched_pop(struct gen_sched *s, struct gen_sched_ent *out);
+void gen_sched_finish(struct gen_sched *s);
+
+/* ---- Pacing: times k * num / den ns, exactly, without overflow ---- */
+
+struct gen_pace {
+	uint64_t t;	    /* the current time */
+	uint64_t whole;	    /* floor(num / den) */
+	uint64_t rem, den; /* num % den, den */
+	uint64_t acc;
+};
+
+/*
+ * gen_pace_init() - times start, start + num/den, start + 2 num/den...
+ * (den >= 1), each rounded down to the nanosecond, with no drift.
+ */
+void gen_pace_init(struct gen_pace *p, uint64_t start, uint64_t num,
+    uint64_t den);
+
+/* gen_pace_step() - advance to the next time and return it. */
+static inline uint64_t
+gen_pace_step(struct gen_pace *p)
+{
+	p->t += p->whole;
+	p->acc += p->rem;
+	if (p->acc >= p->den) {
+		p->acc -= p->den;
+		p->t++;
+	}
+	return p->t;
+}
+
+/* ---- Output ---- */
+
+/*
+ * The events of a run go through these helpers.  The first error is
+ * sticky: later helpers do nothing, and the workload's loops stop when
+ * gen_out_failed() says so.
+ */
+struct gen_out {
+	gen_sink_fn sink;
+	void *ctx;
+	struct pg_error *err;
+	uint64_t nevents;
+	int rc;
+};
+
+void gen_out_event(struct gen_out *o, const struct trace_event *ev);
+void gen_out_proc(struct gen_out *o, uint64_t t, uint32_t pid,
+    const char *name);
+void gen_out_exit(struct gen_out *o, uint64_t t, uint32_t pid);
+void gen_out_map(struct gen_out *o, uint64_t t, uint32_t pid, uint64_t obj,
+    enum trace_objtype type, uint64_t pages, const char *path);
+void gen_out_unmap(struct gen_out *o, uint64_t t, uint32_t pid, uint64_t obj);
+void gen_out_mark(struct gen_out *o, uint64_t t, const char *text);
+
+/* gen_out_page() - a page op (fault, dirty, free...) of count pages. */
+static inline void
+gen_out_page(struct gen_out *o, uint64_t t, enum trace_op op, uint32_t pid,
+    uint64_t obj, uint64_t pindex, uint64_t count)
+{
+	struct trace_event ev = {
+		.time_ns = t,
+		.obj = obj,
+		.pindex = pindex,
+		.count = count,
+		.pid = pid,
+		.op = (uint8_t)op,
+	};
+
+	gen_out_event(o, &ev);
+}
+
+static inline bool
+gen_out_failed(const struct gen_out *o)
+{
+	return o->rc < 0;
+}
+
+/* Sets o->rc to -ENOMEM with a message naming what could not be had. */
+void gen_out_nomem(struct gen_out *o, const char *what);
+
+/* ---- Workloads ---- */
+
+/*
+ * A workload's code: check() refuses combinations of parameter values,
+ * run() generates.  Both read p->v by the indexes of the workload's own
+ * table.
+ */
+struct gen_impl {
+	int (*check)(const uint64_t *v, struct pg_error *err);
+	void (*run)(const uint64_t *v, struct gen_out *o);
+};
+
+/* Sets err->msg (no file, no position) and returns -EINVAL. */
+int gen_bad(struct pg_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* pages() - bytes (a multiple of the page size, checked) in pages. */
+static inline uint64_t
+gen_pages(uint64_t bytes)
+{
+	return bytes / GEN_PAGE_SIZE;
+}
+
+/*
+ * The longest trace a workload may span: ten days of simulated time keeps
+ * every sum of times far from 2^64 ns, whatever the parameters.
+ */
+#define GEN_SPAN_MAX_S UINT64_C(864000)
+#define GEN_BANDWIDTH_MAX (UINT64_C(16) << 30) /* keeps bytes * 10^9 / bw exact */
+
+/*
+ * gen_xfer_ns() - the time to move bytes at bw bytes per second, rounded
+ * down; into *ns.  Returns 0, or -EINVAL with err naming what (a param
+ * name) if it exceeds GEN_SPAN_MAX_S.
+ */
+int gen_xfer_ns(uint64_t bytes, uint64_t bw, const char *what, uint64_t *ns,
+    struct pg_error *err);
+
+/* gen_check_span() - -EINVAL unless ns is within GEN_SPAN_MAX_S. */
+int gen_check_span(uint64_t ns, const char *what, struct pg_error *err);
+
+/*
+ * The parameter every workload has first: the seed.  GEN_SEED is its
+ * index in v[].
+ */
+#define GEN_SEED 0
+#define GEN_SEED_DEFAULT UINT64_C(20180101)
+#define GEN_SEED_PARAM                                                  \
+	{ "seed", GEN_KIND_COUNT, GEN_SEED_DEFAULT, 0, UINT64_MAX,      \
+	    "seed of the random choices; same seed, same trace" }
+
+extern const struct gen_workload gen_anon_hog;
+extern const struct gen_workload gen_file_stream;
+extern const struct gen_workload gen_dirty_churn;
+extern const struct gen_workload gen_fork_server;
+extern const struct gen_workload gen_mixed;
+extern const struct gen_workload gen_db_backup_leak;
+
+#endif

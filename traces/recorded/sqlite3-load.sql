@@ -1,0 +1,10 @@
+PRAGMA cache_size=-65536;
+PRAGMA mmap_size=268435456;
+PRAGMA journal_mode=WAL;
+CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT, v REAL);
+WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c WHERE x<250000)
+INSERT INTO t SELECT x, printf('name-%d', x*7919 % 100003), x*0.5 FROM c;
+CREATE INDEX t_name ON t(name);
+SELECT count(*), sum(v) FROM t WHERE name LIKE 'name-1%';
+DELETE FROM t WHERE id % 3 = 0;
+VACUUM;
