@@ -5,6 +5,7 @@
  */
 #include "cli/cli.h"
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,9 +18,23 @@ static const char gen_usage[] =
     "       pgreplay gen WORKLOAD [--PARAM VALUE ...] OUT\n"
     "\n"
     "Writes a synthetic trace of a known shape to OUT, chosen by its name:\n"
-    "  .pgt  text   .pgt.zst  text, zstd   .pgb  binary   .pgb.zst  binary, zstd\n"
+    "  .pgt      text            .pgt.zst  text, zstd-compressed\n"
+    "  .pgb      binary          .pgb.zst  binary, zstd-compressed\n"
     "or '-' for text on standard output.  The same parameters and --seed\n"
     "give the same trace on every machine.  See docs/gen.md.\n";
+
+/*
+ * The signal that asked us to stop, or 0: the generator stops at the next
+ * event and the writer removes its temporary file.  The one global here,
+ * as in replay.c: a signal handler has no other way to talk.
+ */
+static volatile sig_atomic_t gen_signal;
+
+static void
+gen_on_signal(int sig)
+{
+	gen_signal = sig;
+}
 
 static bool
 ends_with(const char *s, const char *suffix)
@@ -93,6 +108,36 @@ bad_params(const struct gen_workload *wl, struct pg_error *err)
 	return EXIT_BAD_INPUT;
 }
 
+/*
+ * write_trace() - generate into out, stopping on SIGINT or SIGTERM.
+ * Returns the exit status: 0, EXIT_BAD_INPUT (printed) or 128 + signal.
+ */
+static int
+write_trace(const struct gen_params *p, const char *out,
+    const struct trace_writer_opts *wo)
+{
+	struct sigaction sa, old_int, old_term;
+	struct pg_error err;
+	uint64_t n;
+	int rc;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = gen_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	rc = gen_write_file(p, out, wo, &gen_signal, &n, &err);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	if (gen_signal != 0)
+		return 128 + gen_signal;
+	if (rc < 0) {
+		cli_report_error(&err);
+		return EXIT_BAD_INPUT;
+	}
+	return 0;
+}
+
 int
 cli_gen(int argc, char **argv)
 {
@@ -102,7 +147,6 @@ cli_gen(int argc, char **argv)
 	struct pg_error err;
 	const char *out = NULL, *name, *eq, *val;
 	char key[64];
-	uint64_t n;
 	size_t klen;
 	int i;
 
@@ -179,9 +223,5 @@ cli_gen(int argc, char **argv)
 	}
 	if (gen_params_check(&p, &err) < 0)
 		return bad_params(wl, &err);
-	if (gen_write_file(&p, out, &wo, &n, &err) < 0) {
-		cli_report_error(&err);
-		return EXIT_BAD_INPUT;
-	}
-	return 0;
+	return write_trace(&p, out, &wo);
 }

@@ -124,8 +124,8 @@ struct pg_config {
 	int32_t laundry_last_target_init;
 	uint64_t drain_ns;
 	uint64_t hirunningspace;	/* vfs.hirunningspace, bytes */
-	uint32_t lock_miss_ppm;		/* chance a pageout vnode lock misses */
-	uint64_t seed;			/* of the simulator's PRNG (lock_miss) */
+	uint32_t lock_miss_ppm;		/* vnode lock miss chance, ppm */
+	uint64_t seed;			/* of the PRNG lock_miss uses */
 
 	/* model: */
 	uint32_t model_variants;	/* PG_VARIANT() flags; 0 = the seed */
@@ -144,7 +144,7 @@ enum conf_kind {
 	CONF_PERCENT,		/* "25%"; stored in parts per million */
 	CONF_DURATION,		/* "1.5ms"; stored in nanoseconds */
 	CONF_BANDWIDTH,		/* "1GiB/s"; stored in bytes per second */
-	CONF_VARIANTS,		/* a list of variant names; stored as flags */
+	CONF_VARIANTS,		/* a list of variant names; as flags */
 };
 
 /* One numeric key of the configuration. */
@@ -237,8 +237,8 @@ int conf_sysctl_set(struct pg_config *cfg, size_t i, int64_t v);
  * conf_format_value() - write v as the configuration would spell it for a
  * key of the given kind ("4GiB", "100us", "25%", "1GiB/s", "12"), choosing
  * the largest unit that represents it exactly.  A set of variants is
- * written as its names in bit order joined by '+', or "none".  Always NUL-terminates
- * (if n > 0); returns buf.
+ * written as its names in bit order joined by '+', or "none".  Always
+ * NUL-terminates (if n > 0); returns buf.
  */
 char *conf_format_value(enum conf_kind kind, int64_t v, char *buf, size_t n);
 

@@ -232,8 +232,8 @@ parse_variants(struct loader *ld, const char *full, const yaml_node_t *vn,
 			hint = conf_variant_suggest(scalar(item));
 			if (hint != NULL)
 				return (fail(ld, item, "key '%s': unknown "
-				    "variant '%s' (did you mean '%s'?)", full, q,
-				    hint));
+				    "variant '%s' (did you mean '%s'?)", full,
+				    q, hint));
 			return (fail(ld, item, "key '%s': unknown variant "
 			    "'%s'; expected %s", full, q,
 			    variants_expected(exp, sizeof(exp))));
@@ -405,8 +405,8 @@ load_sweep(struct loader *ld, const yaml_node_t *map)
 				if (k->d.kind == CONF_VARIANTS)
 					return (fail(ld, item, "key '%s': "
 					    "value [%s] is listed twice", full,
-					    conf_format_variants((uint32_t)v, vq,
-					    sizeof(vq))));
+					    conf_format_variants((uint32_t)v,
+					    vq, sizeof(vq))));
 				return (fail(ld, item, "key '%s': value "
 				    "\"%s\" is listed twice", full,
 				    conf_quote(scalar(item), q, sizeof(q))));

@@ -427,8 +427,8 @@ parse_variant_names(const struct conf_key *k, const char *s, int64_t *out,
 			hint = conf_variant_suggest(name);
 			conf_quote(name, q, sizeof(q));
 			if (hint != NULL)
-				snprintf(msg, n, "unknown variant '%s' (did you "
-				    "mean '%s'?)", q, hint);
+				snprintf(msg, n, "unknown variant '%s' (did "
+				    "you mean '%s'?)", q, hint);
 			else
 				snprintf(msg, n, "unknown variant '%s'", q);
 			return (-EINVAL);

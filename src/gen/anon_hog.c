@@ -37,7 +37,7 @@ static const struct gen_param_desc params[P_COUNT] = {
 	{ "hold", GEN_KIND_DURATION, 0, 0, 86400 * GEN_NS_PER_S,
 	    "time each process keeps touching its memory after growing" },
 	{ "touch-rate", GEN_KIND_RATE, 1000, 1, 1000000000,
-	    "random one-page touches per second of each process while holding" },
+	    "one-page touches per second of each process while holding" },
 	{ "write", GEN_KIND_PERCENT, 500000, 0, GEN_PPM,
 	    "share of the holding touches that write" },
 };
@@ -65,6 +65,13 @@ hog_check(const uint64_t *v, struct pg_error *err)
 	    &grow, err)) < 0)
 		return rc;
 	span = (v[P_PROCS] - 1) * v[P_START_GAP] + grow + v[P_HOLD];
+	/* Below 2^10 * (2^32 + 86400 * 10^9): no overflow. */
+	rc = gen_check_events(v[P_PROCS] * (gen_pages(v[P_SIZE]) /
+	    gen_pages(v[P_CHUNK]) + 3 + v[P_HOLD] / GEN_NS_PER_S *
+	    v[P_TOUCH_RATE]), "--procs, --size, --chunk, --hold and "
+	    "--touch-rate", err);
+	if (rc < 0)
+		return rc;
 	return gen_check_span(span, "--procs, --start-gap, --size, --rate "
 	    "and --hold", err);
 }
@@ -142,10 +149,11 @@ const struct gen_workload gen_anon_hog = {
 	.summary = "processes grow and dirty anonymous memory, then hold it",
 	.description =
 	    "Each of --procs processes (pid 100, 101...) maps its own\n"
-	    "anonymous object of --size and dirties it from the start, --chunk\n"
-	    "at a time at --rate; process i starts i * --start-gap after the\n"
-	    "first.  Grown, it keeps touching random single pages of it for\n"
-	    "--hold at --touch-rate (--write of them writes), then exits.\n"
+	    "anonymous object of --size and dirties it from the start,\n"
+	    "--chunk at a time at --rate; process i starts i * --start-gap\n"
+	    "after the first.  Grown, it keeps touching random single pages\n"
+	    "of it for --hold at --touch-rate (--write of them writes), then\n"
+	    "exits.\n"
 	    "With --procs x --size beyond memory + swap the OOM killer must\n"
 	    "act; below memory it shows the page daemon idle.",
 	.params = params,

@@ -146,7 +146,8 @@ dbl_run(const uint64_t *v, struct gen_out *o)
 				    leak, NULL);
 			}
 			n = leak - lpos < lchunk ? leak - lpos : lchunk;
-			gen_out_page(o, t, TRACE_OP_DIRTY, LEAK_PID, 3, lpos, n);
+			gen_out_page(o, t, TRACE_OP_DIRTY, LEAK_PID, 3, lpos,
+			    n);
 			lpos += n;
 			if (lpos < leak)
 				gen_sched_push(&sched, gen_pace_step(&lpace),

@@ -33,7 +33,7 @@ static const struct gen_param_desc params[P_COUNT] = {
 	{ "rate", GEN_KIND_RATE, 100000, 1, 1000000000,
 	    "accesses per second, all workers together" },
 	{ "skew", GEN_KIND_DECIMAL, 990000, 0, 8 * GEN_PPM,
-	    "Zipf exponent s of the popularity of --chunk blocks (0: uniform)" },
+	    "Zipf exponent of the popularity of --chunk blocks (0: uniform)" },
 	{ "write", GEN_KIND_PERCENT, 300000, 0, GEN_PPM,
 	    "share of accesses that write" },
 	{ "chunk", GEN_KIND_SIZE, GEN_PAGE_SIZE, GEN_PAGE_SIZE,
@@ -51,7 +51,8 @@ churn_check(const uint64_t *v, struct pg_error *err)
 		    gen_pages(v[P_SIZE]), gen_pages(v[P_CHUNK]));
 	if (gen_pages(v[P_SIZE]) > TRACE_PAGES_MAX)
 		return gen_bad(err, "--size: at most 2^32 pages (16TiB)");
-	return 0;
+	return gen_check_events((v[P_DURATION] / GEN_NS_PER_S + 1) *
+	    v[P_RATE], "--duration and --rate", err);
 }
 
 static void

@@ -66,6 +66,12 @@ stream_check(const uint64_t *v, struct pg_error *err)
 	    err)) < 0)
 		return rc;
 	reads = v[P_FILES] * v[P_PASSES];
+	/* Below 2^8 * 2^20 * 2^32: no overflow. */
+	rc = gen_check_events(v[P_PROCS] * reads * (gen_pages(v[P_SIZE]) /
+	    gen_pages(v[P_CHUNK]) + 2), "--procs, --files, --passes, --size "
+	    "and --chunk", err);
+	if (rc < 0)
+		return rc;
 	if (one != 0 && reads > GEN_SPAN_MAX_S * GEN_NS_PER_S / one)
 		return gen_check_span(UINT64_MAX, "--files x --passes",
 		    err);
@@ -118,9 +124,10 @@ stream_run(const uint64_t *v, struct gen_out *o)
 		obj = 1 + (e.actor + rd->file - (rd->open ? 1 : 0)) %
 		    v[P_FILES];
 		if (!rd->open) {
-			snprintf(path, sizeof(path), "/data/stream/file%" PRIu64,
-			    obj - 1);
-			gen_out_map(o, t, pid, obj, TRACE_OBJ_FILE, pages, path);
+			snprintf(path, sizeof(path),
+			    "/data/stream/file%" PRIu64, obj - 1);
+			gen_out_map(o, t, pid, obj, TRACE_OBJ_FILE, pages,
+			    path);
 			rd->open = true;
 			rd->file++;
 			rd->pos = 0;

@@ -31,7 +31,7 @@ static const struct gen_param_desc params[P_COUNT] = {
 	    "time over which the workers are started, evenly" },
 	{ "procs", GEN_KIND_COUNT, 2000, 1, 1000000, "workers started" },
 	{ "text", GEN_KIND_SIZE, UINT64_C(32) << 20, GEN_PAGE_SIZE,
-	    UINT64_C(1) << 34, "the program file (text and libraries) all map" },
+	    UINT64_C(1) << 34, "the program file (text, libraries) all map" },
 	{ "touch", GEN_KIND_PERCENT, 250000, 0, GEN_PPM,
 	    "share of the program file each worker faults, in random chunks" },
 	{ "anon", GEN_KIND_SIZE, UINT64_C(2) << 20, GEN_PAGE_SIZE,
@@ -85,8 +85,12 @@ fork_check(const uint64_t *v, struct pg_error *err)
 		return gen_bad(err, "--chunk is larger than --text");
 	if (p.ntext + p.nanon + 1 > v[P_LIFETIME])
 		return gen_bad(err, "--lifetime %" PRIu64 " ns is too short "
-		    "for the %" PRIu64 " events of a worker (one per ns at most)",
+		    "for the %" PRIu64 " events of a worker (one per ns at "
+		    "most)",
 		    v[P_LIFETIME], p.ntext + p.nanon);
+	if (gen_check_events(v[P_PROCS] * (p.ntext + p.nanon + 3),
+	    "--procs, --text, --touch, --anon and --chunk", err) < 0)
+		return -EINVAL;
 	return gen_check_span(v[P_DURATION] + v[P_LIFETIME],
 	    "--duration and --lifetime", err);
 }

@@ -5,6 +5,7 @@
 #include "gen/gen_int.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -70,6 +71,15 @@ gen_xfer_ns(uint64_t bytes, uint64_t bw, const char *what, uint64_t *ns,
 }
 
 int
+gen_check_events(uint64_t n, const char *what, struct pg_error *err)
+{
+	if (n > GEN_EVENTS_MAX)
+		return gen_bad(err, "%s: the trace would have about %" PRIu64
+		    " events, more than %" PRIu64, what, n, GEN_EVENTS_MAX);
+	return 0;
+}
+
+int
 gen_params_check(const struct gen_params *p, struct pg_error *err)
 {
 	if (p->wl == NULL || p->wl->nparams > GEN_PARAMS_MAX)
@@ -104,7 +114,9 @@ gen_out_proc(struct gen_out *o, uint64_t t, uint32_t pid, const char *name)
 void
 gen_out_exit(struct gen_out *o, uint64_t t, uint32_t pid)
 {
-	struct trace_event ev = { .time_ns = t, .pid = pid, .op = TRACE_OP_EXIT };
+	struct trace_event ev = {
+		.time_ns = t, .pid = pid, .op = TRACE_OP_EXIT,
+	};
 
 	gen_out_event(o, &ev);
 }
@@ -139,7 +151,9 @@ gen_out_unmap(struct gen_out *o, uint64_t t, uint32_t pid, uint64_t obj)
 void
 gen_out_mark(struct gen_out *o, uint64_t t, const char *text)
 {
-	struct trace_event ev = { .time_ns = t, .op = TRACE_OP_MARK, .str = text };
+	struct trace_event ev = {
+		.time_ns = t, .op = TRACE_OP_MARK, .str = text,
+	};
 
 	gen_out_event(o, &ev);
 }
@@ -168,29 +182,40 @@ gen_run(const struct gen_params *p, gen_sink_fn sink, void *ctx,
 	return o.rc;
 }
 
+struct file_sink {
+	struct trace_writer *w;
+	const volatile sig_atomic_t *stop;
+	const char *path;
+};
+
 static int
 writer_sink(void *ctx, const struct trace_event *ev, struct pg_error *err)
 {
-	return trace_writer_write(ctx, ev, err);
+	struct file_sink *fs = ctx;
+
+	if (fs->stop != NULL && *fs->stop != 0)
+		return pg_error_setv(err, -EINTR, fs->path, PG_POS_NONE, 0,
+		    "interrupted");
+	return trace_writer_write(fs->w, ev, err);
 }
 
 int
 gen_write_file(const struct gen_params *p, const char *path,
-    const struct trace_writer_opts *wo, uint64_t *nevents,
-    struct pg_error *err)
+    const struct trace_writer_opts *wo, const volatile sig_atomic_t *stop,
+    uint64_t *nevents, struct pg_error *err)
 {
-	struct trace_writer *w = NULL;
+	struct file_sink fs = { NULL, stop, path };
 	int rc;
 
 	*nevents = 0;
 	/* Check first: a refused parameter must not leave a file open. */
 	if ((rc = gen_params_check(p, err)) < 0)
 		return rc;
-	if ((rc = trace_writer_open(path, wo, &w, err)) < 0)
+	if ((rc = trace_writer_open(path, wo, &fs.w, err)) < 0)
 		return rc;
-	rc = gen_run(p, writer_sink, w, nevents, err);
+	rc = gen_run(p, writer_sink, &fs, nevents, err);
 	if (rc == 0)
-		rc = trace_writer_finish(w, err);
-	trace_writer_close(w);
+		rc = trace_writer_finish(fs.w, err);
+	trace_writer_close(fs.w);
 	return rc;
 }

@@ -19,6 +19,7 @@
 #ifndef PGREPLAY_GEN_GEN_H
 #define PGREPLAY_GEN_GEN_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -121,10 +122,12 @@ int gen_run(const struct gen_params *p, gen_sink_fn sink, void *ctx,
 /*
  * gen_write_file() - gen_run() into a trace writer on path with the
  * options wo (trace_writer_open(): the file appears complete or not at
- * all).  Returns 0 with *nevents set, or a negative errno with err filled.
+ * all).  If stop is not NULL, generation ends with -EINTR as soon as *stop
+ * is non-zero (a signal handler sets it), leaving no file.  Returns 0 with
+ * *nevents set, or a negative errno with err filled.
  */
 int gen_write_file(const struct gen_params *p, const char *path,
-    const struct trace_writer_opts *wo, uint64_t *nevents,
-    struct pg_error *err);
+    const struct trace_writer_opts *wo, const volatile sig_atomic_t *stop,
+    uint64_t *nevents, struct pg_error *err);
 
 #endif

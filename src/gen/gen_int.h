@@ -131,6 +131,12 @@ struct gen_sched_ent {
 struct gen_sched {
 	struct gen_sched_ent *h;
 	uint32_t n, cap;
+	/*
+	 * h[0] was popped but is still in place: most pops are followed by
+	 * a push of the same actor, which then replaces the root with one
+	 * sift-down instead of a removal and an insertion.
+	 */
+	bool hole;
 };
 
 /* gen_sched_init() - empty, room for cap actors.  0 or -ENOMEM. */
@@ -248,7 +254,8 @@ gen_pages(uint64_t bytes)
  * every sum of times far from 2^64 ns, whatever the parameters.
  */
 #define GEN_SPAN_MAX_S UINT64_C(864000)
-#define GEN_BANDWIDTH_MAX (UINT64_C(16) << 30) /* keeps bytes * 10^9 / bw exact */
+/* The largest bandwidth: it keeps (bytes % bw) * 10^9 within 64 bits. */
+#define GEN_BANDWIDTH_MAX (UINT64_C(16) << 30)
 
 /*
  * gen_xfer_ns() - the time to move bytes at bw bytes per second, rounded
@@ -257,6 +264,18 @@ gen_pages(uint64_t bytes)
  */
 int gen_xfer_ns(uint64_t bytes, uint64_t bw, const char *what, uint64_t *ns,
     struct pg_error *err);
+
+/*
+ * The most events a trace may have: 10^11, some 300 GB of binary trace.
+ * Beyond, a typo in a rate (1000000000 for 1000) would fill the disk.
+ */
+#define GEN_EVENTS_MAX UINT64_C(100000000000)
+
+/*
+ * gen_check_events() - -EINVAL with err naming what (the parameters) if
+ * an estimate n of the events exceeds GEN_EVENTS_MAX.
+ */
+int gen_check_events(uint64_t n, const char *what, struct pg_error *err);
 
 /* gen_check_span() - -EINVAL unless ns is within GEN_SPAN_MAX_S. */
 int gen_check_span(uint64_t ns, const char *what, struct pg_error *err);

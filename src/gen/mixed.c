@@ -68,7 +68,8 @@ mixed_check(const uint64_t *v, struct pg_error *err)
 	if (gen_pages(v[P_ANON]) > TRACE_PAGES_MAX ||
 	    gen_pages(v[P_FILE_SIZE]) > TRACE_PAGES_MAX)
 		return gen_bad(err, "--anon, --file-size: at most 2^32 pages");
-	return 0;
+	return gen_check_events((v[P_DURATION] / GEN_NS_PER_S + 1) *
+	    v[P_RATE], "--duration and --rate", err);
 }
 
 /* pick() - the first page of a chunk of an object of pages pages. */
@@ -144,8 +145,9 @@ const struct gen_workload gen_mixed = {
 	    "--procs processes (pid 100, 101...) each map --anon of private\n"
 	    "anonymous memory (object files + 1 + i) and all --files files of\n"
 	    "--file-size (objects 1..files).  From 1 ms to --duration they\n"
-	    "make --rate accesses per second: a random process touches --chunk\n"
-	    "of its own memory (--anon-share of the time) or of a random file;\n"
+	    "make --rate accesses per second: a random process touches\n"
+	    "--chunk of its own memory (--anon-share of the time) or of a\n"
+	    "random file;\n"
 	    "--hot-share of the accesses fall in the object's hot set, its\n"
 	    "first --hot.  Anonymous accesses write (--write) or free their\n"
 	    "chunk (--free); file accesses write with --file-write.",

@@ -23,7 +23,7 @@ gen_rng_seed(struct gen_rng *r, uint64_t seed)
 {
 	int i;
 
-	/* splitmix64 never yields four zero words, the one bad xoshiro state. */
+	/* splitmix64 never yields four zero words, xoshiro's one bad state. */
 	for (i = 0; i < 4; i++)
 		r->s[i] = splitmix64(&seed);
 }
@@ -201,6 +201,7 @@ gen_sched_init(struct gen_sched *s, uint32_t cap)
 {
 	s->n = 0;
 	s->cap = cap;
+	s->hole = false;
 	s->h = malloc((cap > 0 ? cap : 1) * sizeof(*s->h));
 	return s->h == NULL ? -ENOMEM : 0;
 }
@@ -211,12 +212,38 @@ sched_less(const struct gen_sched_ent *a, const struct gen_sched_ent *b)
 	return a->time < b->time || (a->time == b->time && a->actor < b->actor);
 }
 
+/* sift_down() - place e at the root of the heap h[0..n) and restore it. */
+static void
+sift_down(struct gen_sched *s, struct gen_sched_ent e)
+{
+	uint32_t i = 0, c;
+
+	for (;;) {
+		c = 2 * i + 1;
+		if (c >= s->n)
+			break;
+		if (c + 1 < s->n && sched_less(&s->h[c + 1], &s->h[c]))
+			c++;
+		if (!sched_less(&s->h[c], &e))
+			break;
+		s->h[i] = s->h[c];
+		i = c;
+	}
+	s->h[i] = e;
+}
+
 void
 gen_sched_push(struct gen_sched *s, uint64_t time, uint32_t actor)
 {
 	struct gen_sched_ent e = { time, actor };
-	uint32_t i = s->n++, up;
+	uint32_t i, up;
 
+	if (s->hole) {
+		s->hole = false;
+		sift_down(s, e);
+		return;
+	}
+	i = s->n++;
 	while (i > 0) {
 		up = (i - 1) / 2;
 		if (!sched_less(&e, &s->h[up]))
@@ -230,26 +257,16 @@ gen_sched_push(struct gen_sched *s, uint64_t time, uint32_t actor)
 bool
 gen_sched_pop(struct gen_sched *s, struct gen_sched_ent *out)
 {
-	struct gen_sched_ent last;
-	uint32_t i = 0, c;
-
+	if (s->hole) {
+		/* The last pop was not replaced: remove its entry now. */
+		s->hole = false;
+		if (--s->n > 0)
+			sift_down(s, s->h[s->n]);
+	}
 	if (s->n == 0)
 		return false;
 	*out = s->h[0];
-	last = s->h[--s->n];
-	for (;;) {
-		c = 2 * i + 1;
-		if (c >= s->n)
-			break;
-		if (c + 1 < s->n && sched_less(&s->h[c + 1], &s->h[c]))
-			c++;
-		if (!sched_less(&s->h[c], &last))
-			break;
-		s->h[i] = s->h[c];
-		i = c;
-	}
-	if (s->n > 0)
-		s->h[i] = last;
+	s->hole = true;
 	return true;
 }
 
@@ -259,6 +276,7 @@ gen_sched_finish(struct gen_sched *s)
 	free(s->h);
 	s->h = NULL;
 	s->n = s->cap = 0;
+	s->hole = false;
 }
 
 void

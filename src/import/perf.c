@@ -71,10 +71,12 @@ struct perf_rec {
 	char name[1024];
 };
 
+/* Half a fault: a tracepoint line or a sample waiting for its other half. */
 struct pend {
 	struct pend *next;
 	uint32_t tid, pid;
 	uint64_t t, addr, ecode;
+	bool sample; /* the software sample (no error code) */
 };
 
 struct perf_import {
@@ -85,6 +87,7 @@ struct perf_import {
 	struct pend *pend[PEND_BUCKETS];
 	size_t npend;
 	int64_t offset;
+	bool offset_raised; /* the given offset was below the mmap pairs' */
 	bool tasks, mmaps; /* perf reports them: strace's copies are unused */
 	uint64_t tp_seen, lost, fault_around, other;
 	uint32_t forking_pid; /* strace alone: last unfinished fork */
@@ -616,20 +619,124 @@ where(struct import_lines *in, struct pg_error *err, int rc)
 	return rc;
 }
 
-/* flush_pend() - a tracepoint fault whose software sample never came. */
+/* touch_pend() - write p's fault alone (its other half never came). */
 static int
-flush_pend(struct perf_import *pi, uint32_t tid, uint64_t off,
+touch_pend(struct perf_import *pi, struct pend *p, uint64_t off,
     struct pg_error *err)
 {
-	struct pend *p = pend_take(pi, tid);
+	int rc;
+
+	rc = import_space_touch(pi->s, p->t + off, p->pid, p->addr,
+	    p->sample ? 0 : flags_of(p->ecode), err);
+	free(p);
+	return rc < 0 ? rc : 0;
+}
+
+static int
+cmp_pend_time(const void *a, const void *b)
+{
+	const struct pend *x = *(struct pend *const *)a;
+	const struct pend *y = *(struct pend *const *)b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->tid < y->tid ? -1 : x->tid > y->tid;
+}
+
+/*
+ * flush_all() - write every half fault, oldest first, before anything
+ * that changes mappings or processes: each resolves against the mappings
+ * of its own time.
+ */
+static int
+flush_all(struct perf_import *pi, uint64_t off, struct pg_error *err)
+{
+	struct pend *one[16], **v = one, *p;
+	size_t n = 0, i;
+	unsigned b;
 	int rc = 0;
 
-	if (p != NULL) {
-		rc = import_space_touch(pi->s, p->t + off, p->pid, p->addr,
-		    flags_of(p->ecode), err);
-		free(p);
+	if (pi->npend == 0)
+		return 0;
+	if (pi->npend > sizeof(one) / sizeof(one[0])) {
+		v = malloc(pi->npend * sizeof(*v));
+		if (v == NULL)
+			return pg_error_setv(err, -ENOMEM, "", PG_POS_NONE, 0,
+			    "out of memory");
 	}
-	return rc < 0 ? rc : 0;
+	for (b = 0; b < PEND_BUCKETS; b++) {
+		for (p = pi->pend[b]; p != NULL; p = p->next)
+			v[n++] = p;
+		pi->pend[b] = NULL;
+	}
+	pi->npend = 0;
+	qsort(v, n, sizeof(*v), cmp_pend_time);
+	for (i = 0; i < n; i++) {
+		if (rc < 0) {
+			free(v[i]);
+			continue;
+		}
+		rc = touch_pend(pi, v[i], off, err);
+	}
+	if (v != one)
+		free(v);
+	return rc;
+}
+
+/* hold() - keep half a fault of r until its other half or a change. */
+static int
+hold(struct perf_import *pi, const struct perf_rec *r, bool sample,
+    struct pg_error *err)
+{
+	struct pend *p;
+
+	if (pi->npend >= PEND_MAX)
+		return pg_error_setv(err, -ENOSPC, "", PG_POS_NONE, 0,
+		    "more than %d threads with a fault pending (the "
+		    "importer's limit)",
+		    PEND_MAX);
+	if ((p = malloc(sizeof(*p))) == NULL)
+		return pg_error_setv(err, -ENOMEM, "", PG_POS_NONE, 0,
+		    "out of memory");
+	p->tid = r->tid;
+	p->pid = r->pid;
+	p->t = r->t;
+	p->addr = r->addr;
+	p->ecode = r->ecode;
+	p->sample = sample;
+	p->next = pi->pend[r->tid % PEND_BUCKETS];
+	pi->pend[r->tid % PEND_BUCKETS] = p;
+	pi->npend++;
+	return 0;
+}
+
+/*
+ * fault_half() - a tracepoint line (sample false) or a software sample
+ * (true).  The two halves of one fault are adjacent for the same thread
+ * and address, in either order; a half that is followed by anything else
+ * of its thread is a fault of its own.
+ */
+static int
+fault_half(struct perf_import *pi, const struct perf_rec *r, bool sample,
+    struct pg_error *err)
+{
+	uint64_t off = (uint64_t)pi->offset;
+	struct pend *p = pend_take(pi, r->tid);
+	uint64_t ecode;
+	int rc;
+
+	if (p != NULL && p->sample != sample && p->addr == r->addr) {
+		ecode = sample ? p->ecode : r->ecode;
+		/* The fault's time is the sample's. */
+		rc = import_space_touch(pi->s,
+		    (sample ? r->t : p->t) + off, r->pid, r->addr,
+		    flags_of(ecode), err);
+		free(p);
+		return rc < 0 ? rc : 0;
+	}
+	if (p != NULL && (rc = touch_pend(pi, p, off, err)) < 0)
+		return rc;
+	return hold(pi, r, sample, err);
 }
 
 static int
@@ -647,7 +754,6 @@ apply_perf(struct perf_import *pi, struct perf_rec *r, struct pg_error *err)
 	uint64_t t = r->t + (uint64_t)pi->offset;
 	uint64_t off = (uint64_t)pi->offset;
 	struct import_mapping m = { 0 };
-	struct pend *p;
 	int rc;
 
 	switch (r->kind) {
@@ -655,48 +761,23 @@ apply_perf(struct perf_import *pi, struct perf_rec *r, struct pg_error *err)
 		pi->tp_seen++;
 		if (!user_addr(r->addr))
 			return 0;
-		if ((rc = flush_pend(pi, r->tid, off, err)) < 0)
-			return rc;
-		if (pi->npend >= PEND_MAX)
-			return pg_error_setv(err, -ENOSPC, "", PG_POS_NONE, 0,
-			    "more than %d threads with a fault pending (the "
-			    "importer's limit)",
-			    PEND_MAX);
-		if ((p = malloc(sizeof(*p))) == NULL)
-			return pg_error_setv(err, -ENOMEM, "", PG_POS_NONE, 0,
-			    "out of memory");
-		p->tid = r->tid;
-		p->pid = r->pid;
-		p->t = r->t;
-		p->addr = r->addr;
-		p->ecode = r->ecode;
-		p->next = pi->pend[r->tid % PEND_BUCKETS];
-		pi->pend[r->tid % PEND_BUCKETS] = p;
-		pi->npend++;
 		if ((rc = ensure(pi, t, r->pid, r->comm, err)) < 0)
 			return rc;
-		return 0;
+		return fault_half(pi, r, false, err);
 	case PR_SW_FAULT:
 		if (!user_addr(r->addr))
 			return 0;
 		if ((rc = ensure(pi, t, r->pid, r->comm, err)) < 0)
 			return rc;
-		p = pend_take(pi, r->tid);
-		if (p != NULL && p->addr == r->addr) {
-			rc = import_space_touch(pi->s, t, r->pid, r->addr,
-			    flags_of(p->ecode), err);
-			free(p);
-			return rc < 0 ? rc : 0;
-		}
-		if (p != NULL) {
-			rc = import_space_touch(pi->s, p->t + off, p->pid,
-			    p->addr, flags_of(p->ecode), err);
-			free(p);
-			if (rc < 0)
-				return rc;
-		}
-		rc = import_space_touch(pi->s, t, r->pid, r->addr, 0, err);
-		return rc < 0 ? rc : 0;
+		return fault_half(pi, r, true, err);
+	default:
+		break;
+	}
+	/* Anything else may change mappings: the halves go first. */
+	if (r->kind != PR_LOST && r->kind != PR_FAULT_AROUND &&
+	    r->kind != PR_OTHER && (rc = flush_all(pi, off, err)) < 0)
+		return rc;
+	switch (r->kind) {
 	case PR_MMAP:
 		if ((rc = ensure(pi, t, r->pid, r->comm, err)) < 0)
 			return rc;
@@ -719,16 +800,12 @@ apply_perf(struct perf_import *pi, struct perf_rec *r, struct pg_error *err)
 		return import_space_proc(pi->s, t, r->cpid, r->comm, r->ppid,
 		    false, err);
 	case PR_EXIT:
-		if ((rc = flush_pend(pi, r->tid, off, err)) < 0)
-			return rc;
 		if (r->pid != r->tid)
 			return 0;
 		return import_space_exit(pi->s, t, r->pid, err);
 	case PR_COMM:
 		if (!r->exec)
 			return 0;
-		if ((rc = flush_pend(pi, r->tid, off, err)) < 0)
-			return rc;
 		return import_space_exec(pi->s, t, r->pid, r->name, err);
 	case PR_LOST:
 		pi->lost++;
@@ -788,12 +865,17 @@ import_apply_strace(struct import_space *s, const struct strace_rec *r,
 			m.path = "unknown-file"; /* strace without -y */
 		m.pgoff = r->off;
 		m.shared = (r->flags & SR_MAP_SHARED) != 0;
+		/*
+		 * With perf's mapping records, perf's record of this very
+		 * call replaces what differs; an unmap here could come after
+		 * it when the clocks are a few microseconds apart.
+		 */
+		if (mmaps)
+			return 0;
 		if ((r->flags & SR_MAP_FIXED) != 0 &&
 		    (rc = import_space_unmap(s, t, r->pid, r->addr, r->len,
 			 err)) < 0)
 			return rc;
-		if (mmaps)
-			return 0;
 		return import_space_map(s, t, r->pid, r->addr, r->len, &m,
 		    IMPORT_MAP_KEEP, err);
 	case SR_MUNMAP:
@@ -855,14 +937,15 @@ cmp_i64(const void *a, const void *b)
 /*
  * prescan() - read the first lines of both logs once before the import:
  * whether perf reports tasks and mappings itself (if not, strace's are
- * used), and, with want_offset, realtime minus monotonic from the mmap
- * calls both logs hold.  strace stamps a call at its entry, perf its
- * mapping record during the call, so each pair bounds the offset from
- * below; the tightest bound within the densest millisecond of bounds is
- * taken (address reuse pairs some calls with the wrong record, far away).
+ * used), and realtime minus monotonic from the mmap calls both logs hold
+ * (*pairs of them; none is an error only if need_offset).  strace stamps a
+ * call at its entry, perf its mapping record during the call, so each pair
+ * bounds the offset from below; the tightest bound within the densest
+ * millisecond of bounds is taken (address reuse pairs some calls with the
+ * wrong record, far away).
  */
 static int
-prescan(const char *perf_path, const char *strace_path, bool want_offset,
+prescan(const char *perf_path, const char *strace_path, bool need_offset,
     int64_t *off, uint64_t *pairs, bool *tasks, bool *mmaps,
     struct pg_error *err)
 {
@@ -907,8 +990,6 @@ prescan(const char *perf_path, const char *strace_path, bool want_offset,
 	if (rc < 0)
 		goto out;
 	rc = 0;
-	if (!want_offset)
-		goto out;
 	if ((rc = strace_open(strace_path, &sp, err)) < 0)
 		goto out;
 	while (nd < SCAN_MAPS && strace_lines(sp) < SCAN_STRACE_LINES &&
@@ -924,6 +1005,8 @@ prescan(const char *perf_path, const char *strace_path, bool want_offset,
 		goto out;
 	rc = 0;
 	*pairs = nd;
+	if (nd == 0 && !need_offset)
+		goto out;
 	if (nd == 0) {
 		rc = pg_error_setv(err, -EINVAL, strace_path, PG_POS_NONE, 0,
 		    "cannot align the clocks: no mmap call of the strace log "
@@ -990,7 +1073,10 @@ perf_notes(struct import_notes *n, const struct perf_import *pi,
 		import_note(n,
 		    "clock offset (realtime - monotonic) %" PRId64 " ns, %s",
 		    pi->offset,
-		    pi->o->clock_offset_set ? "given" : "estimated");
+		    !pi->o->clock_offset_set ? "estimated from the mmap calls" :
+		    pi->offset_raised ?
+					       "given, raised to the bound of the mmap calls" :
+					       "given");
 	(void)pairs;
 }
 
@@ -1005,6 +1091,7 @@ import_perf(const char *perf_path, const char *strace_path,
 	struct strace_rec *sr = NULL;
 	struct perf_rec *pr = NULL;
 	uint64_t pairs = 0;
+	int64_t est = 0;
 	bool have_p, have_s = false;
 	unsigned i;
 	int rc;
@@ -1020,10 +1107,23 @@ import_perf(const char *perf_path, const char *strace_path,
 		if (strcmp(perf_path, "-") != 0 &&
 		    strcmp(strace_path, "-") != 0) {
 			rc = prescan(perf_path, strace_path,
-			    !o->clock_offset_set, &pi.offset, &pairs, &pi.tasks,
+			    !o->clock_offset_set, &est, &pairs, &pi.tasks,
 			    &pi.mmaps, err);
 			if (rc < 0)
 				return rc;
+			/*
+			 * The pairs bound the offset from below; a clock file
+			 * read before the run can be a few microseconds
+			 * under that bound, which puts strace's calls after
+			 * the mappings they made.  Take the bound then.
+			 */
+			if (!o->clock_offset_set)
+				pi.offset = est;
+			else if (pairs > 0 && est > pi.offset &&
+			    est - pi.offset < SCAN_WINDOW_NS) {
+				pi.offset = est;
+				pi.offset_raised = true;
+			}
 		} else if (!o->clock_offset_set) {
 			return pg_error_setv(err, -EINVAL, "", PG_POS_NONE, 0,
 			    "reading standard input, the clock offset cannot "
@@ -1069,6 +1169,11 @@ import_perf(const char *perf_path, const char *strace_path,
 				goto out;
 			have_p = rc == 1;
 		} else {
+			rc = flush_all(&pi, (uint64_t)pi.offset, err);
+			if (rc < 0) {
+				where(pi.in, err, rc);
+				goto out;
+			}
 			rc = import_apply_strace(pi.s, sr, sr->t, true,
 			    pi.tasks, pi.mmaps, &pi.forking_pid,
 			    &pi.forking_flags, err);
@@ -1082,13 +1187,10 @@ import_perf(const char *perf_path, const char *strace_path,
 			have_s = rc == 1;
 		}
 	}
-	for (i = 0; i < PEND_BUCKETS; i++)
-		while (pi.pend[i] != NULL)
-			if ((rc = flush_pend(&pi, pi.pend[i]->tid,
-				 (uint64_t)pi.offset, err)) < 0) {
-				where(pi.in, err, rc);
-				goto out;
-			}
+	if ((rc = flush_all(&pi, (uint64_t)pi.offset, err)) < 0) {
+		where(pi.in, err, rc);
+		goto out;
+	}
 	import_space_stats(pi.s, st);
 	st->lines = import_lines_lineno(pi.in) +
 	    (pi.sp != NULL ? strace_lines(pi.sp) : 0);

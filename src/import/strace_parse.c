@@ -811,6 +811,11 @@ strace_next(struct strace_parser *sp, struct strace_rec *r,
 		r->pid = tgid_of(sp, tid);
 		r->t = t;
 		if (strncmp(body, "+++", 3) == 0) {
+			if (strstr(body, "superseded") != NULL) {
+				/* A thread exec'ed: it became the leader. */
+				tid_del(sp, tid);
+				continue;
+			}
 			if (strstr(body, "exited") == NULL &&
 			    strstr(body, "killed") == NULL)
 				return bad(sp, err,

@@ -240,7 +240,7 @@ drop_page:
 	 * mixes u_int and int here; the 32-bit result is the same.
 	 */
 	if ((m->variants & PG_VARIANT(ACTIVE_TARGET)) != 0)
-		pq = &vmd->pq[PQ_INACTIVE];	/* vm_pageout_active_target() */
+		pq = &vmd->pq[PQ_INACTIVE];
 	inactq_shortage = (int32_t)((int64_t)vmd->th.inactive_target -
 	    ((int64_t)pq->cnt + (int32_t)vmd->pq[PQ_LAUNDRY].cnt / weight) +
 	    vm_paging_target(vmd) + deficit + addl_page_shortage);

@@ -240,7 +240,8 @@ report_write_csv(const struct report *r, FILE *out, struct pg_error *err)
 		/* The variants joined by '+' (names hold no comma), or none. */
 		fputc(',', out);
 		for (i = 0; i < run->nvariants && i < REPORT_VARIANTS_MAX; i++)
-			fprintf(out, "%s%s", i > 0 ? "+" : "", run->variants[i]);
+			fprintf(out, "%s%s", i > 0 ? "+" : "",
+			    run->variants[i]);
 		if (run->nvariants == 0)
 			fputs("none", out);
 		for (i = 0; i < first->nsysctl; i++) {

@@ -708,7 +708,7 @@ text_run_details(const struct report_run *run, FILE *out)
 	char bound[96];
 	size_t i, stalled = 0;
 
-	/* Only a run that is not the seed says so: seed reports keep their shape. */
+	/* Only a run of variants says so: seed reports keep their shape. */
 	for (i = 0; i < run->nvariants && i < REPORT_VARIANTS_MAX; i++) {
 		if (i == 0)
 			fprintf(out, "\n%s: model variants: ", run->name);

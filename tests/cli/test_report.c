@@ -330,7 +330,8 @@ Test(report, csv_header_and_rows)
 		      "\nbase,none,1000,12,384,256,128,0,0,1,3,0.300000000,"
 		      "0.000000000,0,1,") != NULL,
 	    "%s", got);
-	cr_assert(strstr(got, "\n\"sweep[vm.a=1,vm.b=2]\",none,1000,12,1000,") !=
+	cr_assert(strstr(got,
+		      "\n\"sweep[vm.a=1,vm.b=2]\",none,1000,12,1000,") !=
 		NULL,
 	    "%s", got);
 	cr_assert(strstr(got, ",1,0,") != NULL, "panic column: %s", got);

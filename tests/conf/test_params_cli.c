@@ -71,3 +71,30 @@ Test(params_cli, bad_config_one_line_exit_2)
 	cr_assert_eq(run(cmd, out, OUT_MAX), 2);
 	free(out);
 }
+
+/* The model variants, in the text and the JSON of `pgreplay params`. */
+Test(params_cli, model_variants)
+{
+	const char *bin = bin_or_skip(), *root = getenv("PGREPLAY_SOURCE_ROOT");
+	char cmd[2048], *out = malloc(OUT_MAX);
+
+	cr_assert_not_null(out);
+	snprintf(cmd, sizeof(cmd), "'%s' params --config "
+	    "'%s/configs/scenarios/idle-hog-all.yaml'", bin, root);
+	cr_assert_eq(run(cmd, out, OUT_MAX), 0);
+	cr_assert(strstr(out, "model.variants") != NULL, "%s", out);
+	cr_assert(strstr(out, "pidctrl-2018-06+active-target+"
+	    "oom-instant-shortage") != NULL, "%s", out);
+	snprintf(cmd, sizeof(cmd), "'%s' params --config "
+	    "'%s/configs/scenarios/idle-hog-active-target.yaml' --format json",
+	    bin, root);
+	cr_assert_eq(run(cmd, out, OUT_MAX), 0);
+	cr_assert(strstr(out, "\"variants\": [\n      \"active-target\"\n"
+	    "    ]") != NULL, "%s", out);
+	snprintf(cmd, sizeof(cmd), "'%s' params --config "
+	    "'%s/configs/scenarios/idle-hog.yaml'", bin, root);
+	cr_assert_eq(run(cmd, out, OUT_MAX), 0);
+	cr_assert(strstr(out, "model.variants                       none\n") !=
+	    NULL, "%s", out);
+	free(out);
+}

@@ -61,8 +61,8 @@ split_configs(struct entry *e, char *list)
 
 	for (c = strtok_r(list, ",", &save); c != NULL;
 	    c = strtok_r(NULL, ",", &save)) {
-		cr_assert_lt(e->nconfigs, MAX_CONFIGS, "%s:%d: too many configs",
-		    MANIFEST, e->line);
+		cr_assert_lt(e->nconfigs, MAX_CONFIGS,
+		    "%s:%d: too many configs", MANIFEST, e->line);
 		snprintf(e->configs[e->nconfigs++], sizeof(e->configs[0]), "%s",
 		    c);
 	}
@@ -153,8 +153,9 @@ replay(const struct entry *e)
 /* ---- the readable diff ---- */
 
 struct diff {
-	int n;	   /* differences found */
-	int shown; /* printed */
+	int n;	    /* differences found */
+	int shown;  /* printed */
+	bool quiet; /* count only (the diff's own test) */
 };
 
 static void
@@ -163,7 +164,7 @@ show(struct diff *d, const char *path, json_t *a, json_t *b)
 	char *sa, *sb;
 
 	d->n++;
-	if (d->shown >= 40)
+	if (d->quiet || d->shown >= 40)
 		return;
 	d->shown++;
 	sa = a != NULL ? json_dumps(a, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
@@ -204,8 +205,15 @@ diff(struct diff *d, const char *path, json_t *a, json_t *b)
 		na = json_array_size(a);
 		nb = json_array_size(b);
 		for (i = 0; i < na || i < nb; i++) {
-			snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
-			diff(d, sub, json_array_get(a, i), json_array_get(b, i));
+			/* Runs and processes are easier found by name. */
+			v = json_object_get(json_array_get(a, i), "name");
+			if (json_is_string(v))
+				snprintf(sub, sizeof(sub), "%s[%zu:%s]", path, i,
+				    json_string_value(v));
+			else
+				snprintf(sub, sizeof(sub), "%s[%zu]", path, i);
+			diff(d, sub, json_array_get(a, i),
+			    json_array_get(b, i));
 		}
 		return;
 	}
@@ -217,7 +225,7 @@ diff(struct diff *d, const char *path, json_t *a, json_t *b)
 static int
 check_entry(const struct entry *e, bool regen)
 {
-	struct diff d = { 0, 0 };
+	struct diff d = { 0, 0, false };
 	json_error_t je;
 	json_t *now, *base;
 
@@ -281,6 +289,85 @@ Test(corpus, replay_part0, .timeout = 300) { replay_part(0); }
 Test(corpus, replay_part1, .timeout = 300) { replay_part(1); }
 Test(corpus, replay_part2, .timeout = 300) { replay_part(2); }
 Test(corpus, replay_part3, .timeout = 300) { replay_part(3); }
+
+/* ---- the traces are what their scripts make ---- */
+
+/* same_file() - true if the files a and b hold the same bytes. */
+static bool
+same_file(const char *a, const char *b)
+{
+	FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+	int ca, cb;
+	bool same = fa != NULL && fb != NULL;
+
+	while (same) {
+		ca = getc(fa);
+		cb = getc(fb);
+		if (ca != cb)
+			same = false;
+		if (ca == EOF)
+			break;
+	}
+	if (fa != NULL)
+		fclose(fa);
+	if (fb != NULL)
+		fclose(fb);
+	return same;
+}
+
+/*
+ * regenerate() - run the script with $PGREPLAY_BIN into a fresh directory
+ * and compare each trace it writes with the committed one beside it.
+ */
+static void
+regenerate(const char *script, const char *const *names)
+{
+	const char *bin = getenv("PGREPLAY_BIN");
+	char dir[] = "/tmp/pgreplay-regen-XXXXXX", got[512], want[512];
+	char *dirname_end;
+	int st;
+	pid_t pid;
+
+	cr_assert_not_null(bin);
+	cr_assert_not_null(mkdtemp(dir));
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		execl("/bin/sh", "sh", script, bin, dir, (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		cr_assert_eq(errno, EINTR);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s failed (%d)",
+	    script, st);
+	snprintf(want, sizeof(want), "%s", script);
+	dirname_end = strrchr(want, '/');
+	cr_assert_not_null(dirname_end);
+	for (; *names != NULL; names++) {
+		snprintf(got, sizeof(got), "%s/%s", dir, *names);
+		snprintf(dirname_end + 1, sizeof(want) - (size_t)(dirname_end +
+		    1 - want), "%s", *names);
+		cr_expect(same_file(got, want), "%s now makes a %s that differs "
+		    "from the committed %s: rerun it and refresh the baselines "
+		    "(scripts/refresh-baselines)", script, *names, want);
+		unlink(got);
+	}
+	rmdir(dir);
+}
+
+Test(corpus, generated_traces_are_what_their_scripts_make)
+{
+	static const char *const demo[] = { "churn.pgb.zst", "churn.pgt",
+		NULL };
+	static const char *const corpus[] = { "anon-hog.pgb.zst",
+		"anon-hog-4g.pgb.zst", "file-stream.pgb.zst",
+		"dirty-churn.pgb.zst", "fork-server.pgb.zst", "mixed.pgb.zst",
+		NULL };
+
+	to_top();
+	regenerate("traces/demo/make-churn.sh", demo);
+	regenerate("traces/generated-corpus/make.sh", corpus);
+}
 
 /* ---- the manifest itself ---- */
 
@@ -372,8 +459,8 @@ Test(corpus, manifest_names_files_that_exist)
 			    "%s:%d: no config %s", MANIFEST, m->e[i].line,
 			    m->e[i].configs[j]);
 		cr_assert(strncmp(m->e[i].baseline, "tests/corpus/baselines/",
-		    23) == 0, "%s:%d: baselines live in tests/corpus/baselines/",
-		    MANIFEST, m->e[i].line);
+		    23) == 0, "%s:%d: baselines live in "
+		    "tests/corpus/baselines/", MANIFEST, m->e[i].line);
 		/* Two lines writing one baseline would hide each other. */
 		for (k = 0; k < i; k++)
 			cr_assert_str_neq(m->e[k].baseline, m->e[i].baseline,
@@ -389,7 +476,7 @@ Test(corpus, manifest_names_files_that_exist)
  */
 Test(corpus, a_changed_baseline_is_reported_by_path)
 {
-	struct diff d = { 0, 0 };
+	struct diff d = { 0, 0, true };
 	json_t *a = json_pack("{s:[{s:{s:i,s:i}}]}", "runs", "stats", "v_dfree",
 	    10, "faults", 5);
 	json_t *b = json_pack("{s:[{s:{s:i,s:i}}]}", "runs", "stats", "v_dfree",

@@ -152,7 +152,7 @@ write_file(const struct gen_params *p, const char *suffix, bool zstd,
 	char *path = tmpname(suffix), *bytes;
 	uint64_t n;
 
-	cr_assert_eq(gen_write_file(p, path, &wo, &n, &err), 0, "%s",
+	cr_assert_eq(gen_write_file(p, path, &wo, NULL, &n, &err), 0, "%s",
 	    err.msg);
 	bytes = slurp(path, len);
 	unlink(path);
@@ -539,6 +539,8 @@ Test(params, combinations_are_checked)
 		{ "mixed", { "files", "0", NULL }, "--anon-share 100%" },
 		{ "fork-server", { "lifetime", "1us", "touch", "100%", "text",
 		    "64MiB", NULL }, "too short" },
+		{ "mixed", { "rate", "1000000000", "duration", "200s", NULL },
+		    "more than 100000000000" },
 		{ "db-backup-leak", { "leak-start", "40s", NULL },
 		    "before --duration" },
 	};

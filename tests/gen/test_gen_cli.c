@@ -3,6 +3,7 @@
  * --help, the output formats, and one-line refusals with exit status 2.
  */
 #include <criterion/criterion.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,23 @@ Test(gen_cli, bad_input_is_one_line_and_exit_2)
 	RUN(r, "gen", "mixed");
 	cr_assert_eq(r.status, 2);
 	cr_assert(strstr(r.err, "expected OUT") != NULL);
+	cli_result_free(&r);
+	rmdir(dir);
+	free(dir);
+}
+
+Test(gen_cli, interrupted_generation_leaves_no_file)
+{
+	char *dir = cli_tmpdir(), path[512];
+	struct cli_result r;
+
+	/* 10^10 events: minutes of work, stopped after 300 ms. */
+	snprintf(path, sizeof(path), "%s/big.pgb", dir);
+	cr_assert_eq(cli_run_signalled(&r, "", SIGINT, 300, "gen", "mixed",
+	    "--rate", "100000000", "--duration", "100s", path,
+	    (const char *)NULL), 0);
+	cr_assert_eq(r.status, 130, "exit %d, stderr %s", r.status, r.err);
+	cr_assert_eq(cli_dir_entries(dir), 0, "a file was left behind");
 	cli_result_free(&r);
 	rmdir(dir);
 	free(dir);

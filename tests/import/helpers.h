@@ -7,6 +7,7 @@
 
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,10 @@ to_root(void)
 	cr_assert_eq(chdir(root), 0);
 }
 
+/* The private directories of this test process, removed by tmp_cleanup(). */
+static char tmp_dirs[32][32];
+static unsigned tmp_ndirs;
+
 /* tmp_path() - a fresh name in a private directory, with the suffix. */
 static inline void
 tmp_path(char *buf, size_t n, const char *suffix)
@@ -46,7 +51,34 @@ tmp_path(char *buf, size_t n, const char *suffix)
 	char dir[] = "/tmp/pgimport-test.XXXXXX";
 
 	cr_assert_not_null(mkdtemp(dir));
+	if (tmp_ndirs < 32)
+		snprintf(tmp_dirs[tmp_ndirs++], sizeof(tmp_dirs[0]), "%s", dir);
 	snprintf(buf, n, "%s/trace%s", dir, suffix);
+}
+
+/* tmp_cleanup() - remove what tmp_path() made (a suite's .fini). */
+static inline void
+tmp_cleanup(void)
+{
+	char path[300];
+	struct dirent *d;
+	unsigned i;
+	DIR *dir;
+
+	for (i = 0; i < tmp_ndirs; i++) {
+		if ((dir = opendir(tmp_dirs[i])) == NULL)
+			continue;
+		while ((d = readdir(dir)) != NULL) {
+			if (d->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", tmp_dirs[i],
+			    d->d_name);
+			unlink(path);
+		}
+		closedir(dir);
+		rmdir(tmp_dirs[i]);
+	}
+	tmp_ndirs = 0;
 }
 
 /*

@@ -5,8 +5,6 @@
  * PGREPLAY_REGEN_GOLDEN=1 the .err files are rewritten instead: review
  * the diff before committing.
  */
-#include <dirent.h>
-
 #include "helpers.h"
 
 #define BAD_DIR "tests/import/bad"
@@ -16,6 +14,8 @@ cmp_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
+
+TestSuite(import_bad, .fini = tmp_cleanup);
 
 Test(import_bad, rejected_inputs)
 {

@@ -23,6 +23,8 @@ run(const char *cmd, char *buf, size_t n)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+TestSuite(import_cli, .fini = tmp_cleanup);
+
 Test(import_cli, perf_to_info)
 {
 	const char *bin = getenv("PGREPLAY_BIN");

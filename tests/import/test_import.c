@@ -18,7 +18,7 @@ setup(void)
 	memset(&err, 0, sizeof(err));
 }
 
-TestSuite(import, .init = setup);
+TestSuite(import, .init = setup, .fini = tmp_cleanup);
 
 /* perf + strace of the same run: every fault resolves, frees appear. */
 Test(import, perf_strace_sqlite3_small)
@@ -134,6 +134,28 @@ Test(import, perf_format_variants)
 	    (unsigned long long)err.pos, err.msg);
 	read_back(out, &rb);
 	cr_expect_gt(a.events, 200);
+	for (op = 0; op < TRACE_OP_COUNT; op++)
+		cr_expect_eq(rb.per_op[op], a.per_op[op], "op %s",
+		    trace_op_name((unsigned)op));
+}
+
+/* A perf that prints the sample before its tracepoint: the same faults. */
+Test(import, perf_sample_before_tracepoint)
+{
+	struct readback a;
+	int rc, op;
+
+	tmp_path(out, sizeof(out), ".pgt");
+	rc = run_import("perf", DATA "sqlite3-small.perf-head.txt.zst", NULL,
+	    NULL, out, false, &st, &err);
+	cr_assert_eq(rc, 0, "%s", err.msg);
+	read_back(out, &a);
+	tmp_path(out, sizeof(out), ".pgt");
+	rc = run_import("perf", DATA "sqlite3-small.perf-head-swapped.txt.zst",
+	    NULL, NULL, out, false, &st, &err);
+	cr_assert_eq(rc, 0, "%s", err.msg);
+	read_back(out, &rb);
+	cr_expect_eq(st.with_flags, st.samples);
 	for (op = 0; op < TRACE_OP_COUNT; op++)
 		cr_expect_eq(rb.per_op[op], a.per_op[op], "op %s",
 		    trace_op_name((unsigned)op));

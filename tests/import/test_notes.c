@@ -31,6 +31,8 @@ write_with_notes(const char *path, bool binary)
 	trace_writer_close(w);
 }
 
+TestSuite(notes, .fini = tmp_cleanup);
+
 Test(notes, both_formats)
 {
 	struct readback rb;

@@ -2,10 +2,10 @@
 # make-churn.sh - regenerate the demo trace, traces/demo/churn.pgb.zst, and
 # its readable text twin churn.pgt, with the generator (docs/gen.md):
 #
-#   traces/demo/make-churn.sh [PGREPLAY]
+#   traces/demo/make-churn.sh [PGREPLAY [OUTDIR]]
 #
 # PGREPLAY is the pgreplay executable (default: build/src/cli/pgreplay, or
-# $PGREPLAY).  The trace is deterministic: running this again gives the
+# $PGREPLAY); OUTDIR where the traces go (default: beside this script).  The trace is deterministic: running this again gives the
 # same bytes.
 #
 # A database keeps a 96 MiB buffer pool hot and dirty (it re-reads half of
@@ -19,6 +19,7 @@ set -eu
 dir=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$dir/../.." && pwd)
 bin=${1:-${PGREPLAY:-$top/build/src/cli/pgreplay}}
+out=${2:-$dir}
 
 gen() {
 	"$bin" gen db-backup-leak \
@@ -29,5 +30,5 @@ gen() {
 	    --leak-start 5s \
 	    --duration 30s "$1"
 }
-gen "$dir/churn.pgb.zst"
-gen "$dir/churn.pgt"
+gen "$out/churn.pgb.zst"
+gen "$out/churn.pgt"

@@ -3,21 +3,24 @@
 # (docs/gen.md).  Each trace is a few hundred KiB at most; traces/README.md
 # says what each exercises, traces/corpus.list which configs replay it.
 #
-#   traces/generated-corpus/make.sh [PGREPLAY]
+#   traces/generated-corpus/make.sh [PGREPLAY [OUTDIR]]
 #
 # PGREPLAY is the pgreplay executable (default: build/src/cli/pgreplay, or
-# $PGREPLAY).  Generation is deterministic: the same bytes every time, on
+# $PGREPLAY); OUTDIR where the traces go (default: beside this script; the
+# corpus test writes them elsewhere to check that they equal the committed
+# ones).  Generation is deterministic: the same bytes every time, on
 # every machine.  After regenerating, refresh the baselines on purpose:
 # scripts/refresh-baselines.
 set -eu
 dir=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$dir/../.." && pwd)
 bin=${1:-${PGREPLAY:-$top/build/src/cli/pgreplay}}
+out=${2:-$dir}
 
 g() {
-	out=$1
+	name=$1
 	shift
-	"$bin" gen "$@" "$dir/$out"
+	"$bin" gen "$@" "$out/$name"
 }
 
 # Two hogs of 192 MiB each, started 1 s apart, then touching their memory

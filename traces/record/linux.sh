@@ -26,7 +26,7 @@ while [ $# -gt 0 ]; do
 	-k) keep=$2; shift 2 ;;
 	--no-strace) use_strace=0; shift ;;
 	--no-tracepoints) use_tp=0; shift ;;
-	-h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	--) shift; break ;;
 	-*) echo "linux.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
 	*) break ;;
@@ -50,8 +50,9 @@ if [ -z "$pgreplay" ]; then
 		if [ -n "$c" ] && [ -x "$c" ]; then pgreplay=$c; break; fi
 	done
 fi
-[ -n "$pgreplay" ] && [ -x "$pgreplay" ] ||
+if [ -z "$pgreplay" ] || [ ! -x "$pgreplay" ]; then
 	die "pgreplay not found: build it (meson setup build && ninja -C build) or set PGREPLAY=/path/to/pgreplay"
+fi
 command -v perf >/dev/null 2>&1 ||
 	die "perf not found: install it (Debian: apt-get install linux-perf)"
 if [ $use_strace -eq 1 ]; then
