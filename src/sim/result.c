@@ -332,20 +332,32 @@ fill_config(const struct sim *s, struct report_run *out)
 	return (0);
 }
 
+/* setting_unit() - the storage unit of a key of this kind, "" if none. */
+static const char *
+setting_unit(enum conf_kind kind)
+{
+	switch (kind) {
+	case CONF_SIZE:
+		return ("bytes");
+	case CONF_PERCENT:
+		return ("ppm");
+	case CONF_DURATION:
+		return ("ns");
+	case CONF_BANDWIDTH:
+		return ("bytes/s");
+	default:	/* integers, booleans, variant flags */
+		return ("");
+	}
+}
+
 void
 sim_setting_set(struct report_setting *rs, const struct conf_key_desc *kd,
     int64_t v)
 {
-	static const char *const units[] = {
-		[CONF_INT] = "", [CONF_BOOL] = "", [CONF_SIZE] = "bytes",
-		[CONF_PERCENT] = "ppm", [CONF_DURATION] = "ns",
-		[CONF_BANDWIDTH] = "bytes/s",
-	};
-
 	memset(rs, 0, sizeof(*rs));
 	snprintf(rs->name, sizeof(rs->name), "%s", kd->name);
 	rs->value = v;
-	snprintf(rs->unit, sizeof(rs->unit), "%s", units[kd->kind]);
+	snprintf(rs->unit, sizeof(rs->unit), "%s", setting_unit(kd->kind));
 	conf_format_value(kd->kind, v, rs->text, sizeof(rs->text));
 }
 
