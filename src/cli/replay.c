@@ -48,7 +48,7 @@ static const char replay_usage[] =
     "\n"
     "Replay options:\n"
     "  -c, --config FILE     a YAML configuration (repeat to compare several)\n"
-    "  -f, --format FMT      text (default), json or csv\n"
+    "  -f, --format FMT      text (default), json, csv, csv-phases or csv-oom\n"
     "  -o, --output FILE     write the report to FILE (atomically); '-' is stdout\n"
     "  -q, --quiet           print nothing on success (exit status only)\n"
     "  -j, --jobs N          run the runs on N threads (default: one per core)\n"
@@ -244,7 +244,8 @@ replay_parse(int argc, char **argv, struct replay_args *a)
 		case 'f':
 			if (report_format_parse(optarg, &a->format) < 0) {
 				cli_usage_error(
-				    "unknown format '%s' (expected text, json or csv)",
+				    "unknown format '%s' (expected text, json, "
+				    "csv, csv-phases or csv-oom)",
 				    optarg);
 				return EXIT_BAD_INPUT;
 			}

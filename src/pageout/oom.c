@@ -3,8 +3,75 @@
  * vm_pageout_mightbe_oom() and vm_pageout_oom() (S:1543-1761, spec 10).
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "pageout/pageout.h"
+
+/*
+ * oom_trail_record() - remember this scan in the domain's ring for the
+ * OOM explanation.  Reads the machine, writes only the ring: no counter
+ * or decision of the model depends on it.  Fixed size, no allocation.
+ */
+static void
+oom_trail_record(struct vm_machine *m, struct vm_domain *vmd,
+    int32_t page_shortage, int32_t starting_page_shortage)
+{
+	struct vm_oom_scan *e = &vmd->oom_trail[vmd->oom_trail_next];
+
+	e->time_ns = vmd->oom_now_ns;
+	e->asked = starting_page_shortage;
+	e->left = page_shortage;
+	e->oom_seq = vmd->oom_seq;
+	e->laundry_request = vmd->laundry_request;
+	e->free_count = vmd->free_count;
+	e->inactive = vmd->pq[PQ_INACTIVE].cnt;
+	e->active = vmd->pq[PQ_ACTIVE].cnt;
+	e->laundry = vmd->pq[PQ_LAUNDRY].cnt;
+	e->unswappable = vmd->pq[PQ_UNSWAPPABLE].cnt;
+	e->laundered = m->cnt.laundered_background +
+	    m->cnt.laundered_shortfall;
+	e->swap_used = vm_swap_used(m);
+	vmd->oom_trail_next = (vmd->oom_trail_next + 1) % VM_OOM_TRAIL;
+	if (vmd->oom_trail_n < VM_OOM_TRAIL)
+		vmd->oom_trail_n++;
+}
+
+/*
+ * oom_why_fill() - the explanation of a kill or panic decided now by
+ * domain vmd: its trail of scans (oldest first) and the state of the
+ * domain and of swap.  Record only, like oom_trail_record().
+ */
+static void
+oom_why_fill(const struct vm_machine *m, const struct vm_domain *vmd,
+    uint64_t victim_pages, bool panic, struct vm_oom_why *w)
+{
+	uint32_t i, first;
+
+	memset(w, 0, sizeof(*w));
+	w->time_ns = vmd->oom_now_ns;
+	w->domain = vmd->index;
+	w->ndomains = m->ndomains;
+	w->pageout_oom_seq = m->sysctl.pageout_oom_seq;
+	w->nscans = vmd->oom_trail_n;
+	first = (vmd->oom_trail_next + VM_OOM_TRAIL - vmd->oom_trail_n) %
+	    VM_OOM_TRAIL;
+	for (i = 0; i < vmd->oom_trail_n; i++)
+		w->scans[i] = vmd->oom_trail[(first + i) % VM_OOM_TRAIL];
+	w->free_count = vmd->free_count;
+	w->free_min = vmd->th.free_min;
+	w->free_target = vmd->th.free_target;
+	w->free_severe = vmd->th.free_severe;
+	w->inactive = vmd->pq[PQ_INACTIVE].cnt;
+	w->active = vmd->pq[PQ_ACTIVE].cnt;
+	w->laundry = vmd->pq[PQ_LAUNDRY].cnt;
+	w->unswappable = vmd->pq[PQ_UNSWAPPABLE].cnt;
+	w->inactive_target = vmd->th.inactive_target;
+	w->laundry_request = vmd->laundry_request;
+	w->swap_used = vm_swap_used(m);
+	w->swap_total = vm_swap_total(m);
+	w->victim_pages = victim_pages;
+	w->panic = panic;
+}
 
 /*
  * vm_pageout_mightbe_oom() - model of vm_pageout_mightbe_oom(),
@@ -26,6 +93,7 @@ vm_pageout_mightbe_oom(struct vm_machine *m, uint32_t d,
 {
 	struct vm_domain *vmd = &m->dom[d];
 	int32_t old_vote, starting_page_shortage;
+	uint32_t nkill, victim;
 
 	starting_page_shortage = shortage;
 	if (starting_page_shortage <= 0 ||
@@ -41,6 +109,7 @@ vm_pageout_mightbe_oom(struct vm_machine *m, uint32_t d,
 		vmd->oom_seq = 0;
 	else
 		vmd->oom_seq++;
+	oom_trail_record(m, vmd, page_shortage, starting_page_shortage);
 	if (vmd->oom_seq < m->sysctl.pageout_oom_seq) {	/* S:1561-1567 */
 		if (vmd->oom) {
 			vmd->oom = false;
@@ -61,7 +130,14 @@ vm_pageout_mightbe_oom(struct vm_machine *m, uint32_t d,
 		return;
 
 	/* This domain completes the quorum: kill, then recall the vote. */
-	(void)vm_pageout_oom(m);				/* S:1588 */
+	nkill = m->notify.nkill;
+	victim = vm_pageout_oom(m);				/* S:1588 */
+	if (victim != VM_NONE && m->notify.panic)
+		oom_why_fill(m, vmd, vm_proc_size(m, victim), true,
+		    &m->notify.panic_why);
+	else if (victim != VM_NONE && m->notify.nkill > nkill)
+		oom_why_fill(m, vmd, vm_proc_size(m, victim), false,
+		    &m->notify.kill_why[nkill]);
 	vmd->oom = false;				/* S:1596-1597 */
 	m->pageout_oom_vote--;
 }

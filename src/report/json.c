@@ -161,6 +161,134 @@ jb_trace(struct jb *b, const struct report_trace *t)
 }
 
 static json_t *
+jb_int(struct jb *b, int64_t i)
+{
+	return jb_check(b, json_integer((json_int_t)i));
+}
+
+static json_t *
+jb_settings(struct jb *b, const struct report_setting *v, size_t n)
+{
+	json_t *obj = jb_check(b, json_object());
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		jb_set(b, obj, v[i].name, jb_int(b, v[i].value));
+	return obj;
+}
+
+static json_t *
+jb_config(struct jb *b, const struct report_run *run)
+{
+	json_t *obj = jb_check(b, json_object());
+
+	jb_set(b, obj, "path", jb_string(b, run->config_path));
+	jb_set(b, obj, "sweep", jb_settings(b, run->sweep, run->nsweep));
+	jb_set(b, obj, "values", jb_settings(b, run->config, run->nconfig));
+	return obj;
+}
+
+/* jb_why() - an OOM explanation, as data (docs/report.md). */
+static json_t *
+jb_why(struct jb *b, const struct report_oom_why *w)
+{
+	json_t *obj, *arr, *o;
+	size_t i, nfailed = 0;
+
+	if (!w->valid)
+		return jb_check(b, json_null());
+	obj = jb_check(b, json_object());
+	jb_set(b, obj, "domain", jb_int(b, w->domain));
+	jb_set(b, obj, "domains", jb_int(b, w->ndomains));
+	jb_set(b, obj, "pageout_oom_seq", jb_int(b, w->pageout_oom_seq));
+	for (i = 0; i < w->nscans; i++)
+		if (w->scans[i].failed)
+			nfailed++;
+	jb_set(b, obj, "failing_scans_listed", jb_int(b, (int64_t)nfailed));
+	arr = jb_check(b, json_array());
+	for (i = 0; i < w->nscans; i++) {
+		const struct report_oom_scan *sc = &w->scans[i];
+
+		o = jb_check(b, json_object());
+		jb_set(b, o, "time_s", jb_seconds(b, sc->time_s));
+		jb_set(b, o, "page_shortage", jb_int(b, sc->asked));
+		jb_set(b, o, "freed", jb_int(b, sc->freed));
+		jb_set(b, o, "failed", jb_check(b, json_boolean(sc->failed)));
+		jb_set(b, o, "oom_seq", jb_int(b, sc->oom_seq));
+		jb_set(b, o, "free_count", jb_int(b, (int64_t)sc->free_count));
+		jb_set(b, o, "inactive", jb_int(b, (int64_t)sc->inactive));
+		jb_set(b, o, "active", jb_int(b, (int64_t)sc->active));
+		jb_set(b, o, "laundry", jb_int(b, (int64_t)sc->laundry));
+		jb_set(b, o, "unswappable",
+		    jb_int(b, (int64_t)sc->unswappable));
+		jb_set(b, o, "laundry_request",
+		    jb_string(b, sc->laundry_request));
+		jb_set(b, o, "laundered",
+		    sc->has_laundered ? jb_int(b, (int64_t)sc->laundered) :
+					jb_check(b, json_null()));
+		jb_set(b, o, "swap_used", jb_int(b, (int64_t)sc->swap_used));
+		jb_append(b, arr, o);
+	}
+	jb_set(b, obj, "scans", arr);
+	jb_set(b, obj, "free_count", jb_int(b, (int64_t)w->free_count));
+	jb_set(b, obj, "free_min", jb_int(b, (int64_t)w->free_min));
+	jb_set(b, obj, "free_severe", jb_int(b, (int64_t)w->free_severe));
+	jb_set(b, obj, "free_target", jb_int(b, (int64_t)w->free_target));
+	jb_set(b, obj, "inactive", jb_int(b, (int64_t)w->inactive));
+	jb_set(b, obj, "active", jb_int(b, (int64_t)w->active));
+	jb_set(b, obj, "laundry", jb_int(b, (int64_t)w->laundry));
+	jb_set(b, obj, "unswappable", jb_int(b, (int64_t)w->unswappable));
+	jb_set(b, obj, "inactive_target",
+	    jb_int(b, (int64_t)w->inactive_target));
+	jb_set(b, obj, "swap_used", jb_int(b, (int64_t)w->swap_used));
+	jb_set(b, obj, "swap_total", jb_int(b, (int64_t)w->swap_total));
+	jb_set(b, obj, "pid_output", jb_int(b, w->pid_output));
+	jb_set(b, obj, "pass", jb_int(b, w->pass));
+	o = jb_check(b, json_object());
+	jb_set(b, o, "request", jb_string(b, w->laundry_request));
+	jb_set(b, o, "state", jb_string(b, w->lw_state));
+	jb_set(b, o, "target", jb_int(b, w->lw_target));
+	jb_set(b, o, "last_target", jb_int(b, w->lw_last_target));
+	jb_set(b, o, "in_shortfall",
+	    jb_check(b, json_boolean(w->lw_in_shortfall)));
+	jb_set(b, o, "laundered_background",
+	    jb_int(b, (int64_t)w->laundered_background));
+	jb_set(b, o, "laundered_shortfall",
+	    jb_int(b, (int64_t)w->laundered_shortfall));
+	jb_set(b, o, "swappgsout", jb_int(b, (int64_t)w->swappgsout));
+	jb_set(b, obj, "laundry_thread", o);
+	jb_set(b, obj, "victim_pages", jb_int(b, (int64_t)w->victim_pages));
+	return obj;
+}
+
+static json_t *
+jb_verdict(struct jb *b, const struct report_oom_why *w)
+{
+	char buf[512];
+
+	return jb_string(b, report_oom_verdict(w, buf, sizeof(buf)));
+}
+
+static json_t *
+jb_phases(struct jb *b, const struct report_run *run)
+{
+	json_t *arr = jb_check(b, json_array()), *o;
+	size_t i;
+
+	for (i = 0; i < run->nphases; i++) {
+		const struct report_phase *ph = &run->phases[i];
+
+		o = jb_check(b, json_object());
+		jb_set(b, o, "name", jb_string(b, ph->name));
+		jb_set(b, o, "start_s", jb_seconds(b, ph->start_s));
+		jb_set(b, o, "end_s", jb_seconds(b, ph->end_s));
+		jb_set(b, o, "stats", jb_values(b, ph->stats, ph->nstats));
+		jb_append(b, arr, o);
+	}
+	return arr;
+}
+
+static json_t *
 jb_run(struct jb *b, const struct report_run *run)
 {
 	json_t *obj = jb_check(b, json_object());
@@ -195,6 +323,8 @@ jb_run(struct jb *b, const struct report_run *run)
 		jb_set(b, o, "name", jb_string(b, k->name));
 		jb_set(b, o, "pages",
 		    jb_check(b, json_integer((json_int_t)k->pages)));
+		jb_set(b, o, "verdict", jb_verdict(b, &k->why));
+		jb_set(b, o, "explanation", jb_why(b, &k->why));
 		jb_append(b, arr, o);
 	}
 	jb_set(b, obj, "oom_kills", arr);
@@ -222,6 +352,8 @@ jb_run(struct jb *b, const struct report_run *run)
 		o = jb_check(b, json_object());
 		jb_set(b, o, "time_s", jb_seconds(b, run->panic_time_s));
 		jb_set(b, o, "reason", jb_string(b, run->panic_reason));
+		jb_set(b, o, "verdict", jb_verdict(b, &run->panic_why));
+		jb_set(b, o, "explanation", jb_why(b, &run->panic_why));
 		jb_set(b, obj, "panic", o);
 	} else
 		jb_set(b, obj, "panic", jb_check(b, json_null()));
@@ -245,6 +377,14 @@ jb_run(struct jb *b, const struct report_run *run)
 		jb_append(b, arr, o);
 	}
 	jb_set(b, obj, "expect", arr);
+	jb_set(b, obj, "config", jb_config(b, run));
+	/* Only a trace with `mark` events has phases (docs/report.md). */
+	if (run->nphases > 0) {
+		jb_set(b, obj, "phases", jb_phases(b, run));
+		if (run->phases_truncated)
+			jb_set(b, obj, "phases_truncated",
+			    jb_check(b, json_true()));
+	}
 	return obj;
 }
 
@@ -258,6 +398,7 @@ report_write_json(const struct report *r, FILE *out, struct pg_error *err)
 
 	root = jb_check(&b, json_object());
 	jb_set(&b, root, "pgreplay", jb_string(&b, PGREPLAY_VERSION));
+	jb_set(&b, root, "schema_version", jb_int(&b, REPORT_SCHEMA_VERSION));
 	jb_set(&b, root, "trace", jb_trace(&b, &r->trace));
 	if (r->shard.index != 0) {
 		json_t *sh = jb_check(&b, json_object());

@@ -5,6 +5,7 @@
 #include "report/report.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,11 @@ report_run_finish(struct report_run *run)
 	free(run->processes);
 	free(run->expect);
 	report_timeline_destroy(run->timeline);
+	free(run->config);
+	free(run->sweep);
+	for (i = 0; i < run->nphases; i++)
+		free(run->phases[i].stats);
+	free(run->phases);
 	memset(run, 0, sizeof(*run));
 }
 
@@ -134,6 +140,10 @@ report_format_parse(const char *name, enum report_format *fmt)
 		*fmt = REPORT_FORMAT_JSON;
 	else if (strcmp(name, "csv") == 0)
 		*fmt = REPORT_FORMAT_CSV;
+	else if (strcmp(name, "csv-phases") == 0)
+		*fmt = REPORT_FORMAT_CSV_PHASES;
+	else if (strcmp(name, "csv-oom") == 0)
+		*fmt = REPORT_FORMAT_CSV_OOM;
 	else
 		return -EINVAL;
 	return 0;
@@ -148,8 +158,104 @@ report_write(const struct report *r, enum report_format fmt, FILE *out,
 		return report_write_json(r, out, err);
 	case REPORT_FORMAT_CSV:
 		return report_write_csv(r, out, err);
+	case REPORT_FORMAT_CSV_PHASES:
+		return report_write_csv_phases(r, out, err);
+	case REPORT_FORMAT_CSV_OOM:
+		return report_write_csv_oom(r, out, err);
 	case REPORT_FORMAT_TEXT:
 	default:
 		return report_write_text(r, out, err);
 	}
+}
+
+const struct report_value *
+report_phase_stat(const struct report_phase *ph, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ph->nstats; i++)
+		if (strcmp(ph->stats[i].name, name) == 0)
+			return &ph->stats[i];
+	return NULL;
+}
+
+/* pct() - 100 * a / b, 0 when b is 0. */
+static double
+pct(uint64_t a, uint64_t b)
+{
+	return b == 0 ? 0.0 : 100.0 * (double)a / (double)b;
+}
+
+/*
+ * The verdict is built from the data in the order a tuner reads it: how
+ * full swap was, where free memory stood against the thresholds, why the
+ * inactive scans freed nothing, and which knob moves the decision.
+ */
+char *
+report_oom_verdict(const struct report_oom_why *w, char *buf, size_t n)
+{
+	const char *what = w->panic ? "panicked" : "killed";
+	const char *free_state, *why, *fix;
+	uint64_t laundered = 0;
+	size_t i, nfailed = 0;
+	bool swap_full, free_ok;
+
+	if (n == 0)
+		return buf;
+	if (!w->valid) {
+		snprintf(buf, n, "no explanation recorded");
+		return buf;
+	}
+	/* The failing scans in a row that ended with the decision. */
+	for (i = w->nscans; i > 0 && w->scans[i - 1].failed; i--)
+		if (w->scans[i - 1].has_laundered)
+			laundered += w->scans[i - 1].laundered;
+	if (w->nscans > 0)
+		nfailed = (size_t)w->scans[w->nscans - 1].oom_seq;
+	swap_full = w->swap_total == 0 ||
+	    w->swap_used * 100 >= w->swap_total * 95;
+	free_ok = w->free_count >= w->free_target;
+	if (free_ok)
+		free_state = "free memory above target";
+	else if (w->free_count >= w->free_min)
+		free_state = "free memory between free_min and free_target";
+	else
+		free_state = "free memory below free_min";
+
+	if (w->swap_total == 0)
+		why = "there is no swap, so dirty anonymous pages cannot be "
+		      "laundered and the inactive queue held no clean pages";
+	else if (swap_full)
+		why = "swap is full, so the laundry cannot write dirty pages "
+		      "out and the inactive queue held no clean pages";
+	else if (free_ok)
+		why = "the page daemon kept reclaiming after the shortage "
+		      "ended and the inactive queue held no clean pages";
+	else if (laundered == 0 && strncmp(w->lw_state, "waiting", 7) == 0)
+		why = "the inactive queue held no clean pages and the laundry "
+		      "thread was still waiting for its writes (a slow swap "
+		      "device) during the failing scans";
+	else if (laundered == 0)
+		why = "the inactive queue held no clean pages and the laundry "
+		      "wrote nothing back during the failing scans";
+	else
+		why = "the laundry could not clean pages as fast as the "
+		      "scans needed them, so the inactive queue held no "
+		      "clean pages";
+
+	if (w->swap_total == 0 || swap_full)
+		fix = "more swap or memory, or a smaller workload, avoid it";
+	else if (!free_ok && laundered == 0 &&
+	    strncmp(w->lw_state, "waiting", 7) == 0)
+		fix = "raising vm.pageout_oom_seq, a faster swap device or "
+		      "the variants in docs/model.md avoid it";
+	else
+		fix = "raising vm.pageout_oom_seq or the variants in "
+		      "docs/model.md avoid it";
+	snprintf(buf, n,
+	    "%s with swap %.0f%% used and %s after %zu failing scans in "
+	    "a row (vm.pageout_oom_seq %" PRId64 "): %s; %s",
+	    what, pct(w->swap_used, w->swap_total), free_state, nfailed,
+	    w->pageout_oom_seq, why, fix);
+	return buf;
 }

@@ -5,6 +5,9 @@
 #define PGREPLAY_REPORT_REPORT_INT_H
 
 #include <stdbool.h>
+#include <stdio.h>
+
+#include "report/report.h"
 
 /*
  * report_is_seconds() - whether a value of this name is a time in seconds
@@ -19,5 +22,15 @@ bool report_is_seconds(const char *name);
  * values are returned unchanged.
  */
 double report_round_ns(double s);
+
+/* report_write_csv_phases(), report_write_csv_oom(): csv.c, see report.h. */
+int report_write_csv_phases(const struct report *r, FILE *out,
+    struct pg_error *err);
+int report_write_csv_oom(const struct report *r, FILE *out,
+    struct pg_error *err);
+
+/* report_phase_stat() - the stat called name in ph->stats, or NULL. */
+const struct report_value *report_phase_stat(const struct report_phase *ph,
+    const char *name);
 
 #endif

@@ -629,6 +629,7 @@ sim_proc_kill(struct sim *s, uint32_t slot)
 		s->kills_cap = ncap;
 	}
 	k = &s->kills[s->nkills++];
+	k->why.valid = false;	/* filled by sim_notify() for a model kill */
 	k->time_ns = s->now;
 	k->pid = p->pid;
 	memcpy(k->name, p->name, sizeof(k->name));
@@ -758,9 +759,12 @@ global_event(struct sim *s, const struct trace_event *ev, uint64_t evno)
 		break;
 	case TRACE_OP_MARK:
 	default:
-		s->marks++;
 		snprintf(s->last_mark, sizeof(s->last_mark), "%s",
 		    ev->str != NULL ? ev->str : "");
+		/* The phase opens before the mark, so that it counts it. */
+		if (sim_phase_mark(s, s->last_mark) < 0)
+			return (s->error);
+		s->marks++;
 		return (0);
 	}
 	sim_check(s, evno, "a trace event");

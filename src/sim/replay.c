@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "sim/sim.h"
+#include "sim/sim_int.h"
 
 struct replay_batch {
 	struct trace_event ev[REPLAY_BATCH_EVENTS];
@@ -44,6 +45,8 @@ struct replay_batch {
 
 struct replay_run {
 	struct pg_config cfg;	/* sweep values applied */
+	size_t sweep_key[CONF_SWEEP_MAX];	/* its base's sweep keys (report) */
+	uint32_t nsweep;
 	struct sim *sim;
 	int rc;			/* the run's error, 0 if none */
 	uint64_t fail_event;	/* event it refused; UINT64_MAX: at finish */
@@ -631,6 +634,13 @@ replay_session_finish(struct replay_session *s, const char *trace_path,
 		/* The run is named by its configuration, sweep values too. */
 		snprintf(out->runs[i].name, sizeof(out->runs[i].name), "%s",
 		    cfg->name);
+		if (sim_report_sweep(s->runs[i].sweep_key, s->runs[i].nsweep,
+		    cfg, &out->runs[i]) < 0) {
+			replay_report_release(out);
+			s->failed = replay_nomem(&s->fail_err);
+			*err = s->fail_err;
+			return (s->failed);
+		}
 		for (k = 0, nb = 0; k < cfg->nexpect; k++) {
 			/* A tolerance alone is for --baseline, not a bound. */
 			if (!cfg->expect[k].has_min && !cfg->expect[k].has_max)
@@ -729,7 +739,7 @@ replay_expand(struct replay_session *s, const struct pg_config *cfgs,
     size_t n, struct pg_error *err)
 {
 	uint32_t sc = s->opt.shard_count > 1 ? s->opt.shard_count : 1;
-	size_t i, c, k, kept, ncomb;
+	size_t i, c, j, k, kept, ncomb;
 	int rc;
 
 	s->total = 0;
@@ -756,6 +766,12 @@ replay_expand(struct replay_session *s, const struct pg_config *cfgs,
 				return (pg_error_setv(err, rc, cfgs[i].path,
 				    PG_POS_NONE, 0, "cannot apply sweep "
 				    "combination %zu: %s", c, strerror(-rc)));
+			/* Which keys made this run a point of the sweep. */
+			for (j = 0; j < cfgs[i].nsweep; j++)
+				if (conf_key_find(cfgs[i].sweep[j].key,
+				    &s->runs[s->nruns].sweep_key[
+				    s->runs[s->nruns].nsweep]) == 0)
+					s->runs[s->nruns].nsweep++;
 			s->nruns++;
 		}
 	}

@@ -104,6 +104,7 @@ pd_scan(struct sim *s, uint32_t d, bool woken)
 	uint64_t visited, cost;
 
 	clk = kernel_clock(s);
+	s->m->dom[d].oom_now_ns = s->now;	/* for the OOM records only */
 	visited = pageout_worker_scan(s->m, &pd->w, &s->sh, &clk, woken);
 	cost = scan_cost(s, visited);
 	s->pd_busy_ns = add_sat(s->pd_busy_ns, cost);
@@ -334,8 +335,13 @@ sim_notify(struct sim *s)
 				nkill = 8;
 			memcpy(kill, n->kill, nkill * sizeof(kill[0]));
 			n->nkill = 0;
-			for (i = 0; i < nkill; i++)
+			for (i = 0; i < nkill; i++) {
+				id = s->nkills;
 				sim_proc_kill(s, kill[i]);
+				if (s->nkills > id)
+					sim_oom_explain(s, &n->kill_why[i],
+					    &s->kills[id].why);
+			}
 		}
 		if (n->panic) {
 			n->panic = false;
@@ -345,6 +351,8 @@ sim_notify(struct sim *s)
 				snprintf(s->panic_reason,
 				    sizeof(s->panic_reason), "%s",
 				    n->panic_reason);
+				sim_oom_explain(s, &n->panic_why,
+				    &s->panic_why);
 			}
 		}
 	}
@@ -636,6 +644,7 @@ sim_destroy(struct sim *s)
 	free(s->min_waiters);
 	free(s->busy_waiters);
 	free(s->kills);
+	sim_phases_free(s);
 	vm_machine_destroy(s->m);
 	free(s);
 }

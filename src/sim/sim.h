@@ -93,4 +93,5 @@ size_t sim_partial_bounds(const struct pg_config *cfg,
 /* sim_destroy() - free everything; NULL is a no-op. */
 void sim_destroy(struct sim *s);
 
+
 #endif

@@ -109,6 +109,22 @@ struct sim_proc {
 	uint64_t end_ns;
 };
 
+/*
+ * Why an OOM kill or panic happened: the model's record and what only the
+ * simulator's threads know at that moment (docs/report.md).
+ */
+struct sim_oom_why {
+	bool valid;
+	struct vm_oom_why vm;
+	int32_t pid_output;		/* the PID controller's last output */
+	int32_t pd_pass;		/* the page daemon's pass */
+	int32_t lw_target;		/* pages the laundry thread still aims at */
+	int32_t lw_last_target;		/* its last background target */
+	bool lw_in_shortfall;		/* its current run is a shortfall run */
+	uint8_t lw_state;		/* LWS_* */
+	uint64_t laundered_background, laundered_shortfall, swappgsout;
+};
+
 struct sim_kill {
 	uint64_t time_ns;
 	uint32_t pid;
@@ -116,6 +132,14 @@ struct sim_kill {
 	uint64_t pages;
 	/* The machine at the kill, for tests (not in the report). */
 	uint64_t free_count, free_target;	/* sums over the domains */
+	struct sim_oom_why why;
+};
+
+/* Where a phase began: a `mark` and every statistic at that moment. */
+struct sim_phase {
+	char name[64];
+	uint64_t start_ns;
+	struct report_value *at_start;	/* sim_nstats() values */
 };
 
 struct sim {
@@ -161,6 +185,11 @@ struct sim {
 	bool panicked;
 	uint64_t panic_ns;
 	char panic_reason[128];
+	struct sim_oom_why panic_why;
+
+	struct sim_phase *phases;	/* at most REPORT_PHASES_MAX */
+	uint32_t nphases, phases_cap;
+	bool phases_truncated;
 
 	uint32_t check_interval;	/* check.c: steps between full checks */
 	uint32_t check_steps;		/* steps since the last full one */
@@ -219,5 +248,29 @@ void sim_timeline_free(struct sim *s);
 
 /* result.c */
 int sim_fill_report(struct sim *s, struct report_run *out);
+/*
+ * sim_oom_explain() - fill out from the model's record vm and the state of
+ * the simulator's threads of the deciding domain, now.  Reads only.
+ */
+/*
+ * sim_phase_mark() - a `mark` called name was replayed now: a phase
+ * begins (and, for the first mark after time 0, a "(start)" phase before
+ * it).  Returns 0, or the run's error after -ENOMEM.
+ */
+int sim_phase_mark(struct sim *s, const char *name);
+/* sim_phases_free() - release the phases. */
+void sim_phases_free(struct sim *s);
+/* sim_setting_set() - rs = key kd with value v (storage unit). */
+void sim_setting_set(struct report_setting *rs,
+    const struct conf_key_desc *kd, int64_t v);
+/*
+ * sim_report_sweep() - record in out->sweep (replacing it) the value cfg
+ * has for each of the nkeys configuration keys (conf_key_desc() indexes)
+ * of its base's sweep, in the sweep's order.  Returns 0 or -ENOMEM.
+ */
+int sim_report_sweep(const size_t *keys, size_t nkeys,
+    const struct pg_config *cfg, struct report_run *out);
+void sim_oom_explain(const struct sim *s, const struct vm_oom_why *vm,
+    struct sim_oom_why *out);
 
 #endif

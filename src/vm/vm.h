@@ -153,6 +153,44 @@ struct vm_proc {
 };
 
 /*
+ * The OOM explanation (docs/report.md): plain records of what the OOM
+ * detector saw, kept so that a report can say why a kill happened.  They
+ * are written by vm_pageout_mightbe_oom() and vm_pageout_oom() only, are
+ * never read by the model and change no counter.
+ */
+#define VM_OOM_TRAIL 16		/* scans remembered per domain */
+
+/* One vm_pageout_scan() as vm_pageout_mightbe_oom() saw it. */
+struct vm_oom_scan {
+	uint64_t time_ns;		/* simulated time of the scan */
+	int32_t asked;			/* starting page_shortage */
+	int32_t left;			/* page_shortage after the inactive pass */
+	int32_t oom_seq;		/* failures in a row after this scan */
+	int32_t laundry_request;	/* VM_LAUNDRY_* after the scan */
+	uint32_t free_count;
+	uint32_t inactive, active, laundry, unswappable;
+	uint64_t laundered;		/* laundered_background + _shortfall so far */
+	uint64_t swap_used;		/* swap blocks in use */
+};
+
+/* The state of the machine when the OOM killer (or panic) fired. */
+struct vm_oom_why {
+	uint64_t time_ns;
+	uint32_t domain;		/* the domain whose vote completed the quorum */
+	uint32_t ndomains;
+	int32_t pageout_oom_seq;	/* vm.pageout_oom_seq */
+	uint32_t nscans;		/* valid entries of scans, oldest first */
+	struct vm_oom_scan scans[VM_OOM_TRAIL];
+	uint32_t free_count, free_min, free_target, free_severe;
+	uint32_t inactive, active, laundry, unswappable;
+	uint32_t inactive_target;
+	int32_t laundry_request;	/* VM_LAUNDRY_* at the kill */
+	uint64_t swap_used, swap_total;	/* blocks */
+	uint64_t victim_pages;		/* the victim's size when chosen */
+	bool panic;			/* vm.panic_on_oom: panic instead of kill */
+};
+
+/*
  * Requests from the vm layer (and the scans) to the simulator.  The
  * simulator reads and clears them after every step it runs.
  */
@@ -168,6 +206,8 @@ struct vm_notify {
 	uint32_t kill[8];		/* their process slots */
 	bool panic;			/* vm.panic_on_oom fired */
 	char panic_reason[128];
+	struct vm_oom_why kill_why[8];	/* why kill[i] was chosen */
+	struct vm_oom_why panic_why;	/* why the panic */
 };
 
 struct vm_domain {
@@ -190,6 +230,10 @@ struct vm_domain {
 	uint32_t kernel_wired;		/* pages wired by the kernel at boot */
 	uint32_t kernel_cache;		/* pages held by the reclaimable kernel cache */
 	uint32_t first_page;		/* its pages are [first_page, first_page + page_count) */
+	/* The last VM_OOM_TRAIL scans, a ring (record only, see vm_oom_why). */
+	struct vm_oom_scan oom_trail[VM_OOM_TRAIL];
+	uint32_t oom_trail_next, oom_trail_n;
+	uint64_t oom_now_ns;		/* time of the scan running (record only) */
 };
 
 struct vm_swap;		/* swap space: src/vm/swap.c */

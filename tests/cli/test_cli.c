@@ -252,8 +252,8 @@ Test(cli, json_report_shape)
 		"free_target", "free_severe", "free_reserved",
 		"inactive_target", "pageout_wakeup_thresh" };
 	static const char *const run_keys[] = { "name", "model", "sysctl",
-		"domains", "stats", "oom_kills", "processes", "panic",
-		"expect" };
+		"domains", "stats", "oom_kills", "processes", "panic", "expect",
+		"config", "phases" };
 	json_t *j = replay_json("small.pgt", "base.yaml", NULL, 0);
 	json_t *trace, *runs, *run, *dom, *procs, *p, *stall;
 	const char *key;

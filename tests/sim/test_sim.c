@@ -194,6 +194,9 @@ scenario(const char *name, struct report_run *run, char **json, size_t *jlen)
 	snprintf(path, sizeof(path), "%s/configs/scenarios/%s.yaml",
 	    source_root(), name);
 	cr_assert_eq(conf_load(path, &cfg, &err), 0, "%s: %s", path, err.msg);
+	/* The report names the config as pgreplay run from the top would. */
+	snprintf(cfg.path, sizeof(cfg.path), "configs/scenarios/%s.yaml",
+	    name);
 	snprintf(path, sizeof(path), "%s/traces/scenarios/%s.pgt",
 	    source_root(), name);
 	text = slurp(path, &len);
