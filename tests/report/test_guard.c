@@ -267,6 +267,30 @@ bump(const char *path, const char *run, const char *stat, double f)
 	json_decref(doc);
 }
 
+/*
+ * drop_warnings() - remove the "pgreplay: warning:" lines of partial
+ * replays (the hog's last events are never replayed or dropped, on
+ * purpose) so that the tests read the baseline's own lines.
+ */
+static void
+drop_warnings(char *err)
+{
+	static const char w[] = "pgreplay: warning: ";
+	char *in = err, *out = err, *nl;
+	size_t len;
+
+	while (*in != '\0') {
+		nl = strchr(in, '\n');
+		len = nl != NULL ? (size_t)(nl - in) + 1 : strlen(in);
+		if (strncmp(in, w, sizeof(w) - 1) != 0) {
+			memmove(out, in, len);
+			out += len;
+		}
+		in += len;
+	}
+	*out = '\0';
+}
+
 /* check() - replay both runs against baseline with extra arguments. */
 static void
 check(struct cli_result *r, const char *baseline, const char *tol,
@@ -287,6 +311,8 @@ check(struct cli_result *r, const char *baseline, const char *tol,
 	else
 		RUN(*r, trace, "-c", c1, "-c", c2, "-f", "json", "-o", now,
 		    "--baseline", baseline, "--tolerance", tol);
+	if (r->err != NULL)
+		drop_warnings(r->err);
 	free(now);
 	free(trace);
 	free(c1);

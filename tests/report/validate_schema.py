@@ -31,6 +31,8 @@ def main():
                                           "*.json"), recursive=True) +
                    glob.glob(os.path.join(root, "tests", "**", "golden",
                                           "*.json"), recursive=True))
+    # Timelines (--timeline FILE.json) are not reports.
+    paths = [p for p in paths if not p.endswith(".timeline.json")]
     if not paths:
         print("no golden JSON report found under %s/tests" % root)
         return 1
