@@ -145,7 +145,7 @@ print_text(const struct pg_config *cfg, const struct pg_config *base,
 	if (base->nsweep > 0) {
 		struct pg_config *r = malloc(sizeof(*r));
 
-		printf("\nsweep: %zu runs\n", n);
+		printf("\nsweep: %zu run%s\n", n, n == 1 ? "" : "s");
 		for (i = 0; r != NULL && i < n; i++) {
 			if (conf_apply_sweep(base, i, r) == 0)
 				printf("  %4zu %s\n", i, r->name);
