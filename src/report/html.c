@@ -172,10 +172,59 @@ row_before(const struct report_timeline *tl, double time_s)
 }
 
 /*
+ * why_explanation() - the model's own account of a kill or panic
+ * (docs/report.md, "Why did the OOM killer fire?"): the verdict, the
+ * free count against its thresholds, the queues, swap, the PID output
+ * and the laundry thread, then the last scans of the deciding domain.
+ */
+static void
+why_explanation(FILE *out, const struct report_oom_why *w)
+{
+	char verdict[512];
+	size_t i;
+
+	if (!w->valid)
+		return;
+	report_oom_verdict(w, verdict, sizeof(verdict));
+	fputs("<p class=\"verdict\"><b>Why:</b> ", out);
+	esc(out, verdict);
+	fputs("</p>\n", out);
+	fprintf(out, "<p>Domain %" PRIu32 ": %" PRIu64 " free pages "
+	    "(free_min %" PRIu64 ", free_severe %" PRIu64 ", free_target %"
+	    PRIu64 "); %" PRIu64 " inactive (target %" PRIu64 "), %" PRIu64
+	    " active, %" PRIu64 " laundry, %" PRIu64 " unswappable; swap %"
+	    PRIu64 " of %" PRIu64 " pages in use; PID output %" PRId64
+	    ", pass %" PRId64 "; laundry thread ", w->domain, w->free_count,
+	    w->free_min, w->free_severe, w->free_target, w->inactive,
+	    w->inactive_target, w->active, w->laundry, w->unswappable,
+	    w->swap_used, w->swap_total, w->pid_output, w->pass);
+	esc(out, w->lw_state);
+	fprintf(out, ", target %" PRId64 ", %" PRIu64 " laundered in the "
+	    "background and %" PRIu64 " in shortfall so far.</p>\n",
+	    w->lw_target, w->laundered_background, w->laundered_shortfall);
+	if (w->nscans == 0)
+		return;
+	fputs("<table><tr><th>scan at (s)</th><th>page_shortage asked</th>"
+	    "<th>freed</th><th>failing in a row</th><th>free</th>"
+	    "<th>inactive</th><th>laundry request</th></tr>\n", out);
+	for (i = 0; i < w->nscans; i++) {
+		const struct report_oom_scan *sc = &w->scans[i];
+
+		fprintf(out, "<tr><td>%.3f</td><td>%" PRId64 "</td><td>%"
+		    PRId64 "</td><td>%" PRId64 " of %" PRId64 "</td><td>%"
+		    PRIu64 "</td><td>%" PRIu64 "</td><td>", sc->time_s,
+		    sc->asked, sc->freed, sc->oom_seq, w->pageout_oom_seq,
+		    sc->free_count, sc->inactive);
+		esc(out, sc->laundry_request);
+		fputs("</td></tr>\n", out);
+	}
+	fputs("</table>\n", out);
+}
+
+/*
  * kill_explanation() - what is known about kill k of run: the victim,
- * and from the timeline the state at the last boundary before it.  The report's own account of a kill (the failing scans, the
- * thresholds, the verdict: issue 7 point 4), once struct
- * report_oom_kill carries it, is printed here before these figures.
+ * the model's account of the decision (why_explanation()), and from the
+ * timeline the state at the last boundary before it.
  */
 static void
 kill_explanation(FILE *out, const struct report_run *run, size_t k)
@@ -190,6 +239,7 @@ kill_explanation(FILE *out, const struct report_run *run, size_t k)
 	fprintf(out, "%" PRIu32 " (", kill->pid);
 	esc(out, kill->name);
 	fprintf(out, "), %" PRIu64 " pages.</p>\n", kill->pages);
+	why_explanation(out, &kill->why);
 	row = row_before(run->timeline, kill->time_s);
 	if (row != NULL) {
 		fprintf(out, "<p>At the last timeline boundary before the kill "
@@ -226,6 +276,7 @@ run_sections(FILE *out, const struct report_run *run)
 		    run->panic_time_s);
 		esc(out, run->panic_reason);
 		fputs("</p>\n", out);
+		why_explanation(out, &run->panic_why);
 	}
 	if (run->noom_kills == 0)
 		fputs("<p>No OOM kill.</p>\n", out);

@@ -101,6 +101,14 @@ Test(html, renders_in_chromium, .timeout = 300)
 	    "--timeline-interval", "250ms");
 	cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
 	cli_result_free(&r);
+	/* The noswap run's kill carries the model's own explanation. */
+	p = cli_slurp(html, NULL);
+	cr_assert_not_null(p, "cannot read %s", html);
+	cr_assert_not_null(strstr(p, "<p class=\"verdict\"><b>Why:</b> killed"),
+	    "the HTML report has no verdict for the OOM kill");
+	cr_assert_not_null(strstr(p, "<th>page_shortage asked</th>"),
+	    "the HTML report has no table of the failing scans");
+	free(p);
 
 	/*
 	 * --virtual-time-budget lets the page's scripts and timers run
