@@ -262,6 +262,51 @@ kill_explanation(FILE *out, const struct report_run *run, size_t k)
 	fputs("</div>\n", out);
 }
 
+/*
+ * phase_table() - a run's statistics split by the trace's `mark` events:
+ * one column per phase, one row per additive statistic (the change of it
+ * within the phase), as runs[].phases of the JSON report.
+ */
+static void
+phase_table(FILE *out, const struct report_run *run)
+{
+	const struct report_phase *first;
+	const struct report_value *v;
+	size_t i, k;
+
+	if (run->nphases == 0)
+		return;
+	first = &run->phases[0];
+	fputs("<h4>Phases</h4>\n<table><tr><th>statistic</th>", out);
+	for (i = 0; i < run->nphases; i++) {
+		fputs("<th>", out);
+		esc(out, run->phases[i].name);
+		fprintf(out, "<br>%.3f&ndash;%.3f s</th>",
+		    run->phases[i].start_s, run->phases[i].end_s);
+	}
+	fputs("</tr>\n", out);
+	for (k = 0; k < first->nstats; k++) {
+		fputs("<tr><td>", out);
+		esc(out, first->stats[k].name);
+		fputs("</td>", out);
+		for (i = 0; i < run->nphases; i++) {
+			v = report_phase_stat(&run->phases[i],
+			    first->stats[k].name);
+			if (v == NULL)
+				fputs("<td>-</td>", out);
+			else if (v->is_real)
+				fprintf(out, "<td>%.3f</td>", v->d + 0.0);
+			else
+				fprintf(out, "<td>%" PRId64 "</td>", v->i);
+		}
+		fputs("</tr>\n", out);
+	}
+	fputs("</table>\n", out);
+	if (run->phases_truncated)
+		fprintf(out, "<p>More than %d marks: the later ones are counted "
+		    "in the last phase.</p>\n", REPORT_PHASES_MAX);
+}
+
 static void
 run_sections(FILE *out, const struct report_run *run)
 {
@@ -282,6 +327,7 @@ run_sections(FILE *out, const struct report_run *run)
 		fputs("<p>No OOM kill.</p>\n", out);
 	for (k = 0; k < run->noom_kills; k++)
 		kill_explanation(out, run, k);
+	phase_table(out, run);
 	for (k = 0; k < run->nexpect; k++) {
 		e = &run->expect[k];
 		fprintf(out, "<p class=\"%s\">expect ", e->ok ? "ok" : "fail");

@@ -108,6 +108,11 @@ Test(html, renders_in_chromium, .timeout = 300)
 	    "the HTML report has no verdict for the OOM kill");
 	cr_assert_not_null(strstr(p, "<th>page_shortage asked</th>"),
 	    "the HTML report has no table of the failing scans");
+	/* hog.pgt has two marks: the phases table of each run. */
+	cr_assert_not_null(strstr(p, "<h4>Phases</h4>"),
+	    "the HTML report has no phases");
+	cr_assert_not_null(strstr(p, "<td>v_dfree</td>"),
+	    "the phases table lists no statistic");
 	free(p);
 
 	/*
