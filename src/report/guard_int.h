@@ -6,6 +6,7 @@
 #define PGREPLAY_REPORT_GUARD_INT_H
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdint.h>
 
 struct report;
@@ -25,5 +26,12 @@ json_t *guard_timeline_json(const struct report *r);
 
 /* guard_seconds() - ns as seconds (exact below 10^6 s at 15 digits). */
 double guard_seconds(uint64_t ns);
+
+/*
+ * guard_escape() - s as XML 1.0 (and HTML) character data or attribute
+ * value: the five markup characters as entities, control bytes and
+ * invalid UTF-8 as U+FFFD.  Used by the JUnit and HTML writers.
+ */
+void guard_escape(FILE *out, const char *s);
 
 #endif

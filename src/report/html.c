@@ -20,34 +20,6 @@
 #include "report/report_int.h"
 #include "report/timeline.h"
 
-/* esc() - s as HTML text or attribute value. */
-static void
-esc(FILE *out, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		switch (*s) {
-		case '&':
-			fputs("&amp;", out);
-			break;
-		case '<':
-			fputs("&lt;", out);
-			break;
-		case '>':
-			fputs("&gt;", out);
-			break;
-		case '"':
-			fputs("&quot;", out);
-			break;
-		case '\'':
-			fputs("&#39;", out);
-			break;
-		default:
-			fputc(*s, out);
-			break;
-		}
-	}
-}
-
 /* value_of() - v as a number (seconds as the report shows them). */
 static double
 value_of(const struct report_value *v)
@@ -108,15 +80,15 @@ table_header(FILE *out, const struct report *r, const char *what)
 	size_t i;
 
 	fputs("<table>\n<tr><th>", out);
-	esc(out, what);
+	guard_escape(out, what);
 	fputs("</th>", out);
 	for (i = 0; i < r->nruns; i++) {
 		fputs("<th>", out);
-		esc(out, r->runs[i].name);
+		guard_escape(out, r->runs[i].name);
 		fputs("</th>", out);
 		if (i > 0) {
 			fputs("<th>change vs ", out);
-			esc(out, r->runs[0].name);
+			guard_escape(out, r->runs[0].name);
 			fputs("</th>", out);
 		}
 	}
@@ -135,7 +107,7 @@ values_table(FILE *out, const struct report *r, bool sysctl)
 	for (k = 0; k < n; k++) {
 		fv = sysctl ? &first->sysctl[k] : &first->stats[k];
 		fputs("<tr><td>", out);
-		esc(out, fv->name);
+		guard_escape(out, fv->name);
 		fputs("</td>", out);
 		for (i = 0; i < r->nruns; i++) {
 			run = &r->runs[i];
@@ -187,7 +159,7 @@ why_explanation(FILE *out, const struct report_oom_why *w)
 		return;
 	report_oom_verdict(w, verdict, sizeof(verdict));
 	fputs("<p class=\"verdict\"><b>Why:</b> ", out);
-	esc(out, verdict);
+	guard_escape(out, verdict);
 	fputs("</p>\n", out);
 	fprintf(out, "<p>Domain %" PRIu32 ": %" PRIu64 " free pages "
 	    "(free_min %" PRIu64 ", free_severe %" PRIu64 ", free_target %"
@@ -198,7 +170,7 @@ why_explanation(FILE *out, const struct report_oom_why *w)
 	    w->free_min, w->free_severe, w->free_target, w->inactive,
 	    w->inactive_target, w->active, w->laundry, w->unswappable,
 	    w->swap_used, w->swap_total, w->pid_output, w->pass);
-	esc(out, w->lw_state);
+	guard_escape(out, w->lw_state);
 	fprintf(out, ", target %" PRId64 ", %" PRIu64 " laundered in the "
 	    "background and %" PRIu64 " in shortfall so far.</p>\n",
 	    w->lw_target, w->laundered_background, w->laundered_shortfall);
@@ -215,7 +187,7 @@ why_explanation(FILE *out, const struct report_oom_why *w)
 		    PRIu64 "</td><td>%" PRIu64 "</td><td>", sc->time_s,
 		    sc->asked, sc->freed, sc->oom_seq, w->pageout_oom_seq,
 		    sc->free_count, sc->inactive);
-		esc(out, sc->laundry_request);
+		guard_escape(out, sc->laundry_request);
 		fputs("</td></tr>\n", out);
 	}
 	fputs("</table>\n", out);
@@ -237,7 +209,7 @@ kill_explanation(FILE *out, const struct report_run *run, size_t k)
 	fprintf(out, "%.9g s", kill->time_s);
 	fputs("</b>: killed pid ", out);
 	fprintf(out, "%" PRIu32 " (", kill->pid);
-	esc(out, kill->name);
+	guard_escape(out, kill->name);
 	fprintf(out, "), %" PRIu64 " pages.</p>\n", kill->pages);
 	why_explanation(out, &kill->why);
 	row = row_before(run->timeline, kill->time_s);
@@ -280,14 +252,14 @@ phase_table(FILE *out, const struct report_run *run)
 	fputs("<h4>Phases</h4>\n<table><tr><th>statistic</th>", out);
 	for (i = 0; i < run->nphases; i++) {
 		fputs("<th>", out);
-		esc(out, run->phases[i].name);
+		guard_escape(out, run->phases[i].name);
 		fprintf(out, "<br>%.3f&ndash;%.3f s</th>",
 		    run->phases[i].start_s, run->phases[i].end_s);
 	}
 	fputs("</tr>\n", out);
 	for (k = 0; k < first->nstats; k++) {
 		fputs("<tr><td>", out);
-		esc(out, first->stats[k].name);
+		guard_escape(out, first->stats[k].name);
 		fputs("</td>", out);
 		for (i = 0; i < run->nphases; i++) {
 			v = report_phase_stat(&run->phases[i],
@@ -314,12 +286,12 @@ run_sections(FILE *out, const struct report_run *run)
 	size_t k;
 
 	fputs("<h3>", out);
-	esc(out, run->name);
+	guard_escape(out, run->name);
 	fputs("</h3>\n", out);
 	if (run->panic) {
 		fprintf(out, "<p class=\"fail\">Panic at %.9g s: ",
 		    run->panic_time_s);
-		esc(out, run->panic_reason);
+		guard_escape(out, run->panic_reason);
 		fputs("</p>\n", out);
 		why_explanation(out, &run->panic_why);
 	}
@@ -331,7 +303,7 @@ run_sections(FILE *out, const struct report_run *run)
 	for (k = 0; k < run->nexpect; k++) {
 		e = &run->expect[k];
 		fprintf(out, "<p class=\"%s\">expect ", e->ok ? "ok" : "fail");
-		esc(out, e->stat);
+		guard_escape(out, e->stat);
 		if (e->has_min)
 			fprintf(out, " &gt;= %g", e->min);
 		if (e->has_max)
@@ -367,14 +339,14 @@ report_write_html(const struct report *r, FILE *out, struct pg_error *err)
 
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n<title>pgreplay: ", out);
-	esc(out, r->trace.path);
+	guard_escape(out, r->trace.path);
 	fputs("</title>\n<style>\n", out);
 	fwrite(report_vendor_uplot_css, 1, report_vendor_uplot_css_len, out);
 	fputs("\n", out);
 	fwrite(report_html_css, 1, report_html_css_len, out);
 	fputs("</style>\n</head>\n<body>\n<h1>pgreplay report</h1>\n"
 	    "<p class=\"meta\">Trace ", out);
-	esc(out, r->trace.path);
+	guard_escape(out, r->trace.path);
 	fprintf(out, " (%s%s): %" PRIu64 " events, %.9g s.  pgreplay %s.  "
 	    "<span id=\"pgreplay-status\" data-state=\"loading\">charts "
 	    "not drawn (scripts disabled?)</span></p>\n",

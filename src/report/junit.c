@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "report/guard_int.h"
 #include "report/report_int.h"
 
 /* utf8_len() - length of the valid UTF-8 sequence at p, or 0. */
@@ -40,9 +41,8 @@ utf8_len(const unsigned char *p)
 	return n;
 }
 
-/* xml() - s as XML 1.0 character data or attribute value. */
-static void
-xml(FILE *out, const char *s)
+void
+guard_escape(FILE *out, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n;
@@ -112,9 +112,9 @@ expect_case(FILE *out, const struct report_run *run,
 		snprintf(name, sizeof(name), "expect %s <= %g", e->stat,
 		    e->max);
 	fputs("    <testcase classname=\"", out);
-	xml(out, run->name);
+	guard_escape(out, run->name);
 	fputs("\" name=\"", out);
-	xml(out, name);
+	guard_escape(out, name);
 	if (e->ok) {
 		fputs("\"/>\n", out);
 		return;
@@ -124,7 +124,7 @@ expect_case(FILE *out, const struct report_run *run,
 	else
 		snprintf(msg, sizeof(msg), "%s is %.9g", e->stat, e->value);
 	fputs("\">\n      <failure type=\"expect\" message=\"", out);
-	xml(out, msg);
+	guard_escape(out, msg);
 	fputs("\"/>\n    </testcase>\n", out);
 }
 
@@ -135,9 +135,9 @@ baseline_case(FILE *out, const struct report_run *run,
 	char msg[300];
 
 	fputs("    <testcase classname=\"", out);
-	xml(out, run->name);
+	guard_escape(out, run->name);
 	fputs("\" name=\"baseline ", out);
-	xml(out, c->stat);
+	guard_escape(out, c->stat);
 	switch (c->status) {
 	case REPORT_CHECK_OK:
 		fputs("\"/>\n", out);
@@ -158,7 +158,7 @@ baseline_case(FILE *out, const struct report_run *run,
 		break;
 	}
 	fputs("\">\n      <failure type=\"baseline\" message=\"", out);
-	xml(out, msg);
+	guard_escape(out, msg);
 	fputs("\"/>\n    </testcase>\n", out);
 }
 
@@ -179,13 +179,13 @@ run_suite(FILE *out, const struct report *r, const struct report_run *run,
 				skipped++;
 	}
 	fputs("  <testsuite name=\"", out);
-	xml(out, run->name);
+	guard_escape(out, run->name);
 	fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
 	    "skipped=\"%zu\">\n", tests, failures, skipped);
 	fputs("    <testcase classname=\"", out);
-	xml(out, run->name);
+	guard_escape(out, run->name);
 	fputs("\" name=\"replay\">\n      <system-out>trace ", out);
-	xml(out, r->trace.path);
+	guard_escape(out, r->trace.path);
 	fprintf(out, ": %" PRIu64 " events; oom_kills %.0f, stall_time_s "
 	    "%.9g, v_dfree %.0f, v_swappgsout %.0f",
 	    r->trace.events, stat_value(run, "oom_kills"),
@@ -193,7 +193,7 @@ run_suite(FILE *out, const struct report *r, const struct report_run *run,
 	    stat_value(run, "v_swappgsout"));
 	if (run->panic) {
 		fprintf(out, "; panic at %.9g s: ", run->panic_time_s);
-		xml(out, run->panic_reason);
+		guard_escape(out, run->panic_reason);
 	}
 	fputs("</system-out>\n    </testcase>\n", out);
 	for (j = 0; j < run->nexpect; j++)
