@@ -38,34 +38,6 @@ convert_on_signal(int sig)
 	convert_signal = sig;
 }
 
-static bool
-ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix);
-
-	return n > k && strcmp(s + n - k, suffix) == 0;
-}
-
-/* out_format() - the format OUT's extension asks for; false if unknown. */
-static bool
-out_format(const char *path, struct trace_writer_opts *o)
-{
-	if (ends_with(path, ".pgt.zst")) {
-		o->format = TRACE_FORMAT_TEXT;
-		o->zstd = true;
-	} else if (ends_with(path, ".pgb.zst")) {
-		o->format = TRACE_FORMAT_BINARY;
-		o->zstd = true;
-	} else if (ends_with(path, ".pgt")) {
-		o->format = TRACE_FORMAT_TEXT;
-	} else if (ends_with(path, ".pgb")) {
-		o->format = TRACE_FORMAT_BINARY;
-	} else {
-		return false;
-	}
-	return true;
-}
-
 int
 cli_convert(int argc, char **argv)
 {
@@ -116,14 +88,14 @@ cli_convert(int argc, char **argv)
 		    fmt);
 		return EXIT_BAD_INPUT;
 	}
-	if (strcmp(out, "-") == 0 || (!out_format(out, &wo) && fmt != NULL)) {
+	if (strcmp(out, "-") == 0 || (!trace_writer_format_for(out, &wo) && fmt != NULL)) {
 		/* Standard output, or a device or FIFO named without one of
 		 * our extensions: the options say what to write. */
 		wo.format = fmt != NULL && strcmp(fmt, "binary") == 0 ?
 		    TRACE_FORMAT_BINARY :
 		    TRACE_FORMAT_TEXT;
 		wo.zstd = zstd;
-	} else if (!out_format(out, &wo)) {
+	} else if (!trace_writer_format_for(out, &wo)) {
 		cli_usage_error(
 		    "convert: cannot tell the format of '%s': "
 		    "expected a name ending in .pgt, .pgt.zst, .pgb or .pgb.zst, "

@@ -36,14 +36,6 @@ gen_on_signal(int sig)
 	gen_signal = sig;
 }
 
-static bool
-ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix);
-
-	return n > k && strcmp(s + n - k, suffix) == 0;
-}
-
 /* out_format() - the format OUT's name asks for; false if it says none. */
 static bool
 out_format(const char *path, struct trace_writer_opts *o)
@@ -51,14 +43,7 @@ out_format(const char *path, struct trace_writer_opts *o)
 	memset(o, 0, sizeof(*o));
 	if (strcmp(path, "-") == 0)
 		return true;
-	o->zstd = ends_with(path, ".zst");
-	if (ends_with(path, o->zstd ? ".pgt.zst" : ".pgt"))
-		o->format = TRACE_FORMAT_TEXT;
-	else if (ends_with(path, o->zstd ? ".pgb.zst" : ".pgb"))
-		o->format = TRACE_FORMAT_BINARY;
-	else
-		return false;
-	return true;
+	return (trace_writer_format_for(path, o));
 }
 
 static void

@@ -39,33 +39,6 @@ static const char import_usage[] =
     "  --merge-window T     do not repeat a touch of the same page within T\n"
     "                       of trace time (default 1ms; 0 keeps every access)\n";
 
-static bool
-ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix);
-
-	return n > k && strcmp(s + n - k, suffix) == 0;
-}
-
-static bool
-out_format(const char *path, struct trace_writer_opts *o)
-{
-	if (ends_with(path, ".pgt.zst")) {
-		o->format = TRACE_FORMAT_TEXT;
-		o->zstd = true;
-	} else if (ends_with(path, ".pgb.zst")) {
-		o->format = TRACE_FORMAT_BINARY;
-		o->zstd = true;
-	} else if (ends_with(path, ".pgt")) {
-		o->format = TRACE_FORMAT_TEXT;
-	} else if (ends_with(path, ".pgb")) {
-		o->format = TRACE_FORMAT_BINARY;
-	} else {
-		return false;
-	}
-	return true;
-}
-
 /* parse_duration() - "1ms", "500us", "0", "2s", "100ns" to ns. */
 static bool
 parse_duration(const char *s, uint64_t *ns)
@@ -252,7 +225,7 @@ cli_import(int argc, char **argv)
 		    TRACE_FORMAT_BINARY :
 		    TRACE_FORMAT_TEXT;
 		wo.zstd = zstd;
-	} else if (!out_format(out, &wo)) {
+	} else if (!trace_writer_format_for(out, &wo)) {
 		cli_usage_error("import: cannot tell the format of '%s': "
 				"expected a name ending in .pgt, .pgt.zst, "
 				".pgb or .pgb.zst, or - for standard output",

@@ -36,22 +36,6 @@
 
 #define MAX_FIELDS 12
 
-static int dt_bad(struct import_lines *in, struct pg_error *err,
-    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int
-dt_bad(struct import_lines *in, struct pg_error *err, const char *fmt, ...)
-{
-	char msg[PG_ERROR_MSG_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return pg_error_set(err, import_lines_name(in), PG_POS_LINE,
-	    import_lines_lineno(in), "%s", msg);
-}
-
 struct op_shape {
 	const char *name;
 	int nfields; /* after TIME and the op; -1: at least 1 */
@@ -138,7 +122,7 @@ import_dtrace(const char *path, const struct import_options *o,
 		if (!header) {
 			if (n != 2 || strcmp(f[0], "pgreplay-dtrace") != 0 ||
 			    strcmp(f[1], "1") != 0) {
-				rc = dt_bad(in, err,
+				rc = import_lines_error(in, err,
 				    "expected the header \"pgreplay-dtrace 1\" "
 				    "(the output of traces/record/freebsd.d)");
 				goto out;
@@ -147,11 +131,11 @@ import_dtrace(const char *path, const struct import_options *o,
 			continue;
 		}
 		if (n < 3) {
-			rc = dt_bad(in, err, "expected \"TIME OP PID ...\"");
+			rc = import_lines_error(in, err, "expected \"TIME OP PID ...\"");
 			goto out;
 		}
 		if (!dnum(f[0], &t)) {
-			rc = dt_bad(in, err,
+			rc = import_lines_error(in, err,
 			    "bad TIME \"%.40s\": expected nanoseconds", f[0]);
 			goto out;
 		}
@@ -159,7 +143,7 @@ import_dtrace(const char *path, const struct import_options *o,
 			if (strcmp(f[1], shapes[k].name) == 0)
 				break;
 		if (k == sizeof(shapes) / sizeof(shapes[0])) {
-			rc = dt_bad(in, err,
+			rc = import_lines_error(in, err,
 			    "unknown record \"%.40s\": expected exec, fork, "
 			    "exit, image, mmap, munmap, madvise, brk or fault",
 			    f[1]);
@@ -167,7 +151,7 @@ import_dtrace(const char *path, const struct import_options *o,
 		}
 		sh = &shapes[k];
 		if (n - 2 != sh->nfields) {
-			rc = dt_bad(in, err, "%s: expected \"%s\"", sh->name,
+			rc = import_lines_error(in, err, "%s: expected \"%s\"", sh->name,
 			    sh->usage);
 			goto out;
 		}
@@ -181,14 +165,14 @@ import_dtrace(const char *path, const struct import_options *o,
 				continue;
 			}
 			if (!dnum(f[i], &v[i])) {
-				rc = dt_bad(in, err,
+				rc = import_lines_error(in, err,
 				    "%s: bad number \"%.40s\": expected \"%s\"",
 				    sh->name, f[i], sh->usage);
 				goto out;
 			}
 		}
 		if (v[2] > UINT32_MAX) {
-			rc = dt_bad(in, err,
+			rc = import_lines_error(in, err,
 			    "%s: pid %" PRIu64 " exceeds 32 "
 			    "bits",
 			    sh->name, v[2]);
@@ -204,7 +188,7 @@ import_dtrace(const char *path, const struct import_options *o,
 			break;
 		case 1:
 			if (v[3] > UINT32_MAX) {
-				rc = dt_bad(in, err, "fork: bad child pid");
+				rc = import_lines_error(in, err, "fork: bad child pid");
 				goto out;
 			}
 			if (!import_space_known(s, pid))
@@ -255,7 +239,7 @@ import_dtrace(const char *path, const struct import_options *o,
 		default:
 			if (strcmp(f[4], "r") != 0 && strcmp(f[4], "w") != 0 &&
 			    strcmp(f[4], "x") != 0) {
-				rc = dt_bad(in, err,
+				rc = import_lines_error(in, err,
 				    "fault: bad TYPE \"%.10s\": expected r, w "
 				    "or x",
 				    f[4]);
@@ -284,7 +268,7 @@ import_dtrace(const char *path, const struct import_options *o,
 	if (rc < 0)
 		goto out;
 	if (!header) {
-		rc = dt_bad(in, err,
+		rc = import_lines_error(in, err,
 		    "empty input: expected the header \"pgreplay-dtrace 1\"");
 		goto out;
 	}

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,4 +234,18 @@ import_lines_close(struct import_lines *l)
 	free(l->raw);
 	free(l->buf);
 	free(l);
+}
+
+int
+import_lines_error(const struct import_lines *l, struct pg_error *err,
+    const char *fmt, ...)
+{
+	char msg[PG_ERROR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return (pg_error_set(err, import_lines_name(l), PG_POS_LINE,
+	    import_lines_lineno(l), "%s", msg));
 }

@@ -37,6 +37,14 @@ const char *import_lines_name(const struct import_lines *l);
 /* import_lines_lineno() - the number of the last line returned (1-based). */
 uint64_t import_lines_lineno(const struct import_lines *l);
 
+/*
+ * import_lines_error() - fill err with the formatted message at the last
+ * line of l (its name and line number).  Returns -EINVAL, the importers'
+ * answer to a malformed line.
+ */
+int import_lines_error(const struct import_lines *l, struct pg_error *err,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* import_lines_close() - release l; l may be NULL. */
 void import_lines_close(struct import_lines *l);
 

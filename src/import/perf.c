@@ -94,22 +94,6 @@ struct perf_import {
 	unsigned forking_flags;
 };
 
-static int perf_bad(struct import_lines *in, struct pg_error *err,
-    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static int
-perf_bad(struct import_lines *in, struct pg_error *err, const char *fmt, ...)
-{
-	char msg[PG_ERROR_MSG_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return pg_error_set(err, import_lines_name(in), PG_POS_LINE,
-	    import_lines_lineno(in), "%s", msg);
-}
-
 /* ---- fields ---- */
 
 struct tok {
@@ -367,7 +351,7 @@ mmap_rest(struct import_lines *in, const char *rest, bool v2,
 	}
 	return 1;
 bad:
-	return perf_bad(in, err,
+	return import_lines_error(in, err,
 	    "bad mapping record: expected \"PID/TID: [0xSTART(0xLEN) @ PGOFF "
 	    "MAJ:MIN INODE GEN]: PROT NAME\"");
 }
@@ -408,7 +392,7 @@ parse(struct import_lines *in, char *line, struct perf_rec *r,
 			if (hexval(t[0].p, t[0].n, &v))
 				return 1;
 		}
-		return perf_bad(in, err,
+		return import_lines_error(in, err,
 		    "expected a perf script line \"COMM PID/TID TIME: EVENT "
 		    "...\" (perf script --ns with the pid, tid, time and "
 		    "event fields)");
@@ -419,7 +403,7 @@ parse(struct import_lines *in, char *line, struct perf_rec *r,
 		break;
 	}
 	if (pi == (size_t)-1 || pi >= ti || !is_pidlike(t[pi].p, t[pi].n))
-		return perf_bad(in, err,
+		return import_lines_error(in, err,
 		    "expected PID/TID before the time field (perf script -F "
 		    "pid,tid,time,...)");
 	if (t[pi].p[0] == '-') {
@@ -436,7 +420,7 @@ parse(struct import_lines *in, char *line, struct perf_rec *r,
 	for (ei = ti + 1; ei < nt && is_digits(t[ei].p, t[ei].n); ei++)
 		continue;
 	if (ei >= nt)
-		return perf_bad(in, err,
+		return import_lines_error(in, err,
 		    "expected an event name after the time field (perf "
 		    "script -F ...,event)");
 	ev = t[ei].p;
@@ -459,7 +443,7 @@ parse(struct import_lines *in, char *line, struct perf_rec *r,
 				return 1;
 			}
 			if (i > 0 && pid_tok(p, i, &r->pid, &r->tid) == false)
-				return perf_bad(in, err,
+				return import_lines_error(in, err,
 				    "bad mapping record: expected \"PID/TID:\" "
 				    "after PERF_RECORD_MMAP2");
 			return 1;
@@ -471,7 +455,7 @@ parse(struct import_lines *in, char *line, struct perf_rec *r,
 			if (sscanf(ev + 16, "(%llu:%llu):(%llu:%llu)", &a, &b,
 				&c, &d) != 4 ||
 			    a > UINT32_MAX || c > UINT32_MAX)
-				return perf_bad(in, err,
+				return import_lines_error(in, err,
 				    "bad task record: expected "
 				    "\"PERF_RECORD_%.4s(PID:TID):(PPID:PTID)\"",
 				    ev + 12);
@@ -510,7 +494,7 @@ parse(struct import_lines *in, char *line, struct perf_rec *r,
 			r->kind = PR_COMM;
 			return 1;
 comm_bad:
-			return perf_bad(in, err,
+			return import_lines_error(in, err,
 			    "bad comm record: expected \"PERF_RECORD_COMM[ "
 			    "exec]: NAME:PID/TID\"");
 		}
@@ -519,7 +503,7 @@ comm_bad:
 		return 1;
 	}
 	if (ev[n - 1] != ':')
-		return perf_bad(in, err,
+		return import_lines_error(in, err,
 		    "bad event field \"%.*s\": expected an event name ending "
 		    "in ':'",
 		    (int)(n > 40 ? 40 : n), ev);
@@ -529,7 +513,7 @@ comm_bad:
 		int ka = keyval(rest, "address=", &r->addr);
 
 		if (ka == 0 || keyval(rest, "error_code=", &r->ecode) != 1)
-			return perf_bad(in, err,
+			return import_lines_error(in, err,
 			    "%.*s: expected \"address=0xADDR ... "
 			    "error_code=0xCODE\"",
 			    (int)n, ev);
@@ -544,7 +528,7 @@ comm_bad:
 		     rest[i] != '\0' && rest[i] != ' ' && rest[i] != '\t'; i++)
 			continue;
 		if (!hexval(rest, i, &r->addr))
-			return perf_bad(in, err,
+			return import_lines_error(in, err,
 			    "%.*s: expected the data address in hex (perf "
 			    "record -d, perf script -F ...,addr)",
 			    (int)n, ev);

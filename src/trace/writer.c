@@ -96,6 +96,29 @@ flush(struct trace_writer *w, bool last, struct pg_error *err)
 	return 0;
 }
 
+static bool
+writer_ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return (n > k && strcmp(s + n - k, suffix) == 0);
+}
+
+bool
+trace_writer_format_for(const char *path, struct trace_writer_opts *opts)
+{
+	bool zstd = writer_ends_with(path, ".zst");
+
+	if (writer_ends_with(path, zstd ? ".pgt.zst" : ".pgt"))
+		opts->format = TRACE_FORMAT_TEXT;
+	else if (writer_ends_with(path, zstd ? ".pgb.zst" : ".pgb"))
+		opts->format = TRACE_FORMAT_BINARY;
+	else
+		return (false);
+	opts->zstd = zstd;
+	return (true);
+}
+
 int
 trace_writer_open(const char *path, const struct trace_writer_opts *opts,
     struct trace_writer **out, struct pg_error *err)

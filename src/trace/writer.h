@@ -35,6 +35,13 @@ struct trace_writer_opts {
 };
 
 /*
+ * trace_writer_format_for() - set opts->format and opts->zstd from path's
+ * extension: .pgt, .pgb, .pgt.zst or .pgb.zst.  Returns false, leaving
+ * opts alone, when the name has none of them.
+ */
+bool trace_writer_format_for(const char *path, struct trace_writer_opts *opts);
+
+/*
  * trace_writer_open() - start writing to path ("-" is standard output).
  * Returns 0 and a writer in *out, or a negative errno with err filled and
  * *out NULL.  Nothing is visible at path until trace_writer_finish().
