@@ -32,9 +32,9 @@ teardown(void)
 	vm_machine_destroy(m);
 }
 
-TestSuite(fault, .init = setup, .fini = teardown);
+TestSuite(vm_fault, .init = setup, .fini = teardown);
 
-Test(fault, zero_fill_is_done_and_counted_hard)
+Test(vm_fault, zero_fill_is_done_and_counted_hard)
 {
 	uint32_t page;
 
@@ -58,7 +58,7 @@ Test(fault, zero_fill_is_done_and_counted_hard)
 	t_check(m);
 }
 
-Test(fault, resident_unmapped_page_is_a_soft_fault)
+Test(vm_fault, resident_unmapped_page_is_a_soft_fault)
 {
 	uint32_t page;
 
@@ -73,7 +73,7 @@ Test(fault, resident_unmapped_page_is_a_soft_fault)
 	t_check(m);
 }
 
-Test(fault, below_free_severe_waits_for_memory)
+Test(vm_fault, below_free_severe_waits_for_memory)
 {
 	uint64_t faults;
 
@@ -94,7 +94,7 @@ Test(fault, below_free_severe_waits_for_memory)
 	t_check(m);
 }
 
-Test(fault, no_free_page_waits_for_memory)
+Test(vm_fault, no_free_page_waits_for_memory)
 {
 	t_drain_to(m, 0, filler, 0);
 	m->procs[proc].flags |= P_KILLED;
@@ -103,7 +103,7 @@ Test(fault, no_free_page_waits_for_memory)
 	cr_assert_eq(vm_page_lookup(m, anon, 3), VM_NONE);
 }
 
-Test(fault, file_page_waits_for_a_read)
+Test(vm_fault, file_page_waits_for_a_read)
 {
 	uint32_t page;
 
@@ -128,7 +128,7 @@ Test(fault, file_page_waits_for_a_read)
 	t_check(m);
 }
 
-Test(fault, swapped_page_waits_for_a_swap_read)
+Test(vm_fault, swapped_page_waits_for_a_swap_read)
 {
 	uint32_t dev, page;
 
@@ -151,7 +151,7 @@ Test(fault, swapped_page_waits_for_a_swap_read)
 	t_check(m);
 }
 
-Test(fault, read_of_a_freed_page_faults_again)
+Test(vm_fault, read_of_a_freed_page_faults_again)
 {
 	uint32_t page;
 
@@ -167,7 +167,7 @@ Test(fault, read_of_a_freed_page_faults_again)
 	t_check(m);
 }
 
-Test(fault, read_for_a_gone_process_leaves_the_page_cached)
+Test(vm_fault, read_for_a_gone_process_leaves_the_page_cached)
 {
 	uint32_t page;
 
@@ -182,7 +182,7 @@ Test(fault, read_for_a_gone_process_leaves_the_page_cached)
 	t_check(m);
 }
 
-Test(fault, busy_page_waits_until_unbusied)
+Test(vm_fault, busy_page_waits_until_unbusied)
 {
 	uint32_t page;
 
@@ -199,7 +199,7 @@ Test(fault, busy_page_waits_until_unbusied)
 	cr_assert_eq(m->cnt.faults_soft, 1);
 }
 
-Test(fault, busy_page_mapped_for_the_access_does_not_wait)
+Test(vm_fault, busy_page_mapped_for_the_access_does_not_wait)
 {
 	uint32_t page;
 
@@ -239,7 +239,7 @@ undo_pv_exhaust(void)
 	m->pv_free = saved_free;
 }
 
-Test(fault, failed_pv_grow_is_an_error_not_a_fault)
+Test(vm_fault, failed_pv_grow_is_an_error_not_a_fault)
 {
 	uint32_t page;
 	int rc;
@@ -257,7 +257,7 @@ Test(fault, failed_pv_grow_is_an_error_not_a_fault)
 	cr_assert_eq(rc, -ENOMEM, "zero fill without a pv: %d", rc);
 }
 
-Test(fault, failed_pv_grow_after_a_read_is_an_error)
+Test(vm_fault, failed_pv_grow_after_a_read_is_an_error)
 {
 	int rc;
 
