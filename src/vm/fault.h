@@ -21,17 +21,17 @@
 /* What vm_fault() and vm_fault_read_done() return, besides -errno. */
 enum vm_fault_status {
 	VM_FAULT_DONE = 0,	/* the access is done */
-	VM_FAULT_WAIT_MEM,	/* no page: sleep in vm_waitpfault(), fault again */
-	VM_FAULT_WAIT_READ,	/* a page to read in: vm_fault_read_done() */
-	VM_FAULT_WAIT_BUSY,	/* the page is busy: fault again once unbusied */
-	VM_FAULT_AGAIN,		/* the page read was freed meanwhile: fault again */
+	VM_FAULT_WAIT_MEM,	/* no page: vm_waitpfault(), fault again */
+	VM_FAULT_WAIT_READ,	/* a page to read: vm_fault_read_done() */
+	VM_FAULT_WAIT_BUSY,	/* a busy page: fault again once unbusied */
+	VM_FAULT_AGAIN,		/* the page read was freed: fault again */
 };
 
 /* What a fault tells its caller besides its status. */
 struct vm_fault_info {
-	uint32_t page;	/* WAIT_READ: the page to read; WAIT_BUSY: the busy page */
+	uint32_t page;	/* WAIT_READ: the page to read; WAIT_BUSY: it */
 	bool swap;	/* WAIT_READ: read from swap (else from the file) */
-	bool hard;	/* DONE: a fault counted in cnt.faults (a zero fill) */
+	bool hard;	/* DONE: counted in cnt.faults (a zero fill) */
 };
 
 /*

@@ -100,7 +100,7 @@ io_fifo_pop(struct io_fifo *f)
 struct io_rec *io_alloc(struct vm_io_state *s, uint8_t kind, uint32_t td);
 /* io_release() - give r back to the free list. */
 void io_release(struct vm_io_state *s, struct io_rec *r);
-/* io_start() - hand r to the devices: the simulator finds it with vm_io_take(). */
+/* io_start() - hand r to the devices (the simulator's vm_io_take()). */
 void io_start(struct vm_machine *m, struct io_rec *r);
 
 /* swap_pager.c */
@@ -124,7 +124,7 @@ void vnode_pager_putpages(struct vm_machine *m, uint32_t td,
 void vnode_pager_write_done(struct vm_machine *m, struct io_rec *r);
 
 /* runningbuf.c */
-/* io_runningbuf() - the bytes a vnode write adds to runningbufspace (b_bufsize). */
+/* io_runningbuf() - the bytes a vnode write adds to runningbufspace. */
 static inline uint64_t
 io_runningbuf(const struct vm_io *io)
 {
