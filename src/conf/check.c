@@ -2,6 +2,7 @@
  * check.c - validation of a whole configuration, and sweep expansion.
  */
 #include "conf/conf_int.h"
+#include "conf/pageout_init.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -15,29 +16,6 @@ enum {
 	K_KERNEL_WIRED = 3,
 	K_KERNEL_CACHE = 4,
 };
-
-/* Pages of domain i when total is split as vm_layout_compute() does. */
-static uint64_t
-share(uint64_t total, uint64_t n, uint64_t i)
-{
-	return (total / n + (i < total % n ? 1 : 0));
-}
-
-/*
- * free_target of a domain of pc pages, as vm_pageout_init_domain()
- * computes it (S:1861-1870, spec §3).  The vm module owns the model; this
- * copy exists because conf stands on its own, and a test checks that both
- * agree.
- */
-static uint64_t
-free_target_for(uint64_t pc, uint64_t total_pages)
-{
-	uint64_t ppc = total_pages < 2000 ? 8 : 32;	/* S:1909-1910 */
-	uint64_t fm0 = pc > 1024 ? 4 + (pc - 1024) / 200 : 4;
-	uint64_t reserved = ppc + 34 + pc / 768;
-
-	return (4 * fm0 + reserved);
-}
 
 int
 conf_cross_check(const struct pg_config *cfg, char *msg, size_t n,
@@ -61,10 +39,11 @@ conf_cross_check(const struct pg_config *cfg, char *msg, size_t n,
 	wired = (cfg->kernel_wired_bytes + PG_PAGE_SIZE - 1) / PG_PAGE_SIZE;
 	cache = (cfg->kernel_cache_bytes + PG_PAGE_SIZE - 1) / PG_PAGE_SIZE;
 	for (i = 0; i < nd; i++) {
-		pc = share(total, nd, i);
-		w = share(wired, nd, i);
-		c = share(cache, nd, i);
-		ft = free_target_for(pc, total);
+		pc = pg_domain_share(total, nd, i);
+		w = pg_domain_share(wired, nd, i);
+		c = pg_domain_share(cache, nd, i);
+		/* The model's own free_target (vm_thresholds_compute()). */
+		ft = pg_free_target((uint32_t)pc, pg_ppc_for(total));
 		/*
 		 * The page daemon must start above its target: with fewer
 		 * free pages the first allocation already finds the machine
