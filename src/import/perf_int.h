@@ -14,16 +14,12 @@
 #include "import/strace.h"
 
 #define MAX_TOKENS 24
-
 #define PEND_BUCKETS 1024
-
 #define PEND_MAX 65536
 
 /* The prescan that estimates the clock offset reads at most this much. */
 #define SCAN_PERF_LINES 400000
-
 #define SCAN_STRACE_LINES 20000
-
 #define SCAN_MAPS 4096
 
 /*

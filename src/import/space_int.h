@@ -11,7 +11,6 @@
 #include "import/space.h"
 
 #define HASH_BUCKETS 4096
-
 #define NAME_LEN 64
 
 enum vma_type { VT_ANON = 0, VT_FILE, VT_PHYS };

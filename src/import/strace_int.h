@@ -11,7 +11,6 @@
 #include "import/strace.h"
 
 #define HASH_BUCKETS 1024
-
 #define MAX_ARGS 8
 
 struct tid_ent {
