@@ -9,14 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Indices of the machine keys in conf_keys[] (keys.c). */
-enum {
-	K_MEMORY = 0,
-	K_DOMAINS = 1,
-	K_KERNEL_WIRED = 3,
-	K_KERNEL_CACHE = 4,
-};
-
 int
 conf_cross_check(const struct pg_config *cfg, char *msg, size_t n,
     size_t *blame)
@@ -33,7 +25,7 @@ conf_cross_check(const struct pg_config *cfg, char *msg, size_t n,
 		    " domains gives %" PRIu64 " pages per domain, the model "
 		    "needs at least %u", a, nd, nd != 0 ? total / nd : 0,
 		    CONF_DOMAIN_MIN_PAGES);
-		*blame = cfg->domains > 1 ? K_DOMAINS : K_MEMORY;
+		*blame = cfg->domains > 1 ? CK_DOMAINS : CK_MEMORY;
 		return (-EINVAL);
 	}
 	wired = (cfg->kernel_wired_bytes + PG_PAGE_SIZE - 1) / PG_PAGE_SIZE;
@@ -62,8 +54,8 @@ conf_cross_check(const struct pg_config *cfg, char *msg, size_t n,
 			    "free_target (%" PRIu64 ")", a, b, w + c >= pc ? 0 :
 			    pc - w - c, i, pc, ft);
 			*blame = cfg->kernel_cache_bytes > 0 &&
-			    cfg->kernel_wired_bytes == 0 ? K_KERNEL_CACHE :
-			    K_KERNEL_WIRED;
+			    cfg->kernel_wired_bytes == 0 ? CK_KERNEL_CACHE :
+			    CK_KERNEL_WIRED;
 			return (-EINVAL);
 		}
 	}

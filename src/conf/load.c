@@ -339,7 +339,8 @@ prepass(struct loader *ld, const char *yaml, size_t len)
 static uint64_t
 blame_line(const struct loader *ld, size_t blame)
 {
-	static const size_t fallback[] = { 0, 1, 3, 4 };
+	static const size_t fallback[] = { CK_MEMORY, CK_DOMAINS,
+	    CK_KERNEL_WIRED, CK_KERNEL_CACHE };
 	size_t i;
 
 	if (ld->key_line[blame] != 0)

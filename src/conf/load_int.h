@@ -24,14 +24,11 @@ struct loader {
 	struct pg_config *cfg;
 	struct pg_error *err;
 	yaml_document_t doc;
-	uint64_t key_line[64];	/* where each conf_keys[] entry was set */
+	/* Where each conf_keys[] entry was set, 0: not in the file. */
+	uint64_t key_line[CONF_NKEYS];
 	uint64_t sweep_line;
 	bool name_set;
 };
-
-_Static_assert(sizeof(((struct loader *)0)->key_line) /
-    sizeof(uint64_t) >= CONF_SYSCTL_FIRST + CONF_SYSCTL_COUNT + 13,
-    "key_line too small");
 
 static inline uint64_t
 line_of(const yaml_node_t *n)
