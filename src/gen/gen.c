@@ -41,13 +41,13 @@ gen_workload_find(const char *name)
 int
 gen_bad(struct pg_error *err, const char *fmt, ...)
 {
-	char msg[PG_ERROR_MSG_MAX];
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc = pg_error_vset(err, -EINVAL, "", PG_POS_NONE, 0, fmt, ap);
 	va_end(ap);
-	return pg_error_set(err, "", PG_POS_NONE, 0, "%s", msg);
+	return rc;
 }
 
 int

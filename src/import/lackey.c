@@ -63,14 +63,14 @@ static int lk_bad(struct lackey *lk, struct pg_error *err, const char *fmt, ...)
 static int
 lk_bad(struct lackey *lk, struct pg_error *err, const char *fmt, ...)
 {
-	char msg[PG_ERROR_MSG_MAX];
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc = pg_error_vset(err, -EINVAL, import_lines_name(lk->in), PG_POS_LINE,
+	    import_lines_lineno(lk->in), fmt, ap);
 	va_end(ap);
-	return pg_error_set(err, import_lines_name(lk->in), PG_POS_LINE,
-	    import_lines_lineno(lk->in), "%s", msg);
+	return (rc);
 }
 
 static int

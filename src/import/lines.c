@@ -240,12 +240,12 @@ int
 import_lines_error(const struct import_lines *l, struct pg_error *err,
     const char *fmt, ...)
 {
-	char msg[PG_ERROR_MSG_MAX];
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc = pg_error_vset(err, -EINVAL, import_lines_name(l), PG_POS_LINE,
+	    import_lines_lineno(l), fmt, ap);
 	va_end(ap);
-	return (pg_error_set(err, import_lines_name(l), PG_POS_LINE,
-	    import_lines_lineno(l), "%s", msg));
+	return (rc);
 }

@@ -26,14 +26,14 @@ h32(uint32_t x)
 int
 strace_bad(struct strace_parser *sp, struct pg_error *err, const char *fmt, ...)
 {
-	char msg[PG_ERROR_MSG_MAX];
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc = pg_error_vset(err, -EINVAL, import_lines_name(sp->in), PG_POS_LINE,
+	    import_lines_lineno(sp->in), fmt, ap);
 	va_end(ap);
-	return pg_error_set(err, import_lines_name(sp->in), PG_POS_LINE,
-	    import_lines_lineno(sp->in), "%s", msg);
+	return (rc);
 }
 
 int

@@ -20,13 +20,11 @@ static int
 bin_error(struct trace_reader *r, struct pg_error *err, uint64_t off,
     const char *fmt, ...)
 {
-	char msg[PG_ERROR_MSG_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	pg_error_vset(err, -EINVAL, r->name, PG_POS_BYTE, off, fmt, ap);
 	va_end(ap);
-	pg_error_set(err, r->name, PG_POS_BYTE, off, "%s", msg);
 	err->event = r->nevents + 1;
 	return -EINVAL;
 }

@@ -19,13 +19,11 @@ static int text_error(struct trace_reader *r, struct pg_error *err,
 static int
 text_error(struct trace_reader *r, struct pg_error *err, const char *fmt, ...)
 {
-	char msg[PG_ERROR_MSG_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	pg_error_vset(err, -EINVAL, r->name, PG_POS_LINE, r->line, fmt, ap);
 	va_end(ap);
-	pg_error_set(err, r->name, PG_POS_LINE, r->line, "%s", msg);
 	err->event = r->nevents + 1;
 	return -EINVAL;
 }

@@ -152,11 +152,8 @@ verr(struct pg_error *err, int rc, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (err == NULL)
-		return rc;
-	pg_error_clear(err);
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	rc = pg_error_vset(err, rc, "", PG_POS_NONE, 0, fmt, ap);
 	va_end(ap);
 	return rc;
 }

@@ -45,13 +45,12 @@ static int werr(struct trace_writer *w, struct pg_error *err, int rc,
 static int
 werr(struct trace_writer *w, struct pg_error *err, int rc, const char *fmt, ...)
 {
-	char msg[PG_ERROR_MSG_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc = pg_error_vset(err, rc, w->name, PG_POS_NONE, 0, fmt, ap);
 	va_end(ap);
-	return pg_error_setv(err, rc, w->name, PG_POS_NONE, 0, "%s", msg);
+	return rc;
 }
 
 static int

@@ -53,6 +53,14 @@ pg_error_setv(struct pg_error *e, int ret, const char *file,
 	return ret;
 }
 
+int
+pg_error_vset(struct pg_error *e, int ret, const char *file,
+    enum pg_pos_kind kind, uint64_t pos, const char *fmt, va_list ap)
+{
+	pg_error_vfill(e, file, kind, pos, fmt, ap);
+	return (ret);
+}
+
 char *
 pg_error_format(const struct pg_error *e, char *buf, size_t n)
 {
