@@ -15,6 +15,7 @@
  * mappings in space_map.c, touches in space_touch.c (space_int.h).
  */
 #include "import/space_int.h"
+#include "util/grow.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -183,13 +184,11 @@ announce(struct import_space *s, uint64_t obj, unsigned type, bool shadow,
 		    "more than %" PRIu64 " objects (the importer's limit)",
 		    (uint64_t)IMPORT_OBJECTS_MAX);
 	if (byte >= s->seen_bytes) {
-		n = s->seen_bytes == 0 ? 4096 : s->seen_bytes;
-		while (n <= byte)
-			n *= 2;
-		b = realloc(s->seen, n);
+		n = s->seen_bytes;
+		b = pg_grow(s->seen, &n, byte + 1, 1, 4096,
+		    IMPORT_OBJECTS_MAX / 8);
 		if (b == NULL)
 			return space_error(err, -ENOMEM, "out of memory");
-		memset(b + s->seen_bytes, 0, n - s->seen_bytes);
 		s->seen = b;
 		s->seen_bytes = n;
 	}

@@ -4,6 +4,7 @@
  * (madvise) on them.
  */
 #include "import/space_int.h"
+#include "util/grow.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -76,8 +77,9 @@ cut(struct import_space *s, uint64_t t, struct proc *p, uint64_t a, uint64_t b,
 		if (!write)
 			continue;
 		if (nr == s->scratch_cap) {
-			k = s->scratch_cap == 0 ? 16 : s->scratch_cap * 2;
-			nrm = realloc(s->scratch, k * sizeof(*nrm));
+			k = s->scratch_cap;
+			nrm = pg_grow(s->scratch, &k, nr + 1, sizeof(*nrm), 16,
+			    SIZE_MAX);
 			if (nrm == NULL)
 				return space_error(err, -ENOMEM,
 				    "out of memory");

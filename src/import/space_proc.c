@@ -3,6 +3,7 @@
  * (which copies the parent's mappings), selection, vfork, exec and exit.
  */
 #include "import/space_int.h"
+#include "util/grow.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -23,12 +24,9 @@ space_vma_reserve(struct proc *p, size_t more, struct pg_error *err)
 		    "process %" PRIu32 " has more than %d mappings (the "
 		    "importer's limit)",
 		    p->pid, IMPORT_VMAS_MAX);
-	cap = p->cap == 0 ? 16 : p->cap * 2;
-	while (cap < p->nv + more)
-		cap *= 2;
-	if (cap > IMPORT_VMAS_MAX)
-		cap = IMPORT_VMAS_MAX;
-	nv = realloc(p->v, cap * sizeof(*nv));
+	cap = p->cap;
+	nv = pg_grow(p->v, &cap, p->nv + more, sizeof(*nv), 16,
+	    IMPORT_VMAS_MAX);
 	if (nv == NULL)
 		return space_error(err, -ENOMEM, "out of memory");
 	p->v = nv;

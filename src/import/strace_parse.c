@@ -58,17 +58,13 @@ strace_open(const char *path, struct strace_parser **out, struct pg_error *err)
 void
 strace_close(struct strace_parser *sp)
 {
-	struct tid_ent *t, *tn;
 	struct pending *p, *pn;
 	unsigned i;
 
 	if (sp == NULL)
 		return;
+	pg_idmap_finish(&sp->tids);
 	for (i = 0; i < HASH_BUCKETS; i++) {
-		for (t = sp->tids[i]; t != NULL; t = tn) {
-			tn = t->next;
-			free(t);
-		}
 		for (p = sp->pend[i]; p != NULL; p = pn) {
 			pn = p->next;
 			free(p);
@@ -92,23 +88,20 @@ strace_where(const struct strace_parser *sp, struct pg_error *err)
 	err->pos = sp->lineno;
 }
 
-static struct tid_ent *
-tid_find(const struct strace_parser *sp, uint32_t tid)
+static bool
+tid_known(const struct strace_parser *sp, uint32_t tid)
 {
-	struct tid_ent *t;
+	uint32_t pid;
 
-	for (t = sp->tids[h32(tid)]; t != NULL; t = t->next)
-		if (t->tid == tid)
-			return t;
-	return NULL;
+	return (pg_idmap_get(&sp->tids, tid, &pid));
 }
 
 static uint32_t
 tgid_of(const struct strace_parser *sp, uint32_t tid)
 {
-	const struct tid_ent *t = tid_find(sp, tid);
+	uint32_t pid;
 
-	return t != NULL ? t->pid : tid;
+	return (pg_idmap_get(&sp->tids, tid, &pid) ? pid : tid);
 }
 
 /*
@@ -120,42 +113,29 @@ int
 strace_tid_add(struct strace_parser *sp, uint32_t tid, uint32_t pid,
     struct pg_error *err)
 {
-	struct tid_ent *t = tid_find(sp, tid);
+	uint32_t was;
 
-	if (t != NULL) {
-		if (t->pid == t->tid)
-			t->pid = pid;
+	if (pg_idmap_get(&sp->tids, tid, &was)) {
+		if (was == tid &&
+		    pg_idmap_put(&sp->tids, tid, pid) != 0)
+			return pg_error_setv(err, -ENOMEM, "", PG_POS_NONE, 0,
+			    "out of memory");
 		return 0;
 	}
-	if (sp->ntids >= STRACE_TIDS_MAX)
+	if (sp->tids.count >= STRACE_TIDS_MAX)
 		return strace_bad(sp, err,
-		    "more than %d live threads (the "
-		    "importer's limit)",
+		    "more than %d live threads (the importer's limit)",
 		    STRACE_TIDS_MAX);
-	t = malloc(sizeof(*t));
-	if (t == NULL)
+	if (pg_idmap_put(&sp->tids, tid, pid) != 0)
 		return pg_error_setv(err, -ENOMEM, "", PG_POS_NONE, 0,
 		    "out of memory");
-	t->tid = tid;
-	t->pid = pid;
-	t->next = sp->tids[h32(tid)];
-	sp->tids[h32(tid)] = t;
-	sp->ntids++;
 	return 0;
 }
 
 static void
 tid_del(struct strace_parser *sp, uint32_t tid)
 {
-	struct tid_ent **pp, *t;
-
-	for (pp = &sp->tids[h32(tid)]; (t = *pp) != NULL; pp = &t->next)
-		if (t->tid == tid) {
-			*pp = t->next;
-			free(t);
-			sp->ntids--;
-			return;
-		}
+	pg_idmap_del(&sp->tids, tid);
 }
 
 static struct pending *
@@ -314,7 +294,7 @@ strace_next(struct strace_parser *sp, struct strace_rec *r,
 		}
 		while (n > 0 && (body[n - 1] == ' ' || body[n - 1] == '\t'))
 			body[--n] = '\0';
-		if (tid_find(sp, tid) == NULL &&
+		if (!tid_known(sp, tid) &&
 		    (rc = strace_tid_add(sp, tid,
 			 sp->thread_parent != 0 ? sp->thread_parent : tid,
 			 err)) < 0)
