@@ -5,6 +5,7 @@
  */
 #include "import/space_int.h"
 #include "util/grow.h"
+#include "util/kassert.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -140,6 +141,10 @@ insert(struct proc *p, const struct vma *v, struct pg_error *err)
 	int rc;
 
 	i = space_first_at(p, v->start);
+	PG_KASSERT(v->start < v->end && (i == p->nv ||
+	    p->v[i].start >= v->end), ("vma [%#" PRIx64 ", %#" PRIx64
+	    ") of pid %" PRIu32 " overlaps a mapping", v->start, v->end,
+	    p->pid));
 	/* Merge with a neighbour that continues the same object. */
 	if (i > 0 && p->v[i - 1].end == v->start && p->v[i - 1].obj == v->obj &&
 	    p->v[i - 1].shadow == v->shadow &&

@@ -5,6 +5,7 @@
  * returns at the next place where the kernel's thread would block.
  */
 #include "pageout/pageout.h"
+#include "util/kassert.h"
 #include "vm/pager.h"
 
 /*
@@ -95,6 +96,9 @@ laundry_decide(struct vm_machine *m, struct laundry_worker *lw)
 	uint32_t launder_max, launder_rate, scale;
 
 	vmd = &m->dom[lw->domain];
+	PG_KASSERT(lw->target >= 0, ("negative target %d", lw->target));
+	PG_KASSERT(lw->shortfall_cycle >= 0, ("negative cycle %d",
+	    lw->shortfall_cycle));					/* S:974-976 */
 	lw->launder = 0;
 
 	/*

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "pageout/pageout.h"
+#include "util/kassert.h"
 
 /*
  * oom_trail_record() - remember this scan in the domain's ring for the
@@ -190,8 +191,9 @@ vm_pageout_oom(struct vm_machine *m)
 	}
 	/* S:1755-1759: killproc(bigproc, "out of swap space"). */
 	m->procs[bigproc].flags |= P_KILLED;
-	if (m->notify.nkill < sizeof(m->notify.kill) /
-	    sizeof(m->notify.kill[0]))
+	PG_KASSERT(m->notify.nkill < VM_NOTIFY_KILLS_MAX,
+	    ("OOM kill mailbox full (%u victims)", m->notify.nkill));
+	if (m->notify.nkill < VM_NOTIFY_KILLS_MAX)
 		m->notify.kill[m->notify.nkill++] = bigproc;
 	m->cnt.oom_kills++;
 	return (bigproc);

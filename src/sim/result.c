@@ -5,6 +5,7 @@
  * the list of statistic names (sim_stat_name()).
  */
 #include "sim/result_int.h"
+#include "util/kassert.h"
 
 #include "conf/conf.h"
 
@@ -51,6 +52,9 @@ sim_stat_name(size_t i)
 	return (i < NSIM_STATS ? sim_stat_names[i] : NULL);
 }
 
+/* Room for a domain's fields: the thresholds and the end state. */
+#define RESULT_DOMAIN_FIELDS 20
+
 /* The report places of VM_THRESHOLD_FIELDS() are 1 ... REPORTED, once. */
 #define TH_COUNT(name_, sgn_, rep_) + ((rep_) != 0)
 #define TH_SUM(name_, sgn_, rep_) + (rep_)
@@ -79,7 +83,7 @@ fill_domains(const struct sim *s, struct report_run *out)
 	out->ndomains = s->ndomains;
 	for (d = 0; d < s->ndomains; d++) {
 		vd = &s->m->dom[d];
-		f = calloc(20, sizeof(*f));
+		f = calloc(RESULT_DOMAIN_FIELDS, sizeof(*f));
 		if (f == NULL)
 			return (-ENOMEM);
 		out->domains[d].index = d;
@@ -101,6 +105,7 @@ fill_domains(const struct sim *s, struct report_run *out)
 		set_int(&f[k++], "unswappable", vd->pq[PQ_UNSWAPPABLE].cnt);
 		set_int(&f[k++], "pageout_deficit", vd->pageout_deficit);
 		set_int(&f[k++], "kernel_cache", vd->kernel_cache);
+		PG_KASSERT(k <= RESULT_DOMAIN_FIELDS, ("%zu domain fields", k));
 		out->domains[d].nfields = k;
 	}
 	return (0);

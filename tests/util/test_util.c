@@ -5,6 +5,7 @@
  */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "util/arith.h"
 #include "util/grow.h"
 #include "util/idmap.h"
+#include "util/kassert.h"
 #include "util/pgerr.h"
 
 Test(arith, saturates)
@@ -123,3 +125,21 @@ Test(pgerr, vset_fills_and_returns)
 	    "f.txt:3: bad x 5%");
 	cr_assert_eq(helper(NULL, "ignored"), -ENOSPC);
 }
+
+Test(kassert, holds_quietly)
+{
+	int n = 3;
+
+	PG_KASSERT(n == 3, ("n is %d", n));
+	cr_assert_eq(n, 3);
+}
+
+#ifndef NDEBUG
+/* A broken invariant aborts (debug builds, which the tests are). */
+Test(kassert, aborts_when_broken, .signal = SIGABRT)
+{
+	volatile int n = 2;
+
+	PG_KASSERT(n == 3, ("n is %d", n));
+}
+#endif
