@@ -45,10 +45,10 @@ void cli_report_error(const struct pg_error *e);
 int cli_interrupted(int sig, const char *what);
 
 /*
- * cli_parse_size() - a byte count: digits with an optional unit, k/K/KiB,
- * M/MiB, G/GiB, T/TiB (powers of 1024) or KB/MB/GB/TB (powers of 1000).
- * Returns 0 and *out, or -EINVAL (bad syntax, unknown unit) or -ERANGE
- * (over 2^63).
+ * cli_parse_size() - a byte count as the configuration writes sizes
+ * (conf_size_parse(): B, KiB ... TiB, kB ... TB, fractions), and the short
+ * units k/K, M, G, T (powers of 1024) and KB.  Returns 0 and *out, or
+ * -EINVAL (bad syntax, unknown unit) or -ERANGE (over 2^63).
  */
 int cli_parse_size(const char *s, uint64_t *out);
 

@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "conf/conf.h"
+
 /* put_escaped() - s on f, with bytes below 0x20 and 0x7f as \xNN. */
 static void
 put_escaped(FILE *f, const char *s)
@@ -142,37 +144,36 @@ cli_interrupted(int sig, const char *what)
 int
 cli_parse_size(const char *s, uint64_t *out)
 {
+	/* The command line's short units, as the configuration spells them. */
 	static const struct {
-		const char *unit;
-		uint64_t mult;
-	} units[] = {
-		{ "", 1 }, { "B", 1 },
-		{ "k", 1024 }, { "K", 1024 }, { "KiB", 1024 },
-		{ "M", 1024 * 1024 }, { "MiB", 1024 * 1024 },
-		{ "G", UINT64_C(1) << 30 }, { "GiB", UINT64_C(1) << 30 },
-		{ "T", UINT64_C(1) << 40 }, { "TiB", UINT64_C(1) << 40 },
-		{ "KB", 1000 }, { "MB", 1000000 }, { "GB", 1000000000 },
-		{ "TB", UINT64_C(1000000000000) },
+		const char *cli, *conf;
+	} alias[] = {
+		{ "k", "KiB" }, { "K", "KiB" }, { "M", "MiB" }, { "G", "GiB" },
+		{ "T", "TiB" }, { "KB", "kB" },
 	};
-	uint64_t v = 0;
-	size_t i;
+	char buf[64];
+	size_t i, n, len;
+	uint64_t v;
+	int rc;
 
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	for (; *s >= '0' && *s <= '9'; s++) {
-		if (v > (UINT64_MAX - 9) / 10)
-			return -ERANGE;
-		v = v * 10 + (uint64_t)(*s - '0');
+	len = strlen(s);
+	for (i = 0; i < sizeof(alias) / sizeof(alias[0]); i++) {
+		n = strlen(alias[i].cli);
+		if (len > n && len - n < 32 && strcmp(s + len - n,
+		    alias[i].cli) == 0 && s[len - n - 1] >= '0' &&
+		    s[len - n - 1] <= '9') {
+			snprintf(buf, sizeof(buf), "%.*s%s", (int)(len - n), s,
+			    alias[i].conf);
+			s = buf;
+			break;
+		}
 	}
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(s, units[i].unit) != 0)
-			continue;
-		if (v > (UINT64_C(1) << 63) / units[i].mult)
-			return -ERANGE;
-		*out = v * units[i].mult;
-		return 0;
-	}
-	return -EINVAL;
+	if ((rc = conf_size_parse(s, &v)) < 0)
+		return (rc);
+	if (v > UINT64_C(1) << 63)
+		return (-ERANGE);
+	*out = v;
+	return (0);
 }
 
 int
