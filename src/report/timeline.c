@@ -19,6 +19,7 @@
 #include "pgreplay_version.h"
 #include "report/guard_int.h"
 #include "report/report.h"
+#include "report/report_int.h"
 
 static const char *const series_names[] = {
 #define SERIES_NAME(name, count, unit, descr) #name,
@@ -214,25 +215,6 @@ seconds_csv(FILE *out, uint64_t ns)
 	    ns % 1000000000u);
 }
 
-/* csv_name() - a run name as one RFC 4180 field. */
-static void
-csv_name(FILE *out, const char *s)
-{
-	const char *p;
-
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (p = s; *p != '\0'; p++) {
-		if (*p == '"')
-			fputc('"', out);
-		fputc(*p, out);
-	}
-	fputc('"', out);
-}
-
 static int
 timeline_csv(const struct report *r, FILE *out, struct pg_error *err)
 {
@@ -246,7 +228,7 @@ timeline_csv(const struct report *r, FILE *out, struct pg_error *err)
 	for (i = 0; i < r->nruns; i++) {
 		tl = r->runs[i].timeline;
 		for (j = 0; tl != NULL && j < tl->nrows; j++) {
-			csv_name(out, r->runs[i].name);
+			report_csv_field(out, r->runs[i].name);
 			fputc(',', out);
 			seconds_csv(out, row_start(tl, j));
 			fputc(',', out);
