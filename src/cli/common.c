@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "conf/conf.h"
+#include "trace/writer.h"
 
 /* put_escaped() - s on f, with bytes below 0x20 and 0x7f as \xNN. */
 static void
@@ -173,6 +174,41 @@ cli_parse_size(const char *s, uint64_t *out)
 	if (v > UINT64_C(1) << 63)
 		return (-ERANGE);
 	*out = v;
+	return (0);
+}
+
+int
+cli_trace_output(const char *cmd, const char *out, const char *fmt,
+    bool zstd, struct trace_writer_opts *wo)
+{
+	bool named;
+
+	if (fmt != NULL && strcmp(fmt, "text") != 0 &&
+	    strcmp(fmt, "binary") != 0) {
+		cli_usage_error("%s: bad --format '%s': expected text or "
+		    "binary", cmd, fmt);
+		return (EXIT_BAD_INPUT);
+	}
+	named = strcmp(out, "-") != 0 && trace_writer_format_for(out, wo);
+	if (strcmp(out, "-") == 0 || (!named && fmt != NULL)) {
+		/*
+		 * Standard output, or a device or FIFO named without one of
+		 * our extensions: the options say what to write.
+		 */
+		wo->format = fmt != NULL && strcmp(fmt, "binary") == 0 ?
+		    TRACE_FORMAT_BINARY : TRACE_FORMAT_TEXT;
+		wo->zstd = zstd;
+	} else if (!named) {
+		cli_usage_error("%s: cannot tell the format of '%s': "
+		    "expected a name ending in .pgt, .pgt.zst, .pgb or "
+		    ".pgb.zst, or - for standard output", cmd, out);
+		return (EXIT_BAD_INPUT);
+	} else if (fmt != NULL || zstd) {
+		/* The name already says it; a second opinion could only clash. */
+		cli_usage_error("%s: --format and --zstd are for '-' output; "
+		    "'%s' is named by its extension", cmd, out);
+		return (EXIT_BAD_INPUT);
+	}
 	return (0);
 }
 

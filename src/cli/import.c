@@ -213,30 +213,8 @@ cli_import(int argc, char **argv)
 	if (nin == 2)
 		strace = argv[optind + 1];
 	out = argv[argc - 1];
-	if (fmt != NULL && strcmp(fmt, "text") != 0 &&
-	    strcmp(fmt, "binary") != 0) {
-		cli_usage_error("import: bad --format '%s': expected text or "
-				"binary",
-		    fmt);
+	if (cli_trace_output("import", out, fmt, zstd, &wo) != 0)
 		return EXIT_BAD_INPUT;
-	}
-	if (strcmp(out, "-") == 0) {
-		wo.format = fmt != NULL && strcmp(fmt, "binary") == 0 ?
-		    TRACE_FORMAT_BINARY :
-		    TRACE_FORMAT_TEXT;
-		wo.zstd = zstd;
-	} else if (!trace_writer_format_for(out, &wo)) {
-		cli_usage_error("import: cannot tell the format of '%s': "
-				"expected a name ending in .pgt, .pgt.zst, "
-				".pgb or .pgb.zst, or - for standard output",
-		    out);
-		return EXIT_BAD_INPUT;
-	} else if (fmt != NULL || zstd) {
-		cli_usage_error("import: --format and --zstd are for '-' "
-				"output; '%s' is named by its extension",
-		    out);
-		return EXIT_BAD_INPUT;
-	}
 	if (clock != NULL) {
 		if (import_read_clock(clock, &o.clock_offset, &err) < 0)
 			goto fail;
