@@ -139,7 +139,7 @@ cli_interrupted(int sig, const char *what)
 	fprintf(stderr, "pgreplay: interrupted by %s: %s\n",
 	    sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal",
 	    what);
-	return 128 + sig;
+	return (128 + sig);
 }
 
 int
@@ -216,8 +216,8 @@ int
 cli_flush_stdout(void)
 {
 	if (fflush(stdout) == 0 && !ferror(stdout))
-		return 0;
+		return (0);
 	fprintf(stderr, "pgreplay: standard output: write error: %s\n",
 	    strerror(errno != 0 ? errno : EIO));
-	return EXIT_BAD_INPUT;
+	return (EXIT_BAD_INPUT);
 }

@@ -69,20 +69,20 @@ cli_convert(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(convert_usage, stdout);
-			return 0;
+			return (0);
 		default:
 			cli_usage_error("convert: bad option");
-			return EXIT_BAD_INPUT;
+			return (EXIT_BAD_INPUT);
 		}
 	}
 	if (argc - optind != 2) {
 		cli_usage_error("convert: expected IN and OUT");
-		return EXIT_BAD_INPUT;
+		return (EXIT_BAD_INPUT);
 	}
 	in = argv[optind];
 	out = argv[optind + 1];
 	if (cli_trace_output("convert", out, fmt, zstd, &wo) != 0)
-		return EXIT_BAD_INPUT;
+		return (EXIT_BAD_INPUT);
 
 	/* No SA_RESTART: a blocked read must return to notice the signal. */
 	memset(&sa, 0, sizeof(sa));
@@ -122,5 +122,5 @@ out:
 	trace_reader_close(r);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
-	return ret;
+	return (ret);
 }

@@ -101,9 +101,9 @@ static int
 csv_done(FILE *out, struct pg_error *err)
 {
 	if (ferror(out))
-		return pg_error_setv(err, -EIO, NULL, PG_POS_NONE, 0,
-		    "cannot write the CSV report: %s", strerror(errno));
-	return 0;
+		return (pg_error_setv(err, -EIO, NULL, PG_POS_NONE, 0,
+		    "cannot write the CSV report: %s", strerror(errno)));
+	return (0);
 }
 
 int
@@ -142,7 +142,7 @@ report_write_csv_phases(const struct report *r, FILE *out,
 			fputc('\n', out);
 		}
 	}
-	return csv_done(out, err);
+	return (csv_done(out, err));
 }
 
 /* csv_why_row() - one kill or panic and its explanation. */
@@ -205,7 +205,7 @@ report_write_csv_oom(const struct report *r, FILE *out, struct pg_error *err)
 			csv_why_row(out, run, "panic", run->panic_time_s, 0,
 			    "", &run->panic_why);
 	}
-	return csv_done(out, err);
+	return (csv_done(out, err));
 }
 
 int
@@ -270,5 +270,5 @@ report_write_csv(const struct report *r, FILE *out, struct pg_error *err)
 		csv_verdicts(out, run);
 		fprintf(out, ",%zu\n", run->nphases);
 	}
-	return csv_done(out, err);
+	return (csv_done(out, err));
 }

@@ -11,7 +11,9 @@
  *   domains[] section;
  * - no file of a module (src/A/) or of bench/ includes a private header
  *   of another module (src/B/, B != A): one named *_int.h or *_impl.h, or
- *   whose opening comment says it is private.
+ *   whose opening comment says it is private;
+ * - every `return` with a value in src/ is written `return (value);`
+ *   (style(9)).
  */
 #include <criterion/criterion.h>
 #include <ctype.h>
@@ -359,4 +361,99 @@ Test(refs, no_module_includes_another_modules_private_header)
 	cr_assert_gt(inc.files, 100);
 	cr_assert_eq(inc.bad, 0, "%zu private includes, the first: %s",
 	    inc.bad, inc.first_bad);
+}
+
+/* ---- return (x) ---- */
+
+struct returns {
+	size_t n;		/* return statements with a value */
+	size_t bad;
+	char first_bad[PATH_LEN + 256];
+};
+
+/*
+ * scan_returns() - count the `return VALUE;` of text not written
+ * `return (VALUE);`.  Comment lines (starting with / * or *) and text
+ * after a // or inside a string on the same line are not code.
+ */
+static void
+scan_returns(const char *text, const char *name, struct returns *r)
+{
+	const char *line, *nl, *p, *q;
+	unsigned lineno = 0;
+	bool in_comment = false;
+
+	for (line = text; *line != '\0'; line = nl + 1) {
+		lineno++;
+		if ((nl = strchr(line, '\n')) == NULL)
+			nl = line + strlen(line);
+		for (p = line; *p == ' ' || *p == '\t'; p++)
+			continue;
+		if (in_comment || strncmp(p, "/*", 2) == 0 || *p == '*') {
+			/* A comment line: does a block comment end on it? */
+			in_comment = true;
+			for (q = p; q + 1 < nl; q++)
+				if (q[0] == '*' && q[1] == '/')
+					in_comment = false;
+			if (*nl == '\0')
+				break;
+			continue;
+		}
+		for (q = p; q < nl; q++) {
+			if (*q == '"' || strncmp(q, "/*", 2) == 0 ||
+			    strncmp(q, "//", 2) == 0)
+				break;
+			if (strncmp(q, "return", 6) != 0 ||
+			    (q > line && (isalnum((unsigned char)q[-1]) ||
+			    q[-1] == '_')) || isalnum((unsigned char)q[6]) ||
+			    q[6] == '_')
+				continue;
+			if (q[6] == ';')
+				break;
+			r->n++;
+			if (q[6] == ' ' && q[7] == '(')
+				break;
+			if (r->bad++ == 0)
+				snprintf(r->first_bad, sizeof(r->first_bad),
+				    "%s:%u: %.*s", name, lineno,
+				    (int)(nl - p), p);
+			break;
+		}
+		if (*nl == '\0')
+			break;
+	}
+}
+
+static void
+return_file(const char *path, const char *rel, void *arg)
+{
+	char *text = slurp(path);
+
+	scan_returns(text, rel, arg);
+	free(text);
+}
+
+Test(refs, return_style_checker)
+{
+	struct returns r = { 0 };
+
+	scan_returns("\treturn (0);\n\treturn;\n/*\n * return x;\n */\n"
+	    "\tx = \"return y;\";\n", "t", &r);
+	cr_assert_eq(r.n, 1);
+	cr_assert_eq(r.bad, 0, "%s", r.first_bad);
+	scan_returns("\tif (a)\n\t\treturn a + 1;\n", "t", &r);
+	cr_assert_eq(r.bad, 1);
+	cr_assert_str_eq(r.first_bad, "t:2: return a + 1;");
+}
+
+Test(refs, returns_are_parenthesised)
+{
+	struct returns r = { 0 };
+	char dir[PATH_LEN];
+
+	snprintf(dir, sizeof(dir), "%s/src", src_root());
+	walk(dir, "src", return_file, &r);
+	cr_assert_gt(r.n, 1000, "only %zu returns found", r.n);
+	cr_assert_eq(r.bad, 0, "%zu returns without parentheses, the first "
+	    "%s", r.bad, r.first_bad);
 }
