@@ -5,7 +5,6 @@
  * returns at the next place where the kernel's thread would block.
  */
 #include "pageout/pageout.h"
-#include "util/kassert.h"
 #include "vm/pager.h"
 
 /*

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "pageout/pageout.h"
-#include "util/kassert.h"
 
 /*
  * oom_trail_record() - remember this scan in the domain's ring for the

@@ -8,7 +8,6 @@
  * docs/model.md describes the whole and every deliberate deviation.
  */
 #include "sim/sim_int.h"
-#include "util/kassert.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "conf/conf.h"
+#include "util/kassert.h"
 #include "util/pgerr.h"
 #include "vm/thresholds.h"
 #include "vm/vmmeter.h"
