@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "conf/conf.h"
+#include "util/kassert.h"
 #include "util/pgerr.h"
 #include "vm/thresholds.h"
 #include "vm/vmmeter.h"
@@ -191,6 +192,14 @@ struct vm_oom_why {
 };
 
 /*
+ * The OOM victims one step may choose before the simulator reads the
+ * mailbox: vm_pageout_oom() runs at most once per page-daemon scan and the
+ * simulator empties the mailbox after every step (sim_notify()), so one
+ * would do; vm_pageout_oom() asserts that a slot is free.
+ */
+#define VM_NOTIFY_KILLS_MAX 8
+
+/*
  * Requests from the vm layer (and the scans) to the simulator.  The
  * simulator reads and clears them after every step it runs.
  */
@@ -203,10 +212,10 @@ struct vm_notify {
 	bool pbuf_freed;		/* an async swap write slot became free */
 	bool runningbuf_wakeup;		/* runningwakeup(): waitrunningbufspace() sleepers */
 	uint32_t nkill;			/* OOM victims chosen, in order */
-	uint32_t kill[8];		/* their process slots */
+	uint32_t kill[VM_NOTIFY_KILLS_MAX];	/* their process slots */
 	bool panic;			/* vm.panic_on_oom fired */
 	char panic_reason[128];
-	struct vm_oom_why kill_why[8];	/* why kill[i] was chosen */
+	struct vm_oom_why kill_why[VM_NOTIFY_KILLS_MAX]; /* why kill[i] */
 	struct vm_oom_why panic_why;	/* why the panic */
 };
 
