@@ -535,7 +535,11 @@ replay_session_read(struct replay_session *s, struct trace_reader *r,
 		rc = trace_reader_next(r, &ev, &rerr);
 		if (rc <= 0)
 			break;
-		trace_reader_where(r, &where);
+		/* The file name is the same for every event: format it once. */
+		if (s->fed == 0)
+			trace_reader_where(r, &where);
+		else
+			where.pos = trace_reader_pos(r);
 		rc = replay_session_feed(s, &ev, &where, err);
 		if (rc < 0)
 			goto out;
