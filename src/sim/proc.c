@@ -243,12 +243,7 @@ static bool
 would_fault(const struct vm_machine *m, uint32_t proc, uint32_t page,
     bool write)
 {
-	uint32_t pv;
-
-	for (pv = m->pages[page].pv; pv != VM_NONE; pv = m->pv[pv].next)
-		if (m->pv[pv].proc == proc)
-			return (write && (m->pv[pv].bits & PV_W) == 0);
-	return (true);
+	return (vm_pmap_would_fault(m, proc, page, write));
 }
 
 /*

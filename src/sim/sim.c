@@ -260,6 +260,10 @@ sim_notify(struct sim *s)
 	uint32_t kill[8], nkill, d, i, id;
 	uint64_t bits, done;
 
+	if (n->nomem) {
+		n->nomem = false;
+		sim_fail(s, -ENOMEM, s->events, "out of memory for the page index");
+	}
 	for (;;) {
 		if (n->pd_wakeup == 0 && n->laundry_wakeup == 0 &&
 		    !n->min_waiters && !n->pd_free_waiters &&
