@@ -227,6 +227,17 @@ int sim_check_full(struct sim *s, uint64_t evno, const char *what);
 void sim_check_init(struct sim *s);
 bool sim_interrupted(struct sim *s);
 
+/*
+ * threads.c: sim_pd_top() - the daemon of domain d at the top of its
+ * loop; sim_pd_scan() - its scan (woken: by a wakeup, not a timeout);
+ * sim_lw_wake() - wake the sleeping laundry thread of d; sim_lw_run() -
+ * the laundry thread of d runs its next step.
+ */
+void sim_pd_top(struct sim *s, uint32_t d);
+void sim_pd_scan(struct sim *s, uint32_t d, bool woken);
+void sim_lw_wake(struct sim *s, uint32_t d);
+void sim_lw_run(struct sim *s, uint32_t d);
+
 /* proc.c */
 int sim_proc_event(struct sim *s, const struct trace_event *ev, uint64_t evno);
 void sim_proc_run(struct sim *s, uint32_t pi);
