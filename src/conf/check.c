@@ -2,42 +2,12 @@
  * check.c - validation of a whole configuration, and sweep expansion.
  */
 #include "conf/conf_int.h"
+#include "conf/pageout_init.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-
-/* Indices of the machine keys in conf_keys[] (keys.c). */
-enum {
-	K_MEMORY = 0,
-	K_DOMAINS = 1,
-	K_KERNEL_WIRED = 3,
-	K_KERNEL_CACHE = 4,
-};
-
-/* Pages of domain i when total is split as vm_layout_compute() does. */
-static uint64_t
-share(uint64_t total, uint64_t n, uint64_t i)
-{
-	return (total / n + (i < total % n ? 1 : 0));
-}
-
-/*
- * free_target of a domain of pc pages, as vm_pageout_init_domain()
- * computes it (S:1861-1870, spec §3).  The vm module owns the model; this
- * copy exists because conf stands on its own, and a test checks that both
- * agree.
- */
-static uint64_t
-free_target_for(uint64_t pc, uint64_t total_pages)
-{
-	uint64_t ppc = total_pages < 2000 ? 8 : 32;	/* S:1909-1910 */
-	uint64_t fm0 = pc > 1024 ? 4 + (pc - 1024) / 200 : 4;
-	uint64_t reserved = ppc + 34 + pc / 768;
-
-	return (4 * fm0 + reserved);
-}
 
 int
 conf_cross_check(const struct pg_config *cfg, char *msg, size_t n,
@@ -55,16 +25,17 @@ conf_cross_check(const struct pg_config *cfg, char *msg, size_t n,
 		    " domains gives %" PRIu64 " pages per domain, the model "
 		    "needs at least %u", a, nd, nd != 0 ? total / nd : 0,
 		    CONF_DOMAIN_MIN_PAGES);
-		*blame = cfg->domains > 1 ? K_DOMAINS : K_MEMORY;
+		*blame = cfg->domains > 1 ? CK_DOMAINS : CK_MEMORY;
 		return (-EINVAL);
 	}
 	wired = (cfg->kernel_wired_bytes + PG_PAGE_SIZE - 1) / PG_PAGE_SIZE;
 	cache = (cfg->kernel_cache_bytes + PG_PAGE_SIZE - 1) / PG_PAGE_SIZE;
 	for (i = 0; i < nd; i++) {
-		pc = share(total, nd, i);
-		w = share(wired, nd, i);
-		c = share(cache, nd, i);
-		ft = free_target_for(pc, total);
+		pc = pg_domain_share(total, nd, i);
+		w = pg_domain_share(wired, nd, i);
+		c = pg_domain_share(cache, nd, i);
+		/* The model's own free_target (vm_thresholds_compute()). */
+		ft = pg_free_target((uint32_t)pc, pg_ppc_for(total));
 		/*
 		 * The page daemon must start above its target: with fewer
 		 * free pages the first allocation already finds the machine
@@ -83,8 +54,8 @@ conf_cross_check(const struct pg_config *cfg, char *msg, size_t n,
 			    "free_target (%" PRIu64 ")", a, b, w + c >= pc ? 0 :
 			    pc - w - c, i, pc, ft);
 			*blame = cfg->kernel_cache_bytes > 0 &&
-			    cfg->kernel_wired_bytes == 0 ? K_KERNEL_CACHE :
-			    K_KERNEL_WIRED;
+			    cfg->kernel_wired_bytes == 0 ? CK_KERNEL_CACHE :
+			    CK_KERNEL_WIRED;
 			return (-EINVAL);
 		}
 	}

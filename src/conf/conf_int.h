@@ -27,11 +27,53 @@ struct conf_key {
 	bool page_multiple;		/* must be a multiple of PG_PAGE_SIZE */
 };
 
-/* The table; the sysctls are conf_keys[CONF_SYSCTL_FIRST ...]. */
+/*
+ * The index of each key in conf_keys[]: the table is written with these
+ * designators, so an index cannot drift from its entry (keys.c asserts
+ * that the table has exactly CONF_NKEYS entries, and a test that each
+ * designator names its key).
+ */
+enum conf_key_id {
+	CK_MEMORY,
+	CK_DOMAINS,
+	CK_SWAP,
+	CK_KERNEL_WIRED,
+	CK_KERNEL_CACHE,
+	CK_KERNEL_CACHE_RELEASE,
+	CK_KERN_HZ,
+	CK_VM_PAGEOUT_OOM_SEQ,
+	CK_VM_ACT_SCAN_LAUNDRY_WEIGHT,
+	CK_VM_BACKGROUND_LAUNDER_RATE,
+	CK_VM_BACKGROUND_LAUNDER_MAX,
+	CK_VM_PAGEOUT_UPDATE_PERIOD,
+	CK_VM_LOWMEM_PERIOD,
+	CK_VM_DISABLE_SWAPSPACE_PAGEOUTS,
+	CK_VM_PANIC_ON_OOM,
+	CK_VM_SWAP_ENABLED,
+	CK_VM_SWAP_IDLE_ENABLED,
+	CK_DEVICES_SWAP_LATENCY,
+	CK_DEVICES_SWAP_BANDWIDTH,
+	CK_DEVICES_FILE_LATENCY,
+	CK_DEVICES_FILE_BANDWIDTH,
+	CK_SIM_SCAN_COST_PER_SCAN,
+	CK_SIM_SCAN_COST_PER_PAGE,
+	CK_SIM_OOM_KILL_DELAY,
+	CK_SIM_LAUNDRY_LAST_TARGET_INIT,
+	CK_SIM_DRAIN,
+	CK_SIM_HIRUNNINGSPACE,
+	CK_SIM_LOCK_MISS,
+	CK_SIM_SEED,
+	CK_MODEL_VARIANTS,
+	CONF_NKEYS
+};
+
+/* The sysctls: conf_keys[CONF_SYSCTL_FIRST ... + CONF_SYSCTL_COUNT). */
+#define CONF_SYSCTL_FIRST CK_KERN_HZ
+#define CONF_SYSCTL_COUNT (CK_VM_SWAP_IDLE_ENABLED - CK_KERN_HZ + 1)
+
+/* The table, indexed by enum conf_key_id; conf_nkeys is CONF_NKEYS. */
 extern const struct conf_key conf_keys[];
 extern const size_t conf_nkeys;
-#define CONF_SYSCTL_FIRST 6
-#define CONF_SYSCTL_COUNT 11
 
 /* Outcome of a unit parser, before the key's range is applied. */
 enum conf_parse {

@@ -42,28 +42,29 @@
 #define LAUNDER_UINT_MAX 1048575ll
 
 const struct conf_key conf_keys[] = {
-	/* machine: (the first CONF_SYSCTL_FIRST entries) */
-	KEY("machine.memory", "machine.memory", CONF_SIZE, 4 * GIB,
-	    (int64_t)CONF_DOMAIN_MIN_PAGES * PG_PAGE_SIZE, 1 * TIB,
+	/* machine: */
+	[CK_MEMORY] = KEY("machine.memory", "machine.memory", CONF_SIZE,
+	    4 * GIB, (int64_t)CONF_DOMAIN_MIN_PAGES * PG_PAGE_SIZE, 1 * TIB,
 	    "machine", "memory", memory_bytes, CONF_F_U64, true,
 	    "physical memory, split evenly among the domains", "spec §3"),
-	KEY("machine.domains", "machine.domains", CONF_INT, 1, 1, 64,
-	    "machine", "domains", domains, CONF_F_U32, false,
+	[CK_DOMAINS] = KEY("machine.domains", "machine.domains", CONF_INT, 1, 1,
+	    64, "machine", "domains", domains, CONF_F_U32, false,
 	    "memory domains (NUMA), each with its own page daemon and laundry "
 	    "thread", "spec §4.5"),
-	KEY("machine.swap", "machine.swap", CONF_SIZE, 8 * GIB, 0, 4 * TIB,
-	    "machine", "swap", swap_bytes, CONF_F_U64, true,
+	[CK_SWAP] = KEY("machine.swap", "machine.swap", CONF_SIZE, 8 * GIB, 0,
+	    4 * TIB, "machine", "swap", swap_bytes, CONF_F_U64, true,
 	    "swap configured at start; 0 means none", "spec §9.5"),
-	KEY("machine.kernel_wired", "machine.kernel_wired", CONF_SIZE,
-	    64 * MIB, 0, 1 * TIB, "machine", "kernel_wired",
+	[CK_KERNEL_WIRED] = KEY("machine.kernel_wired", "machine.kernel_wired",
+	    CONF_SIZE, 64 * MIB, 0, 1 * TIB, "machine", "kernel_wired",
 	    kernel_wired_bytes, CONF_F_U64, false,
 	    "memory wired by the kernel at boot, never reclaimable", "spec §3"),
-	KEY("machine.kernel_cache.size", "machine.kernel_cache.size",
+	[CK_KERNEL_CACHE] = KEY("machine.kernel_cache.size",
+	    "machine.kernel_cache.size",
 	    CONF_SIZE, 0, 0, 1 * TIB, "machine.kernel_cache", "size",
 	    kernel_cache_bytes, CONF_F_U64, false,
 	    "reclaimable kernel cache (e.g. ZFS ARC) at start, wired until "
 	    "released", "spec §11"),
-	KEY("machine.kernel_cache.lowmem_release",
+	[CK_KERNEL_CACHE_RELEASE] = KEY("machine.kernel_cache.lowmem_release",
 	    "machine.kernel_cache.lowmem_release", CONF_PERCENT, 250000, 0,
 	    1000000, "machine.kernel_cache", "lowmem_release",
 	    kernel_cache_release_ppm, CONF_F_U32, false,
@@ -75,84 +76,97 @@ const struct conf_key conf_keys[] = {
 	 * hz / 10 must be at least 1 tick (S:1062, S:1812, S:1820), and
 	 * hz * vm.pageout_update_period must fit in an int (S:1416).
 	 */
-	SYSCTL("kern.hz", 1000, 10, 10000, hz, CONF_F_I32,
+	[CK_KERN_HZ] = SYSCTL("kern.hz", 1000, 10, 10000, hz, CONF_F_I32,
 	    "clock interrupts per second; the daemons pause hz/10 ticks",
 	    "spec §2.1, subr_param.c"),
-	SYSCTL("vm.pageout_oom_seq", 12, 1, 1000000, pageout_oom_seq,
-	    CONF_F_I32,
+	[CK_VM_PAGEOUT_OOM_SEQ] = SYSCTL("vm.pageout_oom_seq", 12, 1, 1000000,
+	    pageout_oom_seq, CONF_F_I32,
 	    "consecutive no-progress inactive scans before a domain votes "
 	    "for an OOM kill", "S:151, S:179-181, S:1556-1588"),
 	/* The active-scan target divides by it (S:1400). */
-	SYSCTL("vm.act_scan_laundry_weight", 3, 1, 1000,
-	    act_scan_laundry_weight, CONF_F_I32,
+	[CK_VM_ACT_SCAN_LAUNDRY_WEIGHT] = SYSCTL("vm.act_scan_laundry_weight",
+	    3, 1, 1000, act_scan_laundry_weight, CONF_F_I32,
 	    "weight of clean pages against dirty ones in the active-scan "
 	    "target", "S:183-186, S:1400-1402, S:1527"),
-	SYSCTL("vm.background_launder_rate", 4096, 0, LAUNDER_UINT_MAX,
-	    background_launder_rate, CONF_F_U32,
+	[CK_VM_BACKGROUND_LAUNDER_RATE] = SYSCTL("vm.background_launder_rate",
+	    4096, 0, LAUNDER_UINT_MAX, background_launder_rate, CONF_F_U32,
 	    "labelled KB/s; pages per 100 ms = rate * 4096 / 1024 / 10 "
 	    "(units quirk)", "S:188-191, S:1047"),
-	SYSCTL("vm.background_launder_max", 20480, 0, LAUNDER_UINT_MAX,
-	    background_launder_max, CONF_F_U32,
+	[CK_VM_BACKGROUND_LAUNDER_MAX] = SYSCTL("vm.background_launder_max",
+	    20480, 0, LAUNDER_UINT_MAX, background_launder_max, CONF_F_U32,
 	    "labelled KB; pages = max * 4096 / 1024 (units quirk)",
 	    "S:193-195, S:1044"),
 	/* At most 86400 so that hz * period fits in an int (S:1416). */
-	SYSCTL("vm.pageout_update_period", 600, 0, 86400,
-	    pageout_update_period, CONF_F_I32,
+	[CK_VM_PAGEOUT_UPDATE_PERIOD] = SYSCTL("vm.pageout_update_period", 600,
+	    0, 86400, pageout_update_period, CONF_F_I32,
 	    "seconds to visit every active page when idle; 0 means 600",
 	    "S:165-167, S:1933-1934"),
-	SYSCTL("vm.lowmem_period", 10, 0, 86400, lowmem_period, CONF_F_I32,
+	[CK_VM_LOWMEM_PERIOD] = SYSCTL("vm.lowmem_period", 10, 0, 86400,
+	    lowmem_period, CONF_F_I32,
 	    "seconds between vm_lowmem events", "S:155, S:169-170"),
-	SYSBOOL("vm.disable_swapspace_pageouts", 0,
+	[CK_VM_DISABLE_SWAPSPACE_PAGEOUTS] =
+	    SYSBOOL("vm.disable_swapspace_pageouts", 0,
 	    disable_swapspace_pageouts,
 	    "if 1, dirty anonymous pages are never paged out",
 	    "S:172-173, S:849"),
-	SYSBOOL("vm.panic_on_oom", 0, panic_on_oom,
+	[CK_VM_PANIC_ON_OOM] = SYSBOOL("vm.panic_on_oom", 0, panic_on_oom,
 	    "if 1, panic instead of killing the chosen OOM victim",
 	    "S:159-163, S:1753"),
-	SYSBOOL("vm.swap_enabled", 1, swap_enabled,
+	[CK_VM_SWAP_ENABLED] = SYSBOOL("vm.swap_enabled", 1, swap_enabled,
 	    "if 0, the page daemon requests no vmdaemon swapouts",
 	    "vm_swapout.c"),
-	SYSBOOL("vm.swap_idle_enabled", 0, swap_idle_enabled,
+	[CK_VM_SWAP_IDLE_ENABLED] = SYSBOOL("vm.swap_idle_enabled", 0,
+	    swap_idle_enabled,
 	    "if 1, idle processes may be swapped out whole", "vm_swapout.c"),
 
 	/* devices: */
-	KEY("devices.swap.latency", "devices.swap.latency", CONF_DURATION,
-	    100 * US, 0, 10 * SEC, "devices.swap", "latency", swap_dev.latency_ns,
+	[CK_DEVICES_SWAP_LATENCY] = KEY("devices.swap.latency",
+	    "devices.swap.latency", CONF_DURATION,
+	    100 * US, 0, 10 * SEC, "devices.swap", "latency",
+	    swap_dev.latency_ns,
 	    CONF_F_U64, false, "service time of a swap request before its "
 	    "transfer", "spec §12.5"),
-	KEY("devices.swap.bandwidth", "devices.swap.bandwidth", CONF_BANDWIDTH,
+	[CK_DEVICES_SWAP_BANDWIDTH] = KEY("devices.swap.bandwidth",
+	    "devices.swap.bandwidth", CONF_BANDWIDTH,
 	    1 * GIB, 1, 1 * TIB, "devices.swap", "bandwidth",
 	    swap_dev.bandwidth_bps, CONF_F_U64, false,
 	    "transfer rate of the swap device", "spec §12.5"),
-	KEY("devices.file.latency", "devices.file.latency", CONF_DURATION,
-	    100 * US, 0, 10 * SEC, "devices.file", "latency", file_dev.latency_ns,
+	[CK_DEVICES_FILE_LATENCY] = KEY("devices.file.latency",
+	    "devices.file.latency", CONF_DURATION,
+	    100 * US, 0, 10 * SEC, "devices.file", "latency",
+	    file_dev.latency_ns,
 	    CONF_F_U64, false, "service time of a file read or write before "
 	    "its transfer", "spec §12.7"),
-	KEY("devices.file.bandwidth", "devices.file.bandwidth", CONF_BANDWIDTH,
+	[CK_DEVICES_FILE_BANDWIDTH] = KEY("devices.file.bandwidth",
+	    "devices.file.bandwidth", CONF_BANDWIDTH,
 	    1 * GIB, 1, 1 * TIB, "devices.file", "bandwidth",
 	    file_dev.bandwidth_bps, CONF_F_U64, false,
 	    "transfer rate of the file system's device", "spec §12.7"),
 
 	/* sim: */
 	/* A zero-cost scan would let pass <= 1 loop forever at one instant. */
-	KEY("sim.scan_cost.per_scan", "sim.scan_cost.per_scan", CONF_DURATION,
+	[CK_SIM_SCAN_COST_PER_SCAN] = KEY("sim.scan_cost.per_scan",
+	    "sim.scan_cost.per_scan", CONF_DURATION,
 	    5 * US, 1, 1 * SEC, "sim.scan_cost", "per_scan",
 	    scan_cost_per_scan_ns, CONF_F_U64, false,
 	    "simulated CPU time of one page-daemon scan", "spec §12.3"),
-	KEY("sim.scan_cost.per_page", "sim.scan_cost.per_page", CONF_DURATION,
+	[CK_SIM_SCAN_COST_PER_PAGE] = KEY("sim.scan_cost.per_page",
+	    "sim.scan_cost.per_page", CONF_DURATION,
 	    50, 0, 1 * MS, "sim.scan_cost", "per_page", scan_cost_per_page_ns,
 	    CONF_F_U64, false, "simulated CPU time per queue entry visited",
 	    "spec §12.3"),
-	KEY("sim.oom_kill_delay", "sim.oom_kill_delay", CONF_DURATION, 0, 0,
+	[CK_SIM_OOM_KILL_DELAY] = KEY("sim.oom_kill_delay",
+	    "sim.oom_kill_delay", CONF_DURATION, 0, 0,
 	    3600 * SEC, "sim", "oom_kill_delay", oom_kill_delay_ns, CONF_F_U64,
 	    false, "time from the OOM kill to the victim's exit", "spec §12.9"),
-	KEY("sim.laundry_last_target_init", "sim.laundry_last_target_init",
+	[CK_SIM_LAUNDRY_LAST_TARGET_INIT] = KEY("sim.laundry_last_target_init",
+	    "sim.laundry_last_target_init",
 	    CONF_INT, 0, INT32_MIN, INT32_MAX, "sim",
 	    "laundry_last_target_init", laundry_last_target_init, CONF_F_I32,
 	    false, "initial last_target of the laundry thread, uninitialised "
 	    "in the seed", "S:947, spec §8"),
-	KEY("sim.drain", "sim.drain", CONF_DURATION, 60 * SEC, 0, 86400 * SEC,
-	    "sim", "drain", drain_ns, CONF_F_U64, false,
+	[CK_SIM_DRAIN] = KEY("sim.drain", "sim.drain", CONF_DURATION, 60 * SEC,
+	    0, 86400 * SEC, "sim", "drain", drain_ns, CONF_F_U64, false,
 	    "simulated time the machine runs on after the last trace event",
 	    "interfaces.md §2"),
 	/*
@@ -161,7 +175,8 @@ const struct conf_key conf_keys[] = {
 	 * buffer cache of 1 GiB or more reach; the bounds are the
 	 * formula's floor and a generous ceiling.
 	 */
-	KEY("sim.hirunningspace", "sim.hirunningspace", CONF_SIZE, 16 * MIB,
+	[CK_SIM_HIRUNNINGSPACE] = KEY("sim.hirunningspace",
+	    "sim.hirunningspace", CONF_SIZE, 16 * MIB,
 	    1 * MIB, 1 * GIB, "sim", "hirunningspace", hirunningspace,
 	    CONF_F_U64, false,
 	    "vfs.hirunningspace: asynchronous vnode writes in flight above "
@@ -174,19 +189,20 @@ const struct conf_key conf_keys[] = {
 	 * vnode pageout miss, which is allowed (the laundry thread then
 	 * skips vnodes and speeds up the syncer at every call).
 	 */
-	KEY("sim.lock_miss", "sim.lock_miss", CONF_PERCENT, 0, 0, 1000000,
-	    "sim", "lock_miss", lock_miss_ppm, CONF_F_U32, false,
+	[CK_SIM_LOCK_MISS] = KEY("sim.lock_miss", "sim.lock_miss", CONF_PERCENT,
+	    0, 0, 1000000, "sim", "lock_miss", lock_miss_ppm, CONF_F_U32, false,
 	    "chance that each vnode lock attempt of a pageout "
 	    "(vn_start_write(V_NOWAIT), vget(LK_TIMELOCK)) misses",
 	    "S:576-685, S:874-882, S:902-905, spec §15 D17"),
-	KEY("sim.seed", "sim.seed", CONF_INT, 1, 0, INT64_MAX, "sim", "seed",
-	    seed, CONF_F_U64, false,
+	[CK_SIM_SEED] = KEY("sim.seed", "sim.seed", CONF_INT, 1, 0, INT64_MAX,
+	    "sim", "seed", seed, CONF_F_U64, false,
 	    "seed of the simulator's pseudo-random generator (sim.lock_miss "
 	    "draws from it); the same seed gives the same run",
 	    "docs/model.md"),
 
 	/* model: */
-	KEY("model.variants", "model.variants", CONF_VARIANTS, 0, 0,
+	[CK_MODEL_VARIANTS] = KEY("model.variants", "model.variants",
+	    CONF_VARIANTS, 0, 0,
 	    PG_VARIANTS_ALL, "model", "variants", model_variants, CONF_F_U32,
 	    false, "later FreeBSD changes of the page daemon to model instead "
 	    "of the seed's code; none means the seed",
@@ -195,8 +211,9 @@ const struct conf_key conf_keys[] = {
 
 const size_t conf_nkeys = sizeof(conf_keys) / sizeof(conf_keys[0]);
 
-_Static_assert(sizeof(conf_keys) / sizeof(conf_keys[0]) ==
-    CONF_SYSCTL_FIRST + CONF_SYSCTL_COUNT + 13, "key table size");
+/* Every index of enum conf_key_id has its entry, and no more. */
+_Static_assert(sizeof(conf_keys) / sizeof(conf_keys[0]) == CONF_NKEYS,
+    "the key table and enum conf_key_id disagree");
 
 int64_t
 conf_field_get(const struct conf_key *k, const struct pg_config *cfg)

@@ -6,8 +6,11 @@
  * anything is built, then its document loader, whose nodes carry the line
  * numbers every message needs.  The walk follows the schema, so its cost
  * is bounded by the number of keys the schema knows, whatever the input.
+ *
+ * This file walks the sections of the key table; load_sweep.c reads the
+ * sweep section and the variant lists, load_expect.c the expect section.
  */
-#include "conf/conf_int.h"
+#include "conf/load_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,12 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <yaml.h>
-
-/* The schema is 4 levels deep (sweep.KEY.[values], expect.STAT.min). */
-#define CONF_DEPTH_MAX 8
-#define CAND_MAX 32
 
 /* Mappings of the schema that hold keys of the table. */
 struct section {
@@ -49,32 +46,8 @@ static const struct section sections[] = {
 static const char *const top_specials[] = { "name", "sweep", "expect",
 	"expect_partial" };
 
-struct loader {
-	const char *file;
-	struct pg_config *cfg;
-	struct pg_error *err;
-	yaml_document_t doc;
-	uint64_t key_line[64];		/* where each conf_keys[] entry was set */
-	uint64_t sweep_line;
-	bool name_set;
-};
-
-_Static_assert(sizeof(((struct loader *)0)->key_line) /
-    sizeof(uint64_t) >= CONF_SYSCTL_FIRST + CONF_SYSCTL_COUNT + 13,
-    "key_line too small");
-
-static uint64_t
-line_of(const yaml_node_t *n)
-{
-	return ((uint64_t)n->start_mark.line + 1);
-}
-
-static int
-fail(struct loader *ld, const yaml_node_t *n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-fail(struct loader *ld, const yaml_node_t *n, const char *fmt, ...)
+int
+load_fail(struct loader *ld, const yaml_node_t *n, const char *fmt, ...)
 {
 	char msg[PG_ERROR_MSG_MAX];
 	va_list ap;
@@ -89,48 +62,8 @@ fail(struct loader *ld, const yaml_node_t *n, const char *fmt, ...)
 	    msg));
 }
 
-static const char *
-node_kind(const yaml_node_t *n)
-{
-	switch (n->type) {
-	case YAML_MAPPING_NODE:
-		return ("a mapping");
-	case YAML_SEQUENCE_NODE:
-		return ("a list");
-	default:
-		return ("a scalar");
-	}
-}
-
-static bool
-is_null(const yaml_node_t *n)
-{
-	const char *v;
-
-	if (n->type != YAML_SCALAR_NODE ||
-	    n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-		return (false);
-	v = (const char *)n->data.scalar.value;
-	return (strcmp(v, "") == 0 || strcmp(v, "~") == 0 ||
-	    strcmp(v, "null") == 0 || strcmp(v, "Null") == 0 ||
-	    strcmp(v, "NULL") == 0);
-}
-
-static const char *
-scalar(const yaml_node_t *n)
-{
-	return ((const char *)n->data.scalar.value);
-}
-
-/* A scalar with an embedded NUL would be cut short by every C parser. */
-static bool
-has_nul(const yaml_node_t *n)
-{
-	return (strlen(scalar(n)) != n->data.scalar.length);
-}
-
-static void
-join(char *out, size_t n, const char *path, const char *key)
+void
+load_join(char *out, size_t n, const char *path, const char *key)
 {
 	char q[48];
 
@@ -141,24 +74,24 @@ join(char *out, size_t n, const char *path, const char *key)
 		snprintf(out, n, "%s.%s", path, q);
 }
 
-static int
-unknown_key(struct loader *ld, const yaml_node_t *kn, const char *full,
+int
+load_unknown_key(struct loader *ld, const yaml_node_t *kn, const char *full,
     const char *key, const char *const *cands, size_t ncands)
 {
 	const char *s = conf_suggest(key, cands, ncands);
 
 	if (s != NULL)
-		return (fail(ld, kn, "unknown key '%s' (did you mean '%s'?)",
-		    full, s));
-	return (fail(ld, kn, "unknown key '%s'", full));
+		return (load_fail(ld, kn,
+		    "unknown key '%s' (did you mean '%s'?)", full, s));
+	return (load_fail(ld, kn, "unknown key '%s'", full));
 }
 
 /*
  * Check that the key node kn is a scalar not seen before in the mapping
  * whose pairs are [start, cur).
  */
-static int
-check_key(struct loader *ld, const yaml_node_t *kn, const char *path,
+int
+load_check_key(struct loader *ld, const yaml_node_t *kn, const char *path,
     yaml_node_pair_t *start, yaml_node_pair_t *cur)
 {
 	char full[256];
@@ -166,85 +99,20 @@ check_key(struct loader *ld, const yaml_node_t *kn, const char *path,
 	yaml_node_t *prev;
 
 	if (kn->type != YAML_SCALAR_NODE)
-		return (fail(ld, kn, "key '%s': expected a key name, got %s",
+		return (load_fail(ld, kn,
+		    "key '%s': expected a key name, got %s",
 		    path[0] != '\0' ? path : "(top level)", node_kind(kn)));
 	for (p = start; p < cur; p++) {
 		prev = yaml_document_get_node(&ld->doc, p->key);
 		if (prev != NULL && prev->type == YAML_SCALAR_NODE &&
 		    strcmp(scalar(prev), scalar(kn)) == 0) {
-			join(full, sizeof(full), path, scalar(kn));
-			return (fail(ld, kn, "duplicate key '%s' (first set at "
+			load_join(full, sizeof(full), path, scalar(kn));
+			return (load_fail(ld, kn,
+			    "duplicate key '%s' (first set at "
 			    "line %llu)", full,
 			    (unsigned long long)line_of(prev)));
 		}
 	}
-	return (0);
-}
-
-/* "a list of variant names (a, b, c)", for messages. */
-static const char *
-variants_expected(char *buf, size_t n)
-{
-	size_t i, len;
-
-	snprintf(buf, n, "a list of variant names (");
-	for (i = 0; i < conf_variant_count(); i++) {
-		len = strlen(buf);
-		snprintf(buf + len, n - len, "%s%s", i > 0 ? ", " : "",
-		    conf_variant_name(i));
-	}
-	len = strlen(buf);
-	snprintf(buf + len, n - len, ")");
-	return (buf);
-}
-
-/*
- * The variants listed by the sequence vn, for the key written full, as
- * flags in *out.  An empty value is the empty set (the seed).
- */
-static int
-parse_variants(struct loader *ld, const char *full, const yaml_node_t *vn,
-    int64_t *out)
-{
-	yaml_node_item_t *it;
-	yaml_node_t *item;
-	const char *hint;
-	char exp[160], q[48];
-	uint32_t set = 0, flag;
-
-	if (is_null(vn)) {
-		*out = 0;
-		return (0);
-	}
-	if (vn->type != YAML_SEQUENCE_NODE)
-		return (fail(ld, vn, "key '%s': expected %s, got %s", full,
-		    variants_expected(exp, sizeof(exp)), node_kind(vn)));
-	for (it = vn->data.sequence.items.start;
-	    it < vn->data.sequence.items.top; it++) {
-		item = yaml_document_get_node(&ld->doc, *it);
-		if (item->type != YAML_SCALAR_NODE || is_null(item) ||
-		    has_nul(item))
-			return (fail(ld, item, "key '%s': expected a variant "
-			    "name, got %s", full, item->type ==
-			    YAML_SCALAR_NODE ? "an empty value" :
-			    node_kind(item)));
-		conf_quote(scalar(item), q, sizeof(q));
-		if (conf_variant_find(scalar(item), &flag) != 0) {
-			hint = conf_variant_suggest(scalar(item));
-			if (hint != NULL)
-				return (fail(ld, item, "key '%s': unknown "
-				    "variant '%s' (did you mean '%s'?)", full,
-				    q, hint));
-			return (fail(ld, item, "key '%s': unknown variant "
-			    "'%s'; expected %s", full, q,
-			    variants_expected(exp, sizeof(exp))));
-		}
-		if ((set & flag) != 0)
-			return (fail(ld, item, "key '%s': variant '%s' is "
-			    "listed twice", full, q));
-		set |= flag;
-	}
-	*out = set;
 	return (0);
 }
 
@@ -257,24 +125,26 @@ set_key(struct loader *ld, size_t ki, const yaml_node_t *vn)
 	int r;
 
 	if (k->d.kind == CONF_VARIANTS) {
-		if ((r = parse_variants(ld, k->d.path, vn, &v)) != 0)
+		if ((r = load_parse_variants(ld, k->d.path, vn, &v)) != 0)
 			return (r);
 		conf_field_set(k, ld->cfg, v);
 		ld->key_line[ki] = line_of(vn);
 		return (0);
 	}
 	if (vn->type != YAML_SCALAR_NODE)
-		return (fail(ld, vn, "key '%s': expected %s, got %s", k->d.path,
+		return (load_fail(ld, vn, "key '%s': expected %s, got %s",
+		    k->d.path,
 		    conf_expected(k, exp, sizeof(exp)), node_kind(vn)));
 	if (is_null(vn))
-		return (fail(ld, vn, "key '%s': expected %s, got an empty "
+		return (load_fail(ld, vn, "key '%s': expected %s, got an empty "
 		    "value", k->d.path, conf_expected(k, exp, sizeof(exp))));
 	if (has_nul(vn))
-		return (fail(ld, vn, "key '%s': expected %s, got a value with "
+		return (load_fail(ld, vn,
+		    "key '%s': expected %s, got a value with "
 		    "a NUL byte", k->d.path, conf_expected(k, exp,
 		    sizeof(exp))));
 	if (conf_value_parse(k, scalar(vn), &v, msg, sizeof(msg)) != 0)
-		return (fail(ld, vn, "key '%s': %s", k->d.path, msg));
+		return (load_fail(ld, vn, "key '%s': %s", k->d.path, msg));
 	conf_field_set(k, ld->cfg, v);
 	ld->key_line[ki] = line_of(vn);
 	return (0);
@@ -288,7 +158,7 @@ set_name(struct loader *ld, const yaml_node_t *vn)
 	size_t i, len;
 
 	if (vn->type != YAML_SCALAR_NODE)
-		return (fail(ld, vn, "key 'name': expected a name, got %s",
+		return (load_fail(ld, vn, "key 'name': expected a name, got %s",
 		    node_kind(vn)));
 	s = scalar(vn);
 	len = strlen(s);
@@ -299,373 +169,12 @@ set_name(struct loader *ld, const yaml_node_t *vn)
 	/* Half of CONF_NAME_MAX leaves room for the sweep's suffix. */
 	if (is_null(vn) || len == 0 || len >= CONF_NAME_MAX / 2 || i < len ||
 	    has_nul(vn))
-		return (fail(ld, vn, "key 'name': expected a name of 1 to %d "
+		return (load_fail(ld, vn,
+		    "key 'name': expected a name of 1 to %d "
 		    "printable characters, got \"%s\"", CONF_NAME_MAX / 2 - 1,
 		    conf_quote(s, q, sizeof(q))));
 	memcpy(ld->cfg->name, s, len + 1);
 	ld->name_set = true;
-	return (0);
-}
-
-/* Sweep names of every key: what a sweep section may list. */
-static size_t
-sweep_cands(const char **cands, size_t max)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < conf_nkeys && n < max; i++)
-		cands[n++] = conf_keys[i].d.name;
-	return (n);
-}
-
-static int
-load_sweep(struct loader *ld, const yaml_node_t *map)
-{
-	const char *cands[64];
-	yaml_node_pair_t *pair, *start;
-	yaml_node_item_t *it;
-	yaml_node_t *kn, *vn, *item;
-	struct pg_sweep_key *sk;
-	const struct conf_key *k;
-	char msg[PG_ERROR_MSG_MAX - 80], full[256], q[48];
-	char vq[CONF_VARIANTS_TEXT_MAX];
-	size_t ki, combos = 1, j, ncand;
-	uint32_t i;
-	int64_t v;
-	int r;
-
-	if (is_null(map))
-		return (0);
-	if (map->type != YAML_MAPPING_NODE)
-		return (fail(ld, map, "key 'sweep': expected a mapping of keys "
-		    "to lists of values, got %s", node_kind(map)));
-	start = map->data.mapping.pairs.start;
-	for (pair = start; pair < map->data.mapping.pairs.top; pair++) {
-		kn = yaml_document_get_node(&ld->doc, pair->key);
-		vn = yaml_document_get_node(&ld->doc, pair->value);
-		if ((r = check_key(ld, kn, "sweep", start, pair)) != 0)
-			return (r);
-		join(full, sizeof(full), "sweep", scalar(kn));
-		if (conf_key_find(scalar(kn), &ki) != 0) {
-			ncand = sweep_cands(cands, 64);
-			return (unknown_key(ld, kn, full, scalar(kn), cands,
-			    ncand));
-		}
-		k = &conf_keys[ki];
-		for (i = 0; i < ld->cfg->nsweep; i++) {
-			if (strcmp(ld->cfg->sweep[i].key, k->d.name) == 0)
-				return (fail(ld, kn, "duplicate key '%s' "
-				    "(first set at line %llu)", full,
-				    (unsigned long long)ld->cfg->sweep[i].line));
-		}
-		if (ld->cfg->nsweep == CONF_SWEEP_MAX)
-			return (fail(ld, kn, "key 'sweep': more than %d keys",
-			    CONF_SWEEP_MAX));
-		if (vn->type != YAML_SEQUENCE_NODE ||
-		    vn->data.sequence.items.top ==
-		    vn->data.sequence.items.start)
-			return (fail(ld, vn, "key '%s': expected a list of 1 to "
-			    "%d values, got %s", full, CONF_SWEEP_VALUES_MAX,
-			    vn->type == YAML_SEQUENCE_NODE ? "an empty list" :
-			    node_kind(vn)));
-		sk = &ld->cfg->sweep[ld->cfg->nsweep];
-		memset(sk, 0, sizeof(*sk));
-		snprintf(sk->key, sizeof(sk->key), "%s", k->d.name);
-		sk->line = line_of(kn);
-		for (it = vn->data.sequence.items.start;
-		    it < vn->data.sequence.items.top; it++) {
-			item = yaml_document_get_node(&ld->doc, *it);
-			if (sk->nvalues == CONF_SWEEP_VALUES_MAX)
-				return (fail(ld, item, "key '%s': more than %d "
-				    "values", full, CONF_SWEEP_VALUES_MAX));
-			if (k->d.kind == CONF_VARIANTS) {
-				/* Each value is a list: [[], [a], [a, b]]. */
-				if (item->type != YAML_SEQUENCE_NODE)
-					return (fail(ld, item, "key '%s': "
-					    "expected %s, got %s", full,
-					    variants_expected(msg, sizeof(msg)),
-					    node_kind(item)));
-				if ((r = parse_variants(ld, full, item,
-				    &v)) != 0)
-					return (r);
-			} else if (item->type != YAML_SCALAR_NODE ||
-			    is_null(item) ||
-			    has_nul(item))
-				return (fail(ld, item, "key '%s': expected %s, "
-				    "got %s", full, conf_expected(k, msg,
-				    sizeof(msg)), item->type ==
-				    YAML_SCALAR_NODE ? "an empty value" :
-				    node_kind(item)));
-			else if (conf_value_parse(k, scalar(item), &v, msg,
-			    sizeof(msg)) != 0)
-				return (fail(ld, item, "key '%s': %s", full,
-				    msg));
-			for (j = 0; j < sk->nvalues; j++) {
-				if (sk->values[j] != v)
-					continue;
-				if (k->d.kind == CONF_VARIANTS)
-					return (fail(ld, item, "key '%s': "
-					    "value [%s] is listed twice", full,
-					    conf_format_variants((uint32_t)v,
-					    vq, sizeof(vq))));
-				return (fail(ld, item, "key '%s': value "
-				    "\"%s\" is listed twice", full,
-				    conf_quote(scalar(item), q, sizeof(q))));
-			}
-			sk->values[sk->nvalues++] = v;
-		}
-		ld->cfg->nsweep++;
-		combos *= sk->nvalues;
-		if (combos > CONF_SWEEP_COMBINATIONS_MAX)
-			return (fail(ld, kn, "key 'sweep': expands to more than "
-			    "%d runs", CONF_SWEEP_COMBINATIONS_MAX));
-	}
-	return (0);
-}
-
-static bool
-valid_stat_name(const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i] != '\0'; i++) {
-		if (!((s[i] >= 'a' && s[i] <= 'z') ||
-		    (s[i] >= 'A' && s[i] <= 'Z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_' ||
-		    s[i] == '.'))
-			return (false);
-	}
-	return (i > 0 && i < CONF_STAT_NAME_MAX);
-}
-
-/*
- * A decimal number such as "0", "2.5", "-1e6": checked by hand first so
- * that strtod's extras (hex, "inf", "nan") are refused.
- */
-static int
-parse_number(const char *s, double *out)
-{
-	const char *p = s;
-	char *end;
-	bool digits = false;
-	double v;
-
-	if (*p == '-' || *p == '+')
-		p++;
-	while (*p >= '0' && *p <= '9') {
-		p++;
-		digits = true;
-	}
-	if (*p == '.') {
-		p++;
-		while (*p >= '0' && *p <= '9') {
-			p++;
-			digits = true;
-		}
-	}
-	if (!digits)
-		return (-EINVAL);
-	if (*p == 'e' || *p == 'E') {
-		p++;
-		if (*p == '-' || *p == '+')
-			p++;
-		if (!(*p >= '0' && *p <= '9'))
-			return (-EINVAL);
-		while (*p >= '0' && *p <= '9')
-			p++;
-	}
-	if (*p != '\0')
-		return (-EINVAL);
-	v = strtod(s, &end);
-	if (*end != '\0' || !isfinite(v))
-		return (-EINVAL);
-	*out = v;
-	return (0);
-}
-
-/* A statistic in seconds is named "..._s" (docs/report.md). */
-static bool
-is_seconds_stat(const char *stat)
-{
-	size_t len = strlen(stat);
-
-	return (len > 2 && strcmp(stat + len - 2, "_s") == 0);
-}
-
-/*
- * parse_bound() - one expect bound: a plain number, or for a statistic in
- * seconds also a duration with a unit ("2s", "500ms"), parsed exactly by
- * conf_parse_duration() and stored in seconds.  Returns 0 or a fail().
- */
-static int
-parse_bound(struct loader *ld, const char *full, const char *stat,
-    const yaml_node_t *bk, const yaml_node_t *bv, double *out)
-{
-	const char *s;
-	uint64_t ns;
-	char q[48];
-
-	if (bv->type != YAML_SCALAR_NODE || has_nul(bv))
-		return (fail(ld, bv, "key '%s.%s': expected a number, got %s",
-		    full, scalar(bk), node_kind(bv)));
-	s = scalar(bv);
-	if (parse_number(s, out) == 0)
-		return (0);
-	if (is_seconds_stat(stat) &&
-	    conf_parse_duration(s, &ns, NULL) == CONF_PARSE_OK) {
-		*out = (double)(ns / 1000000000u) +
-		    (double)(ns % 1000000000u) / 1e9;
-		return (0);
-	}
-	/* Something number-like: say what else would have been accepted. */
-	return (fail(ld, bv, "key '%s.%s': expected a number, got \"%s\"%s",
-	    full, scalar(bk), conf_quote(s, q, sizeof(q)),
-	    !(s[0] >= '0' && s[0] <= '9') ? "" : is_seconds_stat(stat) ?
-	    " (or a duration in ns, us, ms or s)" :
-	    conf_parse_duration(s, &ns, NULL) == CONF_PARSE_OK ?
-	    " (a duration only bounds a statistic in seconds, named ..._s)" :
-	    ""));
-}
-
-static int
-load_expect_one(struct loader *ld, const yaml_node_t *kn,
-    const yaml_node_t *vn)
-{
-	static const char *const bounds[] = { "min", "max", "tolerance" };
-	struct pg_expect *e = &ld->cfg->expect[ld->cfg->nexpect];
-	yaml_node_pair_t *pair, *start;
-	yaml_node_t *bk, *bv;
-	char full[256], q[48];
-	double d = 0;
-	int r;
-
-	memset(e, 0, sizeof(*e));
-	snprintf(e->stat, sizeof(e->stat), "%s", scalar(kn));
-	e->line = line_of(kn);
-	join(full, sizeof(full), "expect", scalar(kn));
-	if (vn->type != YAML_MAPPING_NODE && !is_null(vn))
-		return (fail(ld, vn, "key '%s': expected a mapping with min "
-		    "and/or max, got %s", full, node_kind(vn)));
-	if (vn->type == YAML_MAPPING_NODE) {
-		start = vn->data.mapping.pairs.start;
-		for (pair = start; pair < vn->data.mapping.pairs.top; pair++) {
-			bk = yaml_document_get_node(&ld->doc, pair->key);
-			bv = yaml_document_get_node(&ld->doc, pair->value);
-			if ((r = check_key(ld, bk, full, start, pair)) != 0)
-				return (r);
-			if (strcmp(scalar(bk), "min") != 0 &&
-			    strcmp(scalar(bk), "max") != 0 &&
-			    strcmp(scalar(bk), "tolerance") != 0) {
-				char fk[300];
-
-				snprintf(fk, sizeof(fk), "%s.%s", full,
-				    conf_quote(scalar(bk), q, sizeof(q)));
-				return (unknown_key(ld, bk, fk, scalar(bk),
-				    bounds, 3));
-			}
-			if (strcmp(scalar(bk), "tolerance") == 0) {
-				/* Checked by the CLI, which knows the syntax. */
-				if (bv->type != YAML_SCALAR_NODE ||
-				    has_nul(bv) || scalar(bv)[0] == '\0' ||
-				    strlen(scalar(bv)) >= sizeof(e->tolerance))
-					return (fail(ld, bv, "key '%s.tolerance': "
-					    "expected a tolerance such as 5%% "
-					    "or 5%%,abs=10", full));
-				snprintf(e->tolerance, sizeof(e->tolerance),
-				    "%s", scalar(bv));
-				continue;
-			}
-			if ((r = parse_bound(ld, full, e->stat, bk, bv,
-			    &d)) != 0)
-				return (r);
-			/* As written, unless too long to show in a line. */
-			if (scalar(bk)[1] == 'i') {
-				e->has_min = true;
-				e->min = d;
-				if (strlen(scalar(bv)) < sizeof(e->min_text))
-					snprintf(e->min_text,
-					    sizeof(e->min_text), "%s",
-					    scalar(bv));
-			} else {
-				e->has_max = true;
-				e->max = d;
-				if (strlen(scalar(bv)) < sizeof(e->max_text))
-					snprintf(e->max_text,
-					    sizeof(e->max_text), "%s",
-					    scalar(bv));
-			}
-		}
-	}
-	if (!e->has_min && !e->has_max && e->tolerance[0] == '\0')
-		return (fail(ld, vn, "key '%s': expected at least one of min, "
-		    "max and tolerance", full));
-	if (e->has_min && e->has_max && e->min > e->max)
-		return (fail(ld, vn, "key '%s': min %s is greater than max %s",
-		    full, e->min_text, e->max_text));
-	ld->cfg->nexpect++;
-	return (0);
-}
-
-/* expect_partial: true or false (YAML 1.1 spellings of a boolean too). */
-static int
-set_expect_partial(struct loader *ld, const yaml_node_t *vn)
-{
-	static const char *const yes[] = { "true", "True", "TRUE", "yes",
-		"Yes", "YES", "on", "On", "ON" };
-	static const char *const no[] = { "false", "False", "FALSE", "no",
-		"No", "NO", "off", "Off", "OFF" };
-	char q[48];
-	size_t i;
-
-	if (vn->type == YAML_SCALAR_NODE && !has_nul(vn)) {
-		for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
-			if (strcmp(scalar(vn), yes[i]) == 0) {
-				ld->cfg->expect_partial = true;
-				return (0);
-			}
-			if (strcmp(scalar(vn), no[i]) == 0) {
-				ld->cfg->expect_partial = false;
-				return (0);
-			}
-		}
-	}
-	return (fail(ld, vn, "key 'expect_partial': expected true or false, "
-	    "got %s%s%s", vn->type == YAML_SCALAR_NODE ? "\"" : "",
-	    vn->type == YAML_SCALAR_NODE ? conf_quote(scalar(vn), q,
-	    sizeof(q)) : node_kind(vn),
-	    vn->type == YAML_SCALAR_NODE ? "\"" : ""));
-}
-
-static int
-load_expect(struct loader *ld, const yaml_node_t *map)
-{
-	yaml_node_pair_t *pair, *start;
-	yaml_node_t *kn, *vn;
-	char q[48];
-	int r;
-
-	if (is_null(map))
-		return (0);
-	if (map->type != YAML_MAPPING_NODE)
-		return (fail(ld, map, "key 'expect': expected a mapping of "
-		    "statistics to bounds, got %s", node_kind(map)));
-	start = map->data.mapping.pairs.start;
-	for (pair = start; pair < map->data.mapping.pairs.top; pair++) {
-		kn = yaml_document_get_node(&ld->doc, pair->key);
-		vn = yaml_document_get_node(&ld->doc, pair->value);
-		if ((r = check_key(ld, kn, "expect", start, pair)) != 0)
-			return (r);
-		if (ld->cfg->nexpect == CONF_EXPECT_MAX)
-			return (fail(ld, kn, "key 'expect': more than %d "
-			    "statistics", CONF_EXPECT_MAX));
-		if (!valid_stat_name(scalar(kn)) || has_nul(kn))
-			return (fail(ld, kn, "key 'expect': expected a "
-			    "statistic name (letters, digits, '_' and '.', at "
-			    "most %d), got \"%s\"", CONF_STAT_NAME_MAX - 1,
-			    conf_quote(scalar(kn), q, sizeof(q))));
-		if ((r = load_expect_one(ld, kn, vn)) != 0)
-			return (r);
-	}
 	return (0);
 }
 
@@ -680,7 +189,7 @@ load_pair(struct loader *ld, const char *path, const yaml_node_t *kn,
 	char full[256];
 	size_t i, n = 0;
 
-	join(full, sizeof(full), path, key);
+	load_join(full, sizeof(full), path, key);
 	if (path[0] == '\0') {
 		if (strcmp(key, "name") == 0)
 			return (set_name(ld, vn));
@@ -691,7 +200,7 @@ load_pair(struct loader *ld, const char *path, const yaml_node_t *kn,
 		if (strcmp(key, "expect") == 0)
 			return (load_expect(ld, vn));
 		if (strcmp(key, "expect_partial") == 0)
-			return (set_expect_partial(ld, vn));
+			return (load_set_expect_partial(ld, vn));
 	}
 	for (i = 0; i < NSECTIONS; i++) {
 		if (strcmp(sections[i].parent, path) == 0 &&
@@ -717,7 +226,7 @@ load_pair(struct loader *ld, const char *path, const yaml_node_t *kn,
 		if (strcmp(conf_keys[i].section, path) == 0)
 			cands[n++] = conf_keys[i].leaf;
 	}
-	return (unknown_key(ld, kn, full, key, cands, n));
+	return (load_unknown_key(ld, kn, full, key, cands, n));
 }
 
 static int
@@ -732,16 +241,18 @@ load_section(struct loader *ld, const yaml_node_t *map, const char *path)
 		return (0);
 	if (map->type != YAML_MAPPING_NODE) {
 		if (path[0] == '\0')
-			return (fail(ld, map, "expected a mapping of sections "
+			return (load_fail(ld, map,
+			    "expected a mapping of sections "
 			    "at the top level, got %s", node_kind(map)));
-		return (fail(ld, map, "key '%s': expected a mapping, got %s",
+		return (load_fail(ld, map,
+		    "key '%s': expected a mapping, got %s",
 		    path, node_kind(map)));
 	}
 	start = map->data.mapping.pairs.start;
 	for (pair = start; pair < map->data.mapping.pairs.top; pair++) {
 		kn = yaml_document_get_node(&ld->doc, pair->key);
 		vn = yaml_document_get_node(&ld->doc, pair->value);
-		if ((r = check_key(ld, kn, path, start, pair)) != 0)
+		if ((r = load_check_key(ld, kn, path, start, pair)) != 0)
 			return (r);
 		if ((r = load_pair(ld, path, kn, vn)) != 0)
 			return (r);
@@ -828,7 +339,8 @@ prepass(struct loader *ld, const char *yaml, size_t len)
 static uint64_t
 blame_line(const struct loader *ld, size_t blame)
 {
-	static const size_t fallback[] = { 0, 1, 3, 4 };
+	static const size_t fallback[] = { CK_MEMORY, CK_DOMAINS,
+	    CK_KERNEL_WIRED, CK_KERNEL_CACHE };
 	size_t i;
 
 	if (ld->key_line[blame] != 0)

@@ -67,8 +67,25 @@ gen_rng_chance(struct gen_rng *r, uint64_t ppm)
 	return gen_rng_below(r, GEN_PPM) < ppm;
 }
 
-/* gen_mulhi() - the high 64 bits of a * b, portably (no __int128). */
-uint64_t gen_mulhi(uint64_t a, uint64_t b);
+/* gen_mulhi_portable() - the high 64 bits of a * b in 32-bit halves. */
+uint64_t gen_mulhi_portable(uint64_t a, uint64_t b);
+
+/*
+ * gen_mulhi() - the high 64 bits of a * b: one multiplication where the
+ * compiler has 128-bit integers (the generators call it per event), the
+ * same value from gen_mulhi_portable() elsewhere.
+ */
+static inline uint64_t
+gen_mulhi(uint64_t a, uint64_t b)
+{
+#if defined(__SIZEOF_INT128__)
+	__extension__ typedef unsigned __int128 gen_u128;
+
+	return (uint64_t)(((gen_u128)a * b) >> 64);
+#else
+	return gen_mulhi_portable(a, b);
+#endif
+}
 
 /* ---- Zipf sampler ---- */
 

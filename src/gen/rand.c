@@ -29,7 +29,7 @@ gen_rng_seed(struct gen_rng *r, uint64_t seed)
 }
 
 uint64_t
-gen_mulhi(uint64_t a, uint64_t b)
+gen_mulhi_portable(uint64_t a, uint64_t b)
 {
 	uint64_t alo = a & UINT32_MAX, ahi = a >> 32;
 	uint64_t blo = b & UINT32_MAX, bhi = b >> 32;
@@ -202,34 +202,55 @@ gen_sched_init(struct gen_sched *s, uint32_t cap)
 	s->n = 0;
 	s->cap = cap;
 	s->hole = false;
-	s->h = malloc((cap > 0 ? cap : 1) * sizeof(*s->h));
+	/*
+	 * One entry more than the heap holds, zeroed: sift_down() reads the
+	 * right sibling h[c + 1] without a branch, also where it is h[n].
+	 */
+	s->h = calloc((size_t)cap + 1, sizeof(*s->h));
 	return s->h == NULL ? -ENOMEM : 0;
 }
 
-static bool
+/*
+ * sched_less() - (time, actor) order, with & and | rather than && and ||:
+ * the comparisons of a heap are coin flips to a branch predictor, and
+ * set-on-condition instructions cost no mispredictions.
+ */
+static inline bool
 sched_less(const struct gen_sched_ent *a, const struct gen_sched_ent *b)
 {
-	return a->time < b->time || (a->time == b->time && a->actor < b->actor);
+	return (a->time < b->time) |
+	    ((a->time == b->time) & (a->actor < b->actor));
 }
 
-/* sift_down() - place e at the root of the heap h[0..n) and restore it. */
+/*
+ * sift_down() - place e at the root of the heap h[0..n) and restore it.
+ * Bottom-up (Floyd): the hole walks down to a leaf along the earlier
+ * child, one comparison per level, and e then climbs back from there.
+ * The replacement is almost always a worker's next event, later than
+ * most of the heap, so it climbs little: about half the comparisons of
+ * the textbook descent, which compares e at every level as well.  Actors
+ * are unique in the heap, so (time, actor) orders it totally and the pop
+ * order is the same whatever the method.
+ */
 static void
 sift_down(struct gen_sched *s, struct gen_sched_ent e)
 {
-	uint32_t i = 0, c;
+	struct gen_sched_ent *h = s->h;
+	uint32_t n = s->n, i = 0, c, up;
 
-	for (;;) {
-		c = 2 * i + 1;
-		if (c >= s->n)
-			break;
-		if (c + 1 < s->n && sched_less(&s->h[c + 1], &s->h[c]))
-			c++;
-		if (!sched_less(&s->h[c], &e))
-			break;
-		s->h[i] = s->h[c];
+	while ((c = 2 * i + 1) < n) {
+		c += (uint32_t)((c + 1 < n) & sched_less(&h[c + 1], &h[c]));
+		h[i] = h[c];
 		i = c;
 	}
-	s->h[i] = e;
+	while (i > 0) {
+		up = (i - 1) / 2;
+		if (!sched_less(&e, &h[up]))
+			break;
+		h[i] = h[up];
+		i = up;
+	}
+	h[i] = e;
 }
 
 void

@@ -131,7 +131,8 @@ import_dtrace(const char *path, const struct import_options *o,
 			continue;
 		}
 		if (n < 3) {
-			rc = import_lines_error(in, err, "expected \"TIME OP PID ...\"");
+			rc = import_lines_error(in, err,
+			    "expected \"TIME OP PID ...\"");
 			goto out;
 		}
 		if (!dnum(f[0], &t)) {
@@ -151,8 +152,8 @@ import_dtrace(const char *path, const struct import_options *o,
 		}
 		sh = &shapes[k];
 		if (n - 2 != sh->nfields) {
-			rc = import_lines_error(in, err, "%s: expected \"%s\"", sh->name,
-			    sh->usage);
+			rc = import_lines_error(in, err, "%s: expected \"%s\"",
+			    sh->name, sh->usage);
 			goto out;
 		}
 		for (i = 2; i < n; i++) {
@@ -188,7 +189,8 @@ import_dtrace(const char *path, const struct import_options *o,
 			break;
 		case 1:
 			if (v[3] > UINT32_MAX) {
-				rc = import_lines_error(in, err, "fork: bad child pid");
+				rc = import_lines_error(in, err,
+				    "fork: bad child pid");
 				goto out;
 			}
 			if (!import_space_known(s, pid))

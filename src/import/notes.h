@@ -28,16 +28,4 @@ void import_notes_objects(struct import_notes *n,
 int import_notes_write(const struct import_notes *n, struct trace_writer *w,
     struct pg_error *err);
 
-/*
- * import_apply_strace() - apply one strace record to a space (perf.c);
- * merged: with perf, whose task (tasks) and mapping (mmaps) records make
- * strace's copies redundant.  forking_*: the last unfinished fork-like
- * call, for children that speak before their parent's call returns.
- */
-struct import_space;
-struct strace_rec;
-int import_apply_strace(struct import_space *s, const struct strace_rec *r,
-    uint64_t t, bool merged, bool tasks, bool mmaps, uint32_t *forking_pid,
-    unsigned *forking_flags, struct pg_error *err);
-
 #endif

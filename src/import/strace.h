@@ -84,4 +84,16 @@ void strace_where(const struct strace_parser *sp, struct pg_error *err);
 /* strace_close() - release sp and its file; sp may be NULL. */
 void strace_close(struct strace_parser *sp);
 
+/*
+ * import_apply_strace() - apply one strace record to a space (strace_apply.c):
+ * merged: with perf, whose task (tasks) and mapping (mmaps) records make
+ * strace's copies redundant.  forking_*: the last unfinished fork-like
+ * call, for children that speak before their parent's call returns.
+ */
+struct import_space;
+struct strace_rec;
+int import_apply_strace(struct import_space *s, const struct strace_rec *r,
+    uint64_t t, bool merged, bool tasks, bool mmaps, uint32_t *forking_pid,
+    unsigned *forking_flags, struct pg_error *err);
+
 #endif

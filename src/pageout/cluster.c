@@ -118,6 +118,7 @@ pageout_flush_td(struct vm_machine *m, uint32_t td, uint32_t *mc, int count,
 		 * (vm_io_complete()).
 		 */
 		if (rtvals[i] != VM_PAGER_PEND) {
+			assert(object->paging_in_progress > 0);
 			if (object->paging_in_progress > 0)
 				object->paging_in_progress--;
 			vm_page_unbusy(m, mc[i]);

@@ -234,7 +234,10 @@ drop_page:
 	 * are now, after D-F (D9).  pq->cnt is the inactive count only when
 	 * no inactive scan was wanted; otherwise it is the laundry count.
 	 * The variant active-target counts the inactive queue, as
-	 * vm_pageout_active_target() of later kernels does; the deficit and
+	 * vm_pageout_active_target() of later kernels does (read at
+	 * freebsd-src 0012f373e43d; the commit that introduced it is not
+	 * pinned: most likely Mark Johnston's 2018 rework of the page
+	 * daemon loop, review D15491, docs/model.md); the deficit and
 	 * addl_page_shortage stay added as in the seed.
 	 * Clean pages count weight times more than dirty ones.  The kernel
 	 * mixes u_int and int here; the 32-bit result is the same.

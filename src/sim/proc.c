@@ -1,14 +1,20 @@
 /*
  * proc.c - the trace's processes: their event queues and time shifts,
- * applying trace events to the machine (interfaces.md 1, spec 6.5, 6.6,
- * 12.8-12.10), allocation stalls, fault reads, and OOM kills.
+ * stepping their page ranges (interfaces.md 1, spec 6.5, 6.6,
+ * 12.8-12.10), allocation stalls, fault reads, and OOM kills.  The fault
+ * itself is vm/fault.c's: this file sleeps a process where vm_fault()
+ * says it waits and resumes it when the wait ends; apply.c applies the
+ * events that are not page ranges.
  *
  * A process that waits (for memory, a read, a busy page) holds back its
  * own later events, not anybody else's: they queue behind it, and when it
  * resumes every later event of it runs shifted by the time it waited.
  */
+#include "sim/proc_int.h"
 #include "sim/sim_int.h"
+#include "vm/fault.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,61 +23,6 @@ static uint64_t
 add_sat(uint64_t a, uint64_t b)
 {
 	return (a > UINT64_MAX - b ? UINT64_MAX : a + b);
-}
-
-/* ---- pid table: open addressing on the integer pid, no pointers hashed ---- */
-
-static uint32_t
-pid_hash(uint32_t pid, uint32_t mask)
-{
-	return ((pid * UINT32_C(0x9E3779B1)) & mask);
-}
-
-static uint32_t
-pid_lookup(const struct sim *s, uint32_t pid)
-{
-	uint32_t i, v;
-
-	for (i = pid_hash(pid, s->pid_tab_mask);; i = (i + 1) & s->pid_tab_mask) {
-		v = s->pid_tab[i];
-		if (v == 0)
-			return (UINT32_MAX);
-		if (s->procs[v - 1].pid == pid)
-			return (v - 1);
-	}
-}
-
-/* Map pid to procs index pi (replacing an earlier process of that pid). */
-static int
-pid_insert(struct sim *s, uint32_t pid, uint32_t pi)
-{
-	uint32_t *nt, nmask, i, j, v;
-
-	if (s->nprocs * 2 > s->pid_tab_mask) {
-		nmask = s->pid_tab_mask * 2 + 1;
-		nt = calloc((size_t)nmask + 1, sizeof(*nt));
-		if (nt == NULL)
-			return (-ENOMEM);
-		for (i = 0; i <= s->pid_tab_mask; i++) {
-			v = s->pid_tab[i];
-			if (v == 0)
-				continue;
-			for (j = pid_hash(s->procs[v - 1].pid, nmask); nt[j] != 0;
-			    j = (j + 1) & nmask)
-				;
-			nt[j] = v;
-		}
-		free(s->pid_tab);
-		s->pid_tab = nt;
-		s->pid_tab_mask = nmask;
-	}
-	for (i = pid_hash(pid, s->pid_tab_mask);; i = (i + 1) & s->pid_tab_mask) {
-		v = s->pid_tab[i];
-		if (v == 0 || s->procs[v - 1].pid == pid) {
-			s->pid_tab[i] = pi + 1;
-			return (0);
-		}
-	}
 }
 
 static int
@@ -236,44 +187,15 @@ unblock(struct sim *s, struct sim_proc *p)
 	p->block = PB_NONE;
 }
 
-/* ---- the fault path (spec 6.5, 12.10) ---- */
+/* ---- the fault path (spec 6.5, 12.10): vm/fault.c, resumed from here ---- */
 
-/* Would this access fault: no mapping by proc, or a write through a read-only one. */
-static bool
-would_fault(const struct vm_machine *m, uint32_t proc, uint32_t page,
-    bool write)
-{
-	return (vm_pmap_would_fault(m, proc, page, write));
-}
-
-/*
- * Map a page just made valid for p, then the access.  vm_fault() ends
- * with "wire it if the fault wires (mlock, the trace's `wire`), else
- * activate it": a wired page is not activated.  PHYS pages are wired.
- */
-static void
-fault_map(struct sim *s, struct sim_proc *p, uint32_t page, bool write,
-    bool wire)
-{
-	struct vm_machine *m = s->m;
-
-	if (wire)
-		vm_page_wire(m, page);
-	if (m->objects[m->pages[page].object].type == OBJT_PHYS)
-		vm_page_wire(m, page);
-	else if (!wire)
-		vm_page_activate(m, page);
-	(void)vm_pmap_access(m, p->slot, page, write);
-}
-
+/* Serve the read vm_fault() asked for on the swap or file device. */
 static void
 start_read(struct sim *s, uint32_t pi, uint32_t page, bool swap)
 {
 	struct sim_proc *p = &s->procs[pi];
 	uint64_t done;
 
-	/* The page is exclusive-busy while it is read, as in vm_fault. */
-	s->m->pages[page].busy = VPB_EXCLUSIVE;
 	done = sim_device_submit(swap ? &s->swap_dev : &s->file_dev, s->now, 1);
 	if (swap)
 		s->swap_reads++;
@@ -289,107 +211,62 @@ start_read(struct sim *s, uint32_t pi, uint32_t page, bool swap)
 
 /*
  * One page of a fault/dirty/wire range.  Returns 0 when done, 1 when the
- * process must wait.
+ * process must wait, < 0 on error.
  */
 static int
 fault_page(struct sim *s, uint32_t pi, uint32_t pindex, bool write, bool wire)
 {
 	struct sim_proc *p = &s->procs[pi];
-	struct vm_machine *m = s->m;
-	uint32_t obj = p->obj_slot, page;
-	bool killed;
+	struct vm_fault_info info;
+	int rc;
 
-	page = vm_page_lookup(m, obj, pindex);
-	if (page != VM_NONE) {
-		if (m->pages[page].busy != VPB_UNBUSIED &&
-		    would_fault(m, p->slot, page, write)) {
-			/* A fault on a busy page sleeps until it is unbusied. */
-			p->block = PB_BUSY;
-			p->block_start = s->now;
-			p->io_page = page;
-			if (grow_u32(&s->busy_waiters, &s->busy_cap,
-			    s->nbusy + 1) < 0)
-				return (sim_fail(s, -ENOMEM, p->cur.evno,
-				    "out of memory"));
-			s->busy_waiters[s->nbusy++] = pi;
-			return (1);
-		}
-		if (vm_pmap_access(m, p->slot, page, write)) {
-			/* Soft fault: T2 (spec 5.2), unless it wires. */
-			m->cnt.faults_soft++;
-			if (!wire)
-				vm_page_activate(m, page);
-		}
-		/* mlock faults every page in with VM_FAULT_WIRE. */
-		if (wire)
-			vm_page_wire(m, page);
+	rc = vm_fault(s->m, p->slot, p->obj_slot, pindex, write, wire, &info);
+	switch (rc) {
+	case VM_FAULT_DONE:
+		if (info.hard)
+			p->faults++;
 		p->in_stall = false;
 		return (0);
-	}
-
-	/* Spec 6.5 step 2: below free_severe a user fault does not allocate. */
-	killed = (m->procs[p->slot].flags & P_KILLED) != 0;
-	if (!killed && vm_page_count_severe(m)) {
+	case VM_FAULT_WAIT_BUSY:
+		p->block = PB_BUSY;
+		p->block_start = s->now;
+		p->io_page = info.page;
+		if (grow_u32(&s->busy_waiters, &s->busy_cap, s->nbusy + 1) < 0)
+			return (sim_fail(s, -ENOMEM, p->cur.evno,
+			    "out of memory"));
+		s->busy_waiters[s->nbusy++] = pi;
+		return (1);
+	case VM_FAULT_WAIT_MEM:
 		mem_wait(s, pi);
 		return (1);
-	}
-	page = vm_page_alloc(m, obj, pindex,
-	    killed ? VM_ALLOC_SYSTEM : VM_ALLOC_NORMAL, false);
-	if (page == VM_NONE) {
-		mem_wait(s, pi);
+	case VM_FAULT_WAIT_READ:
+		p->in_stall = false;
+		start_read(s, pi, info.page, info.swap);
 		return (1);
+	default:
+		assert(rc < 0);
+		return (sim_fail(s, rc, p->cur.evno, "out of memory"));
 	}
-	p->in_stall = false;
-	if (vm_swap_has(m, obj, pindex)) {
-		start_read(s, pi, page, true);
-		return (1);
-	}
-	if (m->objects[obj].type == OBJT_VNODE) {
-		start_read(s, pi, page, false);
-		return (1);
-	}
-	m->pages[page].valid = VM_PAGE_BITS_ALL;
-	m->cnt.faults++;
-	m->cnt.faults_zero_fill++;
-	p->faults++;
-	fault_map(s, p, page, write, wire);
-	return (0);
 }
 
 void
 sim_proc_read_done(struct sim *s, uint32_t pi)
 {
 	struct sim_proc *p = &s->procs[pi];
-	struct vm_machine *m = s->m;
-	struct vm_page *pg = &m->pages[p->io_page];
-	bool waiting, write;
+	bool waiting;
+	int rc;
 
 	waiting = !p->gone && p->block == PB_IO;
-	if ((pg->flags & PG_FREEBUSY) != 0 || pg->object == VM_NONE) {
-		/* Freed while read (free, unmap, exit): complete the free, retry. */
-		vm_page_unbusy(m, p->io_page);
-	} else {
-		pg->valid = VM_PAGE_BITS_ALL;
-		m->cnt.faults++;
-		if (p->io_swap) {
-			/* The swap block stays assigned; the page is clean (spec 6.5). */
-			m->cnt.faults_swap++;
-			m->cnt.v_swappgsin++;
-		} else {
-			m->cnt.faults_file++;
-			m->cnt.v_vnodepgsin++;
-		}
+	rc = vm_fault_read_done(s->m, waiting ? p->slot : VM_NONE, p->io_page,
+	    p->io_swap, p->cur.op == TRACE_OP_DIRTY, p->cur.op == TRACE_OP_WIRE);
+	if (rc < 0) {
+		sim_fail(s, rc, p->cur.evno, "out of memory");
+		return;
+	}
+	if (rc == VM_FAULT_DONE) {
 		p->faults++;
-		vm_page_unbusy(m, p->io_page);
-		if (waiting) {
-			write = p->cur.op == TRACE_OP_DIRTY;
-			fault_map(s, p, p->io_page, write,
-			    p->cur.op == TRACE_OP_WIRE);
+		if (waiting)
 			p->cursor++;
-		} else {
-			/* Its process is gone: the page stays cached, active. */
-			vm_page_activate(m, p->io_page);
-		}
 	}
 	sim_proc_wake_busy(s);
 	sim_check(s, s->events, "a fault read completion");
@@ -400,28 +277,8 @@ sim_proc_read_done(struct sim *s, uint32_t pi)
 
 /* ---- applying events ---- */
 
-static int
-event_fail(struct sim *s, const struct sim_pev *e, struct sim_proc *p,
-    const char *what)
-{
-	return (sim_fail(s, -EINVAL, e->evno, "event %ju: %s %u: %s",
-	    (uintmax_t)e->evno, trace_op_name(e->op), p->pid, what));
-}
-
-static bool
-proc_maps(const struct vm_machine *m, uint32_t proc, uint32_t obj)
-{
-	const struct vm_proc *vp = &m->procs[proc];
-	uint32_t i;
-
-	for (i = 0; i < vp->nmaps; i++)
-		if (vp->maps[i] == obj)
-			return (true);
-	return (false);
-}
-
-static void
-proc_gone(struct sim *s, struct sim_proc *p)
+void
+sim_proc_gone(struct sim *s, struct sim_proc *p)
 {
 	vm_proc_exit(s->m, p->slot);
 	p->slot = VM_NONE;
@@ -429,86 +286,6 @@ proc_gone(struct sim *s, struct sim_proc *p)
 	p->end_ns = s->now;
 	p->gen++;
 	s->nalive--;
-}
-
-static int
-do_map(struct sim *s, struct sim_proc *p, const struct sim_pev *e)
-{
-	struct vm_machine *m = s->m;
-	enum vm_objtype type;
-	uint32_t obj;
-	uint8_t have;
-	int rc;
-
-	type = e->objtype == TRACE_OBJ_FILE ? OBJT_VNODE :
-	    e->objtype == TRACE_OBJ_PHYS ? OBJT_PHYS : OBJT_DEFAULT;
-	obj = vm_object_lookup(m, e->obj);
-	if (obj == VM_NONE) {
-		if (e->count == 0 || e->count > UINT32_MAX)
-			return (event_fail(s, e, p, "bad object size"));
-		rc = vm_object_create(m, e->obj, type, (uint32_t)e->count, &obj);
-		if (rc < 0)
-			return (sim_fail(s, rc, e->evno,
-			    "event %ju: cannot create object %ju",
-			    (uintmax_t)e->evno, (uintmax_t)e->obj));
-	} else {
-		have = m->objects[obj].type;
-		if (have == OBJT_SWAP)
-			have = OBJT_DEFAULT;
-		if (have != type || m->objects[obj].size != e->count)
-			return (event_fail(s, e, p,
-			    "object mapped again with another type or size"));
-	}
-	rc = vm_proc_map(m, p->slot, obj);
-	if (rc == -EEXIST)
-		return (event_fail(s, e, p, "object already mapped"));
-	if (rc < 0)
-		return (sim_fail(s, rc, e->evno, "out of memory"));
-	return (0);
-}
-
-/*
- * Start the event at the head of p's queue: non-page events are applied
- * whole; page ranges are checked and their cursor set.  Returns 0 (done),
- * 2 (a page range to step through) or a negative errno.
- */
-static int
-event_start(struct sim *s, uint32_t pi)
-{
-	struct sim_proc *p = &s->procs[pi];
-	struct vm_machine *m = s->m;
-	const struct sim_pev *e = &p->cur;
-	uint32_t obj;
-
-	switch (e->op) {
-	case TRACE_OP_EXIT:
-		p->fate = PF_EXITED;
-		proc_gone(s, p);
-		return (0);
-	case TRACE_OP_MAP:
-		return (do_map(s, p, e));
-	case TRACE_OP_UNMAP:
-		obj = vm_object_lookup(m, e->obj);
-		if (obj == VM_NONE || vm_proc_unmap(m, p->slot, obj) < 0)
-			return (event_fail(s, e, p, "object not mapped"));
-		return (0);
-	default:
-		break;
-	}
-	obj = vm_object_lookup(m, e->obj);
-	if (obj == VM_NONE || !proc_maps(m, p->slot, obj))
-		return (event_fail(s, e, p, "object not mapped"));
-	if (e->pindex > m->objects[obj].size ||
-	    e->count > m->objects[obj].size - e->pindex)
-		return (event_fail(s, e, p, "pages beyond the object's end"));
-	p->obj_slot = obj;
-	p->cursor = e->pindex;
-	if (e->op == TRACE_OP_FREE) {
-		vm_object_page_remove(m, obj, (uint32_t)e->pindex,
-		    (uint32_t)e->count);
-		return (0);
-	}
-	return (2);
 }
 
 /* Step the page range of cur.  0 done, 1 waiting, < 0 error. */
@@ -573,7 +350,7 @@ sim_proc_run(struct sim *s, uint32_t pi)
 			p->qhead = (p->qhead + 1) & (p->qcap - 1);
 			p->qn--;
 			p->has_cur = true;
-			r = event_start(s, pi);
+			r = sim_event_start(s, pi);
 			if (r < 0)
 				return;
 			if (r == 0) {
@@ -668,104 +445,12 @@ sim_proc_kill_exit(struct sim *s, uint32_t pi)
 	unblock(s, p);
 	list_remove(s->min_waiters, &s->nmin, pi);
 	list_remove(s->busy_waiters, &s->nbusy, pi);
-	proc_gone(s, p);
+	sim_proc_gone(s, p);
 	sim_check(s, s->events, "the exit of a killed process");
 	sim_notify(s);
 }
 
 /* ---- trace events arriving ---- */
-
-static int
-proc_new(struct sim *s, const struct trace_event *ev, uint64_t evno)
-{
-	struct sim_proc *np, *p;
-	uint32_t pi, slot, ncap, *ns, i;
-	int rc;
-
-	pi = pid_lookup(s, ev->pid);
-	if (pi != UINT32_MAX && !s->procs[pi].gone)
-		return (sim_fail(s, -EINVAL, evno,
-		    "event %ju: proc %u: the process already exists",
-		    (uintmax_t)evno, ev->pid));
-	if (s->nprocs == s->procs_cap) {
-		ncap = s->procs_cap != 0 ? s->procs_cap * 2 : 16;
-		np = realloc(s->procs, (size_t)ncap * sizeof(*np));
-		if (np == NULL)
-			return (sim_fail(s, -ENOMEM, evno, "out of memory"));
-		s->procs = np;
-		s->procs_cap = ncap;
-	}
-	rc = vm_proc_create(s->m, ev->pid,
-	    ev->str != NULL ? ev->str : "", &slot);
-	if (rc < 0)
-		return (sim_fail(s, rc, evno,
-		    "event %ju: proc %u: cannot create the process",
-		    (uintmax_t)evno, ev->pid));
-	pi = s->nprocs++;
-	p = &s->procs[pi];
-	memset(p, 0, sizeof(*p));
-	p->pid = ev->pid;
-	if (ev->str != NULL)
-		snprintf(p->name, sizeof(p->name), "%s", ev->str);
-	p->slot = slot;
-	if (slot >= s->slot2proc_cap) {
-		ncap = s->slot2proc_cap != 0 ? s->slot2proc_cap : 16;
-		while (ncap <= slot)
-			ncap *= 2;
-		ns = realloc(s->slot2proc, (size_t)ncap * sizeof(*ns));
-		if (ns == NULL)
-			return (sim_fail(s, -ENOMEM, evno, "out of memory"));
-		for (i = s->slot2proc_cap; i < ncap; i++)
-			ns[i] = UINT32_MAX;
-		s->slot2proc = ns;
-		s->slot2proc_cap = ncap;
-	}
-	s->slot2proc[slot] = pi;
-	s->nalive++;
-	if (pid_insert(s, ev->pid, pi) < 0)
-		return (sim_fail(s, -ENOMEM, evno, "out of memory"));
-	return (sim_check(s, evno, "a trace event"));
-}
-
-static int
-global_event(struct sim *s, const struct trace_event *ev, uint64_t evno)
-{
-	int rc;
-
-	switch (ev->op) {
-	case TRACE_OP_SWAPON:
-		rc = vm_swapon(s->m, ev->count);
-		if (rc < 0)
-			return (sim_fail(s, rc, evno,
-			    "event %ju: swapon %ju: refused", (uintmax_t)evno,
-			    (uintmax_t)ev->count));
-		break;
-	case TRACE_OP_SWAPOFF:
-		/* -ENOMEM: refused, counted by the vm layer (swapoff_refused). */
-		rc = vm_swapoff(s->m, ev->count);
-		if (rc == -ENOENT)
-			return (sim_fail(s, -EINVAL, evno,
-			    "event %ju: swapoff %ju: no swap device of that size",
-			    (uintmax_t)evno, (uintmax_t)ev->count));
-		else if (rc < 0 && rc != -ENOMEM)
-			return (sim_fail(s, rc, evno,
-			    "event %ju: swapoff %ju failed", (uintmax_t)evno,
-			    (uintmax_t)ev->count));
-		break;
-	case TRACE_OP_MARK:
-	default:
-		snprintf(s->last_mark, sizeof(s->last_mark), "%s",
-		    ev->str != NULL ? ev->str : "");
-		/* The phase opens before the mark, so that it counts it. */
-		if (sim_phase_mark(s, s->last_mark) < 0)
-			return (s->error);
-		s->marks++;
-		return (0);
-	}
-	sim_check(s, evno, "a trace event");
-	sim_notify(s);
-	return (s->error);
-}
 
 int
 sim_proc_event(struct sim *s, const struct trace_event *ev, uint64_t evno)
@@ -779,16 +464,16 @@ sim_proc_event(struct sim *s, const struct trace_event *ev, uint64_t evno)
 	case TRACE_OP_SWAPON:
 	case TRACE_OP_SWAPOFF:
 	case TRACE_OP_MARK:
-		return (global_event(s, ev, evno));
+		return (sim_global_event(s, ev, evno));
 	case TRACE_OP_PROC:
-		return (proc_new(s, ev, evno));
+		return (sim_proc_new(s, ev, evno));
 	default:
 		break;
 	}
 	if (ev->op >= TRACE_OP_COUNT)
 		return (sim_fail(s, -EINVAL, evno, "event %ju: unknown op %u",
 		    (uintmax_t)evno, ev->op));
-	pi = pid_lookup(s, ev->pid);
+	pi = sim_pid_lookup(s, ev->pid);
 	if (pi == UINT32_MAX)
 		return (sim_fail(s, -EINVAL, evno,
 		    "event %ju: %s: no process %u", (uintmax_t)evno,

@@ -1,6 +1,8 @@
 /*
  * pager.h - the pagers' put routines and the I/O they start (spec 9.4,
- * 9.5, 12.5, 12.7).
+ * 9.5, 12.5, 12.7): the interface and the I/O records in pager.c, the
+ * swap pager in swap_pager.c, the vnode pager in vnode_pager.c and
+ * vfs_bio.c's runningbufspace in runningbuf.c.
  *
  * A pager never waits: an I/O it starts is put in the machine's outbox
  * (notify.io_submitted) and the simulator serves it on a device, then calls

@@ -12,9 +12,7 @@
 uint32_t
 vm_ppc_for(uint64_t total_pages)
 {
-	/* S:1909-1910 */
-	return (total_pages < 2000 ? VM_PAGEOUT_PAGE_COUNT_TINY :
-	    VM_PAGEOUT_PAGE_COUNT);
+	return (pg_ppc_for(total_pages));			/* S:1909-1910 */
 }
 
 void
@@ -27,15 +25,13 @@ vm_thresholds_compute(uint32_t page_count, uint32_t free_count_init,
 	th->page_count = page_count;
 	th->free_count_init = free_count_init;
 	th->interrupt_free_min = VM_INTERRUPT_FREE_MIN;		/* S:1854 */
-	/* S:1861-1864: the raw free_min, before the reserve. */
-	fm0 = page_count > 1024 ? 4 + (page_count - 1024) / 200 : 4;
+	/* S:1861-1870 in conf/pageout_init.h, which conf_check() uses too. */
+	fm0 = pg_fm0(page_count);				/* S:1861-1864 */
 	th->fm0 = fm0;
-	th->pageout_free_min = (2 * VM_MAXBSIZE) / PG_PAGE_SIZE +
-	    th->interrupt_free_min;				/* S:1865 */
-	th->free_reserved = ppc + th->pageout_free_min +
-	    page_count / 768;					/* S:1867 */
+	th->pageout_free_min = pg_pageout_free_min();		/* S:1865 */
+	th->free_reserved = pg_free_reserved(page_count, ppc);	/* S:1867 */
 	th->free_severe = fm0 / 2 + th->free_reserved;		/* S:1869, S:1872 */
-	th->free_target = 4 * fm0 + th->free_reserved;		/* S:1870 */
+	th->free_target = pg_free_target(page_count, ppc);	/* S:1870 */
 	th->free_min = fm0 + th->free_reserved;			/* S:1871 */
 	th->inactive_target = (3 * th->free_target) / 2;	/* S:1873 */
 	if (th->inactive_target > free_count_init / 3)		/* S:1874 */
@@ -48,12 +44,6 @@ vm_thresholds_compute(uint32_t page_count, uint32_t free_count_init,
 	th->pid_setpoint = (int32_t)th->free_target;
 	th->pid_interval = hz / VM_INACT_SCAN_RATE;
 	th->pid_bound = PIDCTRL_BOUND * th->pid_setpoint * PIDCTRL_KID;
-}
-
-static uint32_t
-share(uint64_t total, uint32_t n, uint32_t i)
-{
-	return (uint32_t)(total / n + (i < total % n ? 1 : 0));
 }
 
 void
@@ -73,9 +63,12 @@ vm_layout_compute(const struct pg_config *cfg, struct vm_layout *out)
 	out->pageout_update_period = cfg->sysctl.pageout_update_period != 0 ?
 	    cfg->sysctl.pageout_update_period : 600;		/* S:1933-1934 */
 	for (i = 0; i < n; i++) {
-		out->page_count[i] = share(out->total_pages, n, i);
-		out->kernel_wired[i] = share(wired_pages, n, i);
-		out->kernel_cache[i] = share(cache_pages, n, i);
+		out->page_count[i] = (uint32_t)pg_domain_share(
+		    out->total_pages, n, i);
+		out->kernel_wired[i] = (uint32_t)pg_domain_share(wired_pages,
+		    n, i);
+		out->kernel_cache[i] = (uint32_t)pg_domain_share(cache_pages,
+		    n, i);
 		fc0 = out->page_count[i] - out->kernel_wired[i] -
 		    out->kernel_cache[i];
 		vm_thresholds_compute(out->page_count[i], fc0, out->ppc,

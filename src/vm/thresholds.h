@@ -12,16 +12,17 @@
 #include <stdint.h>
 
 #include "conf/conf.h"
+#include "conf/pageout_init.h"
 
 #define VM_MAX_DOMAINS 64
 
 /* Compile-time constants of the seed (spec section 2.1). */
 #define VM_LAUNDER_RATE 10		/* S:148 */
 #define VM_INACT_SCAN_RATE 10		/* S:149 */
-#define VM_PAGEOUT_PAGE_COUNT 32	/* S:197 */
-#define VM_PAGEOUT_PAGE_COUNT_TINY 8	/* S:1909-1910, below 2000 pages */
-#define VM_MAXBSIZE 65536
-#define VM_INTERRUPT_FREE_MIN 2		/* S:1854 */
+#define VM_PAGEOUT_PAGE_COUNT PG_PAGEOUT_PAGE_COUNT		/* S:197 */
+#define VM_PAGEOUT_PAGE_COUNT_TINY PG_PAGEOUT_PAGE_COUNT_TINY	/* S:1909-1910 */
+#define VM_MAXBSIZE PG_MAXBSIZE
+#define VM_INTERRUPT_FREE_MIN PG_INTERRUPT_FREE_MIN		/* S:1854 */
 
 struct vm_thresholds {
 	uint32_t page_count;		/* vmd_page_count */

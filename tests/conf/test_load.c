@@ -199,6 +199,35 @@ Test(keys, quoted_scalars_are_values)
 	cr_assert_str_eq(c.name, "a b");
 }
 
+/*
+ * The table is written with enum conf_key_id designators: a key left out
+ * would leave a zero entry (no path), and each index names its key.
+ */
+Test(keys, indices_name_their_keys)
+{
+	size_t i;
+
+	cr_assert_eq(conf_nkeys, CONF_NKEYS);
+	for (i = 0; i < CONF_NKEYS; i++) {
+		cr_assert_not_null(conf_keys[i].d.path, "entry %zu", i);
+		cr_assert_eq(conf_key_find(conf_keys[i].d.name, &(size_t){ 0 }),
+		    0, "%s", conf_keys[i].d.path);
+		cr_assert_eq(i >= CONF_SYSCTL_FIRST &&
+		    i < CONF_SYSCTL_FIRST + CONF_SYSCTL_COUNT,
+		    strncmp(conf_keys[i].d.path, "sysctl.", 7) == 0, "%s",
+		    conf_keys[i].d.path);
+	}
+	cr_assert_str_eq(conf_keys[CK_MEMORY].d.path, "machine.memory");
+	cr_assert_str_eq(conf_keys[CK_DOMAINS].d.path, "machine.domains");
+	cr_assert_str_eq(conf_keys[CK_KERNEL_WIRED].d.path,
+	    "machine.kernel_wired");
+	cr_assert_str_eq(conf_keys[CK_KERNEL_CACHE].d.path,
+	    "machine.kernel_cache.size");
+	cr_assert_str_eq(conf_keys[CK_KERN_HZ].d.path, "sysctl.kern.hz");
+	cr_assert_str_eq(conf_keys[CK_MODEL_VARIANTS].d.path,
+	    "model.variants");
+}
+
 Test(keys, table_api)
 {
 	struct pg_config c;

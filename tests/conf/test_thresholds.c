@@ -210,9 +210,9 @@ Test(table, fc0_cap_d22)
 }
 
 /*
- * conf_check() keeps a private copy of free_target (conf does not import
- * vm): it must accept exactly the machines whose fc0 exceeds the vm
- * module's free_target.
+ * conf_check() and the model take free_target from the same function
+ * (conf/pageout_init.h): the check must accept exactly the machines whose
+ * fc0 exceeds the vm module's free_target.
  */
 Test(table, conf_free_target_agrees_with_vm)
 {

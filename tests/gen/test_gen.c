@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "gen/gen.h"
+#include "gen/gen_int.h"
 #include "trace/validate.h"
 
 /* ---- helpers ---- */
@@ -577,4 +578,66 @@ Test(params, every_default_is_in_range_and_documented)
 		}
 	}
 	cr_assert_null(gen_workload_find("nope"));
+}
+
+/* ---- the arithmetic under every workload ---- */
+
+/*
+ * gen_mulhi() takes the compiler's 128-bit product where there is one; it
+ * must agree with the portable form on every machine, or a seed would
+ * not mean the same trace everywhere.
+ */
+Test(arith, mulhi_agrees_with_the_portable_product)
+{
+	static const uint64_t v[] = { 0, 1, 2, 3, UINT32_MAX,
+		UINT64_C(1) << 32, (UINT64_C(1) << 32) + 1, UINT64_MAX / 3,
+		UINT64_MAX / 2, UINT64_MAX - 1, UINT64_MAX,
+		UINT64_C(0x9e3779b97f4a7c15), UINT64_C(0xbf58476d1ce4e5b9) };
+	struct gen_rng r;
+	uint64_t a, b;
+	size_t i, j;
+	int k;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		for (j = 0; j < sizeof(v) / sizeof(v[0]); j++)
+			cr_assert_eq(gen_mulhi(v[i], v[j]),
+			    gen_mulhi_portable(v[i], v[j]),
+			    "mulhi(%#jx, %#jx)", (uintmax_t)v[i],
+			    (uintmax_t)v[j]);
+	cr_assert_eq(gen_mulhi(UINT64_MAX, UINT64_MAX), UINT64_MAX - 1);
+	cr_assert_eq(gen_mulhi(UINT64_C(1) << 63, 4), 2);
+	gen_rng_seed(&r, 7);
+	for (k = 0; k < 100000; k++) {
+		a = gen_rng_next(&r);
+		b = gen_rng_next(&r) >> (k % 64);
+		cr_assert_eq(gen_mulhi(a, b), gen_mulhi_portable(a, b));
+	}
+}
+
+/* The scheduler pops in (time, actor) order, whatever the pushes. */
+Test(arith, scheduler_pops_in_time_then_actor_order)
+{
+	struct gen_sched s;
+	struct gen_sched_ent e, last = { 0, 0 };
+	struct gen_rng r;
+	uint32_t a, pops = 0;
+
+	gen_rng_seed(&r, 11);
+	cr_assert_eq(gen_sched_init(&s, 64), 0);
+	for (a = 0; a < 64; a++)
+		gen_sched_push(&s, gen_rng_below(&r, 8), a);
+	while (gen_sched_pop(&s, &e)) {
+		cr_assert(e.time > last.time || (e.time == last.time &&
+		    (pops == 0 || e.actor > last.actor)),
+		    "pop %u: (%ju, %u) after (%ju, %u)", pops,
+		    (uintmax_t)e.time, e.actor, (uintmax_t)last.time,
+		    last.actor);
+		last = e;
+		/* Half the actors run again later, as workers do. */
+		if (pops++ < 2000 && e.actor % 2 == 0)
+			gen_sched_push(&s, e.time + 1 + gen_rng_below(&r, 5),
+			    e.actor);
+	}
+	cr_assert_gt(pops, 64);
+	gen_sched_finish(&s);
 }

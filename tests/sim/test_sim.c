@@ -804,7 +804,7 @@ struct idle_hog {
 };
 
 /*
- * Replay traces/scenarios/idle-hog.pgt with configs/scenarios/<config>.yaml
+ * Replay traces/scenarios/<trace>.pgt with configs/scenarios/<config>.yaml
  * as scenario() does, keeping the machine's free count at the kill (the
  * simulator's record, not in the report); compare with the golden
  * tests/sim/expected/<config>.json.  Checking the invariants after every
@@ -814,7 +814,7 @@ struct idle_hog {
  * other suites.
  */
 static void
-idle_hog(const char *config, struct idle_hog *h)
+scenario_run(const char *trace, const char *config, struct idle_hog *h)
 {
 	struct sim_options opt = { .check_invariants = false };
 	struct trace_reader_opts ropt = { 0 };
@@ -823,7 +823,7 @@ idle_hog(const char *config, struct idle_hog *h)
 	struct pg_config cfg;
 	struct pg_error err;
 	struct sim *s;
-	char path[1024], *text, *json;
+	char path[1024], name[256], *text, *json;
 	uint64_t last = 0;
 	size_t len, jlen;
 	int rc;
@@ -835,12 +835,13 @@ idle_hog(const char *config, struct idle_hog *h)
 	/* The report names the config as pgreplay run from the top would. */
 	snprintf(cfg.path, sizeof(cfg.path), "configs/scenarios/%s.yaml",
 	    config);
-	snprintf(path, sizeof(path), "%s/traces/scenarios/idle-hog.pgt",
-	    source_root());
+	snprintf(path, sizeof(path), "%s/traces/scenarios/%s.pgt",
+	    source_root(), trace);
 	text = slurp(path, &len);
 	cr_assert_not_null(text, "cannot read %s", path);
-	cr_assert_eq(trace_reader_open_mem(text, len, "idle-hog.pgt", &ropt,
-	    &r, &err), 0, "trace: %s", err.msg);
+	snprintf(name, sizeof(name), "%s.pgt", trace);
+	cr_assert_eq(trace_reader_open_mem(text, len, name, &ropt, &r, &err),
+	    0, "trace: %s", err.msg);
 	cr_assert_eq(sim_create(&cfg, &opt, &s, &err), 0, "sim: %s", err.msg);
 	while ((rc = trace_reader_next(r, &ev, &err)) == 1) {
 		last = ev.time_ns;
@@ -859,10 +860,17 @@ idle_hog(const char *config, struct idle_hog *h)
 	}
 	sim_destroy(s);
 	free(text);
-	json = run_json("traces/scenarios/idle-hog.pgt",
-	    (uint64_t)stat_i(&h->run, "events"), last, &h->run, &jlen);
+	snprintf(path, sizeof(path), "traces/scenarios/%s.pgt", trace);
+	json = run_json(path, (uint64_t)stat_i(&h->run, "events"), last,
+	    &h->run, &jlen);
 	golden(config, json, jlen);
 	free(json);
+}
+
+static void
+idle_hog(const char *config, struct idle_hog *h)
+{
+	scenario_run("idle-hog", config, h);
 }
 
 /*
@@ -992,6 +1000,75 @@ Test(scenarios, idle_hog_oom_instant_shortage_avoids_the_kill)
 Test(scenarios, idle_hog_all_variants_avoid_the_kill)
 {
 	idle_hog_survives("idle-hog-all", NULL);
+}
+
+/* ---- the cache-then-hog scenario (docs/model.md) ---- */
+
+/*
+ * The seed: the reader's bursts wake the daemon inside its PID intervals
+ * (up to 8 calls in one); the hog that follows is killed idle, seconds
+ * after its last page came in, with free memory above free_target.
+ */
+Test(scenarios, cache_then_hog_seed_kills_with_free_memory_above_target)
+{
+	struct idle_hog h;
+	double done;
+
+	scenario_run("cache-then-hog", "cache-then-hog", &h);
+	cr_assert(h.killed);
+	cr_assert_eq(h.run.noom_kills, 1);
+	cr_assert_eq(h.run.oom_kills[0].pid, 200);
+	cr_assert_eq(h.run.oom_kills[0].pages, 10240, "all of it faulted in");
+	cr_assert_gt(h.kill_free, h.kill_free_target, "free %ju target %ju",
+	    (uintmax_t)h.kill_free, (uintmax_t)h.kill_free_target);
+	done = 9.0 + proc_of(&h.run, 200)->stall_time_s;
+	cr_assert(h.kill_s > done + 1.0, "kill %f done %f", h.kill_s, done);
+	cr_assert_eq(stat_i(&h.run, "pd_iterations_max_interval"), 8);
+	cr_assert_str_eq(proc_of(&h.run, 300)->fate, "exited");
+	cr_assert_eq(h.run.nvariants, 0);
+	report_run_finish(&h.run);
+}
+
+/* Each variant lets the hog live: the kill changes with every fix. */
+static void
+cache_then_hog_survives(const char *config, const char *variant,
+    int64_t max_interval)
+{
+	struct idle_hog h;
+
+	scenario_run("cache-then-hog", config, &h);
+	cr_assert_not(h.killed, "%s kills at %f", config, h.kill_s);
+	cr_assert_eq(stat_i(&h.run, "oom_kills"), 0);
+	cr_assert_str_eq(proc_of(&h.run, 200)->fate, "exited");
+	cr_assert_str_eq(proc_of(&h.run, 300)->fate, "exited");
+	cr_assert_eq(stat_i(&h.run, "pd_iterations_max_interval"),
+	    max_interval);
+	cr_assert_eq(h.run.nvariants, 1);
+	cr_assert_str_eq(h.run.variants[0], variant);
+	report_run_finish(&h.run);
+}
+
+/*
+ * The June-2018 controller answers the calls inside one interval
+ * differently (at most 4 in one here, the seed 8) and the run takes
+ * another course: no kill.
+ */
+Test(scenarios, cache_then_hog_pidctrl_2018_06_avoids_the_kill)
+{
+	cache_then_hog_survives("cache-then-hog-pidctrl-2018-06",
+	    "pidctrl-2018-06", 4);
+}
+
+Test(scenarios, cache_then_hog_active_target_avoids_the_kill)
+{
+	cache_then_hog_survives("cache-then-hog-active-target",
+	    "active-target", 8);
+}
+
+Test(scenarios, cache_then_hog_oom_instant_shortage_avoids_the_kill)
+{
+	cache_then_hog_survives("cache-then-hog-oom-instant-shortage",
+	    "oom-instant-shortage", 8);
 }
 
 /* ---- panic_on_oom and the checking mode through the simulator ---- */

@@ -1,0 +1,290 @@
+/*
+ * test_fault.c - the fault model's return states (vm/fault.c, spec 6.5,
+ * 12.10): done, wait for memory, wait for a read, wait for a busy page,
+ * a read whose page was freed, and the host's failure to map (-ENOMEM).
+ */
+#include "vmtest.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+
+#include "vm/fault.h"
+
+static struct vm_machine *m;
+static uint32_t anon, file, filler, proc;
+static struct vm_fault_info info;
+
+static void
+setup(void)
+{
+	m = t_machine(64, 1, 4096);
+	anon = t_object(m, 1, OBJT_DEFAULT, 64);
+	file = t_object(m, 2, OBJT_VNODE, 64);
+	filler = t_object(m, 3, OBJT_DEFAULT, 1u << 20);
+	proc = t_proc(m, 100);
+	cr_assert_eq(vm_proc_map(m, proc, anon), 0);
+	cr_assert_eq(vm_proc_map(m, proc, file), 0);
+}
+
+static void
+teardown(void)
+{
+	vm_machine_destroy(m);
+}
+
+TestSuite(vm_fault, .init = setup, .fini = teardown);
+
+Test(vm_fault, zero_fill_is_done_and_counted_hard)
+{
+	uint32_t page;
+
+	cr_assert_eq(vm_fault(m, proc, anon, 5, true, false, &info),
+	    VM_FAULT_DONE);
+	cr_assert(info.hard);
+	page = vm_page_lookup(m, anon, 5);
+	cr_assert_neq(page, VM_NONE);
+	cr_assert_eq(m->pages[page].valid, VM_PAGE_BITS_ALL);
+	cr_assert_eq(m->pages[page].queue, PQ_ACTIVE);
+	cr_assert(vm_page_mapped(m, page));
+	cr_assert_eq(m->cnt.faults, 1);
+	cr_assert_eq(m->cnt.faults_zero_fill, 1);
+
+	/* The mapped page: no fault at all, and nothing counted. */
+	cr_assert_eq(vm_fault(m, proc, anon, 5, true, false, &info),
+	    VM_FAULT_DONE);
+	cr_assert_not(info.hard);
+	cr_assert_eq(m->cnt.faults, 1);
+	cr_assert_eq(m->cnt.faults_soft, 0);
+	t_check(m);
+}
+
+Test(vm_fault, resident_unmapped_page_is_a_soft_fault)
+{
+	uint32_t page;
+
+	page = t_page(m, anon, 7);
+	cr_assert_eq(vm_fault(m, proc, anon, 7, false, false, &info),
+	    VM_FAULT_DONE);
+	cr_assert_not(info.hard);
+	cr_assert_eq(m->cnt.faults_soft, 1);
+	cr_assert_eq(m->cnt.faults, 0);
+	cr_assert_eq(m->pages[page].queue, PQ_ACTIVE);
+	cr_assert(vm_page_mapped(m, page));
+	t_check(m);
+}
+
+Test(vm_fault, below_free_severe_waits_for_memory)
+{
+	uint64_t faults;
+
+	t_drain_to(m, 0, filler, m->dom[0].th.free_severe - 1);
+	cr_assert(vm_page_count_severe(m));
+	faults = m->cnt.faults;
+	cr_assert_eq(vm_fault(m, proc, anon, 3, false, false, &info),
+	    VM_FAULT_WAIT_MEM);
+	cr_assert_eq(vm_page_lookup(m, anon, 3), VM_NONE, "a page was taken");
+	cr_assert_eq(m->cnt.faults, faults);
+
+	/* A killed process skips the gate and allocates VM_ALLOC_SYSTEM. */
+	m->procs[proc].flags |= P_KILLED;
+	cr_assert_eq(vm_fault(m, proc, anon, 3, false, false, &info),
+	    VM_FAULT_DONE);
+	cr_assert(info.hard);
+	cr_assert_neq(vm_page_lookup(m, anon, 3), VM_NONE);
+	t_check(m);
+}
+
+Test(vm_fault, no_free_page_waits_for_memory)
+{
+	t_drain_to(m, 0, filler, 0);
+	m->procs[proc].flags |= P_KILLED;
+	cr_assert_eq(vm_fault(m, proc, anon, 3, false, false, &info),
+	    VM_FAULT_WAIT_MEM);
+	cr_assert_eq(vm_page_lookup(m, anon, 3), VM_NONE);
+}
+
+Test(vm_fault, file_page_waits_for_a_read)
+{
+	uint32_t page;
+
+	cr_assert_eq(vm_fault(m, proc, file, 9, false, false, &info),
+	    VM_FAULT_WAIT_READ);
+	cr_assert_not(info.swap);
+	page = info.page;
+	cr_assert_eq(page, vm_page_lookup(m, file, 9));
+	cr_assert_eq(m->pages[page].busy, VPB_EXCLUSIVE);
+	cr_assert_eq(m->pages[page].valid, 0);
+	cr_assert_eq(m->cnt.faults, 0, "counted before the read");
+
+	cr_assert_eq(vm_fault_read_done(m, proc, page, false, false, false),
+	    VM_FAULT_DONE);
+	cr_assert_eq(m->pages[page].busy, VPB_UNBUSIED);
+	cr_assert_eq(m->pages[page].valid, VM_PAGE_BITS_ALL);
+	cr_assert_eq(m->cnt.faults, 1);
+	cr_assert_eq(m->cnt.faults_file, 1);
+	cr_assert_eq(m->cnt.v_vnodepgsin, 1);
+	cr_assert_eq(m->pages[page].queue, PQ_ACTIVE);
+	cr_assert(vm_page_mapped(m, page));
+	t_check(m);
+}
+
+Test(vm_fault, swapped_page_waits_for_a_swap_read)
+{
+	uint32_t dev, page;
+
+	cr_assert(vm_swap_getspace(m, 1, &dev));
+	vm_swap_assign(m, anon, 4, dev);
+	cr_assert_eq(vm_fault(m, proc, anon, 4, true, false, &info),
+	    VM_FAULT_WAIT_READ);
+	cr_assert(info.swap);
+	page = info.page;
+	cr_assert_eq(m->pages[page].busy, VPB_EXCLUSIVE);
+
+	cr_assert_eq(vm_fault_read_done(m, proc, page, true, true, false),
+	    VM_FAULT_DONE);
+	cr_assert_eq(m->cnt.faults_swap, 1);
+	cr_assert_eq(m->cnt.v_swappgsin, 1);
+	cr_assert_eq(m->pages[page].busy, VPB_UNBUSIED);
+	/* The store through the new mapping dirtied it and freed its block. */
+	cr_assert_eq(m->pages[page].dirty, VM_PAGE_BITS_ALL);
+	cr_assert_not(vm_swap_has(m, anon, 4));
+	t_check(m);
+}
+
+Test(vm_fault, read_of_a_freed_page_faults_again)
+{
+	uint32_t page;
+
+	cr_assert_eq(vm_fault(m, proc, file, 1, false, false, &info),
+	    VM_FAULT_WAIT_READ);
+	page = info.page;
+	vm_page_free(m, page);		/* deferred: the page is busy */
+	cr_assert_eq(vm_fault_read_done(m, proc, page, false, false, false),
+	    VM_FAULT_AGAIN);
+	cr_assert_eq(vm_page_lookup(m, file, 1), VM_NONE);
+	cr_assert_eq(m->cnt.faults, 0);
+	cr_assert_eq(m->cnt.faults_file, 0);
+	t_check(m);
+}
+
+Test(vm_fault, read_for_a_gone_process_leaves_the_page_cached)
+{
+	uint32_t page;
+
+	cr_assert_eq(vm_fault(m, proc, file, 2, false, false, &info),
+	    VM_FAULT_WAIT_READ);
+	page = info.page;
+	cr_assert_eq(vm_fault_read_done(m, VM_NONE, page, false, false,
+	    false), VM_FAULT_DONE);
+	cr_assert_eq(m->pages[page].queue, PQ_ACTIVE);
+	cr_assert_not(vm_page_mapped(m, page));
+	cr_assert_eq(m->cnt.faults_file, 1);
+	t_check(m);
+}
+
+Test(vm_fault, busy_page_waits_until_unbusied)
+{
+	uint32_t page;
+
+	page = t_page(m, anon, 6);
+	m->pages[page].busy = VPB_EXCLUSIVE;
+	cr_assert_eq(vm_fault(m, proc, anon, 6, false, false, &info),
+	    VM_FAULT_WAIT_BUSY);
+	cr_assert_eq(info.page, page);
+	cr_assert_not(vm_page_mapped(m, page), "mapped while busy");
+	cr_assert_eq(m->cnt.faults_soft, 0);
+	m->pages[page].busy = VPB_UNBUSIED;
+	cr_assert_eq(vm_fault(m, proc, anon, 6, false, false, &info),
+	    VM_FAULT_DONE);
+	cr_assert_eq(m->cnt.faults_soft, 1);
+}
+
+Test(vm_fault, busy_page_mapped_for_the_access_does_not_wait)
+{
+	uint32_t page;
+
+	page = t_page(m, anon, 6);
+	cr_assert_eq(vm_fault(m, proc, anon, 6, false, false, &info),
+	    VM_FAULT_DONE);
+	/* Shared-busied for a pageout: reads go through the mapping. */
+	m->pages[page].busy = 1;
+	cr_assert_eq(vm_fault(m, proc, anon, 6, false, false, &info),
+	    VM_FAULT_DONE);
+	/* A store through a write-protected mapping would fault: it waits. */
+	vm_pmap_remove_write(m, page);
+	cr_assert_eq(vm_fault(m, proc, anon, 6, true, false, &info),
+	    VM_FAULT_WAIT_BUSY);
+	m->pages[page].busy = VPB_UNBUSIED;
+}
+
+/*
+ * Make the pv cell pool unable to grow: no free vector of the smallest
+ * class and a size whose doubling would overflow.  undo_pv_exhaust()
+ * restores it.  A page's first mapping lives in the page and needs no
+ * pool, so only a second process's mapping can fail.
+ */
+static uint32_t saved_len, saved_cap, saved_free;
+
+static void
+pv_exhaust(void)
+{
+	saved_len = m->pvc_len;
+	saved_cap = m->pvc_cap;
+	saved_free = m->pvc_free[VM_PV_CLASS_MIN];
+	m->pvc_free[VM_PV_CLASS_MIN] = VM_NONE;
+	m->pvc_len = m->pvc_cap = UINT32_C(1) << 31;
+}
+
+static void
+undo_pv_exhaust(void)
+{
+	m->pvc_len = saved_len;
+	m->pvc_cap = saved_cap;
+	m->pvc_free[VM_PV_CLASS_MIN] = saved_free;
+}
+
+/* A second process mapping anon and file, for a page's second mapping. */
+static uint32_t
+second_proc(void)
+{
+	uint32_t q;
+
+	q = t_proc(m, 101);
+	cr_assert_eq(vm_proc_map(m, q, anon), 0);
+	cr_assert_eq(vm_proc_map(m, q, file), 0);
+	return (q);
+}
+
+Test(vm_fault, failed_pv_grow_is_an_error_not_a_fault)
+{
+	uint32_t page, q;
+	int rc;
+
+	q = second_proc();
+	page = t_page(m, anon, 8);
+	cr_assert_eq(vm_fault(m, proc, anon, 8, false, false, &info),
+	    VM_FAULT_DONE);
+	pv_exhaust();
+	rc = vm_fault(m, q, anon, 8, false, false, &info);
+	undo_pv_exhaust();
+	cr_assert_eq(rc, -ENOMEM, "soft fault without a pv: %d", rc);
+	cr_assert_lt(vm_pmap_bits(m, q, page), 0);
+	cr_assert_geq(vm_pmap_bits(m, proc, page), 0);
+}
+
+Test(vm_fault, a_read_maps_in_the_page_without_the_pool)
+{
+	int rc;
+
+	/*
+	 * The page of a completed read has no mapping yet: the first one
+	 * lives in the page, so an exhausted pool cannot fail it.
+	 */
+	cr_assert_eq(vm_fault(m, proc, file, 3, false, false, &info),
+	    VM_FAULT_WAIT_READ);
+	pv_exhaust();
+	rc = vm_fault_read_done(m, proc, info.page, false, false, false);
+	undo_pv_exhaust();
+	cr_assert_eq(rc, 0);
+	cr_assert(vm_page_mapped(m, info.page));
+}
