@@ -9,6 +9,7 @@
 #ifndef PGREPLAY_CLI_CLI_H
 #define PGREPLAY_CLI_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,12 +46,25 @@ void cli_report_error(const struct pg_error *e);
 int cli_interrupted(int sig, const char *what);
 
 /*
- * cli_parse_size() - a byte count: digits with an optional unit, k/K/KiB,
- * M/MiB, G/GiB, T/TiB (powers of 1024) or KB/MB/GB/TB (powers of 1000).
- * Returns 0 and *out, or -EINVAL (bad syntax, unknown unit) or -ERANGE
- * (over 2^63).
+ * cli_parse_size() - a byte count as the configuration writes sizes
+ * (conf_size_parse(): B, KiB ... TiB, kB ... TB, fractions), and the short
+ * units k/K, M, G, T (powers of 1024) and KB.  Returns 0 and *out, or
+ * -EINVAL (bad syntax, unknown unit) or -ERANGE (over 2^63).
  */
 int cli_parse_size(const char *s, uint64_t *out);
+
+/*
+ * cli_trace_output() - how subcommand cmd ("convert", "import") writes the
+ * trace out: by its extension (.pgt, .pgt.zst, .pgb, .pgb.zst), or, for
+ * '-' and a name without one (a device, a FIFO) when --format is given,
+ * as fmt ("text" or "binary"; NULL is text) and zstd say.  Sets
+ * wo->format and wo->zstd and returns 0, or prints a usage error and
+ * returns EXIT_BAD_INPUT (a bad --format, an unknown extension, or
+ * --format/--zstd beside a name that already says it).
+ */
+struct trace_writer_opts;
+int cli_trace_output(const char *cmd, const char *out, const char *fmt,
+    bool zstd, struct trace_writer_opts *wo);
 
 /*
  * cli_flush_stdout() - flush standard output and check that every write

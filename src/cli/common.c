@@ -14,6 +14,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "conf/conf.h"
+#include "trace/writer.h"
+
 /* put_escaped() - s on f, with bytes below 0x20 and 0x7f as \xNN. */
 static void
 put_escaped(FILE *f, const char *s)
@@ -136,51 +139,85 @@ cli_interrupted(int sig, const char *what)
 	fprintf(stderr, "pgreplay: interrupted by %s: %s\n",
 	    sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal",
 	    what);
-	return 128 + sig;
+	return (128 + sig);
 }
 
 int
 cli_parse_size(const char *s, uint64_t *out)
 {
+	/* The command line's short units, as the configuration spells them. */
 	static const struct {
-		const char *unit;
-		uint64_t mult;
-	} units[] = {
-		{ "", 1 }, { "B", 1 },
-		{ "k", 1024 }, { "K", 1024 }, { "KiB", 1024 },
-		{ "M", 1024 * 1024 }, { "MiB", 1024 * 1024 },
-		{ "G", UINT64_C(1) << 30 }, { "GiB", UINT64_C(1) << 30 },
-		{ "T", UINT64_C(1) << 40 }, { "TiB", UINT64_C(1) << 40 },
-		{ "KB", 1000 }, { "MB", 1000000 }, { "GB", 1000000000 },
-		{ "TB", UINT64_C(1000000000000) },
+		const char *cli, *conf;
+	} alias[] = {
+		{ "k", "KiB" }, { "K", "KiB" }, { "M", "MiB" }, { "G", "GiB" },
+		{ "T", "TiB" }, { "KB", "kB" },
 	};
-	uint64_t v = 0;
-	size_t i;
+	char buf[64];
+	size_t i, n, len;
+	uint64_t v;
+	int rc;
 
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	for (; *s >= '0' && *s <= '9'; s++) {
-		if (v > (UINT64_MAX - 9) / 10)
-			return -ERANGE;
-		v = v * 10 + (uint64_t)(*s - '0');
+	len = strlen(s);
+	for (i = 0; i < sizeof(alias) / sizeof(alias[0]); i++) {
+		n = strlen(alias[i].cli);
+		if (len > n && len - n < 32 && strcmp(s + len - n,
+		    alias[i].cli) == 0 && s[len - n - 1] >= '0' &&
+		    s[len - n - 1] <= '9') {
+			snprintf(buf, sizeof(buf), "%.*s%s", (int)(len - n), s,
+			    alias[i].conf);
+			s = buf;
+			break;
+		}
 	}
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(s, units[i].unit) != 0)
-			continue;
-		if (v > (UINT64_C(1) << 63) / units[i].mult)
-			return -ERANGE;
-		*out = v * units[i].mult;
-		return 0;
+	if ((rc = conf_size_parse(s, &v)) < 0)
+		return (rc);
+	if (v > UINT64_C(1) << 63)
+		return (-ERANGE);
+	*out = v;
+	return (0);
+}
+
+int
+cli_trace_output(const char *cmd, const char *out, const char *fmt,
+    bool zstd, struct trace_writer_opts *wo)
+{
+	bool named;
+
+	if (fmt != NULL && strcmp(fmt, "text") != 0 &&
+	    strcmp(fmt, "binary") != 0) {
+		cli_usage_error("%s: bad --format '%s': expected text or "
+		    "binary", cmd, fmt);
+		return (EXIT_BAD_INPUT);
 	}
-	return -EINVAL;
+	named = strcmp(out, "-") != 0 && trace_writer_format_for(out, wo);
+	if (strcmp(out, "-") == 0 || (!named && fmt != NULL)) {
+		/*
+		 * Standard output, or a device or FIFO named without one of
+		 * our extensions: the options say what to write.
+		 */
+		wo->format = fmt != NULL && strcmp(fmt, "binary") == 0 ?
+		    TRACE_FORMAT_BINARY : TRACE_FORMAT_TEXT;
+		wo->zstd = zstd;
+	} else if (!named) {
+		cli_usage_error("%s: cannot tell the format of '%s': "
+		    "expected a name ending in .pgt, .pgt.zst, .pgb or "
+		    ".pgb.zst, or - for standard output", cmd, out);
+		return (EXIT_BAD_INPUT);
+	} else if (fmt != NULL || zstd) {
+		/* The name already says it; a second opinion could only clash. */
+		cli_usage_error("%s: --format and --zstd are for '-' output; "
+		    "'%s' is named by its extension", cmd, out);
+		return (EXIT_BAD_INPUT);
+	}
+	return (0);
 }
 
 int
 cli_flush_stdout(void)
 {
 	if (fflush(stdout) == 0 && !ferror(stdout))
-		return 0;
+		return (0);
 	fprintf(stderr, "pgreplay: standard output: write error: %s\n",
 	    strerror(errno != 0 ? errno : EIO));
-	return EXIT_BAD_INPUT;
+	return (EXIT_BAD_INPUT);
 }

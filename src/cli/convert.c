@@ -69,47 +69,20 @@ cli_convert(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(convert_usage, stdout);
-			return 0;
+			return (0);
 		default:
 			cli_usage_error("convert: bad option");
-			return EXIT_BAD_INPUT;
+			return (EXIT_BAD_INPUT);
 		}
 	}
 	if (argc - optind != 2) {
 		cli_usage_error("convert: expected IN and OUT");
-		return EXIT_BAD_INPUT;
+		return (EXIT_BAD_INPUT);
 	}
 	in = argv[optind];
 	out = argv[optind + 1];
-	if (fmt != NULL && strcmp(fmt, "text") != 0 &&
-	    strcmp(fmt, "binary") != 0) {
-		cli_usage_error("convert: bad --format '%s': expected text or "
-				"binary",
-		    fmt);
-		return EXIT_BAD_INPUT;
-	}
-	if (strcmp(out, "-") == 0 || (!trace_writer_format_for(out, &wo) && fmt != NULL)) {
-		/* Standard output, or a device or FIFO named without one of
-		 * our extensions: the options say what to write. */
-		wo.format = fmt != NULL && strcmp(fmt, "binary") == 0 ?
-		    TRACE_FORMAT_BINARY :
-		    TRACE_FORMAT_TEXT;
-		wo.zstd = zstd;
-	} else if (!trace_writer_format_for(out, &wo)) {
-		cli_usage_error(
-		    "convert: cannot tell the format of '%s': "
-		    "expected a name ending in .pgt, .pgt.zst, .pgb or .pgb.zst, "
-		    "or - for standard output",
-		    out);
-		return EXIT_BAD_INPUT;
-	} else if (fmt != NULL || zstd) {
-		/* The name already says it; a second opinion could only clash.
-		 */
-		cli_usage_error("convert: --format and --zstd are for '-' "
-				"output; '%s' is named by its extension",
-		    out);
-		return EXIT_BAD_INPUT;
-	}
+	if (cli_trace_output("convert", out, fmt, zstd, &wo) != 0)
+		return (EXIT_BAD_INPUT);
 
 	/* No SA_RESTART: a blocked read must return to notice the signal. */
 	memset(&sa, 0, sizeof(sa));
@@ -149,5 +122,5 @@ out:
 	trace_reader_close(r);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
-	return ret;
+	return (ret);
 }

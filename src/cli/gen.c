@@ -42,7 +42,7 @@ out_format(const char *path, struct trace_writer_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	if (strcmp(path, "-") == 0)
-		return true;
+		return (true);
 	return (trace_writer_format_for(path, o));
 }
 
@@ -90,7 +90,7 @@ bad_params(const struct gen_workload *wl, struct pg_error *err)
 	snprintf(err->file, sizeof(err->file), "gen %s", wl->name);
 	err->pos_kind = PG_POS_NONE;
 	cli_report_error(err);
-	return EXIT_BAD_INPUT;
+	return (EXIT_BAD_INPUT);
 }
 
 /*
@@ -115,12 +115,12 @@ write_trace(const struct gen_params *p, const char *out,
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	if (gen_signal != 0)
-		return 128 + gen_signal;
+		return (128 + gen_signal);
 	if (rc < 0) {
 		cli_report_error(&err);
-		return EXIT_BAD_INPUT;
+		return (EXIT_BAD_INPUT);
 	}
-	return 0;
+	return (0);
 }
 
 int
@@ -138,36 +138,36 @@ cli_gen(int argc, char **argv)
 	if (argc < 2) {
 		cli_usage_error("gen: expected a WORKLOAD (pgreplay gen --list "
 				"shows them) and OUT");
-		return EXIT_BAD_INPUT;
+		return (EXIT_BAD_INPUT);
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		fputs(gen_usage, stdout);
-		return 0;
+		return (0);
 	}
 	if (strcmp(argv[1], "--list") == 0) {
 		list_workloads();
-		return 0;
+		return (0);
 	}
 	wl = gen_workload_find(argv[1]);
 	if (wl == NULL) {
 		cli_usage_error("gen: unknown workload '%s' (pgreplay gen "
 				"--list shows them)",
 		    argv[1]);
-		return EXIT_BAD_INPUT;
+		return (EXIT_BAD_INPUT);
 	}
 	gen_params_init(&p, wl);
 	for (i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 ||
 		    strcmp(argv[i], "-h") == 0) {
 			describe(wl);
-			return 0;
+			return (0);
 		}
 		if (strncmp(argv[i], "--", 2) != 0 || argv[i][2] == '\0') {
 			if (out != NULL) {
 				cli_usage_error("gen %s: unexpected argument "
 						"'%s' after OUT '%s'",
 				    wl->name, argv[i], out);
-				return EXIT_BAD_INPUT;
+				return (EXIT_BAD_INPUT);
 			}
 			out = argv[i];
 			continue;
@@ -183,7 +183,7 @@ cli_gen(int argc, char **argv)
 			if (i + 1 >= argc) {
 				cli_usage_error("gen %s: --%s needs a value",
 				    wl->name, name);
-				return EXIT_BAD_INPUT;
+				return (EXIT_BAD_INPUT);
 			}
 			val = argv[++i];
 		}
@@ -192,21 +192,21 @@ cli_gen(int argc, char **argv)
 		memcpy(key, name, klen);
 		key[klen] = '\0';
 		if (gen_params_set(&p, key, val, &err) < 0)
-			return bad_params(wl, &err);
+			return (bad_params(wl, &err));
 	}
 	if (out == NULL) {
 		cli_usage_error("gen %s: expected OUT, the trace to write",
 		    wl->name);
-		return EXIT_BAD_INPUT;
+		return (EXIT_BAD_INPUT);
 	}
 	if (!out_format(out, &wo)) {
 		cli_usage_error("gen %s: cannot tell the format of '%s': "
 				"expected a name ending in .pgt, .pgt.zst, "
 				".pgb or .pgb.zst, or - for standard output",
 		    wl->name, out);
-		return EXIT_BAD_INPUT;
+		return (EXIT_BAD_INPUT);
 	}
 	if (gen_params_check(&p, &err) < 0)
-		return bad_params(wl, &err);
-	return write_trace(&p, out, &wo);
+		return (bad_params(wl, &err));
+	return (write_trace(&p, out, &wo));
 }

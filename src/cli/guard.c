@@ -32,9 +32,9 @@ static int
 need_name(const char *opt, const char *arg)
 {
 	if (arg[0] != '\0')
-		return 0;
+		return (0);
 	cli_usage_error("--%s needs a file name", opt);
-	return EXIT_BAD_INPUT;
+	return (EXIT_BAD_INPUT);
 }
 
 int
@@ -46,48 +46,48 @@ guard_option(struct guard *g, int ch, const char *arg)
 	switch (ch) {
 	case GUARD_OPT_TIMELINE:
 		if (need_name("timeline", arg) != 0)
-			return EXIT_BAD_INPUT;
+			return (EXIT_BAD_INPUT);
 		if (report_timeline_format_for(arg, &fmt) < 0) {
 			cli_usage_error("--timeline %s: expected a file name "
 			    "ending in .csv or .json (the format)", arg);
-			return EXIT_BAD_INPUT;
+			return (EXIT_BAD_INPUT);
 		}
 		g->timeline = arg;
-		return 0;
+		return (0);
 	case GUARD_OPT_TIMELINE_INTERVAL:
 		if (conf_duration_parse(arg, &g->interval_ns, msg,
 		    sizeof(msg)) < 0 || g->interval_ns == 0) {
 			cli_usage_error("--timeline-interval: %s",
 			    g->interval_ns == 0 && msg[0] == '\0' ?
 			    "expected a duration above 0" : msg);
-			return EXIT_BAD_INPUT;
+			return (EXIT_BAD_INPUT);
 		}
 		g->interval_set = true;
-		return 0;
+		return (0);
 	case GUARD_OPT_HTML:
 		if (need_name("html", arg) != 0)
-			return EXIT_BAD_INPUT;
+			return (EXIT_BAD_INPUT);
 		g->html = arg;
-		return 0;
+		return (0);
 	case GUARD_OPT_BASELINE:
 		if (need_name("baseline", arg) != 0)
-			return EXIT_BAD_INPUT;
+			return (EXIT_BAD_INPUT);
 		g->baseline_path = arg;
-		return 0;
+		return (0);
 	case GUARD_OPT_TOLERANCE:
 		if (report_tolerance_parse(arg, &g->tol, msg,
 		    sizeof(msg)) < 0) {
 			cli_usage_error("--tolerance: %s", msg);
-			return EXIT_BAD_INPUT;
+			return (EXIT_BAD_INPUT);
 		}
 		g->tolerance_set = true;
-		return 0;
+		return (0);
 	case GUARD_OPT_JUNIT:
 	default:
 		if (need_name("junit", arg) != 0)
-			return EXIT_BAD_INPUT;
+			return (EXIT_BAD_INPUT);
 		g->junit = arg;
-		return 0;
+		return (0);
 	}
 }
 
@@ -96,20 +96,20 @@ guard_check_args(const struct guard *g)
 {
 	if (g->tolerance_set && g->baseline_path == NULL) {
 		cli_usage_error("--tolerance needs --baseline");
-		return EXIT_BAD_INPUT;
+		return (EXIT_BAD_INPUT);
 	}
 	if (g->interval_set && g->timeline == NULL && g->html == NULL) {
 		cli_usage_error(
 		    "--timeline-interval needs --timeline or --html");
-		return EXIT_BAD_INPUT;
+		return (EXIT_BAD_INPUT);
 	}
-	return 0;
+	return (0);
 }
 
 uint64_t
 guard_interval(const struct guard *g)
 {
-	return g->timeline != NULL || g->html != NULL ? g->interval_ns : 0;
+	return (g->timeline != NULL || g->html != NULL ? g->interval_ns : 0);
 }
 
 /* guard_name_runs() - g->runs: every run of the n files, in order. */
@@ -126,7 +126,7 @@ guard_name_runs(struct guard *g, const struct pg_config *cfgs, size_t n)
 	one = malloc(sizeof(*one));
 	if (g->runs == NULL || one == NULL) {
 		free(one);
-		return -ENOMEM;
+		return (-ENOMEM);
 	}
 	for (i = 0; i < n && rc == 0; i++) {
 		for (c = 0; c < conf_sweep_combinations(&cfgs[i]); c++) {
@@ -139,7 +139,7 @@ guard_name_runs(struct guard *g, const struct pg_config *cfgs, size_t n)
 		}
 	}
 	free(one);
-	return rc;
+	return (rc);
 }
 
 int
@@ -174,7 +174,7 @@ guard_prepare(struct guard *g, const struct pg_config *cfgs, size_t n,
 				fprintf(stderr, "pgreplay: %s:%" PRIu64 ": "
 				    "key 'expect.%s.tolerance': %s\n",
 				    cfgs[i].path, e->line, e->stat, msg);
-				return EXIT_BAD_INPUT;
+				return (EXIT_BAD_INPUT);
 			}
 			snprintf(g->over[i][c].stat, sizeof(g->over[i][c].stat),
 			    "%s", e->stat);
@@ -187,14 +187,14 @@ guard_prepare(struct guard *g, const struct pg_config *cfgs, size_t n,
 		goto nomem;
 	if (rc < 0) {
 		/* The replay refuses such a sweep itself, with its message. */
-		return 0;
+		return (0);
 	}
 	if (g->baseline_path == NULL)
-		return 0;
+		return (0);
 	pg_error_clear(&err);
 	if (report_baseline_load(g->baseline_path, &g->baseline, &err) < 0) {
 		cli_report_error(&err);
-		return EXIT_BAD_INPUT;
+		return (EXIT_BAD_INPUT);
 	}
 	names = calloc(g->nruns != 0 ? g->nruns : 1, sizeof(*names));
 	if (names == NULL)
@@ -218,12 +218,12 @@ guard_prepare(struct guard *g, const struct pg_config *cfgs, size_t n,
 	free(names);
 	if (rc < 0) {
 		cli_report_error(&err);
-		return EXIT_BAD_INPUT;
+		return (EXIT_BAD_INPUT);
 	}
-	return 0;
+	return (0);
 nomem:
 	fputs("pgreplay: out of memory\n", stderr);
-	return EXIT_BAD_INPUT;
+	return (EXIT_BAD_INPUT);
 }
 
 /* guard_config_of() - the configuration file of the run called name. */
@@ -234,8 +234,8 @@ guard_config_of(const struct guard *g, const char *name)
 
 	for (i = 0; i < g->nruns; i++)
 		if (strcmp(g->runs[i].name, name) == 0)
-			return g->runs[i].config;
-	return SIZE_MAX;
+			return (g->runs[i].config);
+	return (SIZE_MAX);
 }
 
 /* What guard_output() writes: one of our renderings. */
@@ -276,7 +276,7 @@ guard_output(const struct guard *g, const char *path,
 		tmp = malloc(n);
 		if (tmp == NULL) {
 			fputs("pgreplay: out of memory\n", stderr);
-			return EXIT_BAD_INPUT;
+			return (EXIT_BAD_INPUT);
 		}
 		snprintf(tmp, n, "%.*s.%s.XXXXXX", (int)dirlen, path,
 		    path + dirlen);
@@ -296,7 +296,7 @@ guard_output(const struct guard *g, const char *path,
 		fprintf(stderr, "pgreplay: %s: cannot create: %s\n", path,
 		    strerror(errno));
 		free(tmp);
-		return EXIT_BAD_INPUT;
+		return (EXIT_BAD_INPUT);
 	}
 	pg_error_clear(&err);
 	if (w->fn(w, fp, &err) < 0) {
@@ -324,32 +324,32 @@ guard_output(const struct guard *g, const char *path,
 		goto fail;
 	}
 	free(tmp);
-	return 0;
+	return (0);
 fail:
 	if (fp != NULL)
 		fclose(fp);
 	if (tmp != NULL)
 		unlink(tmp);
 	free(tmp);
-	return *g->interrupted != 0 ? 128 + *g->interrupted : EXIT_BAD_INPUT;
+	return (*g->interrupted != 0 ? 128 + *g->interrupted : EXIT_BAD_INPUT);
 }
 
 static int
 write_timeline(const struct guard_writer *w, FILE *out, struct pg_error *err)
 {
-	return report_write_timeline(w->report, w->fmt, out, err);
+	return (report_write_timeline(w->report, w->fmt, out, err));
 }
 
 static int
 write_html(const struct guard_writer *w, FILE *out, struct pg_error *err)
 {
-	return report_write_html(w->report, out, err);
+	return (report_write_html(w->report, out, err));
 }
 
 static int
 write_junit(const struct guard_writer *w, FILE *out, struct pg_error *err)
 {
-	return report_write_junit(w->report, w->checks, out, err);
+	return (report_write_junit(w->report, w->checks, out, err));
 }
 
 int
@@ -372,19 +372,19 @@ guard_finish(struct guard *g, struct report *report, bool quiet)
 		(void)report_timeline_format_for(g->timeline, &w.fmt);
 		w.fn = write_timeline;
 		if ((rc = guard_output(g, g->timeline, &w)) != 0)
-			return rc;
+			return (rc);
 	}
 	if (g->html != NULL) {
 		w.fn = write_html;
 		if ((rc = guard_output(g, g->html, &w)) != 0)
-			return rc;
+			return (rc);
 	}
 	if (g->baseline != NULL) {
 		checks = calloc(report->nruns != 0 ? report->nruns : 1,
 		    sizeof(*checks));
 		if (checks == NULL) {
 			fputs("pgreplay: out of memory\n", stderr);
-			return EXIT_BAD_INPUT;
+			return (EXIT_BAD_INPUT);
 		}
 		for (i = 0; i < report->nruns; i++) {
 			size_t c = guard_config_of(g, report->runs[i].name);
@@ -432,7 +432,7 @@ out:
 	for (i = 0; checks != NULL && i < report->nruns; i++)
 		report_run_checks_finish(&checks[i]);
 	free(checks);
-	return ret;
+	return (ret);
 }
 
 void

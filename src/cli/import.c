@@ -49,7 +49,7 @@ parse_duration(const char *s, uint64_t *ns)
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (end == s || errno != 0 || *s == '-')
-		return false;
+		return (false);
 	if (strcmp(end, "ns") == 0 || (*end == '\0'))
 		*ns = v;
 	else if (strcmp(end, "us") == 0 && v <= UINT64_MAX / 1000)
@@ -59,8 +59,8 @@ parse_duration(const char *s, uint64_t *ns)
 	else if (strcmp(end, "s") == 0 && v <= UINT64_MAX / 1000000000)
 		*ns = v * 1000000000;
 	else
-		return false;
-	return true;
+		return (false);
+	return (true);
 }
 
 static bool
@@ -72,9 +72,9 @@ parse_u64(const char *s, uint64_t *v)
 	errno = 0;
 	x = strtoull(s, &end, 10);
 	if (end == s || *end != '\0' || errno != 0 || *s == '-')
-		return false;
+		return (false);
 	*v = x;
-	return true;
+	return (true);
 }
 
 int
@@ -109,12 +109,12 @@ cli_import(int argc, char **argv)
 	if (argc >= 2 &&
 	    (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		fputs(import_usage, stdout);
-		return 0;
+		return (0);
 	}
 	if (argc < 2) {
 		cli_usage_error("import: expected perf, strace, lackey or "
 				"dtrace");
-		return EXIT_BAD_INPUT;
+		return (EXIT_BAD_INPUT);
 	}
 	src = argv[1];
 	if (strcmp(src, "perf") != 0 && strcmp(src, "strace") != 0 &&
@@ -122,7 +122,7 @@ cli_import(int argc, char **argv)
 		cli_usage_error("import: unknown source '%s': expected perf, "
 				"strace, lackey or dtrace",
 		    src);
-		return EXIT_BAD_INPUT;
+		return (EXIT_BAD_INPUT);
 	}
 	argc--;
 	argv++;
@@ -143,7 +143,7 @@ cli_import(int argc, char **argv)
 				cli_usage_error("import: bad --clock-offset "
 						"'%s': expected nanoseconds",
 				    optarg);
-				return EXIT_BAD_INPUT;
+				return (EXIT_BAD_INPUT);
 			}
 			o.clock_offset_set = true;
 			perf_opts = true;
@@ -153,7 +153,7 @@ cli_import(int argc, char **argv)
 			    v > UINT32_MAX) {
 				cli_usage_error("import: bad --pid '%s'",
 				    optarg);
-				return EXIT_BAD_INPUT;
+				return (EXIT_BAD_INPUT);
 			}
 			o.root_pid = (uint32_t)v;
 			perf_opts = true;
@@ -168,7 +168,7 @@ cli_import(int argc, char **argv)
 						"'%s': expected an integer "
 						"from 0 to 1000000000",
 				    optarg);
-				return EXIT_BAD_INPUT;
+				return (EXIT_BAD_INPUT);
 			}
 			lackey_opts = true;
 			break;
@@ -178,7 +178,7 @@ cli_import(int argc, char **argv)
 						"'%s': expected a duration "
 						"such as 1ms, 500us or 0",
 				    optarg);
-				return EXIT_BAD_INPUT;
+				return (EXIT_BAD_INPUT);
 			}
 			lackey_opts = true;
 			break;
@@ -190,16 +190,16 @@ cli_import(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(import_usage, stdout);
-			return 0;
+			return (0);
 		default:
 			cli_usage_error("import: bad option");
-			return EXIT_BAD_INPUT;
+			return (EXIT_BAD_INPUT);
 		}
 	}
 	if ((perf_opts && strcmp(src, "perf") != 0) ||
 	    (lackey_opts && strcmp(src, "lackey") != 0)) {
 		cli_usage_error("import %s: option for another source", src);
-		return EXIT_BAD_INPUT;
+		return (EXIT_BAD_INPUT);
 	}
 	nin = argc - optind - 1;
 	if (nin < 1 ||
@@ -207,36 +207,14 @@ cli_import(int argc, char **argv)
 		cli_usage_error("import %s: expected %s", src,
 		    strcmp(src, "perf") == 0 ? "PERF.txt [STRACE.txt] OUT" :
 					       "IN OUT");
-		return EXIT_BAD_INPUT;
+		return (EXIT_BAD_INPUT);
 	}
 	in = argv[optind];
 	if (nin == 2)
 		strace = argv[optind + 1];
 	out = argv[argc - 1];
-	if (fmt != NULL && strcmp(fmt, "text") != 0 &&
-	    strcmp(fmt, "binary") != 0) {
-		cli_usage_error("import: bad --format '%s': expected text or "
-				"binary",
-		    fmt);
-		return EXIT_BAD_INPUT;
-	}
-	if (strcmp(out, "-") == 0) {
-		wo.format = fmt != NULL && strcmp(fmt, "binary") == 0 ?
-		    TRACE_FORMAT_BINARY :
-		    TRACE_FORMAT_TEXT;
-		wo.zstd = zstd;
-	} else if (!trace_writer_format_for(out, &wo)) {
-		cli_usage_error("import: cannot tell the format of '%s': "
-				"expected a name ending in .pgt, .pgt.zst, "
-				".pgb or .pgb.zst, or - for standard output",
-		    out);
-		return EXIT_BAD_INPUT;
-	} else if (fmt != NULL || zstd) {
-		cli_usage_error("import: --format and --zstd are for '-' "
-				"output; '%s' is named by its extension",
-		    out);
-		return EXIT_BAD_INPUT;
-	}
+	if (cli_trace_output("import", out, fmt, zstd, &wo) != 0)
+		return (EXIT_BAD_INPUT);
 	if (clock != NULL) {
 		if (import_read_clock(clock, &o.clock_offset, &err) < 0)
 			goto fail;
@@ -267,9 +245,9 @@ cli_import(int argc, char **argv)
 	    st.objects_anon + st.objects_file + st.objects_shadow +
 		st.objects_phys,
 	    st.samples, st.resolved, st.unresolved);
-	return 0;
+	return (0);
 fail:
 	cli_report_error(&err);
 	trace_writer_close(w);
-	return EXIT_BAD_INPUT;
+	return (EXIT_BAD_INPUT);
 }

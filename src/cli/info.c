@@ -38,7 +38,7 @@ struct info {
 static const char *
 format_name(const struct trace_format_info *f)
 {
-	return f->format == TRACE_FORMAT_BINARY ? "binary" : "text";
+	return (f->format == TRACE_FORMAT_BINARY ? "binary" : "text");
 }
 
 static void
@@ -76,7 +76,7 @@ static json_t *
 json_u64(uint64_t v)
 {
 	/* jansson integers are signed 64-bit; no trace count gets near. */
-	return json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v);
+	return (json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v));
 }
 
 static int
@@ -91,7 +91,7 @@ print_json(const struct info *in)
 	if (root == NULL || ops == NULL) {
 		json_decref(root);
 		json_decref(ops);
-		return -1;
+		return (-1);
 	}
 	for (op = 0; op < TRACE_OP_COUNT; op++)
 		json_object_set_new(ops, trace_op_name(op),
@@ -128,7 +128,7 @@ print_json(const struct info *in)
 	else
 		putchar('\n');
 	json_decref(root);
-	return rc;
+	return (rc);
 }
 
 int
@@ -158,20 +158,20 @@ cli_info(int argc, char **argv)
 				cli_usage_error("info: bad --format '%s': "
 						"expected text or json",
 				    optarg);
-				return EXIT_BAD_INPUT;
+				return (EXIT_BAD_INPUT);
 			}
 			break;
 		case 'h':
 			fputs(info_usage, stdout);
-			return 0;
+			return (0);
 		default:
 			cli_usage_error("info: bad option");
-			return EXIT_BAD_INPUT;
+			return (EXIT_BAD_INPUT);
 		}
 	}
 	if (argc - optind != 1) {
 		cli_usage_error("info: expected one TRACE");
-		return EXIT_BAD_INPUT;
+		return (EXIT_BAD_INPUT);
 	}
 	memset(&in, 0, sizeof(in));
 	in.path = argv[optind];
@@ -211,12 +211,12 @@ cli_info(int argc, char **argv)
 		print_text(&in);
 	} else if (print_json(&in) < 0) {
 		fputs("pgreplay: info: cannot write JSON\n", stderr);
-		return EXIT_BAD_INPUT;
+		return (EXIT_BAD_INPUT);
 	}
-	return cli_flush_stdout();
+	return (cli_flush_stdout());
 fail:
 	cli_report_error(&err);
 	trace_reader_close(r);
 	trace_validator_destroy(v);
-	return EXIT_BAD_INPUT;
+	return (EXIT_BAD_INPUT);
 }

@@ -51,25 +51,14 @@ struct th_field {
 	bool is_signed;
 };
 
-#define THF(f) { #f, offsetof(struct vm_thresholds, f), false }
-#define THS(f) { #f, offsetof(struct vm_thresholds, f), true }
+#define TH_FIELD(name_, sgn_, rep_) \
+	{ #name_, offsetof(struct vm_thresholds, name_), (sgn_) != 0 },
 
 static const struct th_field th_fields[] = {
-	THF(page_count),
-	THF(free_count_init),
-	THF(interrupt_free_min),
-	THF(pageout_free_min),
-	THF(free_reserved),
-	THF(free_min),
-	THF(free_severe),
-	THF(free_target),
-	THF(inactive_target),
-	THF(pageout_wakeup_thresh),
-	THF(background_launder_target),
-	THS(pid_setpoint),
-	THS(pid_interval),
-	THS(pid_bound),
+	VM_THRESHOLD_FIELDS(TH_FIELD)
 };
+
+#undef TH_FIELD
 
 static int64_t
 th_get(const struct vm_thresholds *t, const struct th_field *f)

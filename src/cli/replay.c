@@ -74,8 +74,8 @@ replay_name_cmp(const void *x, const void *y)
 	int c = strcmp(a->name, b->name);
 
 	if (c != 0)
-		return c;
-	return a->order < b->order ? -1 : a->order > b->order;
+		return (c);
+	return (a->order < b->order ? -1 : a->order > b->order);
 }
 
 /*
@@ -96,14 +96,14 @@ replay_check_names(const struct pg_config *cfgs, size_t n)
 	for (i = 0; i < n; i++)
 		total += conf_sweep_combinations(&cfgs[i]);
 	if (total < 2)
-		return 0;
+		return (0);
 	names = calloc(total, sizeof(*names));
 	tmp = malloc(sizeof(*tmp));
 	if (names == NULL || tmp == NULL) {
 		free(names);
 		free(tmp);
 		fputs("pgreplay: out of memory\n", stderr);
-		return EXIT_BAD_INPUT;
+		return (EXIT_BAD_INPUT);
 	}
 	for (i = 0, total = 0; i < n; i++) {
 		for (c = 0; c < conf_sweep_combinations(&cfgs[i]); c++) {
@@ -137,7 +137,7 @@ replay_check_names(const struct pg_config *cfgs, size_t n)
 	}
 	free(tmp);
 	free(names);
-	return ret;
+	return (ret);
 }
 
 /*
@@ -156,7 +156,7 @@ replay_load(const struct replay_args *a, struct pg_config **cfgsp)
 	cfgs = calloc(a->nconfigs, sizeof(*cfgs));
 	if (cfgs == NULL) {
 		fputs("pgreplay: out of memory\n", stderr);
-		return EXIT_BAD_INPUT;
+		return (EXIT_BAD_INPUT);
 	}
 	for (i = 0; i < a->nconfigs; i++) {
 		pg_error_clear(&err);
@@ -164,15 +164,15 @@ replay_load(const struct replay_args *a, struct pg_config **cfgsp)
 		    (rc = replay_config_check(&cfgs[i], &err)) < 0) {
 			replay_fail(rc, &err);
 			free(cfgs);
-			return EXIT_BAD_INPUT;
+			return (EXIT_BAD_INPUT);
 		}
 	}
 	if (replay_check_names(cfgs, a->nconfigs) != 0) {
 		free(cfgs);
-		return EXIT_BAD_INPUT;
+		return (EXIT_BAD_INPUT);
 	}
 	*cfgsp = cfgs;
-	return 0;
+	return (0);
 }
 
 /*
@@ -205,12 +205,12 @@ replay_write_file(const char *path, const struct report *report,
 	}
 	if (outfile_commit(of, &err) < 0)
 		goto fail;
-	return 0;
+	return (0);
 fail:
 	if (replay_signal != 0)
-		return 128 + replay_signal;
+		return (128 + replay_signal);
 	cli_report_error(&err);
-	return EXIT_BAD_INPUT;
+	return (EXIT_BAD_INPUT);
 }
 
 /* replay_tell_failures() - one stderr line per failed assertion, for CI logs.
@@ -263,17 +263,17 @@ replay_emit(const struct replay_args *a, const struct report *report)
 	struct pg_error err;
 
 	if (a->output != NULL)
-		return replay_write_file(a->output, report, a->format);
+		return (replay_write_file(a->output, report, a->format));
 	if (a->quiet && !a->to_stdout)
-		return 0;
+		return (0);
 	pg_error_clear(&err);
 	if (report_write(report, a->format, stdout, &err) < 0 ||
 	    fflush(stdout) != 0) {
 		fprintf(stderr, "pgreplay: standard output: write error: %s\n",
 		    strerror(errno));
-		return EXIT_BAD_INPUT;
+		return (EXIT_BAD_INPUT);
 	}
-	return 0;
+	return (0);
 }
 
 int
@@ -290,7 +290,7 @@ cli_replay(int argc, char **argv)
 	ret = replay_parse(argc, argv, &a);
 	if (ret >= 0) {
 		free(a.configs);
-		return ret;
+		return (ret);
 	}
 
 	/*
@@ -335,5 +335,5 @@ out:
 		    a.output != NULL ? "no report written" : "no report");
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
-	return ret;
+	return (ret);
 }

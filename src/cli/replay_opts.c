@@ -75,10 +75,10 @@ replay_parse_jobs(const char *s, unsigned *jobs)
 	    v > REPLAY_JOBS_MAX) {
 		cli_usage_error("--jobs: expected a number of threads from 1 "
 		    "to %d, got '%s'", REPLAY_JOBS_MAX, s);
-		return -1;
+		return (-1);
 	}
 	*jobs = (unsigned)v;
-	return 0;
+	return (0);
 }
 
 /* replay_parse_shard() - --shard I/N with 1 <= I <= N <= 1000000. */
@@ -97,12 +97,12 @@ replay_parse_shard(const char *s, struct replay_args *a)
 		    i <= n) {
 			a->shard_index = (uint32_t)(i - 1);
 			a->shard_count = (uint32_t)n;
-			return 0;
+			return (0);
 		}
 	}
 	cli_usage_error("--shard: expected I/N with 1 <= I <= N <= 1000000, "
 	    "got '%s'", s);
-	return -1;
+	return (-1);
 }
 
 /*
@@ -115,15 +115,15 @@ replay_check_mode(const char *arg, const char *what, uint32_t *interval)
 {
 	if (arg == NULL || strcmp(arg, "1") == 0) {
 		*interval = 0;
-		return 0;
+		return (0);
 	}
 	if (strcmp(arg, "full") == 0) {
 		*interval = SIM_CHECK_FULL_EVERY;
-		return 0;
+		return (0);
 	}
 	cli_usage_error("%s: unknown check mode '%s' (expected full)", what,
 	    arg);
-	return -1;
+	return (-1);
 }
 
 /*
@@ -159,7 +159,7 @@ replay_parse(int argc, char **argv, struct replay_args *a)
 	a->configs = calloc((size_t)argc, sizeof(*a->configs));
 	if (a->configs == NULL) {
 		fputs("pgreplay: out of memory\n", stderr);
-		return EXIT_BAD_INPUT;
+		return (EXIT_BAD_INPUT);
 	}
 	opterr = 0; /* our messages, in our format */
 	optind = 1;
@@ -175,13 +175,13 @@ replay_parse(int argc, char **argv, struct replay_args *a)
 				    "unknown format '%s' (expected text, json, "
 				    "csv, csv-phases or csv-oom)",
 				    optarg);
-				return EXIT_BAD_INPUT;
+				return (EXIT_BAD_INPUT);
 			}
 			break;
 		case 'o':
 			if (optarg[0] == '\0') {
 				cli_usage_error("--output needs a file name");
-				return EXIT_BAD_INPUT;
+				return (EXIT_BAD_INPUT);
 			}
 			/* '-' is standard output, as for convert. */
 			a->output = strcmp(optarg, "-") == 0 ? NULL : optarg;
@@ -194,7 +194,7 @@ replay_parse(int argc, char **argv, struct replay_args *a)
 			a->check = true;
 			if (replay_check_mode(optarg, "--check",
 			    &a->check_interval) < 0)
-				return EXIT_BAD_INPUT;
+				return (EXIT_BAD_INPUT);
 			break;
 		case OPT_MAX_MEMORY:
 			if (cli_parse_size(optarg, &a->max_memory) < 0 ||
@@ -203,24 +203,24 @@ replay_parse(int argc, char **argv, struct replay_args *a)
 						"such as 512MiB or 4GiB, got "
 						"'%s'",
 				    optarg);
-				return EXIT_BAD_INPUT;
+				return (EXIT_BAD_INPUT);
 			}
 			a->max_memory_arg = optarg;
 			break;
 		case 'j':
 			if (replay_parse_jobs(optarg, &a->jobs) < 0)
-				return EXIT_BAD_INPUT;
+				return (EXIT_BAD_INPUT);
 			break;
 		case OPT_SHARD:
 			if (replay_parse_shard(optarg, a) < 0)
-				return EXIT_BAD_INPUT;
+				return (EXIT_BAD_INPUT);
 			break;
 		case 'h':
 			fputs(replay_usage, stdout);
-			return fflush(stdout) == 0 ? 0 : EXIT_BAD_INPUT;
+			return (fflush(stdout) == 0 ? 0 : EXIT_BAD_INPUT);
 		case 'V':
 			printf("pgreplay %s\n", PGREPLAY_VERSION);
-			return fflush(stdout) == 0 ? 0 : EXIT_BAD_INPUT;
+			return (fflush(stdout) == 0 ? 0 : EXIT_BAD_INPUT);
 		case GUARD_OPT_TIMELINE:
 		case GUARD_OPT_TIMELINE_INTERVAL:
 		case GUARD_OPT_HTML:
@@ -228,7 +228,7 @@ replay_parse(int argc, char **argv, struct replay_args *a)
 		case GUARD_OPT_TOLERANCE:
 		case GUARD_OPT_JUNIT:
 			if (guard_option(&a->guard, ch, optarg) != 0)
-				return EXIT_BAD_INPUT;
+				return (EXIT_BAD_INPUT);
 			break;
 		case ':':
 			/* A long option sets optopt too: look at argv. */
@@ -238,7 +238,7 @@ replay_parse(int argc, char **argv, struct replay_args *a)
 			else
 				cli_usage_error(
 				    "option '-%c' needs an argument", optopt);
-			return EXIT_BAD_INPUT;
+			return (EXIT_BAD_INPUT);
 		default:
 			/* Only an unknown short option sets optopt. */
 			if (optopt != 0)
@@ -246,24 +246,24 @@ replay_parse(int argc, char **argv, struct replay_args *a)
 			else
 				cli_usage_error("unknown option '%s'",
 				    argv[optind - 1]);
-			return EXIT_BAD_INPUT;
+			return (EXIT_BAD_INPUT);
 		}
 	}
 	if (optind >= argc) {
 		cli_usage_error("no trace given");
-		return EXIT_BAD_INPUT;
+		return (EXIT_BAD_INPUT);
 	}
 	if (argc - optind > 1) {
 		cli_usage_error("one trace at a time: unexpected '%s'",
 		    argv[optind + 1]);
-		return EXIT_BAD_INPUT;
+		return (EXIT_BAD_INPUT);
 	}
 	a->trace = argv[optind];
 	if (a->nconfigs == 0) {
 		cli_usage_error("no configuration given (use --config FILE)");
-		return EXIT_BAD_INPUT;
+		return (EXIT_BAD_INPUT);
 	}
 	if (guard_check_args(&a->guard) != 0)
-		return EXIT_BAD_INPUT;
-	return -1;
+		return (EXIT_BAD_INPUT);
+	return (-1);
 }

@@ -28,8 +28,8 @@ replay_since(const struct timespec *t0)
 	struct timespec now;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - t0->tv_sec) +
-	    (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+	return ((double)(now.tv_sec - t0->tv_sec) +
+	    (double)(now.tv_nsec - t0->tv_nsec) / 1e9);
 }
 
 /*
@@ -42,7 +42,7 @@ replay_over_memory(struct replay_meter *m)
 	uint64_t now = memuse_bytes(m->msrc);
 
 	m->used = now > m->mbase ? now - m->mbase : 0;
-	return m->used > m->max_memory;
+	return (m->used > m->max_memory);
 }
 
 /*
@@ -62,7 +62,7 @@ replay_memory_precheck(const struct replay_args *a,
 	run = malloc(sizeof(*run));
 	if (run == NULL) {
 		fputs("pgreplay: out of memory\n", stderr);
-		return EXIT_BAD_INPUT;
+		return (EXIT_BAD_INPUT);
 	}
 	for (i = 0; i < a->nconfigs; i++) {
 		n = conf_sweep_combinations(&cfgs[i]);
@@ -82,11 +82,11 @@ replay_memory_precheck(const struct replay_args *a,
 			    cfgs[i].path, run->name, need >> 20,
 			    a->max_memory_arg);
 			free(run);
-			return EXIT_BAD_INPUT;
+			return (EXIT_BAD_INPUT);
 		}
 	}
 	free(run);
-	return 0;
+	return (0);
 }
 
 /*
@@ -159,7 +159,7 @@ replay_simulate(const struct replay_args *a, const struct pg_config *cfgs,
 	    strcmp(env, "0") != 0) {
 		if (replay_check_mode(env, "PGREPLAY_CHECK",
 		    &so.check_interval) < 0)
-			return EXIT_BAD_INPUT;
+			return (EXIT_BAD_INPUT);
 		so.check_invariants = true;
 	}
 	so.timeline_interval_ns = guard_interval(&a->guard);
@@ -170,7 +170,7 @@ replay_simulate(const struct replay_args *a, const struct pg_config *cfgs,
 	meter.max_memory = a->max_memory;
 	if (meter.max_memory != 0) {
 		if (replay_memory_precheck(a, cfgs) != 0)
-			return EXIT_BAD_INPUT;
+			return (EXIT_BAD_INPUT);
 		meter.msrc = memuse_source();
 		meter.mbase = memuse_bytes(meter.msrc);
 		meter.next_check = REPLAY_MEMORY_EVERY;
@@ -231,5 +231,5 @@ out:
 	} else if (replay_signal != 0) {
 		ret = 128 + replay_signal;
 	}
-	return ret;
+	return (ret);
 }

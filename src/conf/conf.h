@@ -263,6 +263,13 @@ char *conf_format_value(enum conf_kind kind, int64_t v, char *buf, size_t n);
 int conf_duration_parse(const char *s, uint64_t *ns, char *msg, size_t n);
 
 /*
+ * conf_size_parse() - a size as the configuration writes one ("4096",
+ * "4GiB", "1.5 MiB", "500MB"), for command-line options.  Returns 0 and
+ * *bytes, -ERANGE when it does not fit in 64 bits, or -EINVAL.
+ */
+int conf_size_parse(const char *s, uint64_t *bytes);
+
+/*
  * conf_variant_count(), conf_variant_name(), conf_variant_commit(),
  * conf_variant_what() - the variants of PG_VARIANTS(), by bit number
  * (0 .. conf_variant_count() - 1); NULL past the end.

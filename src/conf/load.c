@@ -49,17 +49,15 @@ static const char *const top_specials[] = { "name", "sweep", "expect",
 int
 load_fail(struct loader *ld, const yaml_node_t *n, const char *fmt, ...)
 {
-	char msg[PG_ERROR_MSG_MAX];
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc = pg_error_vset(ld->err, -EINVAL, ld->file,
+	    n != NULL ? PG_POS_LINE : PG_POS_NONE, n != NULL ? line_of(n) : 0,
+	    fmt, ap);
 	va_end(ap);
-	if (n == NULL)
-		return (pg_error_set(ld->err, ld->file, PG_POS_NONE, 0, "%s",
-		    msg));
-	return (pg_error_set(ld->err, ld->file, PG_POS_LINE, line_of(n), "%s",
-	    msg));
+	return (rc);
 }
 
 void

@@ -404,6 +404,19 @@ conf_duration_parse(const char *s, uint64_t *ns, char *msg, size_t n)
 	return (-EINVAL);
 }
 
+int
+conf_size_parse(const char *s, uint64_t *bytes)
+{
+	switch (conf_parse_size(s, bytes, NULL)) {
+	case CONF_PARSE_OK:
+		return (0);
+	case CONF_PARSE_OVERFLOW:
+		return (-ERANGE);
+	default:
+		return (-EINVAL);
+	}
+}
+
 static const char *
 unit_list(enum conf_kind kind)
 {

@@ -56,14 +56,14 @@ hog_check(const uint64_t *v, struct pg_error *err)
 	int rc;
 
 	if (v[P_CHUNK] > v[P_SIZE])
-		return gen_bad(err, "--chunk %" PRIu64 " pages is larger than "
+		return (gen_bad(err, "--chunk %" PRIu64 " pages is larger than "
 		    "--size (%" PRIu64 " pages)", gen_pages(v[P_CHUNK]),
-		    gen_pages(v[P_SIZE]));
+		    gen_pages(v[P_SIZE])));
 	if (gen_pages(v[P_SIZE]) > TRACE_PAGES_MAX)
-		return gen_bad(err, "--size: at most 2^32 pages (16TiB)");
+		return (gen_bad(err, "--size: at most 2^32 pages (16TiB)"));
 	if ((rc = gen_xfer_ns(v[P_SIZE], v[P_RATE], "--size at --rate",
 	    &grow, err)) < 0)
-		return rc;
+		return (rc);
 	span = (v[P_PROCS] - 1) * v[P_START_GAP] + grow + v[P_HOLD];
 	/* Below 2^10 * (2^32 + 86400 * 10^9): no overflow. */
 	rc = gen_check_events(v[P_PROCS] * (gen_pages(v[P_SIZE]) /
@@ -71,9 +71,9 @@ hog_check(const uint64_t *v, struct pg_error *err)
 	    v[P_TOUCH_RATE]), "--procs, --size, --chunk, --hold and "
 	    "--touch-rate", err);
 	if (rc < 0)
-		return rc;
-	return gen_check_span(span, "--procs, --start-gap, --size, --rate "
-	    "and --hold", err);
+		return (rc);
+	return (gen_check_span(span, "--procs, --start-gap, --size, --rate "
+	    "and --hold", err));
 }
 
 static void

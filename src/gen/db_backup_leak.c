@@ -66,14 +66,14 @@ dbl_check(const uint64_t *v, struct pg_error *err)
 {
 	if (v[P_BACKUP_START] >= v[P_DURATION] ||
 	    v[P_LEAK_START] >= v[P_DURATION])
-		return gen_bad(err, "--backup-start and --leak-start must be "
-		    "before --duration");
+		return (gen_bad(err, "--backup-start and --leak-start must be "
+		    "before --duration"));
 	if (gen_pages(v[P_POOL]) > TRACE_PAGES_MAX ||
 	    gen_pages(v[P_BACKUP]) > TRACE_PAGES_MAX ||
 	    gen_pages(v[P_LEAK]) > TRACE_PAGES_MAX)
-		return gen_bad(err, "--pool, --backup, --leak: at most 2^32 "
-		    "pages");
-	return 0;
+		return (gen_bad(err, "--pool, --backup, --leak: at most 2^32 "
+		    "pages"));
+	return (0);
 }
 
 /* The three actors, in the order they win ties. */

@@ -46,13 +46,13 @@ static int
 churn_check(const uint64_t *v, struct pg_error *err)
 {
 	if (v[P_SIZE] % v[P_CHUNK] != 0)
-		return gen_bad(err, "--size (%" PRIu64 " pages) is not a "
+		return (gen_bad(err, "--size (%" PRIu64 " pages) is not a "
 		    "multiple of --chunk (%" PRIu64 " pages)",
-		    gen_pages(v[P_SIZE]), gen_pages(v[P_CHUNK]));
+		    gen_pages(v[P_SIZE]), gen_pages(v[P_CHUNK])));
 	if (gen_pages(v[P_SIZE]) > TRACE_PAGES_MAX)
-		return gen_bad(err, "--size: at most 2^32 pages (16TiB)");
-	return gen_check_events((v[P_DURATION] / GEN_NS_PER_S + 1) *
-	    v[P_RATE], "--duration and --rate", err);
+		return (gen_bad(err, "--size: at most 2^32 pages (16TiB)"));
+	return (gen_check_events((v[P_DURATION] / GEN_NS_PER_S + 1) *
+	    v[P_RATE], "--duration and --rate", err));
 }
 
 static void

@@ -57,27 +57,27 @@ stream_check(const uint64_t *v, struct pg_error *err)
 	int rc;
 
 	if (v[P_CHUNK] > v[P_SIZE])
-		return gen_bad(err, "--chunk %" PRIu64 " pages is larger than "
+		return (gen_bad(err, "--chunk %" PRIu64 " pages is larger than "
 		    "--size (%" PRIu64 " pages)", gen_pages(v[P_CHUNK]),
-		    gen_pages(v[P_SIZE]));
+		    gen_pages(v[P_SIZE])));
 	if (gen_pages(v[P_SIZE]) > TRACE_PAGES_MAX)
-		return gen_bad(err, "--size: at most 2^32 pages (16TiB)");
+		return (gen_bad(err, "--size: at most 2^32 pages (16TiB)"));
 	if ((rc = gen_xfer_ns(v[P_SIZE], v[P_RATE], "--size at --rate", &one,
 	    err)) < 0)
-		return rc;
+		return (rc);
 	reads = v[P_FILES] * v[P_PASSES];
 	/* Below 2^8 * 2^20 * 2^32: no overflow. */
 	rc = gen_check_events(v[P_PROCS] * reads * (gen_pages(v[P_SIZE]) /
 	    gen_pages(v[P_CHUNK]) + 2), "--procs, --files, --passes, --size "
 	    "and --chunk", err);
 	if (rc < 0)
-		return rc;
+		return (rc);
 	if (one != 0 && reads > GEN_SPAN_MAX_S * GEN_NS_PER_S / one)
-		return gen_check_span(UINT64_MAX, "--files x --passes",
-		    err);
-	return gen_check_span(reads * one + (v[P_PROCS] - 1) *
+		return (gen_check_span(UINT64_MAX, "--files x --passes",
+		    err));
+	return (gen_check_span(reads * one + (v[P_PROCS] - 1) *
 	    v[P_START_GAP], "--files, --passes, --size, --rate and "
-	    "--start-gap", err);
+	    "--start-gap", err));
 }
 
 static void

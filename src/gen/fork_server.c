@@ -82,17 +82,17 @@ fork_check(const uint64_t *v, struct pg_error *err)
 
 	plan_of(v, &p);
 	if (p.chunk > p.text_pages)
-		return gen_bad(err, "--chunk is larger than --text");
+		return (gen_bad(err, "--chunk is larger than --text"));
 	if (p.ntext + p.nanon + 1 > v[P_LIFETIME])
-		return gen_bad(err, "--lifetime %" PRIu64 " ns is too short "
+		return (gen_bad(err, "--lifetime %" PRIu64 " ns is too short "
 		    "for the %" PRIu64 " events of a worker (one per ns at "
 		    "most)",
-		    v[P_LIFETIME], p.ntext + p.nanon);
+		    v[P_LIFETIME], p.ntext + p.nanon));
 	if (gen_check_events(v[P_PROCS] * (p.ntext + p.nanon + 3),
 	    "--procs, --text, --touch, --anon and --chunk", err) < 0)
-		return -EINVAL;
-	return gen_check_span(v[P_DURATION] + v[P_LIFETIME],
-	    "--duration and --lifetime", err);
+		return (-EINVAL);
+	return (gen_check_span(v[P_DURATION] + v[P_LIFETIME],
+	    "--duration and --lifetime", err));
 }
 
 /* worker_event_time() - when worker w makes its event j (1-based). */
@@ -101,7 +101,7 @@ worker_time(const struct worker *w, uint64_t j, uint64_t n,
     uint64_t lifetime)
 {
 	/* n events spread evenly over the lifetime, the exit last. */
-	return w->start + gen_mulhi(j * (UINT64_MAX / (n + 1)), lifetime);
+	return (w->start + gen_mulhi(j * (UINT64_MAX / (n + 1)), lifetime));
 }
 
 static void

@@ -24,7 +24,7 @@ static const struct gen_workload *const workloads[] = {
 const struct gen_workload *
 gen_workload_at(size_t i)
 {
-	return i < NWORKLOADS ? workloads[i] : NULL;
+	return (i < NWORKLOADS ? workloads[i] : NULL);
 }
 
 const struct gen_workload *
@@ -34,29 +34,29 @@ gen_workload_find(const char *name)
 
 	for (i = 0; i < NWORKLOADS; i++)
 		if (strcmp(workloads[i]->name, name) == 0)
-			return workloads[i];
-	return NULL;
+			return (workloads[i]);
+	return (NULL);
 }
 
 int
 gen_bad(struct pg_error *err, const char *fmt, ...)
 {
-	char msg[PG_ERROR_MSG_MAX];
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc = pg_error_vset(err, -EINVAL, "", PG_POS_NONE, 0, fmt, ap);
 	va_end(ap);
-	return pg_error_set(err, "", PG_POS_NONE, 0, "%s", msg);
+	return (rc);
 }
 
 int
 gen_check_span(uint64_t ns, const char *what, struct pg_error *err)
 {
 	if (ns / GEN_NS_PER_S > GEN_SPAN_MAX_S)
-		return gen_bad(err, "%s: the trace would span more than %u "
-		    "seconds (ten days)", what, (unsigned)GEN_SPAN_MAX_S);
-	return 0;
+		return (gen_bad(err, "%s: the trace would span more than %u "
+		    "seconds (ten days)", what, (unsigned)GEN_SPAN_MAX_S));
+	return (0);
 }
 
 int
@@ -64,27 +64,27 @@ gen_xfer_ns(uint64_t bytes, uint64_t bw, const char *what, uint64_t *ns,
     struct pg_error *err)
 {
 	if (bytes / bw > GEN_SPAN_MAX_S)
-		return gen_check_span(UINT64_MAX, what, err);
+		return (gen_check_span(UINT64_MAX, what, err));
 	/* bytes % bw < bw <= 16GiB: times 10^9 stays below 2^64. */
 	*ns = bytes / bw * GEN_NS_PER_S + bytes % bw * GEN_NS_PER_S / bw;
-	return 0;
+	return (0);
 }
 
 int
 gen_check_events(uint64_t n, const char *what, struct pg_error *err)
 {
 	if (n > GEN_EVENTS_MAX)
-		return gen_bad(err, "%s: the trace would have about %" PRIu64
-		    " events, more than %" PRIu64, what, n, GEN_EVENTS_MAX);
-	return 0;
+		return (gen_bad(err, "%s: the trace would have about %" PRIu64
+		    " events, more than %" PRIu64, what, n, GEN_EVENTS_MAX));
+	return (0);
 }
 
 int
 gen_params_check(const struct gen_params *p, struct pg_error *err)
 {
 	if (p->wl == NULL || p->wl->nparams > GEN_PARAMS_MAX)
-		return gen_bad(err, "no workload");
-	return p->wl->impl->check(p->v, err);
+		return (gen_bad(err, "no workload"));
+	return (p->wl->impl->check(p->v, err));
 }
 
 void
@@ -176,10 +176,10 @@ gen_run(const struct gen_params *p, gen_sink_fn sink, void *ctx,
 
 	*nevents = 0;
 	if ((rc = gen_params_check(p, err)) < 0)
-		return rc;
+		return (rc);
 	p->wl->impl->run(p->v, &o);
 	*nevents = o.nevents;
-	return o.rc;
+	return (o.rc);
 }
 
 struct file_sink {
@@ -194,9 +194,9 @@ writer_sink(void *ctx, const struct trace_event *ev, struct pg_error *err)
 	struct file_sink *fs = ctx;
 
 	if (fs->stop != NULL && *fs->stop != 0)
-		return pg_error_setv(err, -EINTR, fs->path, PG_POS_NONE, 0,
-		    "interrupted");
-	return trace_writer_write(fs->w, ev, err);
+		return (pg_error_setv(err, -EINTR, fs->path, PG_POS_NONE, 0,
+		    "interrupted"));
+	return (trace_writer_write(fs->w, ev, err));
 }
 
 int
@@ -210,12 +210,12 @@ gen_write_file(const struct gen_params *p, const char *path,
 	*nevents = 0;
 	/* Check first: a refused parameter must not leave a file open. */
 	if ((rc = gen_params_check(p, err)) < 0)
-		return rc;
+		return (rc);
 	if ((rc = trace_writer_open(path, wo, &fs.w, err)) < 0)
-		return rc;
+		return (rc);
 	rc = gen_run(p, writer_sink, &fs, nevents, err);
 	if (rc == 0)
 		rc = trace_writer_finish(fs.w, err);
 	trace_writer_close(fs.w);
-	return rc;
+	return (rc);
 }

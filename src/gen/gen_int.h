@@ -31,7 +31,7 @@ void gen_rng_seed(struct gen_rng *r, uint64_t seed);
 static inline uint64_t
 gen_rotl(uint64_t x, int k)
 {
-	return (x << k) | (x >> (64 - k));
+	return ((x << k) | (x >> (64 - k)));
 }
 
 /* gen_rng_next() - 64 random bits. */
@@ -47,7 +47,7 @@ gen_rng_next(struct gen_rng *r)
 	s[0] ^= s[3];
 	s[2] ^= t;
 	s[3] = gen_rotl(s[3], 45);
-	return res;
+	return (res);
 }
 
 /*
@@ -57,14 +57,14 @@ gen_rng_next(struct gen_rng *r)
 static inline uint64_t
 gen_rng_below(struct gen_rng *r, uint64_t n)
 {
-	return ((gen_rng_next(r) >> 32) * n) >> 32;
+	return (((gen_rng_next(r) >> 32) * n) >> 32);
 }
 
 /* gen_rng_chance() - true with probability ppm / 10^6. */
 static inline bool
 gen_rng_chance(struct gen_rng *r, uint64_t ppm)
 {
-	return gen_rng_below(r, GEN_PPM) < ppm;
+	return (gen_rng_below(r, GEN_PPM) < ppm);
 }
 
 /* gen_mulhi_portable() - the high 64 bits of a * b in 32-bit halves. */
@@ -81,9 +81,9 @@ gen_mulhi(uint64_t a, uint64_t b)
 #if defined(__SIZEOF_INT128__)
 	__extension__ typedef unsigned __int128 gen_u128;
 
-	return (uint64_t)(((gen_u128)a * b) >> 64);
+	return ((uint64_t)(((gen_u128)a * b) >> 64));
 #else
-	return gen_mulhi_portable(a, b);
+	return (gen_mulhi_portable(a, b));
 #endif
 }
 
@@ -127,7 +127,7 @@ static inline uint64_t
 gen_zipf_rank_page(const struct gen_zipf *z, uint64_t k)
 {
 	/* mul < n <= 2^32 and k < 2^32: the product fits in 64 bits. */
-	return (k * z->mul + z->add) % z->n;
+	return ((k * z->mul + z->add) % z->n);
 }
 
 /* gen_zipf_finish() - free z's tables. */
@@ -190,7 +190,7 @@ gen_pace_step(struct gen_pace *p)
 		p->acc -= p->den;
 		p->t++;
 	}
-	return p->t;
+	return (p->t);
 }
 
 /* ---- Output ---- */
@@ -237,7 +237,7 @@ gen_out_page(struct gen_out *o, uint64_t t, enum trace_op op, uint32_t pid,
 static inline bool
 gen_out_failed(const struct gen_out *o)
 {
-	return o->rc < 0;
+	return (o->rc < 0);
 }
 
 /* Sets o->rc to -ENOMEM with a message naming what could not be had. */
@@ -263,7 +263,7 @@ int gen_bad(struct pg_error *err, const char *fmt, ...)
 static inline uint64_t
 gen_pages(uint64_t bytes)
 {
-	return bytes / GEN_PAGE_SIZE;
+	return (bytes / GEN_PAGE_SIZE);
 }
 
 /*

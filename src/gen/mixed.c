@@ -60,16 +60,17 @@ static int
 mixed_check(const uint64_t *v, struct pg_error *err)
 {
 	if (v[P_FILES] == 0 && v[P_ANON_SHARE] != GEN_PPM)
-		return gen_bad(err, "--files 0 needs --anon-share 100%%");
+		return (gen_bad(err, "--files 0 needs --anon-share 100%%"));
 	if (v[P_CHUNK] > v[P_ANON] ||
 	    (v[P_FILES] != 0 && v[P_CHUNK] > v[P_FILE_SIZE]))
-		return gen_bad(err, "--chunk is larger than --anon or "
-		    "--file-size");
+		return (gen_bad(err, "--chunk is larger than --anon or "
+		    "--file-size"));
 	if (gen_pages(v[P_ANON]) > TRACE_PAGES_MAX ||
 	    gen_pages(v[P_FILE_SIZE]) > TRACE_PAGES_MAX)
-		return gen_bad(err, "--anon, --file-size: at most 2^32 pages");
-	return gen_check_events((v[P_DURATION] / GEN_NS_PER_S + 1) *
-	    v[P_RATE], "--duration and --rate", err);
+		return (gen_bad(err,
+		    "--anon, --file-size: at most 2^32 pages"));
+	return (gen_check_events((v[P_DURATION] / GEN_NS_PER_S + 1) *
+	    v[P_RATE], "--duration and --rate", err));
 }
 
 /* pick() - the first page of a chunk of an object of pages pages. */
@@ -84,7 +85,7 @@ pick(struct gen_rng *r, uint64_t pages, uint64_t chunk, uint64_t hot_ppm,
 		hot = chunk;
 	if (gen_rng_chance(r, hot_share))
 		starts = hot - chunk + 1;
-	return gen_rng_below(r, starts);
+	return (gen_rng_below(r, starts));
 }
 
 static void

@@ -56,32 +56,32 @@ parse_fixed(const char **sp, uint64_t mult, int maxfrac, uint64_t *out)
 	for (; *s >= '0' && *s <= '9'; s++, nd++) {
 		if (ip > UINT64_MAX / 10 || (ip == UINT64_MAX / 10 &&
 		    (uint64_t)(*s - '0') > UINT64_MAX % 10))
-			return false;
+			return (false);
 		ip = ip * 10 + (uint64_t)(*s - '0');
 	}
 	if (nd == 0)
-		return false;
+		return (false);
 	if (*s == '.') {
 		for (s++; *s >= '0' && *s <= '9'; s++, nf++) {
 			if (nf >= maxfrac)
-				return false;
+				return (false);
 			fp = fp * 10 + (uint64_t)(*s - '0');
 			pow *= 10;
 		}
 		if (nf == 0)
-			return false;
+			return (false);
 	}
 	if (mult != 0 && ip > UINT64_MAX / mult)
-		return false;
+		return (false);
 	v = ip * mult;
 	/* fp < 10^maxfrac and the callers keep fp * mult within 64 bits. */
 	if (fp * mult % pow != 0)
-		return false;
+		return (false);
 	if (v > UINT64_MAX - fp * mult / pow)
-		return false;
+		return (false);
 	*out = v + fp * mult / pow;
 	*sp = s;
-	return true;
+	return (true);
 }
 
 /*
@@ -112,14 +112,14 @@ parse_unit(const char **sp, const struct unit *units, uint64_t bare,
 	}
 	if (u->name == NULL) {
 		if (bare == 0)
-			return false;
+			return (false);
 		s = end;
 	}
 	p = num;
 	if (!parse_fixed(&p, mult, maxfrac, out) || p != end)
-		return false;
+		return (false);
 	*sp = s;
-	return true;
+	return (true);
 }
 
 /*
@@ -134,43 +134,43 @@ parse_value(enum gen_kind kind, const char *text, uint64_t *out)
 	switch (kind) {
 	case GEN_KIND_COUNT:
 		if (!parse_fixed(&s, 1, 0, out))
-			return false;
+			return (false);
 		break;
 	case GEN_KIND_RATE:
 		if (!parse_fixed(&s, 1, 0, out))
-			return false;
+			return (false);
 		if (strcmp(s, "/s") == 0)
 			s += 2;
 		break;
 	case GEN_KIND_SIZE:
 	case GEN_KIND_BANDWIDTH:
 		if (!parse_unit(&s, size_units, 1, 6, out))
-			return false;
+			return (false);
 		if (kind == GEN_KIND_BANDWIDTH) {
 			if (strcmp(s, "/s") != 0)
-				return false;
+				return (false);
 			s += 2;
 		}
 		break;
 	case GEN_KIND_DURATION:
 		if (strcmp(s, "0") == 0) {
 			*out = 0;
-			return true;
+			return (true);
 		}
 		if (!parse_unit(&s, duration_units, 0, 9, out))
-			return false;
+			return (false);
 		break;
 	case GEN_KIND_PERCENT:
 		if (!parse_fixed(&s, 10000, 4, out) || strcmp(s, "%") != 0)
-			return false;
+			return (false);
 		s++;
 		break;
 	case GEN_KIND_DECIMAL:
 		if (!parse_fixed(&s, GEN_PPM, 6, out))
-			return false;
+			return (false);
 		break;
 	}
-	return *s == '\0';
+	return (*s == '\0');
 }
 
 /* fmt_scaled() - v / scale (a power of ten) with no trailing zeros. */
@@ -238,7 +238,7 @@ gen_param_format(enum gen_kind kind, uint64_t value, char *buf, size_t n)
 		fmt_scaled(buf, n, value, GEN_PPM, "");
 		break;
 	}
-	return buf;
+	return (buf);
 }
 
 static const struct gen_param_desc *
@@ -249,10 +249,10 @@ find_param(const struct gen_workload *wl, const char *name, size_t *idx)
 	for (i = 0; i < wl->nparams; i++) {
 		if (strcmp(wl->params[i].name, name) == 0) {
 			*idx = i;
-			return &wl->params[i];
+			return (&wl->params[i]);
 		}
 	}
-	return NULL;
+	return (NULL);
 }
 
 /* The edit distance of a and b (short names), for "did you mean". */
@@ -263,7 +263,7 @@ distance(const char *a, const char *b)
 	size_t row[64];
 
 	if (la >= 64 || lb >= 64)
-		return SIZE_MAX;
+		return (SIZE_MAX);
 	for (j = 0; j <= lb; j++)
 		row[j] = j;
 	for (i = 1; i <= la; i++) {
@@ -280,7 +280,7 @@ distance(const char *a, const char *b)
 			prev = tmp;
 		}
 	}
-	return row[lb];
+	return (row[lb]);
 }
 
 void
@@ -314,27 +314,28 @@ gen_params_set(struct gen_params *p, const char *name, const char *text,
 			}
 		}
 		if (best != NULL)
-			return pg_error_setv(err, -ENOENT, "", PG_POS_NONE, 0,
+			return (pg_error_setv(err, -ENOENT, "", PG_POS_NONE, 0,
 			    "no parameter --%s (did you mean --%s?)", name,
-			    best);
-		return pg_error_setv(err, -ENOENT, "", PG_POS_NONE, 0,
+			    best));
+		return (pg_error_setv(err, -ENOENT, "", PG_POS_NONE, 0,
 		    "no parameter --%s (pgreplay gen %s --help lists them)",
-		    name, p->wl->name);
+		    name, p->wl->name));
 	}
 	if (!parse_value(d->kind, text, &v))
-		return gen_bad(err, "--%s '%s': expected %s", name, text,
-		    kind_expect[d->kind]);
+		return (gen_bad(err, "--%s '%s': expected %s", name, text,
+		    kind_expect[d->kind]));
 	if (d->kind == GEN_KIND_SIZE && v % GEN_PAGE_SIZE != 0)
-		return gen_bad(err,
+		return (gen_bad(err,
 		    "--%s '%s': expected a whole number of 4KiB pages", name,
-		    text);
+		    text));
 	if (v < d->min || v > d->max)
-		return gen_bad(err, "--%s '%s': expected a value from %s to %s",
+		return (gen_bad(err,
+		    "--%s '%s': expected a value from %s to %s",
 		    name, text, gen_param_format(d->kind, d->min, lo,
 		    sizeof(lo)), gen_param_format(d->kind, d->max, hi,
-		    sizeof(hi)));
+		    sizeof(hi))));
 	p->v[idx] = v;
-	return 0;
+	return (0);
 }
 
 uint64_t
@@ -342,5 +343,5 @@ gen_params_get(const struct gen_params *p, const char *name)
 {
 	size_t idx;
 
-	return find_param(p->wl, name, &idx) != NULL ? p->v[idx] : 0;
+	return (find_param(p->wl, name, &idx) != NULL ? p->v[idx] : 0);
 }

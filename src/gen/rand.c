@@ -15,7 +15,7 @@ splitmix64(uint64_t *x)
 
 	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
 	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
+	return (z ^ (z >> 31));
 }
 
 void
@@ -36,7 +36,7 @@ gen_mulhi_portable(uint64_t a, uint64_t b)
 	uint64_t p0 = alo * blo, p1 = alo * bhi, p2 = ahi * blo, p3 = ahi * bhi;
 	uint64_t mid = (p0 >> 32) + (p1 & UINT32_MAX) + (p2 & UINT32_MAX);
 
-	return p3 + (p1 >> 32) + (p2 >> 32) + (mid >> 32);
+	return (p3 + (p1 >> 32) + (p2 >> 32) + (mid >> 32));
 }
 
 /*
@@ -59,7 +59,7 @@ fx_log2(uint64_t x)
 			r |= bit;
 		}
 	}
-	return r;
+	return (r);
 }
 
 /* 2^(-2^-k) in Q31 for k = 1..32, rounded to nearest. */
@@ -91,9 +91,9 @@ fx_weight(uint64_t y, uint64_t width)
 		if (f & (UINT64_C(1) << (31 - k)))
 			m = (m * exp2_neg_bits[k]) >> 31;
 	if (ip + 1 >= 64)
-		return 0;
+		return (0);
 	/* m <= 2^31 and width < 2^32: the product fits. */
-	return (m * width) >> (ip + 1);
+	return ((m * width) >> (ip + 1));
 }
 
 static uint64_t
@@ -106,7 +106,7 @@ gcd64(uint64_t a, uint64_t b)
 		a = b;
 		b = t;
 	}
-	return a;
+	return (a);
 }
 
 #define ZIPF_EXACT 1024 /* ranks below this have a bucket each */
@@ -116,7 +116,7 @@ zipf_width(uint64_t lo, uint64_t n)
 {
 	uint64_t w = lo < ZIPF_EXACT ? 1 : lo / 64;
 
-	return w < n - lo ? w : n - lo;
+	return (w < n - lo ? w : n - lo);
 }
 
 int
@@ -133,7 +133,7 @@ gen_zipf_init(struct gen_zipf *z, uint64_t n, uint64_t s_micro,
 	z->lo = malloc(nb * sizeof(*z->lo));
 	if (z->cum == NULL || z->lo == NULL) {
 		gen_zipf_finish(z);
-		return -ENOMEM;
+		return (-ENOMEM);
 	}
 	z->nbuckets = nb;
 	for (lo = 0, b = 0; lo < n; lo += w, b++) {
@@ -169,7 +169,7 @@ gen_zipf_init(struct gen_zipf *z, uint64_t n, uint64_t s_micro,
 			z->mul = z->mul + 1 < n ? z->mul + 1 : 1;
 		z->add = gen_rng_below(r, n);
 	}
-	return 0;
+	return (0);
 }
 
 uint64_t
@@ -184,7 +184,7 @@ gen_zipf_page(const struct gen_zipf *z, struct gen_rng *r)
 	hi = b + 1 < z->nbuckets ? z->lo[b + 1] : z->n;
 	if (hi - lo > 1)
 		lo += gen_rng_below(r, hi - lo);
-	return gen_zipf_rank_page(z, lo);
+	return (gen_zipf_rank_page(z, lo));
 }
 
 void
@@ -207,7 +207,7 @@ gen_sched_init(struct gen_sched *s, uint32_t cap)
 	 * right sibling h[c + 1] without a branch, also where it is h[n].
 	 */
 	s->h = calloc((size_t)cap + 1, sizeof(*s->h));
-	return s->h == NULL ? -ENOMEM : 0;
+	return (s->h == NULL ? -ENOMEM : 0);
 }
 
 /*
@@ -218,8 +218,8 @@ gen_sched_init(struct gen_sched *s, uint32_t cap)
 static inline bool
 sched_less(const struct gen_sched_ent *a, const struct gen_sched_ent *b)
 {
-	return (a->time < b->time) |
-	    ((a->time == b->time) & (a->actor < b->actor));
+	return ((a->time < b->time) |
+	    ((a->time == b->time) & (a->actor < b->actor)));
 }
 
 /*
@@ -285,10 +285,10 @@ gen_sched_pop(struct gen_sched *s, struct gen_sched_ent *out)
 			sift_down(s, s->h[s->n]);
 	}
 	if (s->n == 0)
-		return false;
+		return (false);
 	*out = s->h[0];
 	s->hole = true;
-	return true;
+	return (true);
 }
 
 void

@@ -60,10 +60,10 @@ dnum(const char *s, uint64_t *v)
 	char *end;
 
 	if (*s == '-' || *s == '+' || *s == '\0')
-		return false;
+		return (false);
 	errno = 0;
 	*v = strtoull(s, &end, 0);
-	return *end == '\0' && errno == 0;
+	return (*end == '\0' && errno == 0);
 }
 
 static int
@@ -75,7 +75,7 @@ where(struct import_lines *in, struct pg_error *err, int rc)
 		err->pos_kind = PG_POS_LINE;
 		err->pos = import_lines_lineno(in);
 	}
-	return rc;
+	return (rc);
 }
 
 int
@@ -101,8 +101,8 @@ import_dtrace(const char *path, const struct import_options *o,
 	/* vm_fault() says whether the access was a write: no guessing. */
 	so.anon_dirty = false;
 	if ((rc = import_space_create(w, &so, &s)) < 0)
-		return pg_error_setv(err, rc, path, PG_POS_NONE, 0,
-		    "out of memory");
+		return (pg_error_setv(err, rc, path, PG_POS_NONE, 0,
+		    "out of memory"));
 	if ((rc = import_lines_open(path, &in, err)) < 0)
 		goto out;
 	while ((rc = import_lines_next(in, &line, &len, err)) == 1) {
@@ -290,5 +290,5 @@ import_dtrace(const char *path, const struct import_options *o,
 out:
 	import_space_destroy(s);
 	import_lines_close(in);
-	return rc;
+	return (rc);
 }

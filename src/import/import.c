@@ -66,8 +66,8 @@ import_notes_write(const struct import_notes *n, struct trace_writer *w,
 
 	for (i = 0; i < n->n; i++)
 		if ((rc = trace_writer_note(w, n->text[i], err)) < 0)
-			return rc;
-	return 0;
+			return (rc);
+	return (0);
 }
 
 int
@@ -80,7 +80,7 @@ import_read_clock(const char *path, int64_t *off, struct pg_error *err)
 	int rc;
 
 	if ((rc = import_lines_open(path, &in, err)) < 0)
-		return rc;
+		return (rc);
 	while ((rc = import_lines_next(in, &line, &len, err)) == 1) {
 		p = strstr(line, "realtime_minus_monotonic_ns");
 		if (p == NULL)
@@ -107,5 +107,5 @@ import_read_clock(const char *path, int64_t *off, struct pg_error *err)
 		    "clock file of traces/record/linux.sh");
 out:
 	import_lines_close(in);
-	return rc;
+	return (rc);
 }

@@ -63,14 +63,14 @@ static int lk_bad(struct lackey *lk, struct pg_error *err, const char *fmt, ...)
 static int
 lk_bad(struct lackey *lk, struct pg_error *err, const char *fmt, ...)
 {
-	char msg[PG_ERROR_MSG_MAX];
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc = pg_error_vset(err, -EINVAL, import_lines_name(lk->in), PG_POS_LINE,
+	    import_lines_lineno(lk->in), fmt, ap);
 	va_end(ap);
-	return pg_error_set(err, import_lines_name(lk->in), PG_POS_LINE,
-	    import_lines_lineno(lk->in), "%s", msg);
+	return (rc);
 }
 
 static int
@@ -82,7 +82,7 @@ where(struct lackey *lk, struct pg_error *err, int rc)
 		err->pos_kind = PG_POS_LINE;
 		err->pos = import_lines_lineno(lk->in);
 	}
-	return rc;
+	return (rc);
 }
 
 static int
@@ -91,13 +91,13 @@ start(struct lackey *lk, struct pg_error *err)
 	int rc;
 
 	if (lk->started)
-		return 0;
+		return (0);
 	if (lk->pid == 0)
 		lk->pid = 1;
 	rc = import_space_proc(lk->s, 0, lk->pid,
 	    lk->name[0] != '\0' ? lk->name : "lackey", 0, false, err);
 	lk->started = true;
-	return rc;
+	return (rc);
 }
 
 static int
@@ -125,13 +125,13 @@ touch_page(struct lackey *lk, uint64_t addr, bool write, struct pg_error *err)
 	}
 	rc = import_space_implicit(lk->s, lk->t, lk->pid, addr, err);
 	if (rc < 0)
-		return rc;
+		return (rc);
 	lk->implicit += (uint64_t)rc;
 	rc = import_space_touch(lk->s, lk->t, lk->pid, addr,
 	    IMPORT_TOUCH_KNOWN | (write ? IMPORT_TOUCH_WRITE : 0), err);
-	return rc < 0 ? rc : 0;
+	return (rc < 0 ? rc : 0);
 merged:
-	return 1;
+	return (1);
 }
 
 /* access() - "ADDR,SIZE" after the kind letter. */
@@ -168,7 +168,7 @@ access_line(struct lackey *lk, const char *p, bool write, bool instr,
 	if (*q != '\0' || size == 0)
 		goto bad;
 	if ((rc = start(lk, err)) < 0)
-		return where(lk, err, rc);
+		return (where(lk, err, rc));
 	if (instr) {
 		lk->instrs++;
 		lk->t = lk->instrs * lk->o->ns_per_instr;
@@ -176,19 +176,19 @@ access_line(struct lackey *lk, const char *p, bool write, bool instr,
 	last = addr + size - 1;
 	rc = touch_page(lk, addr, write, err);
 	if (rc < 0)
-		return where(lk, err, rc);
+		return (where(lk, err, rc));
 	st->merged += (uint64_t)rc;
 	if ((last >> IMPORT_PAGE_SHIFT) != (addr >> IMPORT_PAGE_SHIFT)) {
 		rc = touch_page(lk, last, write, err);
 		if (rc < 0)
-			return where(lk, err, rc);
+			return (where(lk, err, rc));
 		st->merged += (uint64_t)rc;
 	}
-	return 0;
+	return (0);
 bad:
-	return lk_bad(lk, err,
+	return (lk_bad(lk, err,
 	    "bad access \"%.40s\": expected HEXADDR,SIZE (SIZE 1 to 1048576)",
-	    p);
+	    p));
 }
 
 static bool
@@ -198,7 +198,7 @@ num(const char *s, uint64_t *v)
 
 	errno = 0;
 	*v = strtoull(s, &end, 0);
-	return end != s && errno == 0 && (*end == '\0' || *end == '(');
+	return (end != s && errno == 0 && (*end == '\0' || *end == '('));
 }
 
 /*
@@ -216,8 +216,8 @@ syscall_apply(struct lackey *lk, char *call, uint64_t res, struct pg_error *err)
 	open = strchr(call, '(');
 	close = strrchr(call, ')');
 	if (open == NULL || close == NULL || close < open)
-		return lk_bad(lk, err,
-		    "expected \"sys_NAME ( ARGS )\" in a SYSCALL line");
+		return (lk_bad(lk, err,
+		    "expected \"sys_NAME ( ARGS )\" in a SYSCALL line"));
 	*open = '\0';
 	*close = '\0';
 	for (p = name + strlen(name); p > name && p[-1] == ' ';)
@@ -247,33 +247,33 @@ syscall_apply(struct lackey *lk, char *call, uint64_t res, struct pg_error *err)
 	}
 	lk->syscalls++;
 	if ((rc = start(lk, err)) < 0)
-		return rc;
+		return (rc);
 	if (strcmp(name, "sys_openat") == 0 || strcmp(name, "sys_open") == 0) {
 		i = strcmp(name, "sys_openat") == 0 ? 1 : 0;
 		if (n <= i || res >= FD_MAX)
-			return 0;
+			return (0);
 		path = strchr(a[i], '(');
 		if (path == NULL)
-			return 0;
+			return (0);
 		path++;
 		p = strrchr(path, ')');
 		if (p != NULL)
 			*p = '\0';
 		free(lk->fdpath[res]);
 		lk->fdpath[res] = strdup(path);
-		return 0;
+		return (0);
 	}
 	if (strcmp(name, "sys_close") == 0) {
 		if (n >= 1 && v[0] < FD_MAX) {
 			free(lk->fdpath[v[0]]);
 			lk->fdpath[v[0]] = NULL;
 		}
-		return 0;
+		return (0);
 	}
 	if (strcmp(name, "sys_mmap") == 0) {
 		if (n != 6)
-			return lk_bad(lk, err,
-			    "sys_mmap: expected 6 arguments, got %d", n);
+			return (lk_bad(lk, err,
+			    "sys_mmap: expected 6 arguments, got %d", n));
 		/* Linux flags: MAP_SHARED 1, MAP_FIXED 0x10, MAP_ANON 0x20. */
 		m.kind = (v[3] & 0x20) || v[4] == 4294967295u ?
 		    IMPORT_MAP_ANON :
@@ -288,23 +288,23 @@ syscall_apply(struct lackey *lk, char *call, uint64_t res, struct pg_error *err)
 		if ((v[3] & 0x10) != 0 &&
 		    (rc = import_space_unmap(lk->s, lk->t, lk->pid, res, v[1],
 			 err)) < 0)
-			return rc;
-		return import_space_map(lk->s, lk->t, lk->pid, res, v[1], &m,
-		    IMPORT_MAP_REPLACE, err);
+			return (rc);
+		return (import_space_map(lk->s, lk->t, lk->pid, res, v[1], &m,
+		    IMPORT_MAP_REPLACE, err));
 	}
 	if (strcmp(name, "sys_munmap") == 0 && n == 2)
-		return import_space_unmap(lk->s, lk->t, lk->pid, v[0], v[1],
-		    err);
+		return (import_space_unmap(lk->s, lk->t, lk->pid, v[0], v[1],
+		    err));
 	if (strcmp(name, "sys_mremap") == 0 && n >= 4)
-		return import_space_remap(lk->s, lk->t, lk->pid, v[0], v[1],
-		    v[2], res, err);
+		return (import_space_remap(lk->s, lk->t, lk->pid, v[0], v[1],
+		    v[2], res, err));
 	if (strcmp(name, "sys_brk") == 0)
-		return import_space_brk(lk->s, lk->t, lk->pid, res, err);
+		return (import_space_brk(lk->s, lk->t, lk->pid, res, err));
 	if (strcmp(name, "sys_madvise") == 0 && n == 3 &&
 	    (v[2] == 4 || v[2] == 8 || v[2] == 9))
-		return import_space_discard(lk->s, lk->t, lk->pid, v[0], v[1],
-		    v[2] == 9, err);
-	return 0;
+		return (import_space_discard(lk->s, lk->t, lk->pid, v[0], v[1],
+		    v[2] == 9, err));
+	return (0);
 }
 
 /* result() - "Success(0xN)" in s: 1 with *v, 0 for Failure, -1 if none. */
@@ -314,9 +314,9 @@ result(const char *s, uint64_t *v)
 	const char *p = strstr(s, "Success(");
 
 	if (p != NULL)
-		return num(p + 8, v) || sscanf(p + 8, "%" SCNx64, v) == 1 ? 1 :
-									    -1;
-	return strstr(s, "Failure(") != NULL ? 0 : -1;
+		return (num(p + 8, v) || sscanf(p + 8, "%" SCNx64, v) == 1 ? 1 :
+									    -1);
+	return (strstr(s, "Failure(") != NULL ? 0 : -1);
 }
 
 static int
@@ -329,56 +329,56 @@ syscall_line(struct lackey *lk, char *line, struct pg_error *err)
 
 	if (sscanf(line, "SYSCALL[%llu,", &pid) != 1 || pid == 0 ||
 	    pid > UINT32_MAX)
-		return lk_bad(lk, err,
+		return (lk_bad(lk, err,
 		    "expected \"SYSCALL[PID,TID](NR) sys_NAME ( ARGS ) --> "
-		    "RESULT\"");
+		    "RESULT\""));
 	if (lk->pid == 0)
 		lk->pid = (uint32_t)pid;
 	p = strchr(line, ')');
 	if (p == NULL)
-		return lk_bad(lk, err,
-		    "expected \"(NR)\" after SYSCALL[PID,TID]");
+		return (lk_bad(lk, err,
+		    "expected \"(NR)\" after SYSCALL[PID,TID]"));
 	call = p + 1;
 	while (*call == ' ')
 		call++;
 	if (strncmp(call, "... [async]", 11) == 0) {
 		if (!lk->async_pending)
-			return lk_bad(lk, err,
+			return (lk_bad(lk, err,
 			    "an \"[async]\" result without its call on an "
-			    "earlier line");
+			    "earlier line"));
 		lk->async_pending = false;
 		ok = result(call, &res);
 		if (ok < 0)
-			return lk_bad(lk, err,
-			    "expected \"Success(0xN)\" or \"Failure(0xN)\"");
+			return (lk_bad(lk, err,
+			    "expected \"Success(0xN)\" or \"Failure(0xN)\""));
 		if (ok == 0)
-			return 0;
+			return (0);
 		rc = syscall_apply(lk, lk->async, res, err);
-		return rc < 0 ? where(lk, err, rc) : 0;
+		return (rc < 0 ? where(lk, err, rc) : 0);
 	}
 	if (strncmp(call, "sys_", 4) != 0)
-		return 0; /* "unimplemented ... syscall" and the like */
+		return (0); /* "unimplemented ... syscall" and the like */
 	arrow = strstr(call, "-->");
 	if (arrow == NULL)
-		return lk_bad(lk, err, "expected \"-->\" and a result");
+		return (lk_bad(lk, err, "expected \"-->\" and a result"));
 	if (strstr(arrow, "[async] ...") != NULL) {
 		*arrow = '\0';
 		snprintf(lk->async, sizeof(lk->async), "%s", call);
 		lk->async_pending = true;
-		return 0;
+		return (0);
 	}
 	ok = result(arrow, &res);
 	if (ok < 0)
-		return lk_bad(lk, err,
-		    "expected \"Success(0xN)\" or \"Failure(0xN)\"");
+		return (lk_bad(lk, err,
+		    "expected \"Success(0xN)\" or \"Failure(0xN)\""));
 	if (ok == 0)
-		return 0;
+		return (0);
 	*arrow = '\0';
 	/* "[sync]" may follow the argument list. */
 	if ((p = strstr(call, ")[")) != NULL)
 		p[1] = '\0';
 	rc = syscall_apply(lk, call, res, err);
-	return rc < 0 ? where(lk, err, rc) : 0;
+	return (rc < 0 ? where(lk, err, rc) : 0);
 }
 
 static void
@@ -426,8 +426,8 @@ import_lackey(const char *path, const struct import_options *o,
 	so.anon_dirty = false;
 	lk = calloc(1, sizeof(*lk));
 	if (lk == NULL)
-		return pg_error_setv(err, -ENOMEM, path, PG_POS_NONE, 0,
-		    "out of memory");
+		return (pg_error_setv(err, -ENOMEM, path, PG_POS_NONE, 0,
+		    "out of memory"));
 	lk->o = &so;
 	if ((rc = import_space_create(w, &so, &lk->s)) < 0) {
 		pg_error_setv(err, rc, path, PG_POS_NONE, 0, "out of memory");
@@ -502,5 +502,5 @@ out:
 		import_lines_close(lk->in);
 	}
 	free(lk);
-	return rc;
+	return (rc);
 }

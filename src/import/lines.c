@@ -48,13 +48,13 @@ raw_fill(struct import_lines *l, struct pg_error *err)
 		if (n >= 0)
 			break;
 		if (errno != EINTR)
-			return pg_error_setv(err, -errno, l->name, PG_POS_LINE,
-			    l->line + 1, "read error: %s", strerror(errno));
+			return (pg_error_setv(err, -errno, l->name, PG_POS_LINE,
+			    l->line + 1, "read error: %s", strerror(errno)));
 	}
 	if (n == 0)
 		l->raw_eof = true;
 	l->rend += (size_t)n;
-	return 0;
+	return (0);
 }
 
 /* fill() - append decompressed bytes to buf; sets eof at the end. */
@@ -76,7 +76,7 @@ fill(struct import_lines *l, struct pg_error *err)
 	while (l->end == before && !l->eof) {
 		if (l->rpos == l->rend && !l->raw_eof &&
 		    (rc = raw_fill(l, err)) < 0)
-			return rc;
+			return (rc);
 		if (l->dctx == NULL) {
 			memcpy(l->buf + l->end, l->raw + l->rpos,
 			    l->rend - l->rpos);
@@ -92,9 +92,9 @@ fill(struct import_lines *l, struct pg_error *err)
 		prev = l->zret;
 		l->zret = ZSTD_decompressStream(l->dctx, &out, &in);
 		if (ZSTD_isError(l->zret))
-			return pg_error_setv(err, -EINVAL, l->name, PG_POS_LINE,
-			    l->line + 1, "corrupt zstd stream: %s",
-			    ZSTD_getErrorName(l->zret));
+			return (pg_error_setv(err, -EINVAL, l->name,
+			    PG_POS_LINE, l->line + 1, "corrupt zstd stream: %s",
+			    ZSTD_getErrorName(l->zret)));
 		progress = in.pos != l->rpos || out.pos != 0;
 		l->rpos = in.pos;
 		l->end += out.pos;
@@ -105,13 +105,13 @@ fill(struct import_lines *l, struct pg_error *err)
 		 */
 		if (!progress && l->rpos == l->rend && l->raw_eof) {
 			if (prev != 0)
-				return pg_error_setv(err, -EINVAL, l->name,
+				return (pg_error_setv(err, -EINVAL, l->name,
 				    PG_POS_LINE, l->line + 1,
-				    "truncated zstd stream");
+				    "truncated zstd stream"));
 			l->eof = true;
 		}
 	}
-	return 0;
+	return (0);
 }
 
 int
@@ -124,8 +124,8 @@ import_lines_open(const char *path, struct import_lines **out,
 	*out = NULL;
 	l = calloc(1, sizeof(*l));
 	if (l == NULL)
-		return pg_error_setv(err, -ENOMEM, path, PG_POS_NONE, 0,
-		    "out of memory");
+		return (pg_error_setv(err, -ENOMEM, path, PG_POS_NONE, 0,
+		    "out of memory"));
 	snprintf(l->name, sizeof(l->name), "%s",
 	    strcmp(path, "-") == 0 ? "<stdin>" : path);
 	l->raw = malloc(RAW_SIZE);
@@ -160,10 +160,10 @@ import_lines_open(const char *path, struct import_lines **out,
 		l->zret = 1;
 	}
 	*out = l;
-	return 0;
+	return (0);
 fail:
 	import_lines_close(l);
-	return rc;
+	return (rc);
 }
 
 int
@@ -182,45 +182,45 @@ import_lines_next(struct import_lines *l, char **line, size_t *len,
 		}
 		if (l->end - l->pos > IMPORT_LINE_MAX) {
 			l->line++;
-			return pg_error_set(err, l->name, PG_POS_LINE, l->line,
+			return (pg_error_set(err, l->name, PG_POS_LINE, l->line,
 			    "line too long: more than %d bytes",
-			    IMPORT_LINE_MAX);
+			    IMPORT_LINE_MAX));
 		}
 		if (l->eof) {
 			if (l->pos == l->end)
-				return 0;
+				return (0);
 			n = l->end - l->pos;
 			break;
 		}
 		if ((rc = fill(l, err)) < 0)
-			return rc;
+			return (rc);
 	}
 	l->line++;
 	if (n > IMPORT_LINE_MAX)
-		return pg_error_set(err, l->name, PG_POS_LINE, l->line,
-		    "line too long: more than %d bytes", IMPORT_LINE_MAX);
+		return (pg_error_set(err, l->name, PG_POS_LINE, l->line,
+		    "line too long: more than %d bytes", IMPORT_LINE_MAX));
 	*line = l->buf + l->pos;
 	l->pos += n + (nl != NULL);
 	if (n > 0 && (*line)[n - 1] == '\r')
 		n--;
 	(*line)[n] = '\0';
 	if (memchr(*line, '\0', n) != NULL)
-		return pg_error_set(err, l->name, PG_POS_LINE, l->line,
-		    "NUL byte in line: expected text");
+		return (pg_error_set(err, l->name, PG_POS_LINE, l->line,
+		    "NUL byte in line: expected text"));
 	*len = n;
-	return 1;
+	return (1);
 }
 
 const char *
 import_lines_name(const struct import_lines *l)
 {
-	return l->name;
+	return (l->name);
 }
 
 uint64_t
 import_lines_lineno(const struct import_lines *l)
 {
-	return l->line;
+	return (l->line);
 }
 
 void
@@ -240,12 +240,12 @@ int
 import_lines_error(const struct import_lines *l, struct pg_error *err,
     const char *fmt, ...)
 {
-	char msg[PG_ERROR_MSG_MAX];
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc = pg_error_vset(err, -EINVAL, import_lines_name(l), PG_POS_LINE,
+	    import_lines_lineno(l), fmt, ap);
 	va_end(ap);
-	return (pg_error_set(err, import_lines_name(l), PG_POS_LINE,
-	    import_lines_lineno(l), "%s", msg));
+	return (rc);
 }

@@ -39,14 +39,14 @@ static bool
 user_addr(uint64_t a)
 {
 	/* Canonical kernel addresses have the top bit set (x86-64, arm64). */
-	return (a >> 63) == 0;
+	return ((a >> 63) == 0);
 }
 
 static unsigned
 flags_of(uint64_t ecode)
 {
-	return IMPORT_TOUCH_KNOWN | (ecode & 2 ? IMPORT_TOUCH_WRITE : 0) |
-	    (ecode & 1 ? IMPORT_TOUCH_PRESENT : 0);
+	return (IMPORT_TOUCH_KNOWN | (ecode & 2 ? IMPORT_TOUCH_WRITE : 0) |
+	    (ecode & 1 ? IMPORT_TOUCH_PRESENT : 0));
 }
 
 static struct pend *
@@ -59,9 +59,9 @@ pend_take(struct perf_import *pi, uint32_t tid)
 		if (p->tid == tid) {
 			*pp = p->next;
 			pi->npend--;
-			return p;
+			return (p);
 		}
-	return NULL;
+	return (NULL);
 }
 
 static int
@@ -73,7 +73,7 @@ where(struct import_lines *in, struct pg_error *err, int rc)
 		err->pos_kind = PG_POS_LINE;
 		err->pos = import_lines_lineno(in);
 	}
-	return rc;
+	return (rc);
 }
 
 /* touch_pend() - write p's fault alone (its other half never came). */
@@ -86,7 +86,7 @@ touch_pend(struct perf_import *pi, struct pend *p, uint64_t off,
 	rc = import_space_touch(pi->s, p->t + off, p->pid, p->addr,
 	    p->sample ? 0 : flags_of(p->ecode), err);
 	free(p);
-	return rc < 0 ? rc : 0;
+	return (rc < 0 ? rc : 0);
 }
 
 static int
@@ -96,8 +96,8 @@ cmp_pend_time(const void *a, const void *b)
 	const struct pend *y = *(struct pend *const *)b;
 
 	if (x->t != y->t)
-		return x->t < y->t ? -1 : 1;
-	return x->tid < y->tid ? -1 : x->tid > y->tid;
+		return (x->t < y->t ? -1 : 1);
+	return (x->tid < y->tid ? -1 : x->tid > y->tid);
 }
 
 /*
@@ -114,12 +114,12 @@ flush_all(struct perf_import *pi, uint64_t off, struct pg_error *err)
 	int rc = 0;
 
 	if (pi->npend == 0)
-		return 0;
+		return (0);
 	if (pi->npend > sizeof(one) / sizeof(one[0])) {
 		v = malloc(pi->npend * sizeof(*v));
 		if (v == NULL)
-			return pg_error_setv(err, -ENOMEM, "", PG_POS_NONE, 0,
-			    "out of memory");
+			return (pg_error_setv(err, -ENOMEM, "", PG_POS_NONE, 0,
+			    "out of memory"));
 	}
 	for (b = 0; b < PEND_BUCKETS; b++) {
 		for (p = pi->pend[b]; p != NULL; p = p->next)
@@ -137,7 +137,7 @@ flush_all(struct perf_import *pi, uint64_t off, struct pg_error *err)
 	}
 	if (v != one)
 		free(v);
-	return rc;
+	return (rc);
 }
 
 /* hold() - keep half a fault of r until its other half or a change. */
@@ -148,13 +148,13 @@ hold(struct perf_import *pi, const struct perf_rec *r, bool sample,
 	struct pend *p;
 
 	if (pi->npend >= PEND_MAX)
-		return pg_error_setv(err, -ENOSPC, "", PG_POS_NONE, 0,
+		return (pg_error_setv(err, -ENOSPC, "", PG_POS_NONE, 0,
 		    "more than %d threads with a fault pending (the "
 		    "importer's limit)",
-		    PEND_MAX);
+		    PEND_MAX));
 	if ((p = malloc(sizeof(*p))) == NULL)
-		return pg_error_setv(err, -ENOMEM, "", PG_POS_NONE, 0,
-		    "out of memory");
+		return (pg_error_setv(err, -ENOMEM, "", PG_POS_NONE, 0,
+		    "out of memory"));
 	p->tid = r->tid;
 	p->pid = r->pid;
 	p->t = r->t;
@@ -164,7 +164,7 @@ hold(struct perf_import *pi, const struct perf_rec *r, bool sample,
 	p->next = pi->pend[r->tid % PEND_BUCKETS];
 	pi->pend[r->tid % PEND_BUCKETS] = p;
 	pi->npend++;
-	return 0;
+	return (0);
 }
 
 /*
@@ -188,11 +188,11 @@ fault_half(struct perf_import *pi, const struct perf_rec *r, bool sample,
 		rc = import_space_touch(pi->s, (sample ? r->t : p->t) + off,
 		    r->pid, r->addr, flags_of(ecode), err);
 		free(p);
-		return rc < 0 ? rc : 0;
+		return (rc < 0 ? rc : 0);
 	}
 	if (p != NULL && (rc = touch_pend(pi, p, off, err)) < 0)
-		return rc;
-	return hold(pi, r, sample, err);
+		return (rc);
+	return (hold(pi, r, sample, err));
 }
 
 static int
@@ -200,8 +200,8 @@ ensure(struct perf_import *pi, uint64_t t, uint32_t pid, const char *comm,
     struct pg_error *err)
 {
 	if (pid == 0 || import_space_known(pi->s, pid))
-		return 0;
-	return import_space_proc(pi->s, t, pid, comm, 0, false, err);
+		return (0);
+	return (import_space_proc(pi->s, t, pid, comm, 0, false, err));
 }
 
 static int
@@ -216,27 +216,27 @@ apply_perf(struct perf_import *pi, struct perf_rec *r, struct pg_error *err)
 	case PR_TP_FAULT:
 		pi->tp_seen++;
 		if (!user_addr(r->addr))
-			return 0;
+			return (0);
 		if ((rc = ensure(pi, t, r->pid, r->comm, err)) < 0)
-			return rc;
-		return fault_half(pi, r, false, err);
+			return (rc);
+		return (fault_half(pi, r, false, err));
 	case PR_SW_FAULT:
 		if (!user_addr(r->addr))
-			return 0;
+			return (0);
 		if ((rc = ensure(pi, t, r->pid, r->comm, err)) < 0)
-			return rc;
-		return fault_half(pi, r, true, err);
+			return (rc);
+		return (fault_half(pi, r, true, err));
 	default:
 		break;
 	}
 	/* Anything else may change mappings: the halves go first. */
 	if (r->kind != PR_LOST && r->kind != PR_FAULT_AROUND &&
 	    r->kind != PR_OTHER && (rc = flush_all(pi, off, err)) < 0)
-		return rc;
+		return (rc);
 	switch (r->kind) {
 	case PR_MMAP:
 		if ((rc = ensure(pi, t, r->pid, r->comm, err)) < 0)
-			return rc;
+			return (rc);
 		m.kind = r->special ? IMPORT_MAP_SPECIAL :
 		    r->anon	    ? IMPORT_MAP_ANON :
 				      IMPORT_MAP_FILE;
@@ -246,32 +246,32 @@ apply_perf(struct perf_import *pi, struct perf_rec *r, struct pg_error *err)
 		m.pgoff = m.kind == IMPORT_MAP_FILE ? r->pgoff : 0;
 		m.shared = r->shared;
 		m.growsdown = r->growsdown;
-		return import_space_map(pi->s, t, r->pid, r->start, r->len, &m,
-		    IMPORT_MAP_KEEP, err);
+		return (import_space_map(pi->s, t, r->pid, r->start, r->len, &m,
+		    IMPORT_MAP_KEEP, err));
 	case PR_FORK:
 		if (r->cpid == r->ppid)
-			return 0; /* a thread */
+			return (0); /* a thread */
 		if ((rc = ensure(pi, t, r->ppid, r->comm, err)) < 0)
-			return rc;
-		return import_space_proc(pi->s, t, r->cpid, r->comm, r->ppid,
-		    false, err);
+			return (rc);
+		return (import_space_proc(pi->s, t, r->cpid, r->comm, r->ppid,
+		    false, err));
 	case PR_EXIT:
 		if (r->pid != r->tid)
-			return 0;
-		return import_space_exit(pi->s, t, r->pid, err);
+			return (0);
+		return (import_space_exit(pi->s, t, r->pid, err));
 	case PR_COMM:
 		if (!r->exec)
-			return 0;
-		return import_space_exec(pi->s, t, r->pid, r->name, err);
+			return (0);
+		return (import_space_exec(pi->s, t, r->pid, r->name, err));
 	case PR_LOST:
 		pi->lost++;
-		return 0;
+		return (0);
 	case PR_FAULT_AROUND:
 		pi->fault_around++;
-		return 0;
+		return (0);
 	default:
 		pi->other++;
-		return 0;
+		return (0);
 	}
 }
 
@@ -349,7 +349,7 @@ import_perf(const char *perf_path, const char *strace_path,
 			    !o->clock_offset_set, &est, &pairs, &pi.tasks,
 			    &pi.mmaps, err);
 			if (rc < 0)
-				return rc;
+				return (rc);
 			/*
 			 * The pairs bound the offset from below; a clock file
 			 * read before the run can be a few microseconds
@@ -364,10 +364,10 @@ import_perf(const char *perf_path, const char *strace_path,
 				pi.offset_raised = true;
 			}
 		} else if (!o->clock_offset_set) {
-			return pg_error_setv(err, -EINVAL, "", PG_POS_NONE, 0,
+			return (pg_error_setv(err, -EINVAL, "", PG_POS_NONE, 0,
 			    "reading standard input, the clock offset cannot "
 			    "be estimated: give --clock-offset NS or --clock "
-			    "FILE");
+			    "FILE"));
 		}
 	} else if (o->root_pid == 0) {
 		so.all_pids = true;
@@ -448,5 +448,5 @@ out:
 	import_lines_close(pi.in);
 	free(pr);
 	free(sr);
-	return rc;
+	return (rc);
 }

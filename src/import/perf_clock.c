@@ -23,7 +23,7 @@ cmp_i64(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 
-	return x < y ? -1 : x > y;
+	return (x < y ? -1 : x > y);
 }
 
 /*
@@ -124,5 +124,5 @@ out:
 	free(d);
 	free(r);
 	free(sr);
-	return rc;
+	return (rc);
 }

@@ -24,11 +24,11 @@ is_digits(const char *p, size_t n)
 	size_t i;
 
 	if (n == 0)
-		return false;
+		return (false);
 	for (i = 0; i < n; i++)
 		if (p[i] < '0' || p[i] > '9')
-			return false;
-	return true;
+			return (false);
+	return (true);
 }
 
 /* hexval() - hex digits (with or without 0x) of p[0..n); false if not. */
@@ -44,7 +44,7 @@ hexval(const char *p, size_t n, uint64_t *v)
 		n -= 2;
 	}
 	if (n == 0 || n > 16)
-		return false;
+		return (false);
 	for (i = 0; i < n; i++) {
 		if (p[i] >= '0' && p[i] <= '9')
 			d = p[i] - '0';
@@ -53,11 +53,11 @@ hexval(const char *p, size_t n, uint64_t *v)
 		else if (p[i] >= 'A' && p[i] <= 'F')
 			d = p[i] - 'A' + 10;
 		else
-			return false;
+			return (false);
 		x = x << 4 | (uint64_t)d;
 	}
 	*v = x;
-	return true;
+	return (true);
 }
 
 static bool
@@ -67,11 +67,11 @@ decval(const char *p, size_t n, uint64_t *v)
 	size_t i;
 
 	if (!is_digits(p, n) || n > 19)
-		return false;
+		return (false);
 	for (i = 0; i < n; i++)
 		x = x * 10 + (uint64_t)(p[i] - '0');
 	*v = x;
-	return true;
+	return (true);
 }
 
 /* numval() - "0x..." hex or decimal. */
@@ -79,8 +79,8 @@ static bool
 numval(const char *p, size_t n, uint64_t *v)
 {
 	if (n >= 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
-		return hexval(p, n, v);
-	return decval(p, n, v);
+		return (hexval(p, n, v));
+	return (decval(p, n, v));
 }
 
 /* time_tok() - "S.F:" to ns. */
@@ -92,16 +92,16 @@ time_tok(const char *p, size_t n, uint64_t *ns)
 	size_t i, fd;
 
 	if (n < 4 || p[n - 1] != ':' || dot == NULL)
-		return false;
+		return (false);
 	if (!decval(p, (size_t)(dot - p), &sec) || sec > 18000000000u)
-		return false;
+		return (false);
 	fd = n - 1 - (size_t)(dot - p) - 1;
 	if (fd == 0 || !is_digits(dot + 1, fd))
-		return false;
+		return (false);
 	for (i = 0; i < 9; i++)
 		frac = frac * 10 + (i < fd ? (uint64_t)(dot[1 + i] - '0') : 0);
 	*ns = sec * 1000000000u + frac;
-	return true;
+	return (true);
 }
 
 /* pid_tok() - "PID/TID" or "PID"; -1 values are refused. */
@@ -113,17 +113,17 @@ pid_tok(const char *p, size_t n, uint32_t *pid, uint32_t *tid)
 
 	if (slash == NULL) {
 		if (!decval(p, n, &a) || a > UINT32_MAX)
-			return false;
+			return (false);
 		*pid = *tid = (uint32_t)a;
-		return true;
+		return (true);
 	}
 	if (!decval(p, (size_t)(slash - p), &a) ||
 	    !decval(slash + 1, n - (size_t)(slash - p) - 1, &b) ||
 	    a > UINT32_MAX || b > UINT32_MAX)
-		return false;
+		return (false);
 	*pid = (uint32_t)a;
 	*tid = (uint32_t)b;
-	return true;
+	return (true);
 }
 
 static bool
@@ -132,8 +132,8 @@ is_pidlike(const char *p, size_t n)
 	uint32_t a, b;
 
 	if (n >= 2 && p[0] == '-' && p[1] == '1')
-		return true; /* -1/-1: synthesized records */
-	return pid_tok(p, n, &a, &b);
+		return (true); /* -1/-1: synthesized records */
+	return (pid_tok(p, n, &a, &b));
 }
 
 /*
@@ -153,11 +153,11 @@ keyval(const char *rest, const char *key, uint64_t *v)
 			p += k;
 			for (e = p; *e != '\0' && *e != ' ' && *e != '\t'; e++)
 				continue;
-			return hexval(p, (size_t)(e - p), v) ? 1 : -1;
+			return (hexval(p, (size_t)(e - p), v) ? 1 : -1);
 		}
 		p += k;
 	}
-	return 0;
+	return (0);
 }
 
 static bool
@@ -170,8 +170,8 @@ sw_fault_event(const char *p, size_t n)
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strlen(names[i]) == n && memcmp(p, names[i], n) == 0)
-			return true;
-	return false;
+			return (true);
+	return (false);
 }
 
 /* mmap_rest() - " PID/TID: [0xS(0xL) @ PGOFF MAJ:MIN INO GEN]: PROT NAME". */
@@ -266,11 +266,11 @@ mmap_rest(struct import_lines *in, const char *rest, bool v2,
 		/* A file without an inode (build-id records): by its name. */
 		r->anon = false;
 	}
-	return 1;
+	return (1);
 bad:
-	return import_lines_error(in, err,
+	return (import_lines_error(in, err,
 	    "bad mapping record: expected \"PID/TID: [0xSTART(0xLEN) @ PGOFF "
-	    "MAJ:MIN INODE GEN]: PROT NAME\"");
+	    "MAJ:MIN INODE GEN]: PROT NAME\""));
 }
 
 /*
@@ -290,7 +290,7 @@ perf_parse(struct import_lines *in, char *line, struct perf_rec *r,
 	while (*p == ' ' || *p == '\t')
 		p++;
 	if (*p == '\0' || *p == '#')
-		return 1;
+		return (1);
 	while (*p != '\0' && nt < MAX_TOKENS) {
 		t[nt].p = p;
 		while (*p != '\0' && *p != ' ' && *p != '\t')
@@ -307,12 +307,12 @@ perf_parse(struct import_lines *in, char *line, struct perf_rec *r,
 		/* A call-chain line: "ADDR SYM (DSO)" with no time. */
 		if (line[0] == ' ' || line[0] == '\t') {
 			if (hexval(t[0].p, t[0].n, &v))
-				return 1;
+				return (1);
 		}
-		return import_lines_error(in, err,
+		return (import_lines_error(in, err,
 		    "expected a perf script line \"COMM PID/TID TIME: EVENT "
 		    "...\" (perf script --ns with the pid, tid, time and "
-		    "event fields)");
+		    "event fields)"));
 	}
 	for (pi = ti; pi-- > 0;) {
 		if (t[pi].n >= 2 && t[pi].p[0] == '[')
@@ -320,9 +320,9 @@ perf_parse(struct import_lines *in, char *line, struct perf_rec *r,
 		break;
 	}
 	if (pi == (size_t)-1 || pi >= ti || !is_pidlike(t[pi].p, t[pi].n))
-		return import_lines_error(in, err,
+		return (import_lines_error(in, err,
 		    "expected PID/TID before the time field (perf script -F "
-		    "pid,tid,time,...)");
+		    "pid,tid,time,...)"));
 	if (t[pi].p[0] == '-') {
 		r->pid = r->tid = 0;
 	} else {
@@ -337,9 +337,9 @@ perf_parse(struct import_lines *in, char *line, struct perf_rec *r,
 	for (ei = ti + 1; ei < nt && is_digits(t[ei].p, t[ei].n); ei++)
 		continue;
 	if (ei >= nt)
-		return import_lines_error(in, err,
+		return (import_lines_error(in, err,
 		    "expected an event name after the time field (perf "
-		    "script -F ...,event)");
+		    "script -F ...,event)"));
 	ev = t[ei].p;
 	n = t[ei].n;
 	rest = ev + n;
@@ -348,7 +348,7 @@ perf_parse(struct import_lines *in, char *line, struct perf_rec *r,
 		    (strncmp(ev, "PERF_RECORD_MMAP", 16) == 0 && n == 16)) {
 			r->kind = PR_MMAP;
 			if (mmap_rest(in, rest, ev[16] == '2', r, err) < 0)
-				return -EINVAL;
+				return (-EINVAL);
 			/* The record's own pid/tid is authoritative. */
 			for (p = rest; *p == ' '; p++)
 				continue;
@@ -357,13 +357,13 @@ perf_parse(struct import_lines *in, char *line, struct perf_rec *r,
 				continue;
 			if (i >= 2 && p[0] == '-') {
 				r->kind = PR_OTHER; /* -1: the kernel's maps */
-				return 1;
+				return (1);
 			}
 			if (i > 0 && pid_tok(p, i, &r->pid, &r->tid) == false)
-				return import_lines_error(in, err,
+				return (import_lines_error(in, err,
 				    "bad mapping record: expected \"PID/TID:\" "
-				    "after PERF_RECORD_MMAP2");
-			return 1;
+				    "after PERF_RECORD_MMAP2"));
+			return (1);
 		}
 		if (strncmp(ev, "PERF_RECORD_FORK(", 17) == 0 ||
 		    strncmp(ev, "PERF_RECORD_EXIT(", 17) == 0) {
@@ -372,17 +372,17 @@ perf_parse(struct import_lines *in, char *line, struct perf_rec *r,
 			if (sscanf(ev + 16, "(%llu:%llu):(%llu:%llu)", &a, &b,
 				&c, &d) != 4 ||
 			    a > UINT32_MAX || c > UINT32_MAX)
-				return import_lines_error(in, err,
+				return (import_lines_error(in, err,
 				    "bad task record: expected "
 				    "\"PERF_RECORD_%.4s(PID:TID):(PPID:PTID)\"",
-				    ev + 12);
+				    ev + 12));
 			r->kind = ev[12] == 'F' ? PR_FORK : PR_EXIT;
 			r->cpid = (uint32_t)a;
 			r->tid = (uint32_t)b;
 			r->ppid = (uint32_t)c;
 			if (r->kind == PR_EXIT)
 				r->pid = (uint32_t)a;
-			return 1;
+			return (1);
 		}
 		if (strncmp(ev, "PERF_RECORD_COMM", 16) == 0) {
 			const char *colon, *last;
@@ -409,34 +409,34 @@ perf_parse(struct import_lines *in, char *line, struct perf_rec *r,
 			memcpy(r->name, p, n);
 			r->name[n] = '\0';
 			r->kind = PR_COMM;
-			return 1;
+			return (1);
 comm_bad:
-			return import_lines_error(in, err,
+			return (import_lines_error(in, err,
 			    "bad comm record: expected \"PERF_RECORD_COMM[ "
-			    "exec]: NAME:PID/TID\"");
+			    "exec]: NAME:PID/TID\""));
 		}
 		r->kind = strncmp(ev, "PERF_RECORD_LOST", 16) == 0 ? PR_LOST :
 								     PR_OTHER;
-		return 1;
+		return (1);
 	}
 	if (ev[n - 1] != ':')
-		return import_lines_error(in, err,
+		return (import_lines_error(in, err,
 		    "bad event field \"%.*s\": expected an event name ending "
 		    "in ':'",
-		    (int)(n > 40 ? 40 : n), ev);
+		    (int)(n > 40 ? 40 : n), ev));
 	n--;
 	if ((n == 26 && memcmp(ev, "exceptions:page_fault_user", 26) == 0) ||
 	    (n == 28 && memcmp(ev, "exceptions:page_fault_kernel", 28) == 0)) {
 		int ka = keyval(rest, "address=", &r->addr);
 
 		if (ka == 0 || keyval(rest, "error_code=", &r->ecode) != 1)
-			return import_lines_error(in, err,
+			return (import_lines_error(in, err,
 			    "%.*s: expected \"address=0xADDR ... "
 			    "error_code=0xCODE\"",
-			    (int)n, ev);
+			    (int)n, ev));
 		/* A symbol for the address: a kernel address, not ours. */
 		r->kind = ka == 1 ? PR_TP_FAULT : PR_OTHER;
-		return 1;
+		return (1);
 	}
 	if (sw_fault_event(ev, n)) {
 		while (*rest == ' ' || *rest == '\t')
@@ -445,18 +445,18 @@ comm_bad:
 		     rest[i] != '\0' && rest[i] != ' ' && rest[i] != '\t'; i++)
 			continue;
 		if (!hexval(rest, i, &r->addr))
-			return import_lines_error(in, err,
+			return (import_lines_error(in, err,
 			    "%.*s: expected the data address in hex (perf "
 			    "record -d, perf script -F ...,addr)",
-			    (int)n, ev);
+			    (int)n, ev));
 		r->kind = PR_SW_FAULT;
-		return 1;
+		return (1);
 	}
 	if (n > 8 && memcmp(ev, "filemap:", 8) == 0)
 		r->kind = PR_FAULT_AROUND;
 	else
 		r->kind = PR_OTHER;
-	return 1;
+	return (1);
 }
 
 int
@@ -469,10 +469,10 @@ perf_next(struct perf_import *pi, struct perf_rec *r, struct pg_error *err)
 	for (;;) {
 		rc = import_lines_next(pi->in, &line, &len, err);
 		if (rc <= 0)
-			return rc;
+			return (rc);
 		if ((rc = perf_parse(pi->in, line, r, err)) < 0)
-			return rc;
+			return (rc);
 		if (r->kind != PR_SKIP)
-			return 1;
+			return (1);
 	}
 }

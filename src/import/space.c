@@ -15,6 +15,7 @@
  * mappings in space_map.c, touches in space_touch.c (space_int.h).
  */
 #include "import/space_int.h"
+#include "util/grow.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -28,11 +29,10 @@ space_error(struct pg_error *err, int rc, const char *fmt, ...)
 {
 	va_list ap;
 
-	pg_error_clear(err);
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	rc = pg_error_vset(err, rc, "", PG_POS_NONE, 0, fmt, ap);
 	va_end(ap);
-	return rc;
+	return (rc);
 }
 
 int
@@ -44,12 +44,12 @@ import_space_create(struct trace_writer *w, const struct import_options *opts,
 	*out = NULL;
 	s = calloc(1, sizeof(*s));
 	if (s == NULL)
-		return -ENOMEM;
+		return (-ENOMEM);
 	s->w = w;
 	s->o = *opts;
 	s->next_obj = 1;
 	*out = s;
-	return 0;
+	return (0);
 }
 
 void
@@ -90,17 +90,17 @@ space_find(const struct import_space *s, uint32_t pid)
 	struct proc *p;
 
 	if (s->last != NULL && s->last->pid == pid)
-		return s->last;
+		return (s->last);
 	for (p = s->procs[hash64(pid)]; p != NULL; p = p->next)
 		if (p->pid == pid)
-			return p;
-	return NULL;
+			return (p);
+	return (NULL);
 }
 
 bool
 import_space_known(const struct import_space *s, uint32_t pid)
 {
-	return space_find(s, pid) != NULL;
+	return (space_find(s, pid) != NULL);
 }
 
 static int
@@ -123,7 +123,7 @@ emit(struct import_space *s, uint64_t t, const struct trace_event *ev0,
 	s->last_t = rel;
 	ev.time_ns = rel;
 	if ((rc = trace_writer_write(s->w, &ev, err)) < 0)
-		return rc;
+		return (rc);
 	s->st.events++;
 	switch (ev.op) {
 	case TRACE_OP_PROC:
@@ -151,7 +151,7 @@ emit(struct import_space *s, uint64_t t, const struct trace_event *ev0,
 	default:
 		break;
 	}
-	return 0;
+	return (0);
 }
 
 static const char *
@@ -164,8 +164,8 @@ file_path(const struct import_space *s, uint64_t obj)
 	for (i = 0; i < HASH_BUCKETS; i++)
 		for (f = s->by_key[i]; f != NULL; f = f->next_key)
 			if (f->obj == obj)
-				return f->path;
-	return NULL;
+				return (f->path);
+	return (NULL);
 }
 
 /*
@@ -180,22 +180,20 @@ announce(struct import_space *s, uint64_t obj, unsigned type, bool shadow,
 	uint8_t *b;
 
 	if (obj >= IMPORT_OBJECTS_MAX)
-		return space_error(err, -ENOSPC,
+		return (space_error(err, -ENOSPC,
 		    "more than %" PRIu64 " objects (the importer's limit)",
-		    (uint64_t)IMPORT_OBJECTS_MAX);
+		    (uint64_t)IMPORT_OBJECTS_MAX));
 	if (byte >= s->seen_bytes) {
-		n = s->seen_bytes == 0 ? 4096 : s->seen_bytes;
-		while (n <= byte)
-			n *= 2;
-		b = realloc(s->seen, n);
+		n = s->seen_bytes;
+		b = pg_grow(s->seen, &n, byte + 1, 1, 4096,
+		    IMPORT_OBJECTS_MAX / 8);
 		if (b == NULL)
-			return space_error(err, -ENOMEM, "out of memory");
-		memset(b + s->seen_bytes, 0, n - s->seen_bytes);
+			return (space_error(err, -ENOMEM, "out of memory"));
 		s->seen = b;
 		s->seen_bytes = n;
 	}
 	if (s->seen[byte] & (1u << (obj & 7)))
-		return 0;
+		return (0);
 	s->seen[byte] |= (uint8_t)(1u << (obj & 7));
 	if (shadow)
 		s->st.objects_shadow++;
@@ -205,7 +203,7 @@ announce(struct import_space *s, uint64_t obj, unsigned type, bool shadow,
 		s->st.objects_phys++;
 	else
 		s->st.objects_anon++;
-	return 0;
+	return (0);
 }
 
 int
@@ -216,7 +214,7 @@ space_emit_map(struct import_space *s, uint64_t t, struct proc *p, uint64_t obj,
 	int rc;
 
 	if ((rc = announce(s, obj, type, shadow, err)) < 0)
-		return rc;
+		return (rc);
 
 	ev.op = TRACE_OP_MAP;
 	ev.pid = p->pid;
@@ -226,7 +224,7 @@ space_emit_map(struct import_space *s, uint64_t t, struct proc *p, uint64_t obj,
 				       TRACE_OBJ_ANON;
 	ev.count = IMPORT_OBJ_PAGES;
 	ev.str = type == VT_FILE ? file_path(s, obj) : NULL;
-	return emit(s, t, &ev, err);
+	return (emit(s, t, &ev, err));
 }
 
 int
@@ -240,7 +238,7 @@ space_emit_simple(struct import_space *s, uint64_t t, unsigned op, uint32_t pid,
 	ev.obj = obj;
 	ev.pindex = pindex;
 	ev.count = count;
-	return emit(s, t, &ev, err);
+	return (emit(s, t, &ev, err));
 }
 
 /*
@@ -255,8 +253,8 @@ space_shows(const struct proc *p, uint64_t obj)
 
 	for (i = p->nv; i-- > 0;)
 		if (p->v[i].obj == obj || p->v[i].shadow == obj)
-			return true;
-	return false;
+			return (true);
+	return (false);
 }
 
 /*
@@ -272,12 +270,12 @@ space_materialize(struct import_space *s, uint64_t t, struct proc *p,
 	int rc;
 
 	if (p->written)
-		return 0;
+		return (0);
 	ev.op = TRACE_OP_PROC;
 	ev.pid = p->pid;
 	ev.str = p->name;
 	if ((rc = emit(s, t, &ev, err)) < 0)
-		return rc;
+		return (rc);
 	p->written = true;
 	for (i = 0; i < p->nv; i++) {
 		for (j = 0; j < i; j++)
@@ -286,7 +284,7 @@ space_materialize(struct import_space *s, uint64_t t, struct proc *p,
 		if (j == i &&
 		    (rc = space_emit_map(s, t, p, p->v[i].obj, p->v[i].type,
 			 false, err)) < 0)
-			return rc;
+			return (rc);
 		if (p->v[i].shadow == 0)
 			continue;
 		for (j = 0; j < i; j++)
@@ -295,15 +293,15 @@ space_materialize(struct import_space *s, uint64_t t, struct proc *p,
 		if (j == i &&
 		    (rc = space_emit_map(s, t, p, p->v[i].shadow, VT_ANON, true,
 			 err)) < 0)
-			return rc;
+			return (rc);
 	}
-	return 0;
+	return (0);
 }
 
 bool
 space_live(const struct proc *p)
 {
-	return p->selected;
+	return (p->selected);
 }
 
 int
@@ -319,7 +317,7 @@ space_sanitize_name(char *dst, size_t n, const char *src)
 		dst[i] = (c <= ' ' || c == 0x7f || c == '#') ? '_' : (char)c;
 	}
 	dst[i] = '\0';
-	return 0;
+	return (0);
 }
 
 int
@@ -327,7 +325,7 @@ space_new_obj(struct import_space *s, unsigned type, uint64_t *obj)
 {
 	(void)type;
 	*obj = s->next_obj++;
-	return 0;
+	return (0);
 }
 
 struct proc *
@@ -337,7 +335,7 @@ space_get(struct import_space *s, uint32_t pid)
 
 	if (p != NULL)
 		s->last = p;
-	return p;
+	return (p);
 }
 
 void

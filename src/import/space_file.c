@@ -17,8 +17,8 @@ space_file_by_path(struct import_space *s, const char *path)
 
 	for (f = s->by_path[hash_str(path)]; f != NULL; f = f->next_path)
 		if (strcmp(f->path, path) == 0)
-			return f;
-	return NULL;
+			return (f);
+	return (NULL);
 }
 
 /*
@@ -47,7 +47,7 @@ space_file_obj(struct import_space *s, const struct import_mapping *m,
 				break;
 	if (f != NULL) {
 		*obj = f->obj;
-		return 0;
+		return (0);
 	}
 	byp = space_file_by_path(s, path);
 	if (byp != NULL && (m->ino == 0 || byp->ino == 0)) {
@@ -67,16 +67,16 @@ space_file_obj(struct import_space *s, const struct import_mapping *m,
 			s->by_key[h] = byp;
 		}
 		*obj = byp->obj;
-		return 0;
+		return (0);
 	}
 	if (s->nfiles >= IMPORT_FILES_MAX)
-		return space_error(err, -ENOSPC,
+		return (space_error(err, -ENOSPC,
 		    "more than %d files (the importer's limit)",
-		    IMPORT_FILES_MAX);
+		    IMPORT_FILES_MAX));
 	f = calloc(1, sizeof(*f));
 	if (f == NULL || (f->path = strdup(path)) == NULL) {
 		free(f);
-		return space_error(err, -ENOMEM, "out of memory");
+		return (space_error(err, -ENOMEM, "out of memory"));
 	}
 	f->dev = m->ino != 0 ? m->dev : 0;
 	f->ino = m->ino;
@@ -98,5 +98,5 @@ space_file_obj(struct import_space *s, const struct import_mapping *m,
 	s->by_path[h] = f;
 	s->nfiles++;
 	*obj = f->obj;
-	return 0;
+	return (0);
 }

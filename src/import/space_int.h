@@ -80,7 +80,7 @@ static inline unsigned
 hash64(uint64_t x)
 {
 	x *= UINT64_C(0x9E3779B97F4A7C15);
-	return (unsigned)(x >> 52) & (HASH_BUCKETS - 1);
+	return ((unsigned)(x >> 52) & (HASH_BUCKETS - 1));
 }
 
 static inline unsigned
@@ -90,7 +90,7 @@ hash_str(const char *s)
 
 	for (; *s != '\0'; s++)
 		h = (h ^ (unsigned char)*s) * UINT64_C(1099511628211);
-	return hash64(h);
+	return (hash64(h));
 }
 
 /* space.c */

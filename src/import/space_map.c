@@ -4,6 +4,8 @@
  * (madvise) on them.
  */
 #include "import/space_int.h"
+#include "util/grow.h"
+#include "util/kassert.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -24,7 +26,7 @@ space_first_at(const struct proc *p, uint64_t page)
 		else
 			hi = mid;
 	}
-	return lo;
+	return (lo);
 }
 
 /*
@@ -49,7 +51,7 @@ cut(struct import_space *s, uint64_t t, struct proc *p, uint64_t a, uint64_t b,
 	/* Split a vma that straddles both ends. */
 	if (i < p->nv && p->v[i].start < a && p->v[i].end > b) {
 		if ((rc = space_vma_reserve(p, 1, err)) < 0)
-			return rc;
+			return (rc);
 		memmove(&p->v[i + 1], &p->v[i], (p->nv - i) * sizeof(*p->v));
 		p->nv++;
 		p->v[i].end = a;
@@ -76,11 +78,12 @@ cut(struct import_space *s, uint64_t t, struct proc *p, uint64_t a, uint64_t b,
 		if (!write)
 			continue;
 		if (nr == s->scratch_cap) {
-			k = s->scratch_cap == 0 ? 16 : s->scratch_cap * 2;
-			nrm = realloc(s->scratch, k * sizeof(*nrm));
+			k = s->scratch_cap;
+			nrm = pg_grow(s->scratch, &k, nr + 1, sizeof(*nrm), 16,
+			    SIZE_MAX);
 			if (nrm == NULL)
-				return space_error(err, -ENOMEM,
-				    "out of memory");
+				return (space_error(err, -ENOMEM,
+				    "out of memory"));
 			s->scratch = nrm;
 			s->scratch_cap = k;
 		}
@@ -101,11 +104,11 @@ cut(struct import_space *s, uint64_t t, struct proc *p, uint64_t a, uint64_t b,
 		if (rm->anon && space_shows(p, rm->obj) &&
 		    (rc = space_emit_simple(s, t, TRACE_OP_FREE, p->pid,
 			 rm->obj, rm->base, rm->count, err)) < 0)
-			return rc;
+			return (rc);
 		if (rm->shadow != 0 && space_shows(p, rm->shadow) &&
 		    (rc = space_emit_simple(s, t, TRACE_OP_FREE, p->pid,
 			 rm->shadow, rm->base, rm->count, err)) < 0)
-			return rc;
+			return (rc);
 	}
 	for (j = 0; j < nr; j++) {
 		/* ... an object that does not is unmapped, once. */
@@ -116,7 +119,7 @@ cut(struct import_space *s, uint64_t t, struct proc *p, uint64_t a, uint64_t b,
 		if (k == j && !space_shows(p, rm->obj) &&
 		    (rc = space_emit_simple(s, t, TRACE_OP_UNMAP, p->pid,
 			 rm->obj, 0, 0, err)) < 0)
-			return rc;
+			return (rc);
 		if (rm->shadow == 0)
 			continue;
 		for (k = 0; k < j; k++)
@@ -125,9 +128,9 @@ cut(struct import_space *s, uint64_t t, struct proc *p, uint64_t a, uint64_t b,
 		if (k == j && !space_shows(p, rm->shadow) &&
 		    (rc = space_emit_simple(s, t, TRACE_OP_UNMAP, p->pid,
 			 rm->shadow, 0, 0, err)) < 0)
-			return rc;
+			return (rc);
 	}
-	return 0;
+	return (0);
 }
 
 /* insert() - put v into p's sorted list; the range must be free. */
@@ -138,6 +141,10 @@ insert(struct proc *p, const struct vma *v, struct pg_error *err)
 	int rc;
 
 	i = space_first_at(p, v->start);
+	PG_KASSERT(v->start < v->end && (i == p->nv ||
+	    p->v[i].start >= v->end), ("vma [%#" PRIx64 ", %#" PRIx64
+	    ") of pid %" PRIu32 " overlaps a mapping", v->start, v->end,
+	    p->pid));
 	/* Merge with a neighbour that continues the same object. */
 	if (i > 0 && p->v[i - 1].end == v->start && p->v[i - 1].obj == v->obj &&
 	    p->v[i - 1].shadow == v->shadow &&
@@ -151,21 +158,21 @@ insert(struct proc *p, const struct vma *v, struct pg_error *err)
 			    (p->nv - i - 1) * sizeof(*p->v));
 			p->nv--;
 		}
-		return 0;
+		return (0);
 	}
 	if (i < p->nv && p->v[i].start == v->end && p->v[i].obj == v->obj &&
 	    p->v[i].shadow == v->shadow &&
 	    p->v[i].base == v->base + (v->end - v->start)) {
 		p->v[i].start = v->start;
 		p->v[i].base = v->base;
-		return 0;
+		return (0);
 	}
 	if ((rc = space_vma_reserve(p, 1, err)) < 0)
-		return rc;
+		return (rc);
 	memmove(&p->v[i + 1], &p->v[i], (p->nv - i) * sizeof(*p->v));
 	p->v[i] = *v;
 	p->nv++;
-	return 0;
+	return (0);
 }
 
 /* add_piece() - map the free pages [a, b) of p as m (whose start is s0). */
@@ -186,13 +193,13 @@ add_piece(struct import_space *s, uint64_t t, struct proc *p, uint64_t a,
 	if (m->kind == IMPORT_MAP_FILE) {
 		v.type = VT_FILE;
 		if ((rc = space_file_obj(s, m, &v.obj, err)) < 0)
-			return rc;
+			return (rc);
 		v.base = (m->pgoff >> IMPORT_PAGE_SHIFT) + (a - s0);
 		if (v.base + (b - a) > IMPORT_OBJ_PAGES)
-			return space_error(err, -EINVAL,
+			return (space_error(err, -EINVAL,
 			    "file offset 0x%" PRIx64 " is beyond the %" PRIu64
 			    " pages an imported file may have",
-			    m->pgoff, IMPORT_OBJ_PAGES);
+			    m->pgoff, IMPORT_OBJ_PAGES));
 	} else {
 		v.type = m->kind == IMPORT_MAP_SPECIAL ? VT_PHYS : VT_ANON;
 		i = space_first_at(p, a);
@@ -220,8 +227,8 @@ add_piece(struct import_space *s, uint64_t t, struct proc *p, uint64_t a,
 	}
 	if (p->written && (fresh || !space_shows(p, v.obj)) &&
 	    (rc = space_emit_map(s, t, p, v.obj, v.type, false, err)) < 0)
-		return rc;
-	return insert(p, &v, err);
+		return (rc);
+	return (insert(p, &v, err));
 }
 
 /* same() - whether vma v already shows m at page pg (m starts at s0). */
@@ -232,17 +239,17 @@ same(const struct import_space *s, const struct vma *v, uint64_t pg,
 	const struct file *f;
 
 	if (m->kind != IMPORT_MAP_FILE)
-		return v->type ==
-		    (m->kind == IMPORT_MAP_SPECIAL ? VT_PHYS : VT_ANON);
+		return (v->type ==
+		    (m->kind == IMPORT_MAP_SPECIAL ? VT_PHYS : VT_ANON));
 	if (v->type != VT_FILE || v->shared != m->shared ||
 	    v->base + (pg - v->start) !=
 		(m->pgoff >> IMPORT_PAGE_SHIFT) + (pg - s0))
-		return false;
+		return (false);
 	if (m->ino != 0) {
 		for (f = s->by_key[hash64(m->dev * 31 + m->ino)]; f != NULL;
 		     f = f->next_key)
 			if (f->ino == m->ino && f->dev == m->dev)
-				return f->obj == v->obj;
+				return (f->obj == v->obj);
 	}
 	if (m->path != NULL) {
 		char path[TRACE_NAME_MAX + 1];
@@ -250,10 +257,10 @@ same(const struct import_space *s, const struct vma *v, uint64_t pg,
 		space_sanitize_name(path, sizeof(path), m->path);
 		f = space_file_by_path((struct import_space *)s, path);
 		/* Known by path only: the inode is learnt, same object. */
-		return f != NULL && f->obj == v->obj &&
-		    (f->ino == 0 || m->ino == 0);
+		return (f != NULL && f->obj == v->obj &&
+		    (f->ino == 0 || m->ino == 0));
 	}
-	return false;
+	return (false);
 }
 
 int
@@ -267,24 +274,24 @@ import_space_map(struct import_space *s, uint64_t t, uint32_t pid,
 	int rc;
 
 	if (len == 0)
-		return 0;
+		return (0);
 	if ((p = space_get(s, pid)) == NULL) {
 		if ((rc = import_space_proc(s, t, pid, NULL, 0, false, err)) <
 		    0)
-			return rc;
+			return (rc);
 		p = space_get(s, pid);
 	}
 	a = addr >> IMPORT_PAGE_SHIFT;
 	b = (addr + len + (1u << IMPORT_PAGE_SHIFT) - 1) >> IMPORT_PAGE_SHIFT;
 	if (b <= a)
-		return 0;
+		return (0);
 	/* Without touches, a process is written at its first mapping. */
 	if (s->eager && p->selected &&
 	    (rc = space_materialize(s, t, p, err)) < 0)
-		return rc;
+		return (rc);
 	if (mode == IMPORT_MAP_REPLACE) {
 		if ((rc = cut(s, t, p, a, b, space_live(p), err)) < 0)
-			return rc;
+			return (rc);
 	} else {
 		/* Remove the parts that hold something else. */
 		for (i = space_first_at(p, a);
@@ -297,7 +304,7 @@ import_space_map(struct import_space *s, uint64_t t, uint32_t pid,
 			gap_end = p->v[i].end < b ? p->v[i].end : b;
 			if ((rc = cut(s, t, p, pg, gap_end, space_live(p),
 				 err)) < 0)
-				return rc;
+				return (rc);
 			i = space_first_at(p, gap_end);
 		}
 	}
@@ -311,10 +318,10 @@ import_space_map(struct import_space *s, uint64_t t, uint32_t pid,
 		}
 		gap_end = i < p->nv && p->v[i].start < b ? p->v[i].start : b;
 		if ((rc = add_piece(s, t, p, pg, gap_end, a, m, err)) < 0)
-			return rc;
+			return (rc);
 		pg = gap_end;
 	}
-	return 0;
+	return (0);
 }
 
 int
@@ -325,10 +332,10 @@ import_space_unmap(struct import_space *s, uint64_t t, uint32_t pid,
 	uint64_t a, b;
 
 	if (p == NULL || len == 0)
-		return 0;
+		return (0);
 	a = addr >> IMPORT_PAGE_SHIFT;
 	b = (addr + len + (1u << IMPORT_PAGE_SHIFT) - 1) >> IMPORT_PAGE_SHIFT;
-	return cut(s, t, p, a, b, space_live(p), err);
+	return (cut(s, t, p, a, b, space_live(p), err));
 }
 
 int
@@ -344,7 +351,7 @@ import_space_remap(struct import_space *s, uint64_t t, uint32_t pid,
 	int rc = 0;
 
 	if (p == NULL)
-		return 0;
+		return (0);
 	oa = old >> IMPORT_PAGE_SHIFT;
 	ob = (old + oldlen + 4095) >> IMPORT_PAGE_SHIFT;
 	na = new >> IMPORT_PAGE_SHIFT;
@@ -353,19 +360,19 @@ import_space_remap(struct import_space *s, uint64_t t, uint32_t pid,
 	/* A shrunk tail is unmapped. */
 	if (oa + keep < ob &&
 	    (rc = cut(s, t, p, oa + keep, ob, space_live(p), err)) < 0)
-		return rc;
+		return (rc);
 	if (na != oa) {
 		/* The destination was free, or is unmapped by MREMAP_FIXED. */
 		if ((rc = cut(s, t, p, na, nb, space_live(p), err)) < 0)
-			return rc;
+			return (rc);
 		for (i = space_first_at(p, oa);
 		     i < p->nv && p->v[i].start < oa + keep; i++)
 			n++;
 		if (n > 0) {
 			moved = malloc(n * sizeof(*moved));
 			if (moved == NULL)
-				return space_error(err, -ENOMEM,
-				    "out of memory");
+				return (space_error(err, -ENOMEM,
+				    "out of memory"));
 			memcpy(moved, &p->v[space_first_at(p, oa)],
 			    n * sizeof(*moved));
 		}
@@ -416,7 +423,7 @@ import_space_remap(struct import_space *s, uint64_t t, uint32_t pid,
 	}
 out:
 	free(moved);
-	return rc;
+	return (rc);
 }
 
 int
@@ -429,11 +436,11 @@ import_space_brk(struct import_space *s, uint64_t t, uint32_t pid, uint64_t brk,
 	int rc = 0;
 
 	if (p == NULL)
-		return 0;
+		return (0);
 	if (!p->brk_known) {
 		p->brk_known = true;
 		p->brk = brk;
-		return 0;
+		return (0);
 	}
 	a = (p->brk + 4095) >> IMPORT_PAGE_SHIFT;
 	b = (brk + 4095) >> IMPORT_PAGE_SHIFT;
@@ -443,7 +450,7 @@ import_space_brk(struct import_space *s, uint64_t t, uint32_t pid, uint64_t brk,
 	else if (b < a)
 		rc = cut(s, t, p, b, a, space_live(p), err);
 	p->brk = brk;
-	return rc;
+	return (rc);
 }
 
 int
@@ -457,7 +464,7 @@ import_space_discard(struct import_space *s, uint64_t t, uint32_t pid,
 	int rc;
 
 	if (p == NULL || !p->written)
-		return 0;
+		return (0);
 	a = addr >> IMPORT_PAGE_SHIFT;
 	b = (addr + len + 4095) >> IMPORT_PAGE_SHIFT;
 	for (i = space_first_at(p, a); i < p->nv && p->v[i].start < b; i++) {
@@ -468,13 +475,13 @@ import_space_discard(struct import_space *s, uint64_t t, uint32_t pid,
 			goto shadow;
 		if ((rc = space_emit_simple(s, t, TRACE_OP_FREE, p->pid, v->obj,
 			 v->base + (lo - v->start), hi - lo, err)) < 0)
-			return rc;
+			return (rc);
 shadow:
 		if (v->shadow != 0 &&
 		    (rc = space_emit_simple(s, t, TRACE_OP_FREE, p->pid,
 			 v->shadow, v->base + (lo - v->start), hi - lo, err)) <
 			0)
-			return rc;
+			return (rc);
 	}
-	return 0;
+	return (0);
 }

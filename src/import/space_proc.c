@@ -3,6 +3,7 @@
  * (which copies the parent's mappings), selection, vfork, exec and exit.
  */
 #include "import/space_int.h"
+#include "util/grow.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -17,23 +18,20 @@ space_vma_reserve(struct proc *p, size_t more, struct pg_error *err)
 	size_t cap;
 
 	if (p->nv + more <= p->cap)
-		return 0;
+		return (0);
 	if (p->nv + more > IMPORT_VMAS_MAX)
-		return space_error(err, -ENOSPC,
+		return (space_error(err, -ENOSPC,
 		    "process %" PRIu32 " has more than %d mappings (the "
 		    "importer's limit)",
-		    p->pid, IMPORT_VMAS_MAX);
-	cap = p->cap == 0 ? 16 : p->cap * 2;
-	while (cap < p->nv + more)
-		cap *= 2;
-	if (cap > IMPORT_VMAS_MAX)
-		cap = IMPORT_VMAS_MAX;
-	nv = realloc(p->v, cap * sizeof(*nv));
+		    p->pid, IMPORT_VMAS_MAX));
+	cap = p->cap;
+	nv = pg_grow(p->v, &cap, p->nv + more, sizeof(*nv), 16,
+	    IMPORT_VMAS_MAX);
 	if (nv == NULL)
-		return space_error(err, -ENOMEM, "out of memory");
+		return (space_error(err, -ENOMEM, "out of memory"));
 	p->v = nv;
 	p->cap = cap;
-	return 0;
+	return (0);
 }
 
 int
@@ -51,7 +49,7 @@ import_space_proc(struct import_space *s, uint64_t t, uint32_t pid,
 			p->placeholder = false;
 			if (pp->nv > 0) {
 				if (space_vma_reserve(p, pp->nv, err) < 0)
-					return -ENOMEM;
+					return (-ENOMEM);
 				memcpy(p->v, pp->v, pp->nv * sizeof(*p->v));
 				p->nv = pp->nv;
 			}
@@ -60,15 +58,15 @@ import_space_proc(struct import_space *s, uint64_t t, uint32_t pid,
 			p->parent = parent;
 			space_sanitize_name(p->name, sizeof(p->name), pp->name);
 		}
-		return 0;
+		return (0);
 	}
 	if (s->nprocs >= IMPORT_PROCS_MAX)
-		return space_error(err, -ENOSPC,
+		return (space_error(err, -ENOSPC,
 		    "more than %d live processes (the importer's limit)",
-		    IMPORT_PROCS_MAX);
+		    IMPORT_PROCS_MAX));
 	p = calloc(1, sizeof(*p));
 	if (p == NULL)
-		return space_error(err, -ENOMEM, "out of memory");
+		return (space_error(err, -ENOMEM, "out of memory"));
 	p->pid = pid;
 	p->parent = parent;
 	pp = parent != 0 ? space_find(s, parent) : NULL;
@@ -81,8 +79,8 @@ import_space_proc(struct import_space *s, uint64_t t, uint32_t pid,
 			p->v = malloc(pp->nv * sizeof(*p->v));
 			if (p->v == NULL) {
 				free(p);
-				return space_error(err, -ENOMEM,
-				    "out of memory");
+				return (space_error(err, -ENOMEM,
+				    "out of memory"));
 			}
 			memcpy(p->v, pp->v, pp->nv * sizeof(*p->v));
 			p->nv = p->cap = pp->nv;
@@ -101,7 +99,7 @@ import_space_proc(struct import_space *s, uint64_t t, uint32_t pid,
 	p->next = s->procs[h];
 	s->procs[h] = p;
 	s->nprocs++;
-	return 0;
+	return (0);
 }
 
 int
@@ -114,17 +112,17 @@ import_space_select(struct import_space *s, uint32_t pid, bool at_exec,
 	if (p == NULL) {
 		if ((rc = import_space_proc(s, 0, pid, NULL, 0, false, err)) <
 		    0)
-			return rc;
+			return (rc);
 		p = space_find(s, pid);
 		p->placeholder = true;
 	}
 	if (p->selected)
-		return 0;
+		return (0);
 	if (at_exec)
 		p->select_at_exec = true;
 	else
 		p->selected = true;
-	return 0;
+	return (0);
 }
 
 void
@@ -152,7 +150,7 @@ drop_all(struct import_space *s, uint64_t t, struct proc *p, bool write,
 			if (j == i &&
 			    (rc = space_emit_simple(s, t, TRACE_OP_UNMAP,
 				 p->pid, p->v[i].obj, 0, 0, err)) < 0)
-				return rc;
+				return (rc);
 			if (p->v[i].shadow == 0)
 				continue;
 			for (j = 0; j < i; j++)
@@ -161,12 +159,12 @@ drop_all(struct import_space *s, uint64_t t, struct proc *p, bool write,
 			if (j == i &&
 			    (rc = space_emit_simple(s, t, TRACE_OP_UNMAP,
 				 p->pid, p->v[i].shadow, 0, 0, err)) < 0)
-				return rc;
+				return (rc);
 		}
 	}
 	p->nv = 0;
 	p->brk_known = false;
-	return 0;
+	return (0);
 }
 
 int
@@ -179,11 +177,11 @@ import_space_exec(struct import_space *s, uint64_t t, uint32_t pid,
 	if (p == NULL) {
 		if ((rc = import_space_proc(s, t, pid, name, 0, false, err)) <
 		    0)
-			return rc;
+			return (rc);
 		p = space_find(s, pid);
 	}
 	if ((rc = drop_all(s, t, p, true, err)) < 0)
-		return rc;
+		return (rc);
 	p->vfork_of = 0;
 	if (p->select_at_exec) {
 		p->selected = true;
@@ -191,7 +189,7 @@ import_space_exec(struct import_space *s, uint64_t t, uint32_t pid,
 	}
 	if (!p->written)
 		space_sanitize_name(p->name, sizeof(p->name), name);
-	return 0;
+	return (0);
 }
 
 int
@@ -202,14 +200,14 @@ import_space_exit(struct import_space *s, uint64_t t, uint32_t pid,
 	int rc;
 
 	if (p == NULL)
-		return 0;
+		return (0);
 	if (s->eager && p->selected &&
 	    (rc = space_materialize(s, t, p, err)) < 0)
-		return rc;
+		return (rc);
 	if (p->written) {
 		if ((rc = space_emit_simple(s, t, TRACE_OP_EXIT, pid, 0, 0, 0,
 			 err)) < 0)
-			return rc;
+			return (rc);
 	}
 	for (pp = &s->procs[hash64(pid)]; *pp != p; pp = &(*pp)->next)
 		continue;
@@ -219,5 +217,5 @@ import_space_exit(struct import_space *s, uint64_t t, uint32_t pid,
 	s->nprocs--;
 	free(p->v);
 	free(p);
-	return 0;
+	return (0);
 }

@@ -21,7 +21,7 @@ lookup(struct import_space *s, uint64_t t, struct proc *p, uint64_t pg,
 
 	*rc = 0;
 	if (i < p->nv && p->v[i].start <= pg)
-		return &p->v[i];
+		return (&p->v[i]);
 	/*
 	 * The stack grows on a fault below it; perf reports the fault before
 	 * the grown [stack] mapping.
@@ -33,12 +33,12 @@ lookup(struct import_space *s, uint64_t t, struct proc *p, uint64_t pg,
 		    (p->v[i].start - pg) << IMPORT_PAGE_SHIFT, &m,
 		    IMPORT_MAP_KEEP, err);
 		if (*rc < 0)
-			return NULL;
+			return (NULL);
 		i = space_first_at(p, pg);
 		if (i < p->nv && p->v[i].start <= pg)
-			return &p->v[i];
+			return (&p->v[i]);
 	}
-	return NULL;
+	return (NULL);
 }
 
 int
@@ -54,7 +54,7 @@ import_space_touch(struct import_space *s, uint64_t t, uint32_t pid,
 	int rc;
 
 	if (p == NULL || !p->selected)
-		return 0;
+		return (0);
 	s->st.samples++;
 	if ((flags & IMPORT_TOUCH_KNOWN) != 0)
 		s->st.with_flags++;
@@ -67,38 +67,38 @@ import_space_touch(struct import_space *s, uint64_t t, uint32_t pid,
 		owner = p;
 	v = lookup(s, t, owner, pg, err, &rc);
 	if (rc < 0)
-		return rc;
+		return (rc);
 	if (v == NULL) {
 		s->st.unresolved++;
-		return 0;
+		return (0);
 	}
 	s->st.resolved++;
 	vi = (size_t)(v - owner->v);
 	if ((rc = space_materialize(s, t, owner, err)) < 0)
-		return rc;
+		return (rc);
 	v = &owner->v[vi];
 	idx = v->base + (pg - v->start);
 	switch (v->type) {
 	case VT_ANON:
-		return space_emit_simple(s, t,
+		return (space_emit_simple(s, t,
 		    write || (s->o.anon_dirty && !present) ? TRACE_OP_DIRTY :
 							     TRACE_OP_FAULT,
-		    owner->pid, v->obj, idx, 1, err);
+		    owner->pid, v->obj, idx, 1, err));
 	case VT_PHYS:
-		return space_emit_simple(s, t, TRACE_OP_FAULT, owner->pid,
-		    v->obj, idx, 1, err);
+		return (space_emit_simple(s, t, TRACE_OP_FAULT, owner->pid,
+		    v->obj, idx, 1, err));
 	default:
 		break;
 	}
 	if (!write || v->shared)
-		return space_emit_simple(s, t,
+		return (space_emit_simple(s, t,
 		    write ? TRACE_OP_DIRTY : TRACE_OP_FAULT, owner->pid, v->obj,
-		    idx, 1, err);
+		    idx, 1, err));
 	/* A write to a private file page: copy-on-write into the shadow. */
 	if (!present &&
 	    (rc = space_emit_simple(s, t, TRACE_OP_FAULT, owner->pid, v->obj,
 		 idx, 1, err)) < 0)
-		return rc;
+		return (rc);
 	if (v->shadow == 0) {
 		uint64_t sh;
 		size_t i;
@@ -111,10 +111,10 @@ import_space_touch(struct import_space *s, uint64_t t, uint32_t pid,
 				owner->v[i].shadow = sh;
 		if ((rc = space_emit_map(s, t, owner, sh, VT_ANON, true, err)) <
 		    0)
-			return rc;
+			return (rc);
 	}
-	return space_emit_simple(s, t, TRACE_OP_DIRTY, owner->pid, v->shadow,
-	    idx, 1, err);
+	return (space_emit_simple(s, t, TRACE_OP_DIRTY, owner->pid, v->shadow,
+	    idx, 1, err));
 }
 
 int
@@ -128,10 +128,10 @@ import_space_implicit(struct import_space *s, uint64_t t, uint32_t pid,
 	int rc;
 
 	if (p == NULL)
-		return 0;
+		return (0);
 	i = space_first_at(p, pg);
 	if (i < p->nv && p->v[i].start <= pg)
-		return 0;
+		return (0);
 	/* The gap around pg, within its IMPORT_IMPLICIT_PAGES chunk. */
 	lo = pg & ~(IMPORT_IMPLICIT_PAGES - 1);
 	hi = lo + IMPORT_IMPLICIT_PAGES;
@@ -141,5 +141,5 @@ import_space_implicit(struct import_space *s, uint64_t t, uint32_t pid,
 		hi = p->v[i].start;
 	rc = import_space_map(s, t, pid, lo << IMPORT_PAGE_SHIFT,
 	    (hi - lo) << IMPORT_PAGE_SHIFT, &m, IMPORT_MAP_KEEP, err);
-	return rc < 0 ? rc : 1;
+	return (rc < 0 ? rc : 1);
 }

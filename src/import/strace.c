@@ -32,8 +32,8 @@ import_strace(const char *path, const struct import_options *o,
 	so.all_pids = true;
 	r = malloc(sizeof(*r));
 	if (r == NULL)
-		return pg_error_setv(err, -ENOMEM, path, PG_POS_NONE, 0,
-		    "out of memory");
+		return (pg_error_setv(err, -ENOMEM, path, PG_POS_NONE, 0,
+		    "out of memory"));
 	if ((rc = import_space_create(w, &so, &s)) < 0) {
 		pg_error_setv(err, rc, path, PG_POS_NONE, 0, "out of memory");
 		goto out;
@@ -65,5 +65,5 @@ out:
 	strace_close(sp);
 	import_space_destroy(s);
 	free(r);
-	return rc;
+	return (rc);
 }

@@ -9,14 +9,10 @@
 #include <stdint.h>
 
 #include "import/strace.h"
+#include "util/idmap.h"
 
 #define HASH_BUCKETS 1024
 #define MAX_ARGS 8
-
-struct tid_ent {
-	struct tid_ent *next;
-	uint32_t tid, pid;
-};
 
 struct pending {
 	struct pending *next;
@@ -27,8 +23,7 @@ struct pending {
 
 struct strace_parser {
 	struct import_lines *in;
-	struct tid_ent *tids[HASH_BUCKETS];
-	size_t ntids;
+	struct pg_idmap tids;	/* tid -> its process, for every live tid */
 	struct pending *pend[HASH_BUCKETS];
 	size_t npend;
 	uint32_t default_pid;	/* for lines without a pid column */

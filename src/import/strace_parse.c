@@ -20,20 +20,20 @@
 static unsigned
 h32(uint32_t x)
 {
-	return (x * 2654435761u) >> 22 & (HASH_BUCKETS - 1);
+	return ((x * 2654435761u) >> 22 & (HASH_BUCKETS - 1));
 }
 
 int
 strace_bad(struct strace_parser *sp, struct pg_error *err, const char *fmt, ...)
 {
-	char msg[PG_ERROR_MSG_MAX];
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc = pg_error_vset(err, -EINVAL, import_lines_name(sp->in), PG_POS_LINE,
+	    import_lines_lineno(sp->in), fmt, ap);
 	va_end(ap);
-	return pg_error_set(err, import_lines_name(sp->in), PG_POS_LINE,
-	    import_lines_lineno(sp->in), "%s", msg);
+	return (rc);
 }
 
 int
@@ -45,30 +45,26 @@ strace_open(const char *path, struct strace_parser **out, struct pg_error *err)
 	*out = NULL;
 	sp = calloc(1, sizeof(*sp));
 	if (sp == NULL)
-		return pg_error_setv(err, -ENOMEM, path, PG_POS_NONE, 0,
-		    "out of memory");
+		return (pg_error_setv(err, -ENOMEM, path, PG_POS_NONE, 0,
+		    "out of memory"));
 	if ((rc = import_lines_open(path, &sp->in, err)) < 0) {
 		free(sp);
-		return rc;
+		return (rc);
 	}
 	*out = sp;
-	return 0;
+	return (0);
 }
 
 void
 strace_close(struct strace_parser *sp)
 {
-	struct tid_ent *t, *tn;
 	struct pending *p, *pn;
 	unsigned i;
 
 	if (sp == NULL)
 		return;
+	pg_idmap_finish(&sp->tids);
 	for (i = 0; i < HASH_BUCKETS; i++) {
-		for (t = sp->tids[i]; t != NULL; t = tn) {
-			tn = t->next;
-			free(t);
-		}
 		for (p = sp->pend[i]; p != NULL; p = pn) {
 			pn = p->next;
 			free(p);
@@ -81,7 +77,7 @@ strace_close(struct strace_parser *sp)
 uint64_t
 strace_lines(const struct strace_parser *sp)
 {
-	return import_lines_lineno(sp->in);
+	return (import_lines_lineno(sp->in));
 }
 
 void
@@ -92,23 +88,20 @@ strace_where(const struct strace_parser *sp, struct pg_error *err)
 	err->pos = sp->lineno;
 }
 
-static struct tid_ent *
-tid_find(const struct strace_parser *sp, uint32_t tid)
+static bool
+tid_known(const struct strace_parser *sp, uint32_t tid)
 {
-	struct tid_ent *t;
+	uint32_t pid;
 
-	for (t = sp->tids[h32(tid)]; t != NULL; t = t->next)
-		if (t->tid == tid)
-			return t;
-	return NULL;
+	return (pg_idmap_get(&sp->tids, tid, &pid));
 }
 
 static uint32_t
 tgid_of(const struct strace_parser *sp, uint32_t tid)
 {
-	const struct tid_ent *t = tid_find(sp, tid);
+	uint32_t pid;
 
-	return t != NULL ? t->pid : tid;
+	return (pg_idmap_get(&sp->tids, tid, &pid) ? pid : tid);
 }
 
 /*
@@ -120,42 +113,29 @@ int
 strace_tid_add(struct strace_parser *sp, uint32_t tid, uint32_t pid,
     struct pg_error *err)
 {
-	struct tid_ent *t = tid_find(sp, tid);
+	uint32_t was;
 
-	if (t != NULL) {
-		if (t->pid == t->tid)
-			t->pid = pid;
-		return 0;
+	if (pg_idmap_get(&sp->tids, tid, &was)) {
+		if (was == tid &&
+		    pg_idmap_put(&sp->tids, tid, pid) != 0)
+			return (pg_error_setv(err, -ENOMEM, "", PG_POS_NONE, 0,
+			    "out of memory"));
+		return (0);
 	}
-	if (sp->ntids >= STRACE_TIDS_MAX)
-		return strace_bad(sp, err,
-		    "more than %d live threads (the "
-		    "importer's limit)",
-		    STRACE_TIDS_MAX);
-	t = malloc(sizeof(*t));
-	if (t == NULL)
-		return pg_error_setv(err, -ENOMEM, "", PG_POS_NONE, 0,
-		    "out of memory");
-	t->tid = tid;
-	t->pid = pid;
-	t->next = sp->tids[h32(tid)];
-	sp->tids[h32(tid)] = t;
-	sp->ntids++;
-	return 0;
+	if (sp->tids.count >= STRACE_TIDS_MAX)
+		return (strace_bad(sp, err,
+		    "more than %d live threads (the importer's limit)",
+		    STRACE_TIDS_MAX));
+	if (pg_idmap_put(&sp->tids, tid, pid) != 0)
+		return (pg_error_setv(err, -ENOMEM, "", PG_POS_NONE, 0,
+		    "out of memory"));
+	return (0);
 }
 
 static void
 tid_del(struct strace_parser *sp, uint32_t tid)
 {
-	struct tid_ent **pp, *t;
-
-	for (pp = &sp->tids[h32(tid)]; (t = *pp) != NULL; pp = &t->next)
-		if (t->tid == tid) {
-			*pp = t->next;
-			free(t);
-			sp->ntids--;
-			return;
-		}
+	pg_idmap_del(&sp->tids, tid);
 }
 
 static struct pending *
@@ -167,9 +147,9 @@ pend_take(struct strace_parser *sp, uint32_t tid)
 		if (p->tid == tid) {
 			*pp = p->next;
 			sp->npend--;
-			return p;
+			return (p);
 		}
-	return NULL;
+	return (NULL);
 }
 
 /* unfinished() - keep "NAME(ARGS" of tid until its resumed half. */
@@ -185,14 +165,14 @@ unfinished(struct strace_parser *sp, uint32_t tid, uint64_t t, char *body,
 	p = pend_take(sp, tid);
 	if (p == NULL) {
 		if (sp->npend >= STRACE_PENDING_MAX)
-			return strace_bad(sp, err,
+			return (strace_bad(sp, err,
 			    "more than %d calls unfinished at once (the "
 			    "importer's limit)",
-			    STRACE_PENDING_MAX);
+			    STRACE_PENDING_MAX));
 		p = malloc(sizeof(*p));
 		if (p == NULL)
-			return pg_error_setv(err, -ENOMEM, "", PG_POS_NONE, 0,
-			    "out of memory");
+			return (pg_error_setv(err, -ENOMEM, "", PG_POS_NONE, 0,
+			    "out of memory"));
 	}
 	p->tid = tid;
 	p->t = t;
@@ -208,11 +188,11 @@ unfinished(struct strace_parser *sp, uint32_t tid, uint64_t t, char *body,
 	open = strchr(body, '(');
 	k = open != NULL ? (size_t)(open - body) : 0;
 	if (k == 0 || k >= sizeof(name))
-		return 0;
+		return (0);
 	memcpy(name, body, k);
 	name[k] = '\0';
 	if (!strace_forklike(name))
-		return 0;
+		return (0);
 	/* The list is cut: close it so that the flags can be read. */
 	body[n] = ')';
 	body[n + 1] = '\0';
@@ -221,7 +201,7 @@ unfinished(struct strace_parser *sp, uint32_t tid, uint64_t t, char *body,
 	if ((r->flags & SR_CLONE_THREAD) != 0)
 		sp->thread_parent = tgid_of(sp, tid);
 	r->kind = SR_FORKING;
-	return 1;
+	return (1);
 }
 
 int
@@ -238,7 +218,7 @@ strace_next(struct strace_parser *sp, struct strace_rec *r,
 	for (;;) {
 		rc = import_lines_next(sp->in, &line, &len, err);
 		if (rc <= 0)
-			return rc;
+			return (rc);
 		sp->lineno = import_lines_lineno(sp->in);
 		p = strace_skip_blanks(line);
 		if (*p == '\0')
@@ -251,12 +231,12 @@ strace_next(struct strace_parser *sp, struct strace_rec *r,
 			p = strace_skip_blanks(p + 4);
 			e = strchr(p, ']');
 			if (e == NULL)
-				return strace_bad(sp, err,
-				    "expected \"[pid N]\"");
+				return (strace_bad(sp, err,
+				    "expected \"[pid N]\""));
 			*e = '\0';
 			if (!strace_parse_num(p, &v) || v > UINT32_MAX)
-				return strace_bad(sp, err, "bad pid \"%.20s\"",
-				    p);
+				return (strace_bad(sp, err, "bad pid \"%.20s\"",
+				    p));
 			tid = (uint32_t)v;
 			p = strace_skip_blanks(e + 1);
 		}
@@ -270,10 +250,10 @@ strace_next(struct strace_parser *sp, struct strace_rec *r,
 		if (tid == 0 && !strace_parse_time(tok, &t)) {
 			if (!strace_parse_num(tok, &v) || v == 0 ||
 			    v > UINT32_MAX)
-				return strace_bad(sp, err,
+				return (strace_bad(sp, err,
 				    "bad first field \"%.40s\": expected a pid "
 				    "or a time (-ttt, --timestamps=unix, -tt)",
-				    tok);
+				    tok));
 			tid = (uint32_t)v;
 			p = strace_skip_blanks(p);
 			tok = p;
@@ -282,17 +262,17 @@ strace_next(struct strace_parser *sp, struct strace_rec *r,
 			if (*p != '\0')
 				*p++ = '\0';
 			if (!strace_parse_time(tok, &t))
-				return strace_bad(sp, err,
+				return (strace_bad(sp, err,
 				    "bad time \"%.40s\": expected seconds "
 				    "since the epoch (-ttt or "
 				    "--timestamps=unix) or HH:MM:SS.F (-tt)",
-				    tok);
+				    tok));
 		} else if (tid != 0 && !strace_parse_time(tok, &t)) {
-			return strace_bad(sp, err,
+			return (strace_bad(sp, err,
 			    "bad time \"%.40s\": expected seconds since the "
 			    "epoch (-ttt or --timestamps=unix) or HH:MM:SS.F "
 			    "(-tt)",
-			    tok);
+			    tok));
 		}
 		if (tid == 0) {
 			if (sp->default_pid == 0)
@@ -314,11 +294,11 @@ strace_next(struct strace_parser *sp, struct strace_rec *r,
 		}
 		while (n > 0 && (body[n - 1] == ' ' || body[n - 1] == '\t'))
 			body[--n] = '\0';
-		if (tid_find(sp, tid) == NULL &&
+		if (!tid_known(sp, tid) &&
 		    (rc = strace_tid_add(sp, tid,
 			 sp->thread_parent != 0 ? sp->thread_parent : tid,
 			 err)) < 0)
-			return rc;
+			return (rc);
 		r->tid = tid;
 		r->pid = tgid_of(sp, tid);
 		r->t = t;
@@ -330,14 +310,14 @@ strace_next(struct strace_parser *sp, struct strace_rec *r,
 			}
 			if (strstr(body, "exited") == NULL &&
 			    strstr(body, "killed") == NULL)
-				return strace_bad(sp, err,
+				return (strace_bad(sp, err,
 				    "expected \"+++ exited with N +++\" or "
-				    "\"+++ killed by SIG +++\"");
+				    "\"+++ killed by SIG +++\""));
 			tid_del(sp, tid);
 			if (r->pid != tid)
 				continue; /* a thread ended */
 			r->kind = SR_EXIT;
-			return 1;
+			return (1);
 		}
 		if (strncmp(body, "---", 3) == 0 || body[0] == '[' ||
 		    strncmp(body, "???", 3) == 0)
@@ -348,20 +328,20 @@ strace_next(struct strace_parser *sp, struct strace_rec *r,
 				n--;
 			rc = unfinished(sp, tid, t, body, n, r, err);
 			if (rc != 0)
-				return rc;
+				return (rc);
 			continue;
 		}
 		if (strncmp(body, "<...", 4) == 0) {
 			e = strstr(body, "resumed>");
 			if (e == NULL)
-				return strace_bad(sp, err,
-				    "expected \"<... NAME resumed>\"");
+				return (strace_bad(sp, err,
+				    "expected \"<... NAME resumed>\""));
 			pd = pend_take(sp, tid);
 			if (pd == NULL)
-				return strace_bad(sp, err,
+				return (strace_bad(sp, err,
 				    "a resumed call without its unfinished "
 				    "start on an earlier line of pid %" PRIu32,
-				    tid);
+				    tid));
 			e += 8;
 			snprintf(sp->join, sizeof(sp->join), "%s%s", pd->text,
 			    e);
@@ -372,6 +352,6 @@ strace_next(struct strace_parser *sp, struct strace_rec *r,
 			rc = strace_decode(sp, body, r, err);
 		}
 		if (rc != 0)
-			return rc;
+			return (rc);
 	}
 }

@@ -95,6 +95,9 @@ laundry_decide(struct vm_machine *m, struct laundry_worker *lw)
 	uint32_t launder_max, launder_rate, scale;
 
 	vmd = &m->dom[lw->domain];
+	PG_KASSERT(lw->target >= 0, ("negative target %d", lw->target));
+	PG_KASSERT(lw->shortfall_cycle >= 0, ("negative cycle %d",
+	    lw->shortfall_cycle));					/* S:974-976 */
 	lw->launder = 0;
 
 	/*

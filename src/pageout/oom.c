@@ -190,8 +190,9 @@ vm_pageout_oom(struct vm_machine *m)
 	}
 	/* S:1755-1759: killproc(bigproc, "out of swap space"). */
 	m->procs[bigproc].flags |= P_KILLED;
-	if (m->notify.nkill < sizeof(m->notify.kill) /
-	    sizeof(m->notify.kill[0]))
+	PG_KASSERT(m->notify.nkill < VM_NOTIFY_KILLS_MAX,
+	    ("OOM kill mailbox full (%u victims)", m->notify.nkill));
+	if (m->notify.nkill < VM_NOTIFY_KILLS_MAX)
 		m->notify.kill[m->notify.nkill++] = bigproc;
 	m->cnt.oom_kills++;
 	return (bigproc);

@@ -26,13 +26,13 @@ parse_real(const char *s, size_t len, double *out)
 	char buf[64], *end;
 
 	if (len == 0 || len >= sizeof(buf))
-		return -EINVAL;
+		return (-EINVAL);
 	memcpy(buf, s, len);
 	buf[len] = '\0';
 	*out = strtod(buf, &end);
 	if (*end != '\0' || !isfinite(*out) || *out < 0)
-		return -EINVAL;
-	return 0;
+		return (-EINVAL);
+	return (0);
 }
 
 int
@@ -77,11 +77,11 @@ report_tolerance_parse(const char *s, struct report_tolerance *t,
 			break;
 		p = comma + 1;
 	}
-	return 0;
+	return (0);
 bad:
 	snprintf(msg, n, "expected a tolerance such as 0.05, 5%%, abs=10 or "
 	    "5%%,abs=10 (non-negative numbers), got \"%.60s\"", s);
-	return -EINVAL;
+	return (-EINVAL);
 }
 
 char *
@@ -95,20 +95,20 @@ report_tolerance_format(const struct report_tolerance *t, char *buf, size_t n)
 		snprintf(buf, n, "%.6g%%,abs=%.6g", t->rel * 100, t->abs);
 	if (t->abs == 0 && t->rel == 0)
 		snprintf(buf, n, "0");
-	return buf;
+	return (buf);
 }
 
 const char *
 report_baseline_path(const struct report_baseline *b)
 {
-	return b->path;
+	return (b->path);
 }
 
 static int
 shape_error(struct pg_error *err, const char *path, const char *what)
 {
-	return pg_error_setv(err, -EINVAL, path, PG_POS_NONE, 0,
-	    "not a pgreplay JSON report: %s", what);
+	return (pg_error_setv(err, -EINVAL, path, PG_POS_NONE, 0,
+	    "not a pgreplay JSON report: %s", what));
 }
 
 int
@@ -125,19 +125,19 @@ report_baseline_load(const char *path, struct report_baseline **out,
 	*out = NULL;
 	b = calloc(1, sizeof(*b));
 	if (b == NULL)
-		return pg_error_setv(err, -ENOMEM, path, PG_POS_NONE, 0,
-		    "out of memory");
+		return (pg_error_setv(err, -ENOMEM, path, PG_POS_NONE, 0,
+		    "out of memory"));
 	snprintf(b->path, sizeof(b->path), "%s", path);
 	b->root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
 	if (b->root == NULL) {
 		free(b);
 		/* jansson says why in its text; a missing file has line -1. */
 		if (je.line > 0)
-			return pg_error_setv(err, -EINVAL, path, PG_POS_LINE,
+			return (pg_error_setv(err, -EINVAL, path, PG_POS_LINE,
 			    (uint64_t)je.line, "baseline: %s (column %d)",
-			    je.text, je.column);
-		return pg_error_setv(err, -ENOENT, path, PG_POS_NONE, 0,
-		    "cannot read the baseline: %s", je.text);
+			    je.text, je.column));
+		return (pg_error_setv(err, -ENOENT, path, PG_POS_NONE, 0,
+		    "cannot read the baseline: %s", je.text));
 	}
 	rc = -EINVAL;
 	if (!json_is_object(b->root)) {
@@ -172,10 +172,10 @@ report_baseline_load(const char *path, struct report_baseline **out,
 		}
 	}
 	*out = b;
-	return 0;
+	return (0);
 fail:
 	report_baseline_destroy(b);
-	return rc;
+	return (rc);
 }
 
 void
@@ -197,8 +197,8 @@ find_run(const struct report_baseline *b, const char *name)
 	json_array_foreach(b->runs, i, run)
 		if (strcmp(json_string_value(json_object_get(run, "name")),
 		    name) == 0)
-			return run;
-	return NULL;
+			return (run);
+	return (NULL);
 }
 
 int
@@ -211,20 +211,20 @@ report_baseline_match(const struct report_baseline *b,
 
 	for (k = 0; k < n; k++)
 		if (find_run(b, names[k]) == NULL)
-			return pg_error_setv(err, -ENOENT, b->path, PG_POS_NONE,
-			    0, "baseline has no run '%.200s' (runs are matched "
-			    "by name)", names[k]);
+			return (pg_error_setv(err, -ENOENT, b->path,
+			    PG_POS_NONE, 0, "baseline has no run '%.200s' "
+			    "(runs are matched by name)", names[k]));
 	json_array_foreach(b->runs, i, run) {
 		bn = json_string_value(json_object_get(run, "name"));
 		for (k = 0; k < n; k++)
 			if (strcmp(names[k], bn) == 0)
 				break;
 		if (k == n)
-			return pg_error_setv(err, -ENOENT, b->path, PG_POS_NONE,
-			    0, "baseline run '%.200s' is not among the runs of "
-			    "this replay", bn);
+			return (pg_error_setv(err, -ENOENT, b->path,
+			    PG_POS_NONE, 0, "baseline run '%.200s' is not "
+			    "among the runs of this replay", bn));
 	}
-	return 0;
+	return (0);
 }
 
 /*
@@ -238,14 +238,14 @@ as_printed(const struct report_value *v)
 	double d;
 
 	if (!v->is_real)
-		return (double)v->i;
+		return ((double)v->i);
 	d = v->d;
 	if (report_is_seconds(v->name))
 		d = report_round_ns(d);
 	if (!isfinite(d))
-		return d;
+		return (d);
 	snprintf(buf, sizeof(buf), "%.15g", d);
-	return strtod(buf, NULL);
+	return (strtod(buf, NULL));
 }
 
 static const struct report_tolerance *
@@ -256,8 +256,8 @@ tolerance_for(const char *stat, const struct report_tolerance *def,
 
 	for (i = 0; i < nover; i++)
 		if (strcmp(over[i].stat, stat) == 0)
-			return &over[i].tol;
-	return def;
+			return (&over[i].tol);
+	return (def);
 }
 
 int
@@ -276,12 +276,12 @@ report_baseline_compare(const struct report_baseline *b,
 	snprintf(out->run, sizeof(out->run), "%s", run->name);
 	brun = find_run(b, run->name);
 	if (brun == NULL)
-		return -ENOENT;
+		return (-ENOENT);
 	stats = json_object_get(brun, "stats");
 	nb = json_object_size(stats);
 	out->checks = calloc(run->nstats + nb + 1, sizeof(*out->checks));
 	if (out->checks == NULL)
-		return -ENOMEM;
+		return (-ENOMEM);
 	for (i = 0; i < run->nstats; i++) {
 		v = &run->stats[i];
 		c = &out->checks[k++];
@@ -321,7 +321,7 @@ report_baseline_compare(const struct report_baseline *b,
 		out->nmissing++;
 	}
 	out->nchecks = k;
-	return 0;
+	return (0);
 }
 
 void
@@ -343,7 +343,7 @@ num(double d, bool is_real, char *buf, size_t n)
 		snprintf(buf, n, "%.9g", d);
 	else
 		snprintf(buf, n, "%.0f", d);
-	return buf;
+	return (buf);
 }
 
 int
@@ -412,7 +412,7 @@ report_baseline_write_table(const struct report_baseline *b,
 		}
 	}
 	if (ferror(out))
-		return pg_error_setv(err, -EIO, "", PG_POS_NONE, 0,
-		    "write error");
-	return 0;
+		return (pg_error_setv(err, -EIO, "", PG_POS_NONE, 0,
+		    "write error"));
+	return (0);
 }

@@ -10,9 +10,8 @@
 
 #include "report/report_int.h"
 
-/* csv_field() - s as one field, quoted only when it has to be. */
-static void
-csv_field(FILE *out, const char *s)
+void
+report_csv_field(FILE *out, const char *s)
 {
 	const char *p;
 
@@ -75,7 +74,7 @@ csv_sweep(FILE *out, const struct report_run *run)
 	for (i = 0; i < run->nsweep && len < sizeof(buf); i++)
 		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s=%s",
 		    i > 0 ? ";" : "", run->sweep[i].name, run->sweep[i].text);
-	csv_field(out, buf);
+	report_csv_field(out, buf);
 }
 
 /* csv_verdicts() - each kill's (and the panic's) verdict, " | " apart. */
@@ -95,16 +94,16 @@ csv_verdicts(FILE *out, const struct report_run *run)
 		snprintf(buf + len, sizeof(buf) - len, "%s%.9f s panic: %s",
 		    len > 0 ? " | " : "", run->panic_time_s,
 		    report_oom_verdict(&run->panic_why, v, sizeof(v)));
-	csv_field(out, buf);
+	report_csv_field(out, buf);
 }
 
 static int
 csv_done(FILE *out, struct pg_error *err)
 {
 	if (ferror(out))
-		return pg_error_setv(err, -EIO, NULL, PG_POS_NONE, 0,
-		    "cannot write the CSV report: %s", strerror(errno));
-	return 0;
+		return (pg_error_setv(err, -EIO, NULL, PG_POS_NONE, 0,
+		    "cannot write the CSV report: %s", strerror(errno)));
+	return (0);
 }
 
 int
@@ -121,7 +120,7 @@ report_write_csv_phases(const struct report *r, FILE *out,
 	fputs("run,phase,index,start_s,end_s", out);
 	for (k = 0; ref != NULL && k < ref->nstats; k++) {
 		fputc(',', out);
-		csv_field(out, ref->stats[k].name);
+		report_csv_field(out, ref->stats[k].name);
 	}
 	fputc('\n', out);
 	for (j = 0; j < r->nruns; j++) {
@@ -130,9 +129,9 @@ report_write_csv_phases(const struct report *r, FILE *out,
 		for (i = 0; i < run->nphases; i++) {
 			const struct report_phase *ph = &run->phases[i];
 
-			csv_field(out, run->name);
+			report_csv_field(out, run->name);
 			fputc(',', out);
-			csv_field(out, ph->name);
+			report_csv_field(out, ph->name);
 			fprintf(out, ",%zu,%.9f,%.9f", i, ph->start_s + 0.0,
 			    ph->end_s + 0.0);
 			for (k = 0; k < ref->nstats; k++) {
@@ -143,7 +142,7 @@ report_write_csv_phases(const struct report *r, FILE *out,
 			fputc('\n', out);
 		}
 	}
-	return csv_done(out, err);
+	return (csv_done(out, err));
 }
 
 /* csv_why_row() - one kill or panic and its explanation. */
@@ -165,9 +164,9 @@ csv_why_row(FILE *out, const struct report_run *run, const char *event,
 		if (w->scans[i].has_laundered)
 			laundered += w->scans[i].laundered;
 	}
-	csv_field(out, run->name);
+	report_csv_field(out, run->name);
 	fprintf(out, ",%s,%.9f,%" PRIu32 ",", event, time_s + 0.0, pid);
-	csv_field(out, name);
+	report_csv_field(out, name);
 	fprintf(out,
 	    ",%" PRIu32 ",%" PRId64 ",%zu,%.9f,%" PRIu64 ",%" PRIu64
 	    ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
@@ -179,7 +178,7 @@ csv_why_row(FILE *out, const struct report_run *run, const char *event,
 	    w->pid_output, w->pass, w->laundry_request, w->lw_state,
 	    w->lw_target, laundered,
 	    w->laundered_background + w->laundered_shortfall);
-	csv_field(out, report_oom_verdict(w, v, sizeof(v)));
+	report_csv_field(out, report_oom_verdict(w, v, sizeof(v)));
 	fputc('\n', out);
 }
 
@@ -206,7 +205,7 @@ report_write_csv_oom(const struct report *r, FILE *out, struct pg_error *err)
 			csv_why_row(out, run, "panic", run->panic_time_s, 0,
 			    "", &run->panic_why);
 	}
-	return csv_done(out, err);
+	return (csv_done(out, err));
 }
 
 int
@@ -218,25 +217,25 @@ report_write_csv(const struct report *r, FILE *out, struct pg_error *err)
 	fputs("run,model.variants", out);
 	for (i = 0; first != NULL && i < first->nsysctl; i++) {
 		fputc(',', out);
-		csv_field(out, first->sysctl[i].name);
+		report_csv_field(out, first->sysctl[i].name);
 	}
 	for (i = 0; first != NULL && i < first->nstats; i++) {
 		fputc(',', out);
-		csv_field(out, first->stats[i].name);
+		report_csv_field(out, first->stats[i].name);
 	}
 	fputs(",panic,expect_failed", out);
 	/* Added with schema_version 1, after the original columns. */
 	fputs(",config_path", out);
 	for (i = 0; first != NULL && i < first->nconfig; i++) {
 		fputc(',', out);
-		csv_field(out, first->config[i].name);
+		report_csv_field(out, first->config[i].name);
 	}
 	fputs(",sweep,oom_verdicts,phases\n", out);
 
 	for (j = 0; j < r->nruns; j++) {
 		const struct report_run *run = &r->runs[j];
 
-		csv_field(out, run->name);
+		report_csv_field(out, run->name);
 		/* The variants joined by '+' (names hold no comma), or none. */
 		fputc(',', out);
 		for (i = 0; i < run->nvariants && i < REPORT_VARIANTS_MAX; i++)
@@ -259,7 +258,7 @@ report_write_csv(const struct report *r, FILE *out, struct pg_error *err)
 			if (!run->expect[i].ok)
 				failed++;
 		fprintf(out, ",%d,%zu,", run->panic ? 1 : 0, failed);
-		csv_field(out, run->config_path);
+		report_csv_field(out, run->config_path);
 		for (i = 0; i < first->nconfig; i++) {
 			fputc(',', out);
 			csv_setting(out, run->config, run->nconfig,
@@ -271,5 +270,5 @@ report_write_csv(const struct report *r, FILE *out, struct pg_error *err)
 		csv_verdicts(out, run);
 		fprintf(out, ",%zu\n", run->nphases);
 	}
-	return csv_done(out, err);
+	return (csv_done(out, err));
 }

@@ -25,8 +25,8 @@ static double
 value_of(const struct report_value *v)
 {
 	if (!v->is_real)
-		return (double)v->i;
-	return report_is_seconds(v->name) ? report_round_ns(v->d) : v->d;
+		return ((double)v->i);
+	return (report_is_seconds(v->name) ? report_round_ns(v->d) : v->d);
 }
 
 static void
@@ -70,8 +70,8 @@ find(const struct report_value *v, size_t n, const char *name)
 
 	for (i = 0; i < n; i++)
 		if (strcmp(v[i].name, name) == 0)
-			return &v[i];
-	return NULL;
+			return (&v[i]);
+	return (NULL);
 }
 
 static void
@@ -140,7 +140,7 @@ row_before(const struct report_timeline *tl, double time_s)
 			break;
 		row = &tl->rows[j];
 	}
-	return row;
+	return (row);
 }
 
 /*
@@ -334,8 +334,8 @@ report_write_html(const struct report *r, FILE *out, struct pg_error *err)
 	    JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)) : NULL;
 	json_decref(doc);
 	if (json == NULL)
-		return pg_error_setv(err, -ENOMEM, "", PG_POS_NONE, 0,
-		    "out of memory for the HTML report");
+		return (pg_error_setv(err, -ENOMEM, "", PG_POS_NONE, 0,
+		    "out of memory for the HTML report"));
 
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n<title>pgreplay: ", out);
@@ -379,7 +379,7 @@ report_write_html(const struct report *r, FILE *out, struct pg_error *err)
 	fputs("</script>\n</body>\n</html>\n", out);
 	free(json);
 	if (ferror(out))
-		return pg_error_setv(err, -EIO, "", PG_POS_NONE, 0,
-		    "write error");
-	return 0;
+		return (pg_error_setv(err, -EIO, "", PG_POS_NONE, 0,
+		    "write error"));
+	return (0);
 }

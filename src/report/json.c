@@ -37,7 +37,7 @@ jb_check(struct jb *b, json_t *v)
 {
 	if (v == NULL)
 		b->failed = true;
-	return v;
+	return (v);
 }
 
 /* jb_set() - obj[key] = v (stolen); records failure instead of returning it. */
@@ -78,19 +78,19 @@ jb_string(struct jb *b, const char *s)
 	size_t i;
 
 	if (s == NULL)
-		return jb_check(b, json_null());
+		return (jb_check(b, json_null()));
 	v = json_string(s);
 	if (v != NULL)
-		return v;
+		return (v);
 	copy = strdup(s);
 	if (copy == NULL)
-		return jb_check(b, NULL);
+		return (jb_check(b, NULL));
 	for (i = 0; copy[i] != '\0'; i++)
 		if ((unsigned char)copy[i] >= 0x80)
 			copy[i] = '?';
 	v = json_string(copy);
 	free(copy);
-	return jb_check(b, v);
+	return (jb_check(b, v));
 }
 
 /* jb_real() - a real, or null when it is not finite (JSON has no NaN). */
@@ -98,28 +98,28 @@ static json_t *
 jb_real(struct jb *b, double d)
 {
 	if (!isfinite(d))
-		return jb_check(b, json_null());
+		return (jb_check(b, json_null()));
 	/* Avoid "-0.0": it is the same value, and diffs should not show it. */
 	if (d == 0.0)
 		d = 0.0;
-	return jb_check(b, json_real(d));
+	return (jb_check(b, json_real(d)));
 }
 
 /* jb_seconds() - a time in seconds, rounded to whole nanoseconds. */
 static json_t *
 jb_seconds(struct jb *b, double s)
 {
-	return jb_real(b, report_round_ns(s));
+	return (jb_real(b, report_round_ns(s)));
 }
 
 static json_t *
 jb_value(struct jb *b, const struct report_value *v)
 {
 	if (!v->is_real)
-		return jb_check(b, json_integer((json_int_t)v->i));
+		return (jb_check(b, json_integer((json_int_t)v->i)));
 	if (report_is_seconds(v->name))
-		return jb_seconds(b, v->d);
-	return jb_real(b, v->d);
+		return (jb_seconds(b, v->d));
+	return (jb_real(b, v->d));
 }
 
 static json_t *
@@ -130,7 +130,7 @@ jb_values(struct jb *b, const struct report_value *v, size_t n)
 
 	for (i = 0; i < n; i++)
 		jb_set(b, obj, v[i].name, jb_value(b, &v[i]));
-	return obj;
+	return (obj);
 }
 
 /*
@@ -142,8 +142,8 @@ static json_t *
 jb_bound(struct jb *b, bool is_real, double d)
 {
 	if (!is_real && isfinite(d) && d == floor(d) && fabs(d) < 9e15)
-		return jb_check(b, json_integer((json_int_t)d));
-	return jb_real(b, d);
+		return (jb_check(b, json_integer((json_int_t)d)));
+	return (jb_real(b, d));
 }
 
 static json_t *
@@ -157,13 +157,13 @@ jb_trace(struct jb *b, const struct report_trace *t)
 	jb_set(b, obj, "events",
 	    jb_check(b, json_integer((json_int_t)t->events)));
 	jb_set(b, obj, "duration_s", jb_seconds(b, t->duration_s));
-	return obj;
+	return (obj);
 }
 
 static json_t *
 jb_int(struct jb *b, int64_t i)
 {
-	return jb_check(b, json_integer((json_int_t)i));
+	return (jb_check(b, json_integer((json_int_t)i)));
 }
 
 static json_t *
@@ -174,7 +174,7 @@ jb_settings(struct jb *b, const struct report_setting *v, size_t n)
 
 	for (i = 0; i < n; i++)
 		jb_set(b, obj, v[i].name, jb_int(b, v[i].value));
-	return obj;
+	return (obj);
 }
 
 static json_t *
@@ -185,7 +185,7 @@ jb_config(struct jb *b, const struct report_run *run)
 	jb_set(b, obj, "path", jb_string(b, run->config_path));
 	jb_set(b, obj, "sweep", jb_settings(b, run->sweep, run->nsweep));
 	jb_set(b, obj, "values", jb_settings(b, run->config, run->nconfig));
-	return obj;
+	return (obj);
 }
 
 /* jb_why() - an OOM explanation, as data (docs/report.md). */
@@ -196,7 +196,7 @@ jb_why(struct jb *b, const struct report_oom_why *w)
 	size_t i, nfailed = 0;
 
 	if (!w->valid)
-		return jb_check(b, json_null());
+		return (jb_check(b, json_null()));
 	obj = jb_check(b, json_object());
 	jb_set(b, obj, "domain", jb_int(b, w->domain));
 	jb_set(b, obj, "domains", jb_int(b, w->ndomains));
@@ -258,7 +258,7 @@ jb_why(struct jb *b, const struct report_oom_why *w)
 	jb_set(b, o, "swappgsout", jb_int(b, (int64_t)w->swappgsout));
 	jb_set(b, obj, "laundry_thread", o);
 	jb_set(b, obj, "victim_pages", jb_int(b, (int64_t)w->victim_pages));
-	return obj;
+	return (obj);
 }
 
 static json_t *
@@ -266,7 +266,7 @@ jb_verdict(struct jb *b, const struct report_oom_why *w)
 {
 	char buf[512];
 
-	return jb_string(b, report_oom_verdict(w, buf, sizeof(buf)));
+	return (jb_string(b, report_oom_verdict(w, buf, sizeof(buf))));
 }
 
 static json_t *
@@ -285,7 +285,7 @@ jb_phases(struct jb *b, const struct report_run *run)
 		jb_set(b, o, "stats", jb_values(b, ph->stats, ph->nstats));
 		jb_append(b, arr, o);
 	}
-	return arr;
+	return (arr);
 }
 
 static json_t *
@@ -385,7 +385,7 @@ jb_run(struct jb *b, const struct report_run *run)
 			jb_set(b, obj, "phases_truncated",
 			    jb_check(b, json_true()));
 	}
-	return obj;
+	return (obj);
 }
 
 int
@@ -427,5 +427,5 @@ report_write_json(const struct report *r, FILE *out, struct pg_error *err)
 		    "cannot write the JSON report: %s", strerror(errno));
 out:
 	json_decref(root);
-	return rc;
+	return (rc);
 }

@@ -19,7 +19,7 @@ utf8_len(const unsigned char *p)
 	uint32_t c;
 
 	if (p[0] < 0x80)
-		return 1;
+		return (1);
 	if (p[0] >= 0xc2 && p[0] <= 0xdf)
 		n = 2, c = p[0] & 0x1f;
 	else if (p[0] >= 0xe0 && p[0] <= 0xef)
@@ -27,18 +27,18 @@ utf8_len(const unsigned char *p)
 	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
 		n = 4, c = p[0] & 0x07;
 	else
-		return 0;
+		return (0);
 	for (i = 1; i < n; i++) {
 		if ((p[i] & 0xc0) != 0x80)
-			return 0;
+			return (0);
 		c = c << 6 | (p[i] & 0x3f);
 	}
 	/* Overlong forms, surrogates and beyond U+10FFFF are not UTF-8. */
 	if ((n == 3 && c < 0x800) ||
 	    (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
 	    (c >= 0xd800 && c <= 0xdfff) || c == 0xfffe || c == 0xffff)
-		return 0;
-	return n;
+		return (0);
+	return (n);
 }
 
 void
@@ -92,8 +92,8 @@ stat_value(const struct report_run *run, const char *name)
 	const struct report_value *v = report_run_stat(run, name);
 
 	if (v == NULL)
-		return NAN;
-	return v->is_real ? report_round_ns(v->d) : (double)v->i;
+		return (NAN);
+	return (v->is_real ? report_round_ns(v->d) : (double)v->i);
 }
 
 static void
@@ -230,7 +230,7 @@ report_write_junit(const struct report *r,
 		    NULL);
 	fputs("</testsuites>\n", out);
 	if (ferror(out))
-		return pg_error_setv(err, -EIO, "", PG_POS_NONE, 0,
-		    "write error");
-	return 0;
+		return (pg_error_setv(err, -EIO, "", PG_POS_NONE, 0,
+		    "write error"));
+	return (0);
 }

@@ -18,7 +18,7 @@ report_is_seconds(const char *name)
 {
 	size_t n = strlen(name);
 
-	return n >= 2 && strcmp(name + n - 2, "_s") == 0;
+	return (n >= 2 && strcmp(name + n - 2, "_s") == 0);
 }
 
 double
@@ -26,8 +26,8 @@ report_round_ns(double s)
 {
 	/* Beyond 9e9 s, s * 1e9 loses the nanoseconds anyway. */
 	if (isfinite(s) && fabs(s) < 9e9)
-		return round(s * 1e9) / 1e9;
-	return s;
+		return (round(s * 1e9) / 1e9);
+	return (s);
 }
 
 void
@@ -63,8 +63,8 @@ report_run_stat(const struct report_run *run, const char *name)
 
 	for (i = 0; i < run->nstats; i++)
 		if (strcmp(run->stats[i].name, name) == 0)
-			return &run->stats[i];
-	return NULL;
+			return (&run->stats[i]);
+	return (NULL);
 }
 
 int
@@ -80,10 +80,10 @@ report_check_expect(struct report_run *run, const struct report_bound *b,
 	run->expect = NULL;
 	run->nexpect = 0;
 	if (n == 0)
-		return 0;
+		return (0);
 	run->expect = calloc(n, sizeof(*run->expect));
 	if (run->expect == NULL)
-		return -ENOMEM;
+		return (-ENOMEM);
 	run->nexpect = n;
 	for (i = 0; i < n; i++) {
 		e = &run->expect[i];
@@ -116,7 +116,7 @@ report_check_expect(struct report_run *run, const struct report_bound *b,
 		if (!e->ok)
 			failed++;
 	}
-	return failed;
+	return (failed);
 }
 
 size_t
@@ -128,7 +128,7 @@ report_expect_failures(const struct report *r)
 		for (j = 0; j < r->runs[i].nexpect; j++)
 			if (!r->runs[i].expect[j].ok)
 				n++;
-	return n;
+	return (n);
 }
 
 int
@@ -145,8 +145,8 @@ report_format_parse(const char *name, enum report_format *fmt)
 	else if (strcmp(name, "csv-oom") == 0)
 		*fmt = REPORT_FORMAT_CSV_OOM;
 	else
-		return -EINVAL;
-	return 0;
+		return (-EINVAL);
+	return (0);
 }
 
 int
@@ -155,16 +155,16 @@ report_write(const struct report *r, enum report_format fmt, FILE *out,
 {
 	switch (fmt) {
 	case REPORT_FORMAT_JSON:
-		return report_write_json(r, out, err);
+		return (report_write_json(r, out, err));
 	case REPORT_FORMAT_CSV:
-		return report_write_csv(r, out, err);
+		return (report_write_csv(r, out, err));
 	case REPORT_FORMAT_CSV_PHASES:
-		return report_write_csv_phases(r, out, err);
+		return (report_write_csv_phases(r, out, err));
 	case REPORT_FORMAT_CSV_OOM:
-		return report_write_csv_oom(r, out, err);
+		return (report_write_csv_oom(r, out, err));
 	case REPORT_FORMAT_TEXT:
 	default:
-		return report_write_text(r, out, err);
+		return (report_write_text(r, out, err));
 	}
 }
 
@@ -175,15 +175,15 @@ report_phase_stat(const struct report_phase *ph, const char *name)
 
 	for (i = 0; i < ph->nstats; i++)
 		if (strcmp(ph->stats[i].name, name) == 0)
-			return &ph->stats[i];
-	return NULL;
+			return (&ph->stats[i]);
+	return (NULL);
 }
 
 /* pct() - 100 * a / b, 0 when b is 0. */
 static double
 pct(uint64_t a, uint64_t b)
 {
-	return b == 0 ? 0.0 : 100.0 * (double)a / (double)b;
+	return (b == 0 ? 0.0 : 100.0 * (double)a / (double)b);
 }
 
 /*
@@ -201,10 +201,10 @@ report_oom_verdict(const struct report_oom_why *w, char *buf, size_t n)
 	bool swap_full, free_ok;
 
 	if (n == 0)
-		return buf;
+		return (buf);
 	if (!w->valid) {
 		snprintf(buf, n, "no explanation recorded");
-		return buf;
+		return (buf);
 	}
 	/* The failing scans in a row that ended with the decision. */
 	for (i = w->nscans; i > 0 && w->scans[i - 1].failed; i--)
@@ -257,5 +257,5 @@ report_oom_verdict(const struct report_oom_why *w, char *buf, size_t n)
 	    "a row (vm.pageout_oom_seq %" PRId64 "): %s; %s",
 	    what, pct(w->swap_used, w->swap_total), free_state, nfailed,
 	    w->pageout_oom_seq, why, fix);
-	return buf;
+	return (buf);
 }

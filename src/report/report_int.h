@@ -29,6 +29,13 @@ int report_write_csv_phases(const struct report *r, FILE *out,
 int report_write_csv_oom(const struct report *r, FILE *out,
     struct pg_error *err);
 
+/*
+ * report_csv_field() - s as one RFC 4180 field on out, quoted (with its
+ * quotes doubled) only when it holds a comma, a quote or a line break
+ * (csv.c; the timeline's CSV uses it too).
+ */
+void report_csv_field(FILE *out, const char *s);
+
 /* report_phase_stat() - the stat called name in ph->stats, or NULL. */
 const struct report_value *report_phase_stat(const struct report_phase *ph,
     const char *name);

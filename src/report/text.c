@@ -106,11 +106,11 @@ text_number(const struct report_run *run, const struct text_row *row,
 	const struct report_value *v = report_run_stat(run, row->stat);
 
 	if (v == NULL)
-		return false;
+		return (false);
 	*d = v->is_real ? report_round_ns(v->d) : (double)v->i;
 	if (row->unit == UNIT_MIB)
 		*d = *d * REPORT_PAGE_SIZE / (1024.0 * 1024.0);
-	return true;
+	return (true);
 }
 
 /* text_is_real() - whether the row prints with decimals. */
@@ -119,7 +119,7 @@ text_is_real(const struct report_run *run, const struct text_row *row)
 {
 	const struct report_value *v = report_run_stat(run, row->stat);
 
-	return row->unit == UNIT_MIB || (v != NULL && v->is_real);
+	return (row->unit == UNIT_MIB || (v != NULL && v->is_real));
 }
 
 /*
@@ -175,12 +175,12 @@ text_change(const struct report_run *base, const struct report_run *run,
 
 	buf[0] = '\0';
 	if (!text_number(base, row, &a) || !text_number(run, row, &b))
-		return false;
+		return (false);
 	d = b - a;
 	/* Compare at the precision shown, so that noise is no change. */
 	if (row->unit == UNIT_MIB ? fabs(d) < 0.05 :
 	    text_is_real(run, row) ? fabs(d) < 0.0005 : d == 0.0)
-		return false;
+		return (false);
 	text_abs(d, text_is_real(run, row), row->unit == UNIT_MIB ? 1 : 3,
 	    abs, sizeof(abs));
 	if (a == 0.0)
@@ -192,7 +192,7 @@ text_change(const struct report_run *base, const struct report_run *run,
 	worse = (row->worse == WORSE_HIGHER && d > 0) ||
 	    (row->worse == WORSE_LOWER && d < 0);
 	snprintf(buf, n, "%s %s%s", abs, pc, worse ? "!" : "");
-	return true;
+	return (true);
 }
 
 /* text_run_id() - "A" .. "Z", then "R27", ...: a run's letter. */
@@ -284,7 +284,7 @@ text_layout(const struct report *r)
 	for (j = 0; j < r->nruns; j++)
 		if ((int)strlen(r->runs[j].name) > L.colw)
 			L.letters = true;
-	return L;
+	return (L);
 }
 
 static void
@@ -339,8 +339,8 @@ text_any(const struct report *r, const char *stat)
 
 	for (j = 0; j < r->nruns; j++)
 		if (report_run_stat(&r->runs[j], stat) != NULL)
-			return true;
-	return false;
+			return (true);
+	return (false);
 }
 
 static void
@@ -427,7 +427,7 @@ report_write_text(const struct report *r, FILE *out, struct pg_error *err)
 		text_run_details(&r->runs[j], out);
 done:
 	if (ferror(out))
-		return pg_error_setv(err, -EIO, NULL, PG_POS_NONE, 0,
-		    "cannot write the report: %s", strerror(errno));
-	return 0;
+		return (pg_error_setv(err, -EIO, NULL, PG_POS_NONE, 0,
+		    "cannot write the report: %s", strerror(errno)));
+	return (0);
 }

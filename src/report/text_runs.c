@@ -79,16 +79,16 @@ text_same_config(const struct report_run *run, const struct report_run *base)
 	size_t i;
 
 	if (run->nconfig != base->nconfig || run->nsysctl != base->nsysctl)
-		return false;
+		return (false);
 	for (i = 0; i < run->nconfig; i++)
 		if (strcmp(run->config[i].name, base->config[i].name) != 0 ||
 		    run->config[i].value != base->config[i].value)
-			return false;
+			return (false);
 	for (i = 0; i < run->nsysctl; i++)
 		if (strcmp(run->sysctl[i].name, base->sysctl[i].name) != 0 ||
 		    run->sysctl[i].i != base->sysctl[i].i)
-			return false;
-	return true;
+			return (false);
+	return (true);
 }
 
 /*
@@ -141,9 +141,9 @@ static const char *
 text_bound(const char *text, double v, char *buf, size_t n)
 {
 	if (text[0] != '\0')
-		return text;
+		return (text);
 	snprintf(buf, n, "%.15g", v);
-	return buf;
+	return (buf);
 }
 
 static const char *
@@ -163,13 +163,13 @@ text_expect_op(const struct report_expect *e, char *buf, size_t n)
 		    text_bound(e->max_text, e->max, hi, sizeof(hi)));
 	else
 		snprintf(buf, n, "reported");
-	return buf;
+	return (buf);
 }
 
 static double
 text_mib(uint64_t pages)
 {
-	return (double)pages * REPORT_PAGE_SIZE / (1024.0 * 1024.0);
+	return ((double)pages * REPORT_PAGE_SIZE / (1024.0 * 1024.0));
 }
 
 /* text_why() - the explanation of one OOM kill or panic. */

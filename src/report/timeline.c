@@ -19,6 +19,7 @@
 #include "pgreplay_version.h"
 #include "report/guard_int.h"
 #include "report/report.h"
+#include "report/report_int.h"
 
 static const char *const series_names[] = {
 #define SERIES_NAME(name, count, unit, descr) #name,
@@ -44,31 +45,31 @@ static const bool series_counts[] = {
 const char *
 report_series_name(size_t i)
 {
-	return series_names[i];
+	return (series_names[i]);
 }
 
 const char *
 report_series_unit(size_t i)
 {
-	return series_units[i];
+	return (series_units[i]);
 }
 
 const char *
 report_series_descr(size_t i)
 {
-	return series_descrs[i];
+	return (series_descrs[i]);
 }
 
 bool
 report_series_is_count(size_t i)
 {
-	return series_counts[i];
+	return (series_counts[i]);
 }
 
 double
 guard_seconds(uint64_t ns)
 {
-	return (double)(ns / 1000000000u) + (double)(ns % 1000000000u) / 1e9;
+	return ((double)(ns / 1000000000u) + (double)(ns % 1000000000u) / 1e9);
 }
 
 int
@@ -78,20 +79,20 @@ report_timeline_create(uint64_t interval_ns, struct report_timeline **out)
 
 	*out = NULL;
 	if (interval_ns == 0)
-		return -EINVAL;
+		return (-EINVAL);
 	tl = calloc(1, sizeof(*tl));
 	if (tl == NULL)
-		return -ENOMEM;
+		return (-ENOMEM);
 	tl->rows = calloc(REPORT_TIMELINE_MAX_ROWS, sizeof(*tl->rows));
 	tl->marks = calloc(REPORT_TIMELINE_MAX_MARKS, sizeof(*tl->marks));
 	if (tl->rows == NULL || tl->marks == NULL) {
 		report_timeline_destroy(tl);
-		return -ENOMEM;
+		return (-ENOMEM);
 	}
 	tl->interval_ns = interval_ns;
 	tl->requested_ns = interval_ns;
 	*out = tl;
-	return 0;
+	return (0);
 }
 
 void
@@ -174,7 +175,7 @@ report_timeline_equalize(struct report *r)
 		while (r->runs[i].timeline != NULL &&
 		    r->runs[i].timeline->interval_ns < common)
 			report_timeline_coarsen(r->runs[i].timeline);
-	return common;
+	return (common);
 }
 
 int
@@ -186,7 +187,7 @@ report_timeline_format_for(const char *path, enum report_timeline_format *fmt)
 
 	if (dot == NULL || strchr(dot, '/') != NULL ||
 	    strlen(dot) >= sizeof(ext))
-		return -EINVAL;
+		return (-EINVAL);
 	for (i = 0; dot[i] != '\0'; i++)
 		ext[i] = (char)tolower((unsigned char)dot[i]);
 	ext[i] = '\0';
@@ -195,15 +196,15 @@ report_timeline_format_for(const char *path, enum report_timeline_format *fmt)
 	else if (strcmp(ext, ".json") == 0)
 		*fmt = REPORT_TIMELINE_JSON;
 	else
-		return -EINVAL;
-	return 0;
+		return (-EINVAL);
+	return (0);
 }
 
 /* row_start() - where row i of tl begins. */
 static uint64_t
 row_start(const struct report_timeline *tl, size_t i)
 {
-	return i == 0 ? 0 : tl->rows[i - 1].end_ns;
+	return (i == 0 ? 0 : tl->rows[i - 1].end_ns);
 }
 
 /* seconds_csv() - ns as exact decimal seconds, 9 places (as csv.c). */
@@ -212,25 +213,6 @@ seconds_csv(FILE *out, uint64_t ns)
 {
 	fprintf(out, "%" PRIu64 ".%09" PRIu64, ns / 1000000000u,
 	    ns % 1000000000u);
-}
-
-/* csv_name() - a run name as one RFC 4180 field. */
-static void
-csv_name(FILE *out, const char *s)
-{
-	const char *p;
-
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (p = s; *p != '\0'; p++) {
-		if (*p == '"')
-			fputc('"', out);
-		fputc(*p, out);
-	}
-	fputc('"', out);
 }
 
 static int
@@ -246,7 +228,7 @@ timeline_csv(const struct report *r, FILE *out, struct pg_error *err)
 	for (i = 0; i < r->nruns; i++) {
 		tl = r->runs[i].timeline;
 		for (j = 0; tl != NULL && j < tl->nrows; j++) {
-			csv_name(out, r->runs[i].name);
+			report_csv_field(out, r->runs[i].name);
 			fputc(',', out);
 			seconds_csv(out, row_start(tl, j));
 			fputc(',', out);
@@ -264,9 +246,9 @@ timeline_csv(const struct report *r, FILE *out, struct pg_error *err)
 		}
 	}
 	if (ferror(out))
-		return pg_error_setv(err, -EIO, "", PG_POS_NONE, 0,
-		    "write error");
-	return 0;
+		return (pg_error_setv(err, -EIO, "", PG_POS_NONE, 0,
+		    "write error"));
+	return (0);
 }
 
 /* A builder that remembers whether any allocation failed (as json.c). */
@@ -279,7 +261,7 @@ tj(struct tjb *b, json_t *v)
 {
 	if (v == NULL)
 		b->failed = true;
-	return v;
+	return (v);
 }
 
 static void
@@ -348,7 +330,7 @@ run_json(struct tjb *b, const struct report_run *run)
 		tappend(b, a, m);
 	}
 	tset(b, o, "oom_kills", a);
-	return o;
+	return (o);
 }
 
 json_t *
@@ -389,9 +371,9 @@ guard_timeline_json(const struct report *r)
 	tset(&b, root, "runs", a);
 	if (b.failed) {
 		json_decref(root);
-		return NULL;
+		return (NULL);
 	}
-	return root;
+	return (root);
 }
 
 int
@@ -402,15 +384,15 @@ report_write_timeline(const struct report *r, enum report_timeline_format fmt,
 	int rc;
 
 	if (fmt == REPORT_TIMELINE_CSV)
-		return timeline_csv(r, out, err);
+		return (timeline_csv(r, out, err));
 	root = guard_timeline_json(r);
 	if (root == NULL)
-		return pg_error_setv(err, -ENOMEM, "", PG_POS_NONE, 0,
-		    "out of memory for the timeline");
+		return (pg_error_setv(err, -ENOMEM, "", PG_POS_NONE, 0,
+		    "out of memory for the timeline"));
 	rc = json_dumpf(root, out, GUARD_JSON_FLAGS);
 	json_decref(root);
 	if (rc != 0 || fputc('\n', out) == EOF || ferror(out))
-		return pg_error_setv(err, -EIO, "", PG_POS_NONE, 0,
-		    "write error");
-	return 0;
+		return (pg_error_setv(err, -EIO, "", PG_POS_NONE, 0,
+		    "write error"));
+	return (0);
 }

@@ -5,6 +5,7 @@
  * the list of statistic names (sim_stat_name()).
  */
 #include "sim/result_int.h"
+#include "util/kassert.h"
 
 #include "conf/conf.h"
 
@@ -51,6 +52,23 @@ sim_stat_name(size_t i)
 	return (i < NSIM_STATS ? sim_stat_names[i] : NULL);
 }
 
+/* Room for a domain's fields: the thresholds and the end state. */
+#define RESULT_DOMAIN_FIELDS 20
+
+/* The report places of VM_THRESHOLD_FIELDS() are 1 ... REPORTED, once. */
+#define TH_COUNT(name_, sgn_, rep_) + ((rep_) != 0)
+#define TH_SUM(name_, sgn_, rep_) + (rep_)
+#define TH_SQUARES(name_, sgn_, rep_) + (rep_) * (rep_)
+_Static_assert((0 VM_THRESHOLD_FIELDS(TH_COUNT)) == VM_THRESHOLDS_REPORTED &&
+    (0 VM_THRESHOLD_FIELDS(TH_SUM)) == VM_THRESHOLDS_REPORTED *
+    (VM_THRESHOLDS_REPORTED + 1) / 2 &&
+    (0 VM_THRESHOLD_FIELDS(TH_SQUARES)) == VM_THRESHOLDS_REPORTED *
+    (VM_THRESHOLDS_REPORTED + 1) * (2 * VM_THRESHOLDS_REPORTED + 1) / 6,
+    "VM_THRESHOLD_FIELDS: report places must be 1 ... REPORTED");
+#undef TH_COUNT
+#undef TH_SUM
+#undef TH_SQUARES
+
 static int
 fill_domains(const struct sim *s, struct report_run *out)
 {
@@ -65,25 +83,19 @@ fill_domains(const struct sim *s, struct report_run *out)
 	out->ndomains = s->ndomains;
 	for (d = 0; d < s->ndomains; d++) {
 		vd = &s->m->dom[d];
-		f = calloc(20, sizeof(*f));
+		f = calloc(RESULT_DOMAIN_FIELDS, sizeof(*f));
 		if (f == NULL)
 			return (-ENOMEM);
 		out->domains[d].index = d;
 		out->domains[d].fields = f;
 		k = 0;
-		set_int(&f[k++], "page_count", vd->th.page_count);
-		set_int(&f[k++], "free_min", vd->th.free_min);
-		set_int(&f[k++], "free_target", vd->th.free_target);
-		set_int(&f[k++], "free_severe", vd->th.free_severe);
-		set_int(&f[k++], "free_reserved", vd->th.free_reserved);
-		set_int(&f[k++], "inactive_target", vd->th.inactive_target);
-		set_int(&f[k++], "pageout_wakeup_thresh",
-		    vd->th.pageout_wakeup_thresh);
-		set_int(&f[k++], "background_launder_target",
-		    vd->th.background_launder_target);
-		set_int(&f[k++], "pageout_free_min", vd->th.pageout_free_min);
-		set_int(&f[k++], "interrupt_free_min",
-		    vd->th.interrupt_free_min);
+		/* The thresholds, in their report order. */
+#define TH_FIELD(name_, sgn_, rep_) \
+		if ((rep_) != 0) \
+			set_int(&f[(rep_) - 1], #name_, vd->th.name_);
+		VM_THRESHOLD_FIELDS(TH_FIELD)
+#undef TH_FIELD
+		k = VM_THRESHOLDS_REPORTED;
 		/* End state. */
 		set_int(&f[k++], "free_count", vd->free_count);
 		set_int(&f[k++], "pass", s->pd[d].w.pass);
@@ -93,6 +105,7 @@ fill_domains(const struct sim *s, struct report_run *out)
 		set_int(&f[k++], "unswappable", vd->pq[PQ_UNSWAPPABLE].cnt);
 		set_int(&f[k++], "pageout_deficit", vd->pageout_deficit);
 		set_int(&f[k++], "kernel_cache", vd->kernel_cache);
+		PG_KASSERT(k <= RESULT_DOMAIN_FIELDS, ("%zu domain fields", k));
 		out->domains[d].nfields = k;
 	}
 	return (0);

@@ -3,6 +3,7 @@
  * events, as differences of the run's counters (interfaces.md 4).
  */
 #include "sim/result_int.h"
+#include "util/grow.h"
 
 #include "conf/conf.h"
 
@@ -48,10 +49,9 @@ phase_push(struct sim *s, const char *name, uint64_t start_ns, bool zero)
 		return (0);
 	}
 	if (s->nphases == s->phases_cap) {
-		ncap = s->phases_cap != 0 ? (size_t)s->phases_cap * 2 : 8;
-		if (ncap > REPORT_PHASES_MAX)
-			ncap = REPORT_PHASES_MAX;
-		np = realloc(s->phases, ncap * sizeof(*np));
+		ncap = s->phases_cap;
+		np = pg_grow(s->phases, &ncap, (size_t)s->nphases + 1,
+		    sizeof(*np), 8, REPORT_PHASES_MAX);
 		if (np == NULL)
 			return (sim_fail(s, -ENOMEM, s->events,
 			    "out of memory"));

@@ -109,7 +109,7 @@ sim_notify(struct sim *s)
 	struct vm_notify *n = &s->m->notify;
 	const struct vm_io *io;
 	struct sim_device *dev;
-	uint32_t kill[8], nkill, d, i, id;
+	uint32_t kill[VM_NOTIFY_KILLS_MAX], nkill, d, i, id;
 	uint64_t bits, done;
 
 	if (n->nomem) {
@@ -187,8 +187,8 @@ sim_notify(struct sim *s)
 		}
 		if (n->nkill != 0) {
 			nkill = n->nkill;
-			if (nkill > 8)
-				nkill = 8;
+			PG_KASSERT(nkill <= VM_NOTIFY_KILLS_MAX,
+			    ("%u OOM victims in the mailbox", nkill));
 			memcpy(kill, n->kill, nkill * sizeof(kill[0]));
 			n->nkill = 0;
 			for (i = 0; i < nkill; i++) {

@@ -20,15 +20,13 @@ static int
 bin_error(struct trace_reader *r, struct pg_error *err, uint64_t off,
     const char *fmt, ...)
 {
-	char msg[PG_ERROR_MSG_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	pg_error_vset(err, -EINVAL, r->name, PG_POS_BYTE, off, fmt, ap);
 	va_end(ap);
-	pg_error_set(err, r->name, PG_POS_BYTE, off, "%s", msg);
 	err->event = r->nevents + 1;
-	return -EINVAL;
+	return (-EINVAL);
 }
 
 /* A tsrc error (I/O, zstd) gets the position the decoder had reached. */
@@ -44,7 +42,7 @@ bin_fill(struct trace_reader *r, size_t want, struct pg_error *err)
 		    r->src.dctx != NULL ? r->src.produced : r->base + r->end;
 		err->event = r->nevents + 1;
 	}
-	return rc;
+	return (rc);
 }
 
 #define VARINT(p, v)                                         \
@@ -61,33 +59,33 @@ bin_string(struct trace_reader *r, const uint8_t **pp, const char *what,
 	uint64_t len;
 
 	if ((p = tb_get_varint(p, &len)) == NULL)
-		return bin_error(r, err, off, "varint overflow");
+		return (bin_error(r, err, off, "varint overflow"));
 	/*
 	 * The buffer is padded with zeros past the end of the stream: a
 	 * record cut short reads them as fields.  Say it is cut short, not
 	 * that its (padding) fields are wrong.
 	 */
 	if (p > r->buf + r->end)
-		return bin_error(r, err, off,
+		return (bin_error(r, err, off,
 		    "truncated record: the stream "
-		    "ends inside it");
+		    "ends inside it"));
 	if (len > TRACE_NAME_MAX)
-		return bin_error(r, err, off,
+		return (bin_error(r, err, off,
 		    "%s length %" PRIu64 " exceeds %d "
 		    "bytes",
-		    what, len, TRACE_NAME_MAX);
+		    what, len, TRACE_NAME_MAX));
 	if (len > (uint64_t)(r->buf + r->end - p))
-		return bin_error(r, err, off,
+		return (bin_error(r, err, off,
 		    "truncated record: the stream "
-		    "ends inside it");
+		    "ends inside it"));
 	if (len == 0 && !optional)
-		return bin_error(r, err, off, "empty %s", what);
+		return (bin_error(r, err, off, "empty %s", what));
 	memcpy(r->str, p, len);
 	r->str[len] = '\0';
 	if (memchr(r->str, '\0', len) != NULL)
-		return bin_error(r, err, off, "NUL byte in %s", what);
+		return (bin_error(r, err, off, "NUL byte in %s", what));
 	*pp = p + len;
-	return 0;
+	return (0);
 }
 
 static int
@@ -100,40 +98,40 @@ bin_end(struct trace_reader *r, const uint8_t *p, uint64_t off,
 	VARINT(p, &count);
 	VARINT(p, &last);
 	if (p + 8 > r->buf + r->end)
-		return bin_error(r, err, off, "truncated end record");
+		return (bin_error(r, err, off, "truncated end record"));
 	if (count != r->nevents)
-		return bin_error(r, err, off,
+		return (bin_error(r, err, off,
 		    "end record counts %" PRIu64
 		    " events, the stream holds %" PRIu64 ": events are missing "
 		    "or were added",
-		    count, r->nevents);
+		    count, r->nevents));
 	if (last != r->time)
-		return bin_error(r, err, off,
+		return (bin_error(r, err, off,
 		    "end record's last time %" PRIu64
 		    " ns differs from the stream's %" PRIu64 " ns",
-		    last, r->time);
+		    last, r->time));
 	sum_at = p;
 	tb_sum_update(&r->sum, r->buf + r->sum_pos,
 	    (size_t)(sum_at - (r->buf + r->sum_pos)));
 	r->sum_pos = (size_t)(sum_at - r->buf);
 	want = tb_le64(sum_at);
 	if (want != tb_sum_final(&r->sum))
-		return bin_error(r, err, off,
+		return (bin_error(r, err, off,
 		    "checksum mismatch: the stream "
-		    "is corrupt");
+		    "is corrupt"));
 	r->pos = (size_t)(sum_at + 8 - r->buf);
 	r->sum_pos = r->pos;
 	if (r->pos == r->end && !r->eof) {
 		if (bin_fill(r, 1, err) < 0)
-			return -EINVAL;
+			return (-EINVAL);
 	}
 	if (r->pos != r->end)
-		return bin_error(r, err, r->base + r->pos,
+		return (bin_error(r, err, r->base + r->pos,
 		    "trailing data after "
-		    "the end record");
-	return 0;
+		    "the end record"));
+	return (0);
 overflow:
-	return bin_error(r, err, off, "varint overflow in the end record");
+	return (bin_error(r, err, off, "varint overflow in the end record"));
 }
 
 /*
@@ -148,22 +146,22 @@ bin_note(struct trace_reader *r, const uint8_t *p, uint64_t off,
 	uint64_t len;
 
 	if ((p = tb_get_varint(p, &len)) == NULL)
-		return bin_error(r, err, off, "varint overflow");
+		return (bin_error(r, err, off, "varint overflow"));
 	if (len > TRACE_NAME_MAX)
-		return bin_error(r, err, off,
+		return (bin_error(r, err, off,
 		    "note length %" PRIu64 " exceeds %d bytes", len,
-		    TRACE_NAME_MAX);
+		    TRACE_NAME_MAX));
 	if (len > (uint64_t)(r->buf + r->end - p))
-		return bin_error(r, err, off,
-		    "truncated record: the stream ends inside it");
+		return (bin_error(r, err, off,
+		    "truncated record: the stream ends inside it"));
 	if (trace_note_check((const char *)p, (size_t)len, msg, sizeof(msg)) <
 	    0)
-		return bin_error(r, err, off, "%s", msg);
+		return (bin_error(r, err, off, "%s", msg));
 	if (trace_note_add(r, (const char *)p, (size_t)len) < 0)
-		return bin_error(r, err, off, "more than %d notes",
-		    TRACE_NOTES_MAX);
+		return (bin_error(r, err, off, "more than %d notes",
+		    TRACE_NOTES_MAX));
 	r->pos = (size_t)(p + len - r->buf);
-	return 2;
+	return (2);
 }
 
 /* bin_other() - every record but the page ops: rare, so checked with care. */
@@ -180,18 +178,18 @@ bin_other(struct trace_reader *r, struct trace_event *ev, uint8_t tag,
 	if (!r->eof && r->end - r->pos < TB_RECORD_MAX + TRACE_NAME_MAX + 1) {
 		rc = bin_fill(r, TB_RECORD_MAX + TRACE_NAME_MAX + 1, err);
 		if (rc < 0)
-			return rc;
+			return (rc);
 	}
 	p = r->buf + r->pos + 1;
 	if (kind == TB_KIND_END)
-		return bin_end(r, p, off, err);
+		return (bin_end(r, p, off, err));
 	if (kind == TB_KIND_NOTE)
-		return bin_note(r, p, off, err);
+		return (bin_note(r, p, off, err));
 	if (kind > TB_KIND_MARK)
-		return bin_error(r, err, off,
+		return (bin_error(r, err, off,
 		    "bad record tag 0x%02x: unknown "
 		    "op",
-		    tag);
+		    tag));
 
 	VARINT(p, &dt);
 	ev->pid = 0;
@@ -207,10 +205,10 @@ bin_other(struct trace_reader *r, struct trace_event *ev, uint8_t tag,
 	case TB_KIND_UNMAP:
 		VARINT(p, &v);
 		if (v > UINT32_MAX)
-			return bin_error(r, err, off,
+			return (bin_error(r, err, off,
 			    "pid %" PRIu64 " exceeds "
 			    "32 bits",
-			    v);
+			    v));
 		ev->pid = (uint32_t)v;
 		break;
 	default:
@@ -221,7 +219,7 @@ bin_other(struct trace_reader *r, struct trace_event *ev, uint8_t tag,
 		ev->op = TRACE_OP_PROC;
 		if ((rc = bin_string(r, &p, "process name", off, false, err)) <
 		    0)
-			return rc;
+			return (rc);
 		ev->str = r->str;
 		break;
 	case TB_KIND_EXIT:
@@ -232,16 +230,16 @@ bin_other(struct trace_reader *r, struct trace_event *ev, uint8_t tag,
 		VARINT(p, &ev->obj);
 		type = *p++;
 		if (p > r->buf + r->end)
-			return bin_error(r, err, off,
+			return (bin_error(r, err, off,
 			    "truncated record: the stream "
-			    "ends inside it");
+			    "ends inside it"));
 		if (type >= TRACE_OBJ_COUNT)
-			return bin_error(r, err, off,
-			    "bad object type %" PRIu64, type);
+			return (bin_error(r, err, off,
+			    "bad object type %" PRIu64, type));
 		ev->objtype = (uint8_t)type;
 		VARINT(p, &ev->count);
 		if ((rc = bin_string(r, &p, "path", off, true, err)) < 0)
-			return rc;
+			return (rc);
 		ev->str = r->str[0] != '\0' ? r->str : NULL;
 		break;
 	case TB_KIND_UNMAP:
@@ -257,28 +255,28 @@ bin_other(struct trace_reader *r, struct trace_event *ev, uint8_t tag,
 	case TB_KIND_MARK:
 		ev->op = TRACE_OP_MARK;
 		if ((rc = bin_string(r, &p, "mark text", off, false, err)) < 0)
-			return rc;
+			return (rc);
 		ev->str = r->str;
 		break;
 	default:
 		break;
 	}
 	if (p > r->buf + r->end)
-		return bin_error(r, err, off,
+		return (bin_error(r, err, off,
 		    "truncated record: the stream "
-		    "ends inside it");
+		    "ends inside it"));
 	if (dt > UINT64_MAX - r->time)
-		return bin_error(r, err, off, "time overflows 64 bits");
+		return (bin_error(r, err, off, "time overflows 64 bits"));
 	ev->time_ns = r->time + dt;
 	if (trace_event_check(ev, msg, sizeof(msg)) < 0)
-		return bin_error(r, err, off, "%s", msg);
+		return (bin_error(r, err, off, "%s", msg));
 	r->time = ev->time_ns;
 	r->pos = (size_t)(p - r->buf);
 	r->nevents++;
 	r->ev_pos = off;
-	return 1;
+	return (1);
 overflow:
-	return bin_error(r, err, off, "varint overflow");
+	return (bin_error(r, err, off, "varint overflow"));
 }
 
 static int
@@ -293,20 +291,20 @@ again:
 	if (r->end - r->pos < TB_RECORD_MAX && !r->eof) {
 		rc = bin_fill(r, TB_RECORD_MAX, err);
 		if (rc < 0)
-			return rc;
+			return (rc);
 	}
 	if (r->pos >= r->end)
-		return bin_error(r, err, r->base + r->pos,
+		return (bin_error(r, err, r->base + r->pos,
 		    "truncated stream: "
 		    "the end record is missing after %" PRIu64 " events",
-		    r->nevents);
+		    r->nevents));
 	p = r->buf + r->pos;
 	tag = *p++;
 	if (tag >= TB_PAGE_TAGS) {
 		rc = bin_other(r, ev, (uint8_t)tag, r->base + r->pos, err);
 		if (rc == 2)
 			goto again;
-		return rc;
+		return (rc);
 	}
 	t = tag >> 4;
 	op = (t * 11) >> 5; /* t / 3 for t < 15 */
@@ -318,9 +316,9 @@ again:
 		/* FALLTHROUGH */
 	default:
 		if (r->step > UINT64_MAX - r->time)
-			return bin_error(r, err, r->base + r->pos,
+			return (bin_error(r, err, r->base + r->pos,
 			    "time "
-			    "overflows 64 bits");
+			    "overflows 64 bits"));
 		r->time += r->step;
 		break;
 	}
@@ -348,10 +346,10 @@ again:
 			VARINT(p, &pid);
 			VARINT(p, &v);
 			if (pid > UINT32_MAX)
-				return bin_error(r, err, r->base + r->pos,
+				return (bin_error(r, err, r->base + r->pos,
 				    "pid "
 				    "%" PRIu64 " exceeds 32 bits",
-				    pid);
+				    pid));
 			tb_stream_switch(&r->stream, (uint32_t)pid, v);
 		} else if (!r->stream.valid) {
 			goto nostream;
@@ -359,22 +357,22 @@ again:
 		if (vbits & TB_EXT_C) {
 			VARINT(p, &count);
 			if (count == 0 && p <= r->buf + r->end)
-				return bin_error(r, err, r->base + r->pos,
-				    "bad count 0: expected at least 1");
+				return (bin_error(r, err, r->base + r->pos,
+				    "bad count 0: expected at least 1"));
 		}
 		VARINT(p, &v);
 		pindex = r->stream.next + (uint64_t)tb_unzigzag(v);
 		break;
 	}
 	if (p > r->buf + r->end)
-		return bin_error(r, err, r->base + r->pos,
+		return (bin_error(r, err, r->base + r->pos,
 		    "truncated record: "
-		    "the stream ends inside it");
+		    "the stream ends inside it"));
 	if (pindex >= TRACE_PAGES_MAX || count > TRACE_PAGES_MAX - pindex)
-		return bin_error(r, err, r->base + r->pos,
+		return (bin_error(r, err, r->base + r->pos,
 		    "bad pindex %" PRIu64 " count %" PRIu64 ": beyond %" PRIu64
 		    " pages",
-		    pindex, count, TRACE_PAGES_MAX);
+		    pindex, count, TRACE_PAGES_MAX));
 	r->stream.next = pindex + count;
 	ev->time_ns = r->time;
 	ev->op = (uint8_t)(TRACE_OP_FAULT + op);
@@ -387,13 +385,13 @@ again:
 	r->ev_pos = r->base + r->pos;
 	r->pos = (size_t)(p - r->buf);
 	r->nevents++;
-	return 1;
+	return (1);
 overflow:
-	return bin_error(r, err, r->base + r->pos, "varint overflow");
+	return (bin_error(r, err, r->base + r->pos, "varint overflow"));
 nostream:
-	return bin_error(r, err, r->base + r->pos,
+	return (bin_error(r, err, r->base + r->pos,
 	    "page op before any "
-	    "record named its process and object");
+	    "record named its process and object"));
 }
 
 int
@@ -404,35 +402,35 @@ bin_reader_init(struct trace_reader *r, struct pg_error *err)
 	uint32_t reserved;
 
 	if (r->end < TB_MAGIC_LEN || memcmp(h, TB_MAGIC, TB_MAGIC_LEN) != 0)
-		return pg_error_set(err, r->name, PG_POS_BYTE, 0,
+		return (pg_error_set(err, r->name, PG_POS_BYTE, 0,
 		    "bad magic: "
 		    "not a pgreplay trace (expected \"pgtrace 1\" text, the "
-		    "binary magic or zstd)");
+		    "binary magic or zstd)"));
 	if (r->end < TB_HEADER_LEN)
-		return pg_error_set(err, r->name, PG_POS_BYTE, r->end,
-		    "truncated header");
+		return (pg_error_set(err, r->name, PG_POS_BYTE, r->end,
+		    "truncated header"));
 	version = (unsigned)h[8] | (unsigned)h[9] << 8;
 	flags = (unsigned)h[10] | (unsigned)h[11] << 8;
 	reserved = (uint32_t)h[12] | (uint32_t)h[13] << 8 |
 	    (uint32_t)h[14] << 16 | (uint32_t)h[15] << 24;
 	if (version != TB_VERSION)
-		return pg_error_set(err, r->name, PG_POS_BYTE, 8,
+		return (pg_error_set(err, r->name, PG_POS_BYTE, 8,
 		    "unsupported "
 		    "binary version %u: this pgreplay reads version %d",
-		    version, TB_VERSION);
+		    version, TB_VERSION));
 	if (flags != 0)
-		return pg_error_set(err, r->name, PG_POS_BYTE, 10,
+		return (pg_error_set(err, r->name, PG_POS_BYTE, 10,
 		    "unknown "
 		    "header flags 0x%04x",
-		    flags);
+		    flags));
 	if (reserved != 0)
-		return pg_error_set(err, r->name, PG_POS_BYTE, 12,
+		return (pg_error_set(err, r->name, PG_POS_BYTE, 12,
 		    "reserved "
-		    "header bytes are not zero");
+		    "header bytes are not zero"));
 	r->fmt.version = version;
 	r->pos = TB_HEADER_LEN;
 	r->sum_pos = 0;
 	tb_sum_init(&r->sum);
 	r->next = bin_next;
-	return 0;
+	return (0);
 }

@@ -89,7 +89,7 @@ tb_pred_slot(uint32_t pid, uint64_t obj)
 	uint64_t h =
 	    (obj ^ ((uint64_t)pid << 32)) * UINT64_C(0x9E3779B97F4A7C15);
 
-	return (unsigned)(h >> (64 - TB_PRED_BITS));
+	return ((unsigned)(h >> (64 - TB_PRED_BITS)));
 }
 
 /* tb_stream_switch() - save the current stream's prediction, load pid/obj's. */
@@ -115,13 +115,13 @@ tb_stream_switch(struct tb_stream *s, uint32_t pid, uint64_t obj)
 static inline uint64_t
 tb_zigzag(int64_t v)
 {
-	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+	return (((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
 }
 
 static inline int64_t
 tb_unzigzag(uint64_t v)
 {
-	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+	return ((int64_t)(v >> 1) ^ -(int64_t)(v & 1));
 }
 
 /* tb_put_varint() - LEB128; returns the byte after the last one written. */
@@ -133,7 +133,7 @@ tb_put_varint(uint8_t *p, uint64_t v)
 		v >>= 7;
 	}
 	*p++ = (uint8_t)v;
-	return p;
+	return (p);
 }
 
 /*
@@ -150,7 +150,7 @@ tb_get_varint(const uint8_t *p, uint64_t *v)
 	x = *p++;
 	if (x < 0x80) {
 		*v = x;
-		return p;
+		return (p);
 	}
 	x &= 0x7f;
 	for (shift = 7; shift < 63; shift += 7) {
@@ -158,14 +158,14 @@ tb_get_varint(const uint8_t *p, uint64_t *v)
 		x |= (b & 0x7f) << shift;
 		if (b < 0x80) {
 			*v = x;
-			return p;
+			return (p);
 		}
 	}
 	b = *p++;
 	if (b > 1)
-		return NULL;
+		return (NULL);
 	*v = x | b << 63;
-	return p;
+	return (p);
 }
 
 /*
@@ -195,7 +195,7 @@ static inline uint64_t
 tb_sum_mix(uint64_t h, uint64_t w)
 {
 	h = (h ^ w) * TB_SUM_K;
-	return h ^ (h >> 32);
+	return (h ^ (h >> 32));
 }
 
 static inline uint64_t
@@ -206,7 +206,7 @@ tb_le64(const uint8_t *p)
 
 	for (i = 0; i < 8; i++)
 		w |= (uint64_t)p[i] << (8 * i);
-	return w;
+	return (w);
 }
 
 static inline void
@@ -244,7 +244,7 @@ tb_sum_final(const struct tb_sum *s)
 		memcpy(w, s->part, have);
 		h = tb_sum_mix(h, tb_le64(w));
 	}
-	return tb_sum_mix(h, s->len);
+	return (tb_sum_mix(h, s->len));
 }
 
 #endif

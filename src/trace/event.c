@@ -33,13 +33,13 @@ static const char *const objtype_names[TRACE_OBJ_COUNT] = {
 const char *
 trace_op_name(unsigned op)
 {
-	return op < TRACE_OP_COUNT ? op_names[op] : NULL;
+	return (op < TRACE_OP_COUNT ? op_names[op] : NULL);
 }
 
 const char *
 trace_objtype_name(unsigned type)
 {
-	return type < TRACE_OBJ_COUNT ? objtype_names[type] : NULL;
+	return (type < TRACE_OBJ_COUNT ? objtype_names[type] : NULL);
 }
 
 /* name_index() - index of the name s[0..len) in names[0..n), or -1. */
@@ -50,20 +50,20 @@ name_index(const char *const *names, int n, const char *s, size_t len)
 
 	for (i = 0; i < n; i++)
 		if (strlen(names[i]) == len && memcmp(names[i], s, len) == 0)
-			return i;
-	return -1;
+			return (i);
+	return (-1);
 }
 
 int
 trace_op_parse(const char *s, size_t len)
 {
-	return name_index(op_names, TRACE_OP_COUNT, s, len);
+	return (name_index(op_names, TRACE_OP_COUNT, s, len));
 }
 
 int
 trace_objtype_parse(const char *s, size_t len)
 {
-	return name_index(objtype_names, TRACE_OBJ_COUNT, s, len);
+	return (name_index(objtype_names, TRACE_OBJ_COUNT, s, len));
 }
 
 char *
@@ -74,7 +74,7 @@ trace_time_format(uint64_t ns, char *buf, size_t n)
 
 	if (frac == 0) {
 		snprintf(buf, n, "%" PRIu64, ns / 1000000000u);
-		return buf;
+		return (buf);
 	}
 	while (frac % 10 == 0) {
 		frac /= 10;
@@ -82,7 +82,7 @@ trace_time_format(uint64_t ns, char *buf, size_t n)
 	}
 	snprintf(buf, n, "%" PRIu64 ".%0*" PRIu64, ns / 1000000000u, digits,
 	    frac);
-	return buf;
+	return (buf);
 }
 
 /*
@@ -96,26 +96,26 @@ check_string(const char *s, bool inner_blanks)
 	size_t i, len;
 
 	if (s == NULL || s[0] == '\0')
-		return "is empty";
+		return ("is empty");
 	len = strlen(s);
 	if (len > TRACE_NAME_MAX)
-		return "is longer than 255 bytes";
+		return ("is longer than 255 bytes");
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == '#')
-			return "contains '#'";
+			return ("contains '#'");
 		if (inner_blanks && (c == ' ' || c == '\t')) {
 			if (i == 0 || i == len - 1)
-				return "starts or ends with a blank";
+				return ("starts or ends with a blank");
 			continue;
 		}
 		if (c <= 0x20 || c == 0x7f)
-			return inner_blanks ?
+			return (inner_blanks ?
 			    "contains a control character" :
-			    "contains a blank or a control character";
+			    "contains a blank or a control character");
 	}
-	return NULL;
+	return (NULL);
 }
 
 int
@@ -127,33 +127,33 @@ trace_event_check(const struct trace_event *ev, char *msg, size_t n)
 	case TRACE_OP_PROC:
 		if ((why = check_string(ev->str, false)) != NULL) {
 			snprintf(msg, n, "process NAME %s", why);
-			return -EINVAL;
+			return (-EINVAL);
 		}
-		return 0;
+		return (0);
 	case TRACE_OP_EXIT:
 	case TRACE_OP_UNMAP:
-		return 0;
+		return (0);
 	case TRACE_OP_MAP:
 		if (ev->objtype >= TRACE_OBJ_COUNT) {
 			snprintf(msg, n,
 			    "bad object TYPE %u: expected anon, "
 			    "file or phys",
 			    ev->objtype);
-			return -EINVAL;
+			return (-EINVAL);
 		}
 		if (ev->count == 0 || ev->count > TRACE_PAGES_MAX) {
 			snprintf(msg, n,
 			    "bad PAGES %" PRIu64 ": expected 1 to "
 			    "%" PRIu64,
 			    ev->count, TRACE_PAGES_MAX);
-			return -EINVAL;
+			return (-EINVAL);
 		}
 		if (ev->str != NULL &&
 		    (why = check_string(ev->str, false)) != NULL) {
 			snprintf(msg, n, "PATH %s", why);
-			return -EINVAL;
+			return (-EINVAL);
 		}
-		return 0;
+		return (0);
 	case TRACE_OP_FAULT:
 	case TRACE_OP_DIRTY:
 	case TRACE_OP_FREE:
@@ -164,7 +164,7 @@ trace_event_check(const struct trace_event *ev, char *msg, size_t n)
 			    "bad COUNT %" PRIu64 ": expected 1 to "
 			    "%" PRIu64,
 			    ev->count, TRACE_PAGES_MAX);
-			return -EINVAL;
+			return (-EINVAL);
 		}
 		if (ev->pindex >= TRACE_PAGES_MAX ||
 		    ev->pindex + ev->count > TRACE_PAGES_MAX) {
@@ -172,9 +172,9 @@ trace_event_check(const struct trace_event *ev, char *msg, size_t n)
 			    "bad PINDEX %" PRIu64 ": PINDEX+COUNT "
 			    "exceeds %" PRIu64 " pages",
 			    ev->pindex, TRACE_PAGES_MAX);
-			return -EINVAL;
+			return (-EINVAL);
 		}
-		return 0;
+		return (0);
 	case TRACE_OP_SWAPON:
 	case TRACE_OP_SWAPOFF:
 		if (ev->count == 0 || ev->count > TRACE_PAGES_MAX) {
@@ -182,17 +182,17 @@ trace_event_check(const struct trace_event *ev, char *msg, size_t n)
 			    "bad PAGES %" PRIu64 ": expected 1 to "
 			    "%" PRIu64,
 			    ev->count, TRACE_PAGES_MAX);
-			return -EINVAL;
+			return (-EINVAL);
 		}
-		return 0;
+		return (0);
 	case TRACE_OP_MARK:
 		if ((why = check_string(ev->str, true)) != NULL) {
 			snprintf(msg, n, "mark TEXT %s", why);
-			return -EINVAL;
+			return (-EINVAL);
 		}
-		return 0;
+		return (0);
 	default:
 		snprintf(msg, n, "unknown op %u", ev->op);
-		return -EINVAL;
+		return (-EINVAL);
 	}
 }

@@ -36,13 +36,13 @@ reader_fill(struct trace_reader *r, size_t want, struct pg_error *err)
 		got = tsrc_read(&r->src, r->buf + r->end,
 		    TRACE_BUF_SIZE - r->end, err);
 		if (got < 0)
-			return (int)got;
+			return ((int)got);
 		if (got == 0)
 			r->eof = true;
 		r->end += (size_t)got;
 	}
 	memset(r->buf + r->end, 0, READER_SLACK);
-	return 0;
+	return (0);
 }
 
 static int
@@ -61,8 +61,8 @@ reader_open(const char *path, const void *mem, size_t len, const char *name,
 		name = "<stdin>";
 	r = calloc(1, sizeof(*r));
 	if (r == NULL)
-		return pg_error_setv(err, -ENOMEM, name, PG_POS_NONE, 0,
-		    "out of memory");
+		return (pg_error_setv(err, -ENOMEM, name, PG_POS_NONE, 0,
+		    "out of memory"));
 	snprintf(r->name, sizeof(r->name), "%s", name);
 	r->src.fd = -1;
 	r->buf = malloc(TRACE_BUF_SIZE + READER_SLACK);
@@ -118,7 +118,7 @@ reader_open(const char *path, const void *mem, size_t len, const char *name,
 	if (rc < 0)
 		goto fail;
 	*out = r;
-	return 0;
+	return (0);
 
 fail_named:
 	/* tsrc_*() only fill the message; the file name is ours to add. */
@@ -126,14 +126,14 @@ fail_named:
 		snprintf(err->file, sizeof(err->file), "%s", r->name);
 fail:
 	trace_reader_close(r);
-	return rc;
+	return (rc);
 }
 
 int
 trace_reader_open(const char *path, const struct trace_reader_opts *opts,
     struct trace_reader **out, struct pg_error *err)
 {
-	return reader_open(path, NULL, 0, path, opts, out, err);
+	return (reader_open(path, NULL, 0, path, opts, out, err));
 }
 
 int
@@ -141,8 +141,8 @@ trace_reader_open_mem(const void *buf, size_t len, const char *name,
     const struct trace_reader_opts *opts, struct trace_reader **out,
     struct pg_error *err)
 {
-	return reader_open(NULL, buf, len, name != NULL ? name : "<memory>",
-	    opts, out, err);
+	return (reader_open(NULL, buf, len, name != NULL ? name : "<memory>",
+	    opts, out, err));
 }
 
 int
@@ -156,38 +156,38 @@ trace_reader_next(struct trace_reader *r, struct trace_event *ev,
 		err = &local;
 	if (r->status != 0) {
 		if (r->status > 0)
-			return 0;
+			return (0);
 		*err = r->saved;
-		return r->status;
+		return (r->status);
 	}
 	rc = r->next(r, ev, err);
 	if (rc == 1) {
 		if (r->val == NULL)
-			return 1;
+			return (1);
 		rc = trace_validator_check(r->val, ev, err);
 		if (rc == 0)
-			return 1;
+			return (1);
 		trace_reader_where(r, err);
 	}
 	if (rc == 0) {
 		r->status = 1;
-		return 0;
+		return (0);
 	}
 	r->status = rc;
 	r->saved = *err;
-	return rc;
+	return (rc);
 }
 
 struct trace_format_info
 trace_reader_format(const struct trace_reader *r)
 {
-	return r->fmt;
+	return (r->fmt);
 }
 
 uint64_t
 trace_reader_events(const struct trace_reader *r)
 {
-	return r->nevents;
+	return (r->nevents);
 }
 
 void
@@ -211,7 +211,7 @@ trace_reader_pos(const struct trace_reader *r)
 const char *
 trace_reader_note(const struct trace_reader *r, unsigned i)
 {
-	return i < r->nnotes ? r->notes[i] : NULL;
+	return (i < r->nnotes ? r->notes[i] : NULL);
 }
 
 int
@@ -221,12 +221,12 @@ trace_note_check(const char *text, size_t len, char *msg, size_t n)
 
 	if (len == 0) {
 		snprintf(msg, n, "empty note");
-		return -EINVAL;
+		return (-EINVAL);
 	}
 	if (len > TRACE_NAME_MAX) {
 		snprintf(msg, n, "note is longer than %d bytes",
 		    TRACE_NAME_MAX);
-		return -EINVAL;
+		return (-EINVAL);
 	}
 	for (i = 0; i < len; i++) {
 		if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f ||
@@ -235,25 +235,25 @@ trace_note_check(const char *text, size_t len, char *msg, size_t n)
 			    "bad byte 0x%02x in note: expected text without "
 			    "control bytes or '#'",
 			    (unsigned char)text[i]);
-			return -EINVAL;
+			return (-EINVAL);
 		}
 	}
 	if (text[0] == ' ' || text[len - 1] == ' ') {
 		snprintf(msg, n, "note starts or ends with a blank");
-		return -EINVAL;
+		return (-EINVAL);
 	}
-	return 0;
+	return (0);
 }
 
 int
 trace_note_add(struct trace_reader *r, const char *text, size_t len)
 {
 	if (r->nnotes >= TRACE_NOTES_MAX)
-		return -ENOSPC;
+		return (-ENOSPC);
 	memcpy(r->notes[r->nnotes], text, len);
 	r->notes[r->nnotes][len] = '\0';
 	r->nnotes++;
-	return 0;
+	return (0);
 }
 
 void

@@ -24,7 +24,7 @@ raw_read(struct tsrc *s, uint8_t *buf, size_t n, struct pg_error *err)
 			k = n;
 		memcpy(buf, s->peek + s->peek_pos, k);
 		s->peek_pos += k;
-		return (ssize_t)k;
+		return ((ssize_t)k);
 	}
 	if (s->fd < 0) {
 		k = s->mem_len - s->mem_pos;
@@ -33,19 +33,19 @@ raw_read(struct tsrc *s, uint8_t *buf, size_t n, struct pg_error *err)
 		if (k > 0)
 			memcpy(buf, s->mem + s->mem_pos, k);
 		s->mem_pos += k;
-		return (ssize_t)k;
+		return ((ssize_t)k);
 	}
 	do
 		got = read(s->fd, buf, n);
 	while (got < 0 && errno == EINTR &&
 	    (s->interrupted == NULL || *s->interrupted == 0));
 	if (got < 0 && errno == EINTR)
-		return pg_error_setv(err, -EINTR, NULL, PG_POS_NONE, 0,
-		    "interrupted");
+		return (pg_error_setv(err, -EINTR, NULL, PG_POS_NONE, 0,
+		    "interrupted"));
 	if (got < 0)
-		return pg_error_setv(err, -errno, NULL, PG_POS_NONE, 0,
-		    "read error: %s", strerror(errno));
-	return got;
+		return (pg_error_setv(err, -errno, NULL, PG_POS_NONE, 0,
+		    "read error: %s", strerror(errno)));
+	return (got);
 }
 
 int
@@ -66,8 +66,8 @@ tsrc_open(struct tsrc *s, const char *path, const void *mem, size_t len,
 	} else {
 		s->fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (s->fd < 0)
-			return pg_error_setv(err, -errno, NULL, PG_POS_NONE, 0,
-			    "cannot open: %s", strerror(errno));
+			return (pg_error_setv(err, -errno, NULL, PG_POS_NONE, 0,
+			    "cannot open: %s", strerror(errno)));
 		s->close_fd = true;
 	}
 
@@ -77,23 +77,23 @@ tsrc_open(struct tsrc *s, const char *path, const void *mem, size_t len,
 		got = raw_read(s, s->peek + s->npeek,
 		    sizeof(s->peek) - s->npeek, err);
 		if (got < 0)
-			return (int)got;
+			return ((int)got);
 		if (got == 0)
 			break;
 		s->npeek += (size_t)got;
 	}
 	s->peek_pos = 0;
 	if (s->npeek < 4)
-		return 0;
+		return (0);
 	magic = (uint32_t)s->peek[0] | (uint32_t)s->peek[1] << 8 |
 	    (uint32_t)s->peek[2] << 16 | (uint32_t)s->peek[3] << 24;
 	if (magic != ZSTD_MAGIC_LE)
-		return 0;
+		return (0);
 	s->dctx = ZSTD_createDCtx();
 	s->zin = malloc(ZSTD_DStreamInSize());
 	if (s->dctx == NULL || s->zin == NULL)
-		return pg_error_setv(err, -ENOMEM, NULL, PG_POS_NONE, 0,
-		    "out of memory");
+		return (pg_error_setv(err, -ENOMEM, NULL, PG_POS_NONE, 0,
+		    "out of memory"));
 	/*
 	 * The frame header chooses the window the decoder allocates: bound
 	 * it (zstd's own default, said here so that it is a documented
@@ -102,9 +102,9 @@ tsrc_open(struct tsrc *s, const char *path, const void *mem, size_t len,
 	 */
 	if (ZSTD_isError(ZSTD_DCtx_setParameter(s->dctx, ZSTD_d_windowLogMax,
 		TRACE_ZSTD_WINDOW_LOG_MAX)))
-		return pg_error_setv(err, -EINVAL, NULL, PG_POS_NONE, 0,
-		    "zstd: cannot bound the window size");
-	return 0;
+		return (pg_error_setv(err, -EINVAL, NULL, PG_POS_NONE, 0,
+		    "zstd: cannot bound the window size"));
+	return (0);
 }
 
 ssize_t
@@ -116,12 +116,12 @@ tsrc_read(struct tsrc *s, uint8_t *buf, size_t n, struct pg_error *err)
 	size_t ret;
 
 	if (s->dctx == NULL)
-		return raw_read(s, buf, n, err);
+		return (raw_read(s, buf, n, err));
 	while (out.pos < out.size) {
 		if (s->zin_pos == s->zin_len && !s->raw_eof) {
 			got = raw_read(s, s->zin, ZSTD_DStreamInSize(), err);
 			if (got < 0)
-				return got;
+				return (got);
 			s->zin_len = (size_t)got;
 			s->zin_pos = 0;
 			s->zread += (uint64_t)got;
@@ -156,26 +156,26 @@ tsrc_read(struct tsrc *s, uint8_t *buf, size_t n, struct pg_error *err)
 			break;
 	}
 	s->produced += out.pos;
-	return (ssize_t)out.pos;
+	return ((ssize_t)out.pos);
 truncated:
 	/*
 	 * The decompressed offset may say little here (zstd may not have
 	 * produced anything yet): say how much compressed input there was.
 	 */
-	return pg_error_setv(err, -EINVAL, NULL, PG_POS_NONE, 0,
+	return (pg_error_setv(err, -EINVAL, NULL, PG_POS_NONE, 0,
 	    "truncated zstd frame: the input ends inside it (%" PRIu64
-	    " compressed bytes read)", s->zread);
+	    " compressed bytes read)", s->zread));
 corrupt:
 	s->produced += out.pos;
 	if (ZSTD_getErrorCode(ret) == ZSTD_error_frameParameter_windowTooLarge)
-		return pg_error_setv(err, -EFBIG, NULL, PG_POS_NONE, 0,
+		return (pg_error_setv(err, -EFBIG, NULL, PG_POS_NONE, 0,
 		    "zstd frame needs a window over the limit of %u MiB "
 		    "(recompress without --long, or with --long=%d at most)",
 		    (1u << TRACE_ZSTD_WINDOW_LOG_MAX) >> 20,
-		    TRACE_ZSTD_WINDOW_LOG_MAX);
-	return pg_error_setv(err, -EINVAL, NULL, PG_POS_NONE, 0,
+		    TRACE_ZSTD_WINDOW_LOG_MAX));
+	return (pg_error_setv(err, -EINVAL, NULL, PG_POS_NONE, 0,
 	    "corrupt zstd data: %s (%" PRIu64 " compressed bytes read)",
-	    ZSTD_getErrorName(ret), s->zread);
+	    ZSTD_getErrorName(ret), s->zread));
 }
 
 void

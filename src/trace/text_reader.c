@@ -19,15 +19,13 @@ static int text_error(struct trace_reader *r, struct pg_error *err,
 static int
 text_error(struct trace_reader *r, struct pg_error *err, const char *fmt, ...)
 {
-	char msg[PG_ERROR_MSG_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	pg_error_vset(err, -EINVAL, r->name, PG_POS_LINE, r->line, fmt, ap);
 	va_end(ap);
-	pg_error_set(err, r->name, PG_POS_LINE, r->line, "%s", msg);
 	err->event = r->nevents + 1;
-	return -EINVAL;
+	return (-EINVAL);
 }
 
 /*
@@ -50,7 +48,7 @@ next_line(struct trace_reader *r, char **line, size_t *len,
 		}
 		if (r->eof) {
 			if (r->pos == r->end)
-				return 0;
+				return (0);
 			n = r->end - r->pos;
 			break;
 		}
@@ -62,27 +60,27 @@ next_line(struct trace_reader *r, char **line, size_t *len,
 			err->pos_kind = PG_POS_LINE;
 			err->pos = r->line;
 			snprintf(err->file, sizeof(err->file), "%s", r->name);
-			return rc;
+			return (rc);
 		}
 	}
 	r->line++;
 	if (nl == NULL && !r->eof)
-		return text_error(r, err, "line too long: more than %d bytes",
-		    TRACE_LINE_MAX);
+		return (text_error(r, err, "line too long: more than %d bytes",
+		    TRACE_LINE_MAX));
 	if (n > TRACE_LINE_MAX)
-		return text_error(r, err, "line too long: more than %d bytes",
-		    TRACE_LINE_MAX);
+		return (text_error(r, err, "line too long: more than %d bytes",
+		    TRACE_LINE_MAX));
 	*line = (char *)r->buf + r->pos;
 	r->pos += n + (nl != NULL);
 	if (n > 0 && (*line)[n - 1] == '\r')
 		n--;
 	(*line)[n] = '\0';
 	if (memchr(*line, '\0', n) != NULL)
-		return text_error(r, err,
+		return (text_error(r, err,
 		    "NUL byte in line: a text trace is "
-		    "UTF-8 text");
+		    "UTF-8 text"));
 	*len = n;
-	return 1;
+	return (1);
 }
 
 /* token() - cut the next blank-separated token at *pp, or NULL. */
@@ -95,7 +93,7 @@ token(char **pp)
 		p++;
 	if (*p == '\0') {
 		*pp = p;
-		return NULL;
+		return (NULL);
 	}
 	start = p;
 	while (*p != '\0' && *p != ' ' && *p != '\t')
@@ -103,7 +101,7 @@ token(char **pp)
 	if (*p != '\0')
 		*p++ = '\0';
 	*pp = p;
-	return start;
+	return (start);
 }
 
 /*
@@ -117,17 +115,17 @@ parse_u64(const char *s, uint64_t *v)
 	unsigned d;
 
 	if (*s == '\0')
-		return -EINVAL;
+		return (-EINVAL);
 	for (; *s != '\0'; s++) {
 		if (*s < '0' || *s > '9')
-			return -EINVAL;
+			return (-EINVAL);
 		d = (unsigned)(*s - '0');
 		if (x > (UINT64_MAX - d) / 10)
-			return -ERANGE;
+			return (-ERANGE);
 		x = x * 10 + d;
 	}
 	*v = x;
-	return 0;
+	return (0);
 }
 
 static int
@@ -137,21 +135,21 @@ get_num(struct trace_reader *r, const char *tok, const char *field,
 	int rc = parse_u64(tok, v);
 
 	if (rc == -EINVAL)
-		return text_error(r, err,
+		return (text_error(r, err,
 		    "bad %s \"%.*s\": expected an unsigned "
 		    "integer",
-		    field, TOKEN_SHOWN, tok);
+		    field, TOKEN_SHOWN, tok));
 	if (rc == -ERANGE || *v > max)
-		return text_error(r, err,
+		return (text_error(r, err,
 		    "bad %s \"%.*s\": expected at most "
 		    "%" PRIu64,
-		    field, TOKEN_SHOWN, tok, max);
+		    field, TOKEN_SHOWN, tok, max));
 	if (*v < min)
-		return text_error(r, err,
+		return (text_error(r, err,
 		    "bad %s \"%.*s\": expected at least "
 		    "%" PRIu64,
-		    field, TOKEN_SHOWN, tok, min);
-	return 0;
+		    field, TOKEN_SHOWN, tok, min));
+	return (0);
 }
 
 /*
@@ -182,10 +180,10 @@ parse_time(struct trace_reader *r, const char *tok, uint64_t *ns,
 		if (fdigits == 0)
 			goto bad;
 		if (fdigits > 9 && *p == '\0')
-			return text_error(r, err,
+			return (text_error(r, err,
 			    "bad TIME \"%.*s\": more than 9 "
 			    "fractional digits (nanoseconds are the unit)",
-			    TOKEN_SHOWN, tok);
+			    TOKEN_SHOWN, tok));
 		for (; fdigits < 9; fdigits++)
 			frac *= 10;
 	}
@@ -194,17 +192,17 @@ parse_time(struct trace_reader *r, const char *tok, uint64_t *ns,
 	if (sec > (UINT64_MAX - frac) / 1000000000u)
 		goto range;
 	*ns = sec * 1000000000u + frac;
-	return 0;
+	return (0);
 bad:
-	return text_error(r, err,
+	return (text_error(r, err,
 	    "bad TIME \"%.*s\": expected seconds as an "
 	    "integer or a decimal with at most 9 fractional digits",
-	    TOKEN_SHOWN, tok);
+	    TOKEN_SHOWN, tok));
 range:
-	return text_error(r, err,
+	return (text_error(r, err,
 	    "bad TIME \"%.*s\": expected at most "
 	    "18446744073.709551615 seconds",
-	    TOKEN_SHOWN, tok);
+	    TOKEN_SHOWN, tok));
 }
 
 /* Argument names per op, for "missing ..." and usage in messages. */
@@ -244,24 +242,24 @@ parse_event(struct trace_reader *r, char *p, struct trace_event *ev,
 	ttok = token(&p);
 	otok = token(&p);
 	if (otok == NULL)
-		return text_error(r, err,
+		return (text_error(r, err,
 		    "missing op: expected \"TIME OP "
-		    "ARGS...\"");
+		    "ARGS...\""));
 	rc = parse_time(r, ttok, &ev->time_ns, err);
 	if (rc < 0)
-		return rc;
+		return (rc);
 	op = trace_op_parse(otok, strlen(otok));
 	if (op < 0)
-		return text_error(r, err,
+		return (text_error(r, err,
 		    "unknown op \"%.*s\": expected proc, "
 		    "exit, map, unmap, fault, dirty, free, wire, unwire, swapon, "
 		    "swapoff or mark",
-		    TOKEN_SHOWN, otok);
+		    TOKEN_SHOWN, otok));
 	if (ev->time_ns < r->time)
-		return text_error(r, err,
+		return (text_error(r, err,
 		    "time %s goes backwards: the previous "
 		    "event is at %s",
-		    ttok, trace_time_format(r->time, prev, sizeof(prev)));
+		    ttok, trace_time_format(r->time, prev, sizeof(prev))));
 	ev->op = (uint8_t)op;
 	ev->pid = 0;
 	ev->obj = 0;
@@ -278,14 +276,14 @@ parse_event(struct trace_reader *r, char *p, struct trace_event *ev,
 			end--;
 		*end = '\0';
 		if (*p == '\0')
-			return text_error(r, err,
+			return (text_error(r, err,
 			    "missing TEXT: expected "
-			    "\"mark TEXT...\"");
+			    "\"mark TEXT...\""));
 		if (end - p > TRACE_NAME_MAX)
-			return text_error(r, err,
+			return (text_error(r, err,
 			    "mark TEXT is longer than %d "
 			    "bytes",
-			    TRACE_NAME_MAX);
+			    TRACE_NAME_MAX));
 		ev->str = p;
 		goto done;
 	}
@@ -314,11 +312,11 @@ parse_event(struct trace_reader *r, char *p, struct trace_event *ev,
 		break;
 	}
 	if (n < nmin)
-		return text_error(r, err, "missing %s: expected \"%s\"",
-		    names[n], op_usage[op]);
+		return (text_error(r, err, "missing %s: expected \"%s\"",
+		    names[n], op_usage[op]));
 	if (n > nmax)
-		return text_error(r, err, "too many fields: expected \"%s\"",
-		    op_usage[op]);
+		return (text_error(r, err, "too many fields: expected \"%s\"",
+		    op_usage[op]));
 
 	switch (op) {
 	case TRACE_OP_SWAPON:
@@ -326,20 +324,20 @@ parse_event(struct trace_reader *r, char *p, struct trace_event *ev,
 		rc = get_num(r, a[0], "PAGES", 1, TRACE_PAGES_MAX, &ev->count,
 		    err);
 		if (rc < 0)
-			return rc;
+			return (rc);
 		goto done;
 	default:
 		break;
 	}
 	rc = get_num(r, a[0], "PID", 0, UINT32_MAX, &v, err);
 	if (rc < 0)
-		return rc;
+		return (rc);
 	ev->pid = (uint32_t)v;
 	switch (op) {
 	case TRACE_OP_PROC:
 		if (strlen(a[1]) > TRACE_NAME_MAX)
-			return text_error(r, err,
-			    "NAME is longer than %d bytes", TRACE_NAME_MAX);
+			return (text_error(r, err,
+			    "NAME is longer than %d bytes", TRACE_NAME_MAX));
 		ev->str = a[1];
 		goto done;
 	case TRACE_OP_EXIT:
@@ -349,28 +347,28 @@ parse_event(struct trace_reader *r, char *p, struct trace_event *ev,
 	}
 	rc = get_num(r, a[1], "OBJ", 0, UINT64_MAX, &ev->obj, err);
 	if (rc < 0)
-		return rc;
+		return (rc);
 	switch (op) {
 	case TRACE_OP_UNMAP:
 		goto done;
 	case TRACE_OP_MAP:
 		t = trace_objtype_parse(a[2], strlen(a[2]));
 		if (t < 0)
-			return text_error(r, err,
+			return (text_error(r, err,
 			    "bad TYPE \"%.*s\": expected "
 			    "anon, file or phys",
-			    TOKEN_SHOWN, a[2]);
+			    TOKEN_SHOWN, a[2]));
 		ev->objtype = (uint8_t)t;
 		rc = get_num(r, a[3], "PAGES", 1, TRACE_PAGES_MAX, &ev->count,
 		    err);
 		if (rc < 0)
-			return rc;
+			return (rc);
 		if (n == 5) {
 			if (strlen(a[4]) > TRACE_NAME_MAX)
-				return text_error(r, err,
+				return (text_error(r, err,
 				    "PATH is longer than "
 				    "%d bytes",
-				    TRACE_NAME_MAX);
+				    TRACE_NAME_MAX));
 			ev->str = a[4];
 		}
 		goto done;
@@ -380,24 +378,24 @@ parse_event(struct trace_reader *r, char *p, struct trace_event *ev,
 	rc = get_num(r, a[2], "PINDEX", 0, TRACE_PAGES_MAX - 1, &ev->pindex,
 	    err);
 	if (rc < 0)
-		return rc;
+		return (rc);
 	ev->count = 1;
 	if (n == 4) {
 		rc = get_num(r, a[3], "COUNT", 1, TRACE_PAGES_MAX, &ev->count,
 		    err);
 		if (rc < 0)
-			return rc;
+			return (rc);
 	}
 	if (ev->pindex + ev->count > TRACE_PAGES_MAX)
-		return text_error(r, err,
+		return (text_error(r, err,
 		    "PINDEX+COUNT %" PRIu64 " exceeds the "
 		    "limit of %" PRIu64 " pages",
-		    ev->pindex + ev->count, TRACE_PAGES_MAX);
+		    ev->pindex + ev->count, TRACE_PAGES_MAX));
 done:
 	r->time = ev->time_ns;
 	r->nevents++;
 	r->ev_pos = r->line;
-	return 1;
+	return (1);
 }
 
 /*
@@ -416,10 +414,11 @@ text_note(struct trace_reader *r, char *p, struct pg_error *err)
 	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
 		n--;
 	if (trace_note_check(p, n, msg, sizeof(msg)) < 0)
-		return text_error(r, err, "%s", msg);
+		return (text_error(r, err, "%s", msg));
 	if (trace_note_add(r, p, n) < 0)
-		return text_error(r, err, "more than %d notes", TRACE_NOTES_MAX);
-	return 0;
+		return (text_error(r, err, "more than %d notes",
+		    TRACE_NOTES_MAX));
+	return (0);
 }
 
 static int
@@ -435,7 +434,7 @@ text_next(struct trace_reader *r, struct trace_event *ev, struct pg_error *err)
 			break;
 		if (len > 7 && memcmp(line, "#@note ", 7) == 0) {
 			if ((rc = text_note(r, line + 7, err)) < 0)
-				return rc;
+				return (rc);
 			continue;
 		}
 		hash = memchr(line, '#', len);
@@ -447,31 +446,31 @@ text_next(struct trace_reader *r, struct trace_event *ev, struct pg_error *err)
 		if (*p == '\0')
 			continue;
 		if (r->have_header)
-			return parse_event(r, p, ev, err);
+			return (parse_event(r, p, ev, err));
 		t1 = token(&p);
 		t2 = token(&p);
 		t3 = token(&p);
 		if (strcmp(t1, "pgtrace") != 0)
-			return text_error(r, err,
+			return (text_error(r, err,
 			    "missing header: expected "
 			    "\"pgtrace 1\" as the first line that is not a "
-			    "comment");
+			    "comment"));
 		if (t2 == NULL || strcmp(t2, "1") != 0 || t3 != NULL)
-			return text_error(r, err,
+			return (text_error(r, err,
 			    "unsupported header \"pgtrace "
 			    "%.*s%s\": this pgreplay reads \"pgtrace 1\"",
 			    TOKEN_SHOWN, t2 != NULL ? t2 : "",
-			    t3 != NULL ? " ..." : "");
+			    t3 != NULL ? " ..." : ""));
 		r->have_header = true;
 	}
 	if (rc == 0 && !r->have_header) {
 		if (r->line == 0)
 			r->line = 1;
-		return text_error(r, err,
+		return (text_error(r, err,
 		    "missing header: the trace ends "
-		    "before \"pgtrace 1\"");
+		    "before \"pgtrace 1\""));
 	}
-	return rc;
+	return (rc);
 }
 
 int
@@ -479,5 +478,5 @@ text_reader_init(struct trace_reader *r, struct pg_error *err)
 {
 	r->next = text_next;
 	r->fmt.version = 1;
-	return 0;
+	return (0);
 }

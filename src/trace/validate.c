@@ -64,7 +64,7 @@ vh_hash(uint64_t a, uint64_t b)
 	uint64_t h = (a ^ (b * UINT64_C(0xC2B2AE3D27D4EB4F))) *
 	    UINT64_C(0x9E3779B97F4A7C15);
 
-	return (size_t)(h ^ (h >> 29));
+	return ((size_t)(h ^ (h >> 29)));
 }
 
 static struct vh_entry *
@@ -73,11 +73,11 @@ vh_find(const struct vhash *h, uint64_t a, uint64_t b)
 	size_t i;
 
 	if (h->e == NULL)
-		return NULL;
+		return (NULL);
 	for (i = vh_hash(a, b) & h->mask; h->e[i].used; i = (i + 1) & h->mask)
 		if (h->e[i].a == a && h->e[i].b == b)
-			return &h->e[i];
-	return NULL;
+			return (&h->e[i]);
+	return (NULL);
 }
 
 static int
@@ -89,7 +89,7 @@ vh_grow(struct vhash *h)
 	cap = oldcap != 0 ? oldcap * 2 : VH_MIN_CAP;
 	e = calloc(cap, sizeof(*e));
 	if (e == NULL)
-		return -ENOMEM;
+		return (-ENOMEM);
 	for (i = 0; i < oldcap; i++) {
 		if (!old[i].used)
 			continue;
@@ -101,7 +101,7 @@ vh_grow(struct vhash *h)
 	free(old);
 	h->e = e;
 	h->mask = cap - 1;
-	return 0;
+	return (0);
 }
 
 /* vh_insert() - add a key known to be absent; the table stays half empty. */
@@ -112,12 +112,12 @@ vh_insert(struct vhash *h, uint64_t a, uint64_t b)
 
 	if (h->e == NULL || (h->count + 1) * 2 > h->mask + 1)
 		if (vh_grow(h) < 0)
-			return NULL;
+			return (NULL);
 	for (i = vh_hash(a, b) & h->mask; h->e[i].used; i = (i + 1) & h->mask)
 		continue;
 	h->e[i] = (struct vh_entry) { .a = a, .b = b, .used = 1 };
 	h->count++;
-	return &h->e[i];
+	return (&h->e[i]);
 }
 
 /* vh_remove() - delete e, shifting back later entries of its cluster. */
@@ -152,13 +152,10 @@ verr(struct pg_error *err, int rc, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (err == NULL)
-		return rc;
-	pg_error_clear(err);
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	rc = pg_error_vset(err, rc, "", PG_POS_NONE, 0, fmt, ap);
 	va_end(ap);
-	return rc;
+	return (rc);
 }
 
 int
@@ -166,9 +163,9 @@ trace_validator_create(struct trace_validator **out)
 {
 	*out = calloc(1, sizeof(**out));
 	if (*out == NULL)
-		return -ENOMEM;
+		return (-ENOMEM);
 	(*out)->slab_free = NIL;
-	return 0;
+	return (0);
 }
 
 void
@@ -230,27 +227,27 @@ do_map(struct trace_validator *v, const struct trace_event *ev,
 	uint32_t m, cap;
 
 	if (vh_find(&v->maps, ev->pid, ev->obj) != NULL)
-		return verr(err, -EINVAL,
+		return (verr(err, -EINVAL,
 		    "pid %" PRIu32 " already maps object "
 		    "%" PRIu64,
-		    ev->pid, ev->obj);
+		    ev->pid, ev->obj));
 	o = vh_find(&v->objs, ev->obj, 0);
 	if (o != NULL && (o->type != ev->objtype || o->data != ev->count))
-		return verr(err, -EINVAL,
+		return (verr(err, -EINVAL,
 		    "object %" PRIu64 " is %s of %" PRIu64
 		    " pages, not %s of %" PRIu64 " pages: every map of an "
 		    "object must agree",
 		    ev->obj, trace_objtype_name(o->type), o->data,
-		    trace_objtype_name(ev->objtype), ev->count);
+		    trace_objtype_name(ev->objtype), ev->count));
 	if (o == NULL && v->objs.count >= TRACE_VALIDATE_OBJECTS_MAX)
-		return verr(err, -EINVAL,
+		return (verr(err, -EINVAL,
 		    "too many objects: the limit is %" PRIu32,
-		    TRACE_VALIDATE_OBJECTS_MAX);
+		    TRACE_VALIDATE_OBJECTS_MAX));
 	if (v->maps.count >= TRACE_VALIDATE_MAPS_MAX)
-		return verr(err, -EINVAL,
+		return (verr(err, -EINVAL,
 		    "too many live mappings: the limit is "
 		    "%" PRIu32,
-		    TRACE_VALIDATE_MAPS_MAX);
+		    TRACE_VALIDATE_MAPS_MAX));
 
 	/* Allocate everything before changing anything. */
 	if (v->slab_free == NIL && v->slab_len == v->slab_cap) {
@@ -294,9 +291,9 @@ do_map(struct trace_validator *v, const struct trace_event *ev,
 	p->val = m;
 	o->val++;
 	v->st.pages_mapped += ev->count;
-	return 0;
+	return (0);
 nomem:
-	return verr(err, -ENOMEM, "out of memory");
+	return (verr(err, -ENOMEM, "out of memory"));
 }
 
 static int
@@ -315,7 +312,7 @@ do_exit(struct trace_validator *v, struct vh_entry *p)
 		v->slab_free = m;
 	}
 	vh_remove(&v->procs, p);
-	return 0;
+	return (0);
 }
 
 static int
@@ -327,32 +324,32 @@ do_swap(struct trace_validator *v, const struct trace_event *ev,
 
 	if (ev->op == TRACE_OP_SWAPON) {
 		if (v->nswap >= TRACE_VALIDATE_SWAPDEVS_MAX)
-			return verr(err, -EINVAL,
+			return (verr(err, -EINVAL,
 			    "too many swap devices: the "
 			    "limit is %d",
-			    TRACE_VALIDATE_SWAPDEVS_MAX);
+			    TRACE_VALIDATE_SWAPDEVS_MAX));
 		if (v->nswap == v->swap_cap) {
 			cap = v->swap_cap != 0 ? v->swap_cap * 2 : 8;
 			grown = realloc(v->swap, cap * sizeof(*grown));
 			if (grown == NULL)
-				return verr(err, -ENOMEM, "out of memory");
+				return (verr(err, -ENOMEM, "out of memory"));
 			v->swap = grown;
 			v->swap_cap = cap;
 		}
 		v->swap[v->nswap++] = ev->count;
-		return 0;
+		return (0);
 	}
 	for (i = 0; i < v->nswap; i++) {
 		if (v->swap[i] == ev->count) {
 			v->swap[i] = v->swap[--v->nswap];
-			return 0;
+			return (0);
 		}
 	}
-	return verr(err, -EINVAL,
+	return (verr(err, -EINVAL,
 	    "swapoff %" PRIu64 ": no swap device of %" PRIu64
 	    " pages added by swapon is active (a trace can only remove "
 	    "swap it added)",
-	    ev->count, ev->count);
+	    ev->count, ev->count));
 }
 
 int
@@ -364,11 +361,11 @@ trace_validator_check(struct trace_validator *v, const struct trace_event *ev,
 	int rc;
 
 	if (ev->time_ns < v->time)
-		return verr(err, -EINVAL,
+		return (verr(err, -EINVAL,
 		    "time %s goes backwards: the previous "
 		    "event is at %s",
 		    trace_time_format(ev->time_ns, a, sizeof(a)),
-		    trace_time_format(v->time, b, sizeof(b)));
+		    trace_time_format(v->time, b, sizeof(b))));
 
 	if (ev->op >= TRACE_OP_FAULT && ev->op <= TRACE_OP_UNWIRE) {
 		if (ev->count == 0 || ev->pindex >= TRACE_PAGES_MAX ||
@@ -380,10 +377,10 @@ trace_validator_check(struct trace_validator *v, const struct trace_event *ev,
 			if (me == NULL) {
 				if (vh_find(&v->procs, ev->pid, 0) == NULL)
 					goto notlive;
-				return verr(err, -EINVAL,
+				return (verr(err, -EINVAL,
 				    "pid %" PRIu32 " has "
 				    "not mapped object %" PRIu64,
-				    ev->pid, ev->obj);
+				    ev->pid, ev->obj));
 			}
 			v->hit_valid = true;
 			v->hit_pid = ev->pid;
@@ -391,17 +388,17 @@ trace_validator_check(struct trace_validator *v, const struct trace_event *ev,
 			v->hit_pages = v->slab[me->val].pages;
 		}
 		if (ev->pindex >= v->hit_pages)
-			return verr(err, -EINVAL,
+			return (verr(err, -EINVAL,
 			    "PINDEX %" PRIu64 " is beyond "
 			    "object %" PRIu64 "'s %" PRIu64 " pages",
-			    ev->pindex, ev->obj, v->hit_pages);
+			    ev->pindex, ev->obj, v->hit_pages));
 		if (ev->pindex + ev->count > v->hit_pages)
-			return verr(err, -EINVAL,
+			return (verr(err, -EINVAL,
 			    "PINDEX+COUNT %" PRIu64 " exceeds object %" PRIu64
 			    "'s %" PRIu64 " pages",
-			    ev->pindex + ev->count, ev->obj, v->hit_pages);
+			    ev->pindex + ev->count, ev->obj, v->hit_pages));
 		v->time = ev->time_ns;
-		return 0;
+		return (0);
 	}
 
 	if ((rc = trace_event_check(ev, a, 0)) < 0)
@@ -410,27 +407,27 @@ trace_validator_check(struct trace_validator *v, const struct trace_event *ev,
 	switch (ev->op) {
 	case TRACE_OP_PROC:
 		if (vh_find(&v->procs, ev->pid, 0) != NULL)
-			return verr(err, -EINVAL,
+			return (verr(err, -EINVAL,
 			    "pid %" PRIu32 " is already "
 			    "running: a second proc before its exit",
-			    ev->pid);
+			    ev->pid));
 		if (v->procs.count >= TRACE_VALIDATE_PROCS_MAX)
-			return verr(err, -EINVAL,
+			return (verr(err, -EINVAL,
 			    "too many live processes: the "
 			    "limit is %" PRIu32,
-			    TRACE_VALIDATE_PROCS_MAX);
+			    TRACE_VALIDATE_PROCS_MAX));
 		/*
 		 * The simulator keeps every process for the report, exited
 		 * or not: the total, not only the live count, needs a cap.
 		 */
 		if (v->st.procs >= TRACE_VALIDATE_PROCS_TOTAL_MAX)
-			return verr(err, -EINVAL,
+			return (verr(err, -EINVAL,
 			    "too many processes in one trace: the "
 			    "limit is %" PRIu32,
-			    TRACE_VALIDATE_PROCS_TOTAL_MAX);
+			    TRACE_VALIDATE_PROCS_TOTAL_MAX));
 		p = vh_insert(&v->procs, ev->pid, 0);
 		if (p == NULL)
-			return verr(err, -ENOMEM, "out of memory");
+			return (verr(err, -ENOMEM, "out of memory"));
 		p->val = NIL;
 		v->st.procs++;
 		break;
@@ -444,14 +441,14 @@ trace_validator_check(struct trace_validator *v, const struct trace_event *ev,
 			do_exit(v, p);
 		} else if (ev->op == TRACE_OP_MAP) {
 			if ((rc = do_map(v, ev, p, err)) < 0)
-				return rc;
+				return (rc);
 		} else {
 			me = vh_find(&v->maps, ev->pid, ev->obj);
 			if (me == NULL)
-				return verr(err, -EINVAL,
+				return (verr(err, -EINVAL,
 				    "unmap: pid %" PRIu32
 				    " has not mapped object %" PRIu64,
-				    ev->pid, ev->obj);
+				    ev->pid, ev->obj));
 			map_unlink(v, p, me->val);
 			vh_remove(&v->maps, me);
 			obj_unref(v, ev->obj);
@@ -460,23 +457,23 @@ trace_validator_check(struct trace_validator *v, const struct trace_event *ev,
 	case TRACE_OP_SWAPON:
 	case TRACE_OP_SWAPOFF:
 		if ((rc = do_swap(v, ev, err)) < 0)
-			return rc;
+			return (rc);
 		break;
 	default:
 		break;
 	}
 	v->time = ev->time_ns;
-	return 0;
+	return (0);
 
 syntax : {
 	char msg[PG_ERROR_MSG_MAX];
 
 	trace_event_check(ev, msg, sizeof(msg));
-	return verr(err, -EINVAL, "%s", msg);
+	return (verr(err, -EINVAL, "%s", msg));
 }
 notlive:
-	return verr(err, -EINVAL,
+	return (verr(err, -EINVAL,
 	    "pid %" PRIu32 " is not running: a proc "
 	    "event must come first (and none since its exit)",
-	    ev->pid);
+	    ev->pid));
 }

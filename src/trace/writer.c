@@ -45,20 +45,19 @@ static int werr(struct trace_writer *w, struct pg_error *err, int rc,
 static int
 werr(struct trace_writer *w, struct pg_error *err, int rc, const char *fmt, ...)
 {
-	char msg[PG_ERROR_MSG_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc = pg_error_vset(err, rc, w->name, PG_POS_NONE, 0, fmt, ap);
 	va_end(ap);
-	return pg_error_setv(err, rc, w->name, PG_POS_NONE, 0, "%s", msg);
+	return (rc);
 }
 
 static int
 write_all(struct trace_writer *w, const uint8_t *p, size_t n,
     struct pg_error *err)
 {
-	return outfile_write(w->of, p, n, err);
+	return (outfile_write(w->of, p, n, err));
 }
 
 /* flush() - push buf through zstd (if any) to the file; end the frame if last.
@@ -78,22 +77,22 @@ flush(struct trace_writer *w, bool last, struct pg_error *err)
 	if (w->cctx == NULL) {
 		rc = write_all(w, w->buf, w->len, err);
 		w->len = 0;
-		return rc;
+		return (rc);
 	}
 	for (;;) {
 		out = (ZSTD_outBuffer) { w->zbuf, w->zcap, 0 };
 		ret = ZSTD_compressStream2(w->cctx, &out, &in,
 		    last ? ZSTD_e_end : ZSTD_e_continue);
 		if (ZSTD_isError(ret))
-			return werr(w, err, -EIO, "zstd: %s",
-			    ZSTD_getErrorName(ret));
+			return (werr(w, err, -EIO, "zstd: %s",
+			    ZSTD_getErrorName(ret)));
 		if ((rc = write_all(w, w->zbuf, out.pos, err)) < 0)
-			return rc;
+			return (rc);
 		if (last ? ret == 0 : in.pos == in.size)
 			break;
 	}
 	w->len = 0;
-	return 0;
+	return (0);
 }
 
 static bool
@@ -130,8 +129,8 @@ trace_writer_open(const char *path, const struct trace_writer_opts *opts,
 	*out = NULL;
 	w = calloc(1, sizeof(*w));
 	if (w == NULL)
-		return pg_error_setv(err, -ENOMEM, path, PG_POS_NONE, 0,
-		    "out of memory");
+		return (pg_error_setv(err, -ENOMEM, path, PG_POS_NONE, 0,
+		    "out of memory"));
 	if (opts != NULL)
 		w->opts = *opts;
 	snprintf(w->name, sizeof(w->name), "%s",
@@ -172,12 +171,12 @@ trace_writer_open(const char *path, const struct trace_writer_opts *opts,
 		w->len = 10;
 	}
 	*out = w;
-	return 0;
+	return (0);
 nomem:
 	rc = werr(w, err, -ENOMEM, "out of memory");
 fail:
 	trace_writer_close(w);
-	return rc;
+	return (rc);
 }
 
 static char *
@@ -191,7 +190,7 @@ put_u64(char *p, uint64_t v)
 	while ((v /= 10) != 0);
 	while (n > 0)
 		*p++ = tmp[--n];
-	return p;
+	return (p);
 }
 
 static char *
@@ -200,7 +199,7 @@ put_str(char *p, const char *s)
 	size_t n = strlen(s);
 
 	memcpy(p, s, n);
-	return p + n;
+	return (p + n);
 }
 
 static void
@@ -265,7 +264,7 @@ put_bstr(uint8_t *p, const char *s)
 
 	p = tb_put_varint(p, n);
 	memcpy(p, s != NULL ? s : "", n);
-	return p + n;
+	return (p + n);
 }
 
 static void
@@ -379,17 +378,17 @@ trace_writer_write(struct trace_writer *w, const struct trace_event *ev,
 	int rc;
 
 	if (w->finished)
-		return werr(w, err, -EINVAL, "write after finish");
+		return (werr(w, err, -EINVAL, "write after finish"));
 	if (trace_event_check(ev, msg, sizeof(msg)) < 0)
-		return werr(w, err, -EINVAL, "event %" PRIu64 ": %s",
-		    w->nevents + 1, msg);
+		return (werr(w, err, -EINVAL, "event %" PRIu64 ": %s",
+		    w->nevents + 1, msg));
 	if (ev->time_ns < w->time)
-		return werr(w, err, -EINVAL,
+		return (werr(w, err, -EINVAL,
 		    "event %" PRIu64 ": time %s goes "
 		    "backwards: the previous event is at %s",
 		    w->nevents + 1,
 		    trace_time_format(ev->time_ns, a, sizeof(a)),
-		    trace_time_format(w->time, b, sizeof(b)));
+		    trace_time_format(w->time, b, sizeof(b))));
 	if (w->opts.format == TRACE_FORMAT_BINARY)
 		encode_binary(w, ev);
 	else
@@ -397,8 +396,8 @@ trace_writer_write(struct trace_writer *w, const struct trace_event *ev,
 	w->time = ev->time_ns;
 	w->nevents++;
 	if (w->len >= WBUF_SIZE && (rc = flush(w, false, err)) < 0)
-		return rc;
-	return 0;
+		return (rc);
+	return (0);
 }
 
 int
@@ -411,12 +410,12 @@ trace_writer_note(struct trace_writer *w, const char *text,
 	int rc;
 
 	if (w->finished)
-		return werr(w, err, -EINVAL, "write after finish");
+		return (werr(w, err, -EINVAL, "write after finish"));
 	if (trace_note_check(text, n, msg, sizeof(msg)) < 0)
-		return werr(w, err, -EINVAL, "%s", msg);
+		return (werr(w, err, -EINVAL, "%s", msg));
 	if (w->nnotes >= TRACE_NOTES_MAX)
-		return werr(w, err, -EINVAL, "more than %d notes",
-		    TRACE_NOTES_MAX);
+		return (werr(w, err, -EINVAL, "more than %d notes",
+		    TRACE_NOTES_MAX));
 	p = w->buf + w->len;
 	if (w->opts.format == TRACE_FORMAT_BINARY) {
 		*p++ = TB_TAG(TB_KIND_NOTE);
@@ -430,8 +429,8 @@ trace_writer_note(struct trace_writer *w, const char *text,
 	w->len = (size_t)(p - w->buf);
 	w->nnotes++;
 	if (w->len >= WBUF_SIZE && (rc = flush(w, false, err)) < 0)
-		return rc;
-	return 0;
+		return (rc);
+	return (0);
 }
 
 int
@@ -442,7 +441,7 @@ trace_writer_finish(struct trace_writer *w, struct pg_error *err)
 	int i, rc;
 
 	if (w->finished)
-		return werr(w, err, -EINVAL, "finished twice");
+		return (werr(w, err, -EINVAL, "finished twice"));
 	w->finished = true;
 	if (w->opts.format == TRACE_FORMAT_BINARY) {
 		p = w->buf + w->len;
@@ -458,11 +457,12 @@ trace_writer_finish(struct trace_writer *w, struct pg_error *err)
 			*p++ = (uint8_t)(sum >> (8 * i));
 		w->len = (size_t)(p - w->buf);
 	}
+	/* On failure trace_writer_close() removes the temporary file. */
 	if ((rc = flush(w, true, err)) < 0)
-		return rc; /* trace_writer_close() removes the temporary file */
+		return (rc);
 	rc = outfile_commit(w->of, err);
 	w->of = NULL;
-	return rc;
+	return (rc);
 }
 
 void

@@ -38,12 +38,12 @@ memuse_rss(void)
 	int n;
 
 	if (f == NULL)
-		return 0;
+		return (0);
 	n = fscanf(f, "%lu %lu", &size, &resident);
 	fclose(f);
 	if (n != 2)
-		return 0;
-	return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
+		return (0);
+	return ((uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE));
 }
 
 uint64_t
@@ -55,23 +55,23 @@ memuse_bytes(enum memuse_source source)
 	{
 		struct mallinfo2 mi = mallinfo2();
 
-		return (uint64_t)mi.uordblks + (uint64_t)mi.hblkhd;
+		return ((uint64_t)mi.uordblks + (uint64_t)mi.hblkhd);
 	}
 #else
-		return 0;
+		return (0);
 #endif
 	case MEMUSE_SANITIZER:
 #ifdef MEMUSE_HAVE_ASAN
-		return __sanitizer_get_current_allocated_bytes();
+		return (__sanitizer_get_current_allocated_bytes());
 #else
-		return 0;
+		return (0);
 #endif
 	case MEMUSE_RSS:
-		return memuse_rss();
+		return (memuse_rss());
 	case MEMUSE_NONE:
 		break;
 	}
-	return 0;
+	return (0);
 }
 
 /* memuse_sees() - does source grow by most of a probe we allocate? */
@@ -83,21 +83,21 @@ memuse_sees(enum memuse_source source)
 
 	p = malloc(MEMUSE_PROBE);
 	if (p == NULL)
-		return 0;
+		return (0);
 	/* Touched, so that the resident set sees it too. */
 	memset((char *)p, 1, MEMUSE_PROBE);
 	after = memuse_bytes(source);
 	free((char *)p);
-	return after >= before + MEMUSE_PROBE / 2;
+	return (after >= before + MEMUSE_PROBE / 2);
 }
 
 enum memuse_source
 memuse_source(void)
 {
 	if (memuse_sees(MEMUSE_SANITIZER))
-		return MEMUSE_SANITIZER;
+		return (MEMUSE_SANITIZER);
 	if (memuse_sees(MEMUSE_MALLINFO))
-		return MEMUSE_MALLINFO;
+		return (MEMUSE_MALLINFO);
 	/*
 	 * No probe for the resident set: a replacement allocator (valgrind)
 	 * may serve the probe from memory it already touched for a block
@@ -105,8 +105,8 @@ memuse_source(void)
 	 * limit needs.
 	 */
 	if (memuse_rss() > 0)
-		return MEMUSE_RSS;
-	return MEMUSE_NONE;
+		return (MEMUSE_RSS);
+	return (MEMUSE_NONE);
 }
 
 const char *
@@ -115,5 +115,5 @@ memuse_source_name(enum memuse_source source)
 	static const char *const names[] = { "malloc statistics",
 		"sanitizer", "RSS", "none" };
 
-	return (unsigned)source < 4 ? names[source] : "none";
+	return ((unsigned)source < 4 ? names[source] : "none");
 }

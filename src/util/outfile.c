@@ -31,8 +31,8 @@ struct outfile {
 static int
 outfile_fail(struct pg_error *err, const char *name, int e, const char *what)
 {
-	return pg_error_setv(err, -e, name, PG_POS_NONE, 0, "%s: %s", what,
-	    strerror(e));
+	return (pg_error_setv(err, -e, name, PG_POS_NONE, 0, "%s: %s", what,
+	    strerror(e)));
 }
 
 /*
@@ -54,24 +54,24 @@ outfile_resolve(const char *path, bool *magic)
 	*magic = false;
 	cur = strdup(path);
 	if (cur == NULL)
-		return NULL;
+		return (NULL);
 	for (hops = 0;; hops++) {
 		if (lstat(cur, &st) < 0 || !S_ISLNK(st.st_mode))
-			return cur;
+			return (cur);
 		if (strncmp(cur, "/proc/", 6) == 0 ||
 		    strncmp(cur, "/dev/fd/", 8) == 0) {
 			*magic = true;
-			return cur;
+			return (cur);
 		}
 		if (hops == OUTFILE_LINKS_MAX) {
 			free(cur);
 			errno = ELOOP;
-			return NULL;
+			return (NULL);
 		}
 		n = readlink(cur, link, sizeof(link) - 1);
 		if (n < 0) {
 			free(cur);
-			return NULL;
+			return (NULL);
 		}
 		link[n] = '\0';
 		/* A relative link is relative to the directory holding it. */
@@ -81,7 +81,7 @@ outfile_resolve(const char *path, bool *magic)
 		next = malloc(dirlen + (size_t)n + 1);
 		if (next == NULL) {
 			free(cur);
-			return NULL;
+			return (NULL);
 		}
 		memcpy(next, cur, dirlen);
 		memcpy(next + dirlen, link, (size_t)n + 1);
@@ -103,7 +103,7 @@ outfile_open_tmp(struct outfile *f, const struct stat *old,
 
 	f->tmp = malloc(n);
 	if (f->tmp == NULL)
-		return outfile_fail(err, f->name, ENOMEM, "cannot create");
+		return (outfile_fail(err, f->name, ENOMEM, "cannot create"));
 	/* Hidden, so that a directory listing never shows a half file. */
 	snprintf(f->tmp, n, "%.*s.%s.XXXXXX", (int)dirlen, f->path,
 	    f->path + dirlen);
@@ -112,7 +112,7 @@ outfile_open_tmp(struct outfile *f, const struct stat *old,
 		e = errno;
 		free(f->tmp);
 		f->tmp = NULL;
-		return outfile_fail(err, f->name, e, "cannot create");
+		return (outfile_fail(err, f->name, e, "cannot create"));
 	}
 	/*
 	 * mkstemp() makes it 0600: a replaced file keeps its mode, a new one
@@ -130,9 +130,9 @@ outfile_open_tmp(struct outfile *f, const struct stat *old,
 		close(f->fd);
 		f->fd = -1;
 		unlink(f->tmp);
-		return outfile_fail(err, f->name, e, "cannot create");
+		return (outfile_fail(err, f->name, e, "cannot create"));
 	}
-	return 0;
+	return (0);
 }
 
 /*
@@ -152,15 +152,15 @@ outfile_fd_name(const char *path)
 	else if (strncmp(path, "/proc/self/fd/", 14) == 0)
 		p = path + 14;
 	else
-		return -1;
+		return (-1);
 	if (*p == '\0')
-		return -1;
+		return (-1);
 	for (; *p >= '0' && *p <= '9'; p++) {
 		n = n * 10 + (*p - '0');
 		if (n > INT_MAX)
-			return -1;
+			return (-1);
 	}
-	return *p == '\0' ? (int)n : -1;
+	return (*p == '\0' ? (int)n : -1);
 }
 
 static void
@@ -194,7 +194,7 @@ outfile_open(const char *path, const struct outfile_opts *opts,
 		    "standard output" : path;
 	f = calloc(1, sizeof(*f));
 	if (f == NULL)
-		return outfile_fail(err, name, ENOMEM, "cannot create");
+		return (outfile_fail(err, name, ENOMEM, "cannot create"));
 	f->fd = -1;
 	f->interrupted = opts != NULL ? opts->interrupted : NULL;
 	f->name = strdup(name);
@@ -213,7 +213,7 @@ outfile_open(const char *path, const struct outfile_opts *opts,
 			goto fail;
 		}
 		*out = f;
-		return 0;
+		return (0);
 	}
 	f->path = outfile_resolve(path, &magic);
 	if (f->path == NULL) {
@@ -257,10 +257,10 @@ outfile_open(const char *path, const struct outfile_opts *opts,
 		}
 	}
 	*out = f;
-	return 0;
+	return (0);
 fail:
 	outfile_free(f);
-	return rc;
+	return (rc);
 }
 
 FILE *
@@ -268,25 +268,25 @@ outfile_stream(struct outfile *f)
 {
 	if (f->fp == NULL)
 		f->fp = fdopen(f->fd, "w");
-	return f->fp;
+	return (f->fp);
 }
 
 int
 outfile_fd(const struct outfile *f)
 {
-	return f->fd;
+	return (f->fd);
 }
 
 enum outfile_kind
 outfile_kind(const struct outfile *f)
 {
-	return f->kind;
+	return (f->kind);
 }
 
 const char *
 outfile_path(const struct outfile *f)
 {
-	return f->path;
+	return (f->path);
 }
 
 int
@@ -304,13 +304,13 @@ outfile_write(struct outfile *f, const void *buf, size_t len,
 				continue;
 			f->failed = true;
 			f->saved_errno = errno;
-			return outfile_fail(err, f->name, errno,
-			    "write error");
+			return (outfile_fail(err, f->name, errno,
+			    "write error"));
 		}
 		p += n;
 		len -= (size_t)n;
 	}
-	return 0;
+	return (0);
 }
 
 /* outfile_sync_dir() - make the rename durable; best effort. */
@@ -386,7 +386,7 @@ out:
 	if (f->tmp != NULL)
 		unlink(f->tmp);
 	outfile_free(f);
-	return rc;
+	return (rc);
 }
 
 void

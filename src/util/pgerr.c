@@ -38,7 +38,7 @@ pg_error_set(struct pg_error *e, const char *file, enum pg_pos_kind kind,
 	va_start(ap, fmt);
 	pg_error_vfill(e, file, kind, pos, fmt, ap);
 	va_end(ap);
-	return -EINVAL;
+	return (-EINVAL);
 }
 
 int
@@ -50,7 +50,15 @@ pg_error_setv(struct pg_error *e, int ret, const char *file,
 	va_start(ap, fmt);
 	pg_error_vfill(e, file, kind, pos, fmt, ap);
 	va_end(ap);
-	return ret;
+	return (ret);
+}
+
+int
+pg_error_vset(struct pg_error *e, int ret, const char *file,
+    enum pg_pos_kind kind, uint64_t pos, const char *fmt, va_list ap)
+{
+	pg_error_vfill(e, file, kind, pos, fmt, ap);
+	return (ret);
 }
 
 char *
@@ -74,5 +82,5 @@ pg_error_format(const struct pg_error *e, char *buf, size_t n)
 		snprintf(buf, n, "%s: %s", file, e->msg);
 		break;
 	}
-	return buf;
+	return (buf);
 }

@@ -11,6 +11,7 @@
 #ifndef PGREPLAY_UTIL_PGERR_H
 #define PGREPLAY_UTIL_PGERR_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,6 +54,15 @@ int pg_error_set(struct pg_error *e, const char *file, enum pg_pos_kind kind,
 int pg_error_setv(struct pg_error *e, int ret, const char *file,
     enum pg_pos_kind kind, uint64_t pos, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
+
+/*
+ * pg_error_vset() - pg_error_setv() with a va_list: the one body of every
+ * module's printf-style error helper (which adds its own file and
+ * position).  Returns ret; e may be NULL.
+ */
+int pg_error_vset(struct pg_error *e, int ret, const char *file,
+    enum pg_pos_kind kind, uint64_t pos, const char *fmt, va_list ap)
+    __attribute__((format(printf, 6, 0)));
 
 /*
  * pg_error_format() - render e as one line, without the program name and

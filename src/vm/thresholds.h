@@ -42,6 +42,32 @@ struct vm_thresholds {
 	int32_t pid_bound;		/* PIDCTRL_BOUND * setpoint * PIDCTRL_KID */
 };
 
+/*
+ * VM_THRESHOLD_FIELDS(X) - the fields of struct vm_thresholds, once for
+ * every list of them: X(name, is_signed, report) in the order
+ * `pgreplay params` prints them; report is the field's place in a run
+ * report's domains[] (1 first, 0 not reported).  docs/report.md and
+ * docs/configuration.md name them, and tests/docs checks that they do.
+ */
+#define VM_THRESHOLD_FIELDS(X) \
+	X(page_count, 0, 1) \
+	X(free_count_init, 0, 0) \
+	X(interrupt_free_min, 0, 10) \
+	X(pageout_free_min, 0, 9) \
+	X(free_reserved, 0, 5) \
+	X(free_min, 0, 2) \
+	X(free_severe, 0, 4) \
+	X(free_target, 0, 3) \
+	X(inactive_target, 0, 6) \
+	X(pageout_wakeup_thresh, 0, 7) \
+	X(background_launder_target, 0, 8) \
+	X(pid_setpoint, 1, 0) \
+	X(pid_interval, 1, 0) \
+	X(pid_bound, 1, 0)
+
+/* The number of fields VM_THRESHOLD_FIELDS() gives a run report. */
+#define VM_THRESHOLDS_REPORTED 10
+
 /* How the configured memory is split among the domains at boot. */
 struct vm_layout {
 	uint32_t ndomains;

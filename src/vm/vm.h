@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "conf/conf.h"
+#include "util/kassert.h"
 #include "util/pgerr.h"
 #include "vm/thresholds.h"
 #include "vm/vmmeter.h"
@@ -72,9 +73,8 @@ enum {
 #define VM_LAUNDRY_SHORTFALL 2
 
 /*
- * One physical page (or queue marker): 48 bytes, every link a 32-bit page
- * index.  The first mapping's pmap bits are in the page itself (pv); only
- * a page mapped by two or more processes uses the pv cell pool (pmap.c).
+ * A physical page or queue marker, 48 bytes; the first mapping is in the
+ * page (pv), later ones in the pv cell pool (pmap.c).
  */
 struct vm_page {
 	uint32_t qnext, qprev;		/* queue links; qnext: free list */
@@ -204,6 +204,14 @@ struct vm_oom_why {
 };
 
 /*
+ * The OOM victims one step may choose before the simulator reads the
+ * mailbox: vm_pageout_oom() runs at most once per page-daemon scan and the
+ * simulator empties the mailbox after every step (sim_notify()), so one
+ * would do; vm_pageout_oom() asserts that a slot is free.
+ */
+#define VM_NOTIFY_KILLS_MAX 8
+
+/*
  * Requests from the vm layer (and the scans) to the simulator.  The
  * simulator reads and clears them after every step it runs.
  */
@@ -217,10 +225,10 @@ struct vm_notify {
 	bool runningbuf_wakeup;		/* runningwakeup(): waitrunningbufspace() sleepers */
 	bool nomem;			/* the page index could not grow: fail the run */
 	uint32_t nkill;			/* OOM victims chosen, in order */
-	uint32_t kill[8];		/* their process slots */
+	uint32_t kill[VM_NOTIFY_KILLS_MAX];	/* their process slots */
 	bool panic;			/* vm.panic_on_oom fired */
 	char panic_reason[128];
-	struct vm_oom_why kill_why[8];	/* why kill[i] was chosen */
+	struct vm_oom_why kill_why[VM_NOTIFY_KILLS_MAX]; /* why kill[i] */
 	struct vm_oom_why panic_why;	/* why the panic */
 };
 
@@ -445,10 +453,7 @@ uint64_t vm_proc_size(const struct vm_machine *m, uint32_t proc);
  * writable pv only sets M, which the scans turn into dirty.
  */
 bool vm_pmap_access(struct vm_machine *m, uint32_t proc, uint32_t page, bool write);
-/*
- * vm_pmap_would_fault() - would an access by proc fault: no mapping yet,
- * or a write through a read-only one.  Changes nothing.
- */
+/* vm_pmap_would_fault() - no mapping by proc yet, or a write through a read-only one. */
 bool vm_pmap_would_fault(const struct vm_machine *m, uint32_t proc,
     uint32_t page, bool write);
 /* vm_pmap_bits() - the PV_* bits of proc's mapping of page, or -1 (tests, reports). */

@@ -4,7 +4,7 @@
  * and the expect evaluation.
  *
  * Regenerate the golden file on purpose with
- *   PGREPLAY_REGEN=1 meson test -C BUILD report
+ *   PGREPLAY_REGEN_GOLDEN=1 meson test -C BUILD report
  * and review the diff before committing it.
  */
 #include <criterion/criterion.h>
@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/golden.h"
 #include "report/report.h"
 
 static struct report_value
@@ -171,27 +172,12 @@ golden_path(void)
 Test(report, json_matches_golden)
 {
 	struct report r;
-	char *got, *want, *path = golden_path();
-	size_t n, wn;
-	FILE *fp;
+	char *got, *path = golden_path();
+	size_t n;
 
 	make_report(&r);
 	got = render(&r, REPORT_FORMAT_JSON, &n);
-	if (getenv("PGREPLAY_REGEN") != NULL) {
-		fp = fopen(path, "wb");
-		cr_assert_not_null(fp, "cannot write %s", path);
-		fwrite(got, 1, n, fp);
-		fclose(fp);
-	}
-	fp = fopen(path, "rb");
-	cr_assert_not_null(fp, "missing golden %s", path);
-	want = calloc(1, 1 << 16);
-	cr_assert_not_null(want);
-	wn = fread(want, 1, (1 << 16) - 1, fp);
-	fclose(fp);
-	cr_assert_eq(n, wn, "length %zu, golden %zu:\n%s", n, wn, got);
-	cr_assert(memcmp(got, want, n) == 0, "differs from golden:\n%s", got);
-	free(want);
+	golden_check(path, got, n, "the JSON report");
 	free(got);
 	free(path);
 	free_report(&r);
@@ -554,28 +540,11 @@ static void
 cli_golden(const char *name, const char *got)
 {
 	const char *root = getenv("PGREPLAY_SOURCE_ROOT");
-	const char *regen = getenv("PGREPLAY_REGEN_GOLDEN");
 	char path[1024];
-	char *want;
-	size_t n;
-	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/tests/cli/expected/%s",
 	    root != NULL ? root : ".", name);
-	if (regen != NULL && strcmp(regen, "1") == 0) {
-		f = fopen(path, "wb");
-		cr_assert_not_null(f, "cannot write %s", path);
-		cr_assert_eq(fwrite(got, 1, strlen(got), f), strlen(got));
-		cr_assert_eq(fclose(f), 0);
-		return;
-	}
-	want = cli_slurp(path, &n);
-	cr_assert_not_null(want, "no golden %s (PGREPLAY_REGEN_GOLDEN=1)",
-	    path);
-	cr_assert(n == strlen(got) && memcmp(want, got, n) == 0,
-	    "%s differs; if intended, regenerate with PGREPLAY_REGEN_GOLDEN=1 "
-	    "and review the diff:\n%s", path, got);
-	free(want);
+	golden_check(path, got, strlen(got), name);
 }
 
 /* hog() - the JSON report of oom-hog.pgt on configuration config. */

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/golden.h"
 #include "conf/conf.h"
 
 #define MAX_FILES 256
@@ -45,7 +46,7 @@ read_line(const char *path, char *buf, size_t n)
 Test(golden, bad_configs)
 {
 	const char *root = getenv("PGREPLAY_SOURCE_ROOT");
-	const char *regen = getenv("PGREPLAY_REGEN_GOLDEN");
+	bool regen = golden_regen();
 	char *names[MAX_FILES], dir[1024], errpath[600], want[1200];
 	char got[1200];
 	struct pg_config *cfg = malloc(sizeof(*cfg));
@@ -85,7 +86,7 @@ Test(golden, bad_configs)
 			continue;
 		}
 		pg_error_format(&e, got, sizeof(got));
-		if (regen != NULL && strcmp(regen, "1") == 0) {
+		if (regen) {
 			f = fopen(errpath, "w");
 			cr_assert_not_null(f, "cannot write %s", errpath);
 			fprintf(f, "%s\n", got);

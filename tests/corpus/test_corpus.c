@@ -29,6 +29,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "lib/golden.h"
+
 #define MANIFEST "traces/corpus.list"
 #define MAX_ENTRIES 256
 #define MAX_CONFIGS 16
@@ -291,7 +293,7 @@ static void
 replay_part(int part)
 {
 	struct manifest *m;
-	bool regen = getenv("PGREPLAY_REGEN_GOLDEN") != NULL;
+	bool regen = golden_regen();
 	int i, bad = 0, ran = 0;
 
 	to_top();

@@ -3,8 +3,8 @@
  * pinned (suite quirks, named after the item: qNN for section 14, dNN for
  * section 15).
  */
-#include "../laundry/fixture.h"
-#include "../pageout/pd_test.h"
+#include "lib/fixture.h"
+#include "lib/pd_env.h"
 
 /*
  * Spec 14 item 6 (S:1143-1153): the seed's comment says the starting
@@ -17,7 +17,7 @@
 Test(quirks, q06_starting_shortage_is_never_negative)
 {
 	struct pidctrl pc;
-	struct t_env e;
+	struct pdt_env e;
 	struct pageout_worker w;
 	uint32_t o, l;
 	int32_t input, r, t;
@@ -25,7 +25,7 @@ Test(quirks, q06_starting_shortage_is_never_negative)
 
 	pidctrl_init(&pc, 100, 5643, PIDCTRL_BOUND, PIDCTRL_KPD, PIDCTRL_KID,
 	    PIDCTRL_KDD);
-	t = T_TICKS0;
+	t = PDT_TICKS0;
 	for (input = 0; input < 40000; input += 97) {
 		r = pidctrl_daemon(&pc, input % 20000, t);
 		cr_assert_geq(r, 0, "input %d: %d", input % 20000, r);
@@ -33,18 +33,18 @@ Test(quirks, q06_starting_shortage_is_never_negative)
 		t = (int32_t)((uint32_t)t + 37);
 	}
 
-	t_boot_pages(&e, 4096, 1);
-	o = t_object(&e, OBJT_DEFAULT, 64, false);
-	(void)t_pages(&e, 0, o, 0, 5, PQ_INACTIVE);
-	l = t_page(&e, 0, o, 10, PQ_LAUNDRY);
+	pdt_boot_pages(&e, 4096, 1);
+	o = pdt_object(&e, OBJT_DEFAULT, 64, false);
+	(void)pdt_pages(&e, 0, o, 0, 5, PQ_INACTIVE);
+	l = pdt_page(&e, 0, o, 10, PQ_LAUNDRY);
 	e.m->pages[l].dirty = VM_PAGE_BITS_ALL;
 	pageout_worker_init(&w, e.m, 0);
 	w.pass = 2;			/* a shortage earlier in the run */
 	e.m->dom[0].oom_seq = 7;
 	for (i = 0; i < 5; i++) {
-		t_advance(&e, 100);
+		pdt_advance(&e, 100);
 		(void)pageout_worker_scan(e.m, &w, &e.sh, &e.clk, false);
-		t_check(&e);
+		pdt_check(&e);
 		cr_assert_eq(w.shortage, 0);
 		cr_assert(w.target_met);
 		cr_assert_eq(e.m->dom[0].pq[PQ_INACTIVE].cnt, 5);
@@ -53,7 +53,7 @@ Test(quirks, q06_starting_shortage_is_never_negative)
 		cr_assert_eq(e.m->dom[0].oom_seq, 0);
 	}
 	cr_assert_eq(w.pass, 2);
-	t_shutdown(&e);
+	pdt_shutdown(&e);
 }
 
 /*
@@ -136,35 +136,35 @@ Test(quirks, d06_cluster_takes_an_invalid_neighbour)
  */
 Test(quirks, d23_a_deficit_alone_never_raises_pass)
 {
-	struct t_env e;
+	struct pdt_env e;
 	struct pageout_worker w;
 	struct pd_decision dec;
 	int i;
 
-	t_boot_pages(&e, 4096, 1);
+	pdt_boot_pages(&e, 4096, 1);
 	pageout_worker_init(&w, e.m, 0);
 	e.m->dom[0].pageout_deficit = 50;
 	for (i = 0; i < 3; i++) {
 		dec = pageout_worker_top(e.m, &w);
 		cr_assert_eq(dec.wait, PD_WAIT_SLEEP);
-		t_advance(&e, dec.ticks);
+		pdt_advance(&e, dec.ticks);
 		(void)pageout_worker_scan(e.m, &w, &e.sh, &e.clk, false);
-		t_check(&e);
+		pdt_check(&e);
 		cr_assert_eq(w.shortage, 0);
 		cr_assert_eq(w.pass, 0, "iteration %d", i);
 		cr_assert_eq(e.m->dom[0].pageout_deficit, 50);
 	}
 
 	/* Paging needed, pass 0: no wait at all. */
-	t_set_free(&e, 0, 100);
+	pdt_set_free(&e, 0, 100);
 	dec = pageout_worker_top(e.m, &w);
 	cr_assert_eq(dec.wait, PD_WAIT_NONE);
-	t_advance(&e, 100);
+	pdt_advance(&e, 100);
 	(void)pageout_worker_scan(e.m, &w, &e.sh, &e.clk, false);
-	t_check(&e);
+	pdt_check(&e);
 	cr_assert_gt(w.shortage, 0);
 	cr_assert_eq(e.m->dom[0].pageout_deficit, 0);
 	/* Nothing to free: the target is missed and pass goes on to 2. */
 	cr_assert_eq(w.pass, 2);
-	t_shutdown(&e);
+	pdt_shutdown(&e);
 }

@@ -6,8 +6,8 @@
  * Each test names the seed lines it pins and asserts what would change if
  * the model stopped following them.
  */
-#include "../laundry/fixture.h"
-#include "../pageout/pd_test.h"
+#include "lib/fixture.h"
+#include "lib/pd_env.h"
 
 /* Pages of a laundry-test machine. */
 static struct vm_page *
@@ -221,7 +221,7 @@ Test(fidelity, last_swapoff_restores_the_no_swap_flags)
 
 /* min_scan becomes n for an active queue of cnt pages (hz 1000, 600 s). */
 static void
-f_min_scan(struct t_env *e, uint32_t n, uint32_t cnt)
+f_min_scan(struct pdt_env *e, uint32_t n, uint32_t cnt)
 {
 	uint32_t dt;
 
@@ -238,20 +238,20 @@ f_min_scan(struct t_env *e, uint32_t n, uint32_t cnt)
  */
 Test(fidelity, inactive_scan_pages_of_a_dead_object)
 {
-	struct t_env e;
+	struct pdt_env e;
 	uint32_t o, d, r;
 
-	t_boot_pages(&e, 4096, 1);
-	o = t_object(&e, OBJT_DEFAULT, 64, false);
-	d = t_page(&e, 0, o, 0, PQ_INACTIVE);
-	r = t_page(&e, 0, o, 1, PQ_INACTIVE);
-	(void)t_page(&e, 0, o, 2, PQ_INACTIVE);	/* unexamined (D7) */
+	pdt_boot_pages(&e, 4096, 1);
+	o = pdt_object(&e, OBJT_DEFAULT, 64, false);
+	d = pdt_page(&e, 0, o, 0, PQ_INACTIVE);
+	r = pdt_page(&e, 0, o, 1, PQ_INACTIVE);
+	(void)pdt_page(&e, 0, o, 2, PQ_INACTIVE);	/* unexamined (D7) */
 	e.m->pages[d].dirty = VM_PAGE_BITS_ALL;
 	e.m->pages[r].aflags |= PGA_REFERENCED;
 	e.m->objects[o].flags |= OBJ_DEAD;
-	t_check(&e);
+	pdt_check(&e);
 
-	cr_assert_not(t_scan(&e, 0, 1, 10));
+	cr_assert_not(pdt_scan(&e, 0, 1, 10));
 	cr_assert_eq(e.m->pages[d].queue, PQ_NONE);
 	cr_assert_eq(e.m->pages[d].object, o);
 	cr_assert_eq(e.m->pages[d].dirty, VM_PAGE_BITS_ALL);
@@ -262,7 +262,7 @@ Test(fidelity, inactive_scan_pages_of_a_dead_object)
 	/* Only r's free counts: 10 - 9. */
 	cr_assert_eq(e.m->dom[0].clean_pages_freed, 1);
 	e.m->objects[o].flags &= (uint8_t)~OBJ_DEAD;
-	t_shutdown(&e);
+	pdt_shutdown(&e);
 }
 
 /*
@@ -272,21 +272,21 @@ Test(fidelity, inactive_scan_pages_of_a_dead_object)
  */
 Test(fidelity, active_scan_deactivates_held_and_busy_pages)
 {
-	struct t_env e;
+	struct pdt_env e;
 	uint32_t o, h, b;
 
-	t_boot_pages(&e, 4096, 1);
-	o = t_object(&e, OBJT_DEFAULT, 64, false);
-	h = t_page(&e, 0, o, 0, PQ_ACTIVE);
-	b = t_page(&e, 0, o, 1, PQ_ACTIVE);
+	pdt_boot_pages(&e, 4096, 1);
+	o = pdt_object(&e, OBJT_DEFAULT, 64, false);
+	h = pdt_page(&e, 0, o, 0, PQ_ACTIVE);
+	b = pdt_page(&e, 0, o, 1, PQ_ACTIVE);
 	e.m->pages[h].act_count = 1;
 	e.m->pages[b].act_count = 1;
 	vm_page_hold(e.m, h);
 	e.m->pages[b].busy = 1;
 	f_min_scan(&e, 2, 2);
-	t_check(&e);
+	pdt_check(&e);
 
-	cr_assert(t_scan(&e, 0, 0, 0));
+	cr_assert(pdt_scan(&e, 0, 0, 0));
 	cr_assert_eq(e.m->pages[h].queue, PQ_INACTIVE);
 	cr_assert_eq(e.m->pages[b].queue, PQ_INACTIVE);
 	cr_assert_eq(e.m->pages[h].act_count, 0);
@@ -294,5 +294,5 @@ Test(fidelity, active_scan_deactivates_held_and_busy_pages)
 	cr_assert_eq(e.m->cnt.v_pdpages, 2);
 	vm_page_unhold(e.m, h);
 	e.m->pages[b].busy = 0;
-	t_shutdown(&e);
+	pdt_shutdown(&e);
 }

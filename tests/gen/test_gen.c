@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/golden.h"
 #include "gen/gen.h"
 #include "gen/gen_int.h"
 #include "trace/validate.h"
@@ -256,11 +257,9 @@ Test(determinism, golden_traces)
 		    "2MiB", "duration", "3s", "leak-start", "1s", NULL },
 	};
 	const char *src = getenv("PGREPLAY_SOURCE_ROOT");
-	bool regen = getenv("PGREPLAY_REGEN_GOLDEN") != NULL;
-	char path[1024], *got, *want;
+	char path[1024], *got;
 	struct gen_params p;
-	size_t i, lg, lw;
-	FILE *f;
+	size_t i, lg;
 
 	cr_assert_not_null(src, "PGREPLAY_SOURCE_ROOT is not set");
 	for (i = 0; i < sizeof(golden) / sizeof(golden[0]); i++) {
@@ -268,19 +267,8 @@ Test(determinism, golden_traces)
 		got = write_file(&p, ".pgt", false, TRACE_FORMAT_TEXT, &lg);
 		snprintf(path, sizeof(path), "%s/tests/gen/golden/%s.pgt", src,
 		    golden[i][0]);
-		if (regen) {
-			f = fopen(path, "wb");
-			cr_assert_not_null(f, "cannot write %s", path);
-			fwrite(got, 1, lg, f);
-			fclose(f);
-		}
-		want = slurp(path, &lw);
-		cr_assert(lg == lw && memcmp(got, want, lg) == 0,
-		    "%s: the generated trace differs from %s "
-		    "(PGREPLAY_REGEN_GOLDEN=1 regenerates it on purpose)",
-		    golden[i][0], path);
+		golden_check(path, got, lg, golden[i][0]);
 		free(got);
-		free(want);
 	}
 }
 

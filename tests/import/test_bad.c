@@ -5,6 +5,7 @@
  * PGREPLAY_REGEN_GOLDEN=1 the .err files are rewritten instead: review
  * the diff before committing.
  */
+#include "lib/golden.h"
 #include "helpers.h"
 
 #define BAD_DIR "tests/import/bad"
@@ -19,7 +20,7 @@ TestSuite(import_bad, .fini = tmp_cleanup);
 
 Test(import_bad, rejected_inputs)
 {
-	const char *regen = getenv("PGREPLAY_REGEN_GOLDEN");
+	bool regen = golden_regen();
 	char *names[128], path[512], errpath[600], got[1200], want[1200];
 	char kind[16], out[256], *dash, *nl;
 	struct import_stats st;
@@ -67,7 +68,7 @@ Test(import_bad, rejected_inputs)
 		if (rc >= 0)
 			continue;
 		pg_error_format(&err, got, sizeof(got));
-		if (regen != NULL && regen[0] == '1') {
+		if (regen) {
 			f = fopen(errpath, "w");
 			cr_assert_not_null(f);
 			fprintf(f, "%s\n", got);

@@ -2,7 +2,7 @@
  * test_cluster.c - vm_pageout_cluster() beyond the facts of section 13:
  * the other properties of spec 9.3 and the eligibility rules of 15 D5-D6.
  */
-#include "fixture.h"
+#include "lib/fixture.h"
 
 /* Cluster around P in an object of size dirty LAUNDRY pages; [lo, hi]. */
 static void

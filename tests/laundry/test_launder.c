@@ -3,7 +3,7 @@
  * reactivation bonus, requeues, maxscan, and the walk that stops for the
  * pager and resumes from the laundry marker.
  */
-#include "fixture.h"
+#include "lib/fixture.h"
 
 Test(launder, busy_cluster_pages_visited_again)
 {

@@ -5,7 +5,7 @@
  * generator, so that the seed's EDEADLK path, pageout_lock_miss and
  * speedup_syncer() (S:878-881, S:906-907, spec 15 D17) run.
  */
-#include "fixture.h"
+#include "lib/fixture.h"
 
 /* A machine whose vnode locks miss lock_miss_ppm in a million, seed seed. */
 static struct vm_machine *

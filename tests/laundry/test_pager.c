@@ -3,7 +3,7 @@
  * 12.5): chunking and halving, the swap space flags, the pbuf limit,
  * completions.
  */
-#include "fixture.h"
+#include "lib/fixture.h"
 
 /* Flush pages 0..31 of a fresh 32-page object with avail swap blocks. */
 static struct vm_machine *

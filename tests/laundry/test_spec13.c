@@ -2,7 +2,7 @@
  * test_spec13.c - the facts of spec section 13 about laundering, one test
  * each, asserting what the fact states.
  */
-#include "fixture.h"
+#include "lib/fixture.h"
 
 static const struct pageout_clock clk = { FX_TICKS0, 1 };
 

@@ -3,7 +3,7 @@
  * where it sleeps and pauses, the end of a shortfall run, waits in the
  * middle of a launder call.
  */
-#include "fixture.h"
+#include "lib/fixture.h"
 
 static const struct pageout_clock clk = { FX_TICKS0, 1 };
 

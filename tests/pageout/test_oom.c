@@ -4,11 +4,11 @@
  */
 #include <criterion/criterion.h>
 
-#include "pd_test.h"
+#include "lib/pd_env.h"
 
 /* Process pid maps a new object of type with n wired off-queue pages. */
 static uint32_t
-t_proc_with(struct t_env *e, uint32_t pid, enum vm_objtype type, uint32_t n)
+pdt_proc_with(struct pdt_env *e, uint32_t pid, enum vm_objtype type, uint32_t n)
 {
 	uint32_t proc, obj, i, p;
 	int error;
@@ -18,11 +18,11 @@ t_proc_with(struct t_env *e, uint32_t pid, enum vm_objtype type, uint32_t n)
 		error = vm_proc_create(e->m, pid, "p", &proc);
 		cr_assert_eq(error, 0);
 	}
-	obj = t_object(e, type, n + 16, false);
+	obj = pdt_object(e, type, n + 16, false);
 	error = vm_proc_map(e->m, proc, obj);
 	cr_assert_eq(error, 0);
 	for (i = 0; i < n; i++) {
-		p = t_page(e, 0, obj, i, PQ_NONE);
+		p = pdt_page(e, 0, obj, i, PQ_NONE);
 		vm_page_wire(e->m, p);
 	}
 	return (proc);
@@ -30,76 +30,76 @@ t_proc_with(struct t_env *e, uint32_t pid, enum vm_objtype type, uint32_t n)
 
 /* A failed reclaiming scan of domain d: nothing on its inactive queue. */
 static void
-t_fail(struct t_env *e, uint32_t d)
+pdt_fail(struct pdt_env *e, uint32_t d)
 {
-	cr_assert_not(t_scan(e, d, 2, 100));
+	cr_assert_not(pdt_scan(e, d, 2, 100));
 }
 
 Test(spec13, fact23_two_domains_need_both_votes)
 {
-	struct t_env e;
+	struct pdt_env e;
 	int i;
 
 	/* d0 fails 12 times and votes; d1's 12th failure completes it. */
-	t_boot_pages(&e, 8192, 2);
-	(void)t_proc_with(&e, 100, OBJT_DEFAULT, 10);
+	pdt_boot_pages(&e, 8192, 2);
+	(void)pdt_proc_with(&e, 100, OBJT_DEFAULT, 10);
 	for (i = 0; i < 12; i++)
-		t_fail(&e, 0);
+		pdt_fail(&e, 0);
 	cr_assert(e.m->dom[0].oom);
 	cr_assert_eq(e.m->pageout_oom_vote, 1);
 	cr_assert_eq(e.m->notify.nkill, 0);
 	for (i = 0; i < 11; i++)
-		t_fail(&e, 1);
+		pdt_fail(&e, 1);
 	cr_assert_eq(e.m->notify.nkill, 0);
-	t_fail(&e, 1);
+	pdt_fail(&e, 1);
 	cr_assert_eq(e.m->notify.nkill, 1);
 	cr_assert_eq(e.m->cnt.oom_kills, 1);
 	/* d1 recalled its vote after the kill; d0 still votes. */
 	cr_assert_not(e.m->dom[1].oom);
 	cr_assert(e.m->dom[0].oom);
 	cr_assert_eq(e.m->pageout_oom_vote, 1);
-	t_shutdown(&e);
+	pdt_shutdown(&e);
 
 	/* d0 scans again before d1's 12th failure: its vote is withdrawn. */
-	t_boot_pages(&e, 8192, 2);
-	(void)t_proc_with(&e, 100, OBJT_DEFAULT, 10);
+	pdt_boot_pages(&e, 8192, 2);
+	(void)pdt_proc_with(&e, 100, OBJT_DEFAULT, 10);
 	for (i = 0; i < 12; i++)
-		t_fail(&e, 0);
+		pdt_fail(&e, 0);
 	for (i = 0; i < 11; i++)
-		t_fail(&e, 1);
-	t_fail(&e, 0);
+		pdt_fail(&e, 1);
+	pdt_fail(&e, 0);
 	cr_assert_not(e.m->dom[0].oom);
 	cr_assert_eq(e.m->pageout_oom_vote, 0);
 	cr_assert_eq(e.m->dom[0].oom_seq, 1);
-	t_fail(&e, 1);
+	pdt_fail(&e, 1);
 	cr_assert(e.m->dom[1].oom);
 	cr_assert_eq(e.m->pageout_oom_vote, 1);
 	cr_assert_eq(e.m->notify.nkill, 0);
 	cr_assert_eq(e.m->cnt.oom_kills, 0);
-	t_shutdown(&e);
+	pdt_shutdown(&e);
 }
 
 Test(spec13, fact24_victim_size_resident_and_swap)
 {
-	struct t_env e;
+	struct pdt_env e;
 	uint32_t a, b, c, so, dev, i;
 	int error;
 
-	t_config(&e.cfg, 4096, 1);
+	pdt_config(&e.cfg, 4096, 1);
 	e.cfg.swap_bytes = 1024 * PG_PAGE_SIZE;
-	t_boot(&e);
-	a = t_proc_with(&e, 100, OBJT_DEFAULT, 10);
+	pdt_boot(&e);
+	a = pdt_proc_with(&e, 100, OBJT_DEFAULT, 10);
 	/* b: a file of 6 resident pages and a SWAP object of 3 + 4 blocks. */
-	b = t_proc_with(&e, 101, OBJT_VNODE, 6);
-	so = t_object(&e, OBJT_SWAP, 32, false);
+	b = pdt_proc_with(&e, 101, OBJT_VNODE, 6);
+	so = pdt_object(&e, OBJT_SWAP, 32, false);
 	error = vm_proc_map(e.m, b, so);
 	cr_assert_eq(error, 0);
 	for (i = 0; i < 3; i++)
-		vm_page_wire(e.m, t_page(&e, 0, so, i, PQ_NONE));
+		vm_page_wire(e.m, pdt_page(&e, 0, so, i, PQ_NONE));
 	cr_assert(vm_swap_getspace(e.m, 4, &dev));
 	for (i = 10; i < 14; i++)
 		vm_swap_assign(e.m, so, i, dev);
-	t_check(&e);
+	pdt_check(&e);
 	cr_assert_eq(vm_proc_size(e.m, a), 10);
 	cr_assert_eq(vm_proc_size(e.m, b), 13);
 	cr_assert_eq(vm_pageout_oom(e.m), b);
@@ -107,96 +107,96 @@ Test(spec13, fact24_victim_size_resident_and_swap)
 	cr_assert_eq(e.m->notify.nkill, 1);
 	cr_assert_eq(e.m->notify.kill[0], b);
 	/* c: a PHYS object of 4 pages plus a's object, counted in full. */
-	c = t_proc_with(&e, 102, OBJT_PHYS, 4);
+	c = pdt_proc_with(&e, 102, OBJT_PHYS, 4);
 	error = vm_proc_map(e.m, c, e.m->procs[a].maps[0]);
 	cr_assert_eq(error, 0);
 	cr_assert_eq(vm_proc_size(e.m, c), 14);
 	/* b is killed already and is skipped now. */
 	cr_assert_eq(vm_pageout_oom(e.m), c);
 	cr_assert_eq(e.m->cnt.oom_kills, 2);
-	t_shutdown(&e);
+	pdt_shutdown(&e);
 }
 
 Test(oom, tie_keeps_the_first_visited_and_size_0_never_wins)
 {
-	struct t_env e;
+	struct pdt_env e;
 	uint32_t newer;
 
-	t_boot_pages(&e, 4096, 1);
+	pdt_boot_pages(&e, 4096, 1);
 	/* Process 100 has no page at all: nobody qualifies. */
 	cr_assert_eq(vm_pageout_oom(e.m), VM_NONE);
 	cr_assert_eq(e.m->notify.nkill, 0);
-	(void)t_proc_with(&e, 100, OBJT_DEFAULT, 7);
-	newer = t_proc_with(&e, 300, OBJT_DEFAULT, 7);
+	(void)pdt_proc_with(&e, 100, OBJT_DEFAULT, 7);
+	newer = pdt_proc_with(&e, 300, OBJT_DEFAULT, 7);
 	/* allproc is newest first, and only a strictly larger size wins. */
 	cr_assert_eq(vm_pageout_oom(e.m), newer);
-	t_shutdown(&e);
+	pdt_shutdown(&e);
 }
 
 Test(spec13, fact25_low_pids_only_without_swap_and_never_init)
 {
-	struct t_env e;
+	struct pdt_env e;
 	uint32_t p20;
 
 	/* No swap: pid 20 qualifies; pid 1 never, however large. */
-	t_boot_pages(&e, 4096, 1);
+	pdt_boot_pages(&e, 4096, 1);
 	cr_assert_eq(vm_swap_avail(e.m), 0);
-	(void)t_proc_with(&e, 1, OBJT_DEFAULT, 50);
-	p20 = t_proc_with(&e, 20, OBJT_DEFAULT, 30);
-	(void)t_proc_with(&e, 100, OBJT_DEFAULT, 10);
+	(void)pdt_proc_with(&e, 1, OBJT_DEFAULT, 50);
+	p20 = pdt_proc_with(&e, 20, OBJT_DEFAULT, 30);
+	(void)pdt_proc_with(&e, 100, OBJT_DEFAULT, 10);
 	cr_assert_eq(vm_pageout_oom(e.m), p20);
-	t_shutdown(&e);
+	pdt_shutdown(&e);
 
 	/* With free swap: pid 20 is skipped, pid 100 is chosen. */
-	t_config(&e.cfg, 4096, 1);
+	pdt_config(&e.cfg, 4096, 1);
 	e.cfg.swap_bytes = 1024 * PG_PAGE_SIZE;
-	t_boot(&e);
+	pdt_boot(&e);
 	cr_assert_neq(vm_swap_avail(e.m), 0);
-	(void)t_proc_with(&e, 1, OBJT_DEFAULT, 50);
-	(void)t_proc_with(&e, 20, OBJT_DEFAULT, 30);
-	(void)t_proc_with(&e, 100, OBJT_DEFAULT, 10);
+	(void)pdt_proc_with(&e, 1, OBJT_DEFAULT, 50);
+	(void)pdt_proc_with(&e, 20, OBJT_DEFAULT, 30);
+	(void)pdt_proc_with(&e, 100, OBJT_DEFAULT, 10);
 	cr_assert_eq(vm_pageout_oom(e.m), e.proc);
-	t_shutdown(&e);
+	pdt_shutdown(&e);
 
 	/* Only init has pages: nobody is chosen. */
-	t_boot_pages(&e, 4096, 1);
-	(void)t_proc_with(&e, 1, OBJT_DEFAULT, 50);
+	pdt_boot_pages(&e, 4096, 1);
+	(void)pdt_proc_with(&e, 1, OBJT_DEFAULT, 50);
 	cr_assert_eq(vm_pageout_oom(e.m), VM_NONE);
 	cr_assert_eq(e.m->cnt.oom_kills, 0);
-	t_shutdown(&e);
+	pdt_shutdown(&e);
 }
 
 Test(spec13, fact26_panic_on_oom_only_with_a_victim)
 {
-	struct t_env e;
+	struct pdt_env e;
 	uint32_t sys, v;
 
-	t_boot_pages(&e, 4096, 1);
+	pdt_boot_pages(&e, 4096, 1);
 	e.m->sysctl.panic_on_oom = 1;
-	(void)t_proc_with(&e, 1, OBJT_DEFAULT, 50);
-	sys = t_proc_with(&e, 60, OBJT_DEFAULT, 40);
+	(void)pdt_proc_with(&e, 1, OBJT_DEFAULT, 50);
+	sys = pdt_proc_with(&e, 60, OBJT_DEFAULT, 40);
 	e.m->procs[sys].flags |= P_SYSTEM;
 	cr_assert_eq(vm_pageout_oom(e.m), VM_NONE);
 	cr_assert_not(e.m->notify.panic);
-	v = t_proc_with(&e, 100, OBJT_DEFAULT, 5);
+	v = pdt_proc_with(&e, 100, OBJT_DEFAULT, 5);
 	cr_assert_eq(vm_pageout_oom(e.m), v);
 	cr_assert(e.m->notify.panic);
 	cr_assert_str_eq(e.m->notify.panic_reason, "out of swap space");
 	cr_assert_eq(e.m->procs[v].flags & P_KILLED, 0);
 	cr_assert_eq(e.m->notify.nkill, 0);
 	cr_assert_eq(e.m->cnt.oom_kills, 0);
-	t_shutdown(&e);
+	pdt_shutdown(&e);
 }
 
 Test(oom, protected_exiting_and_zombie_processes_are_skipped)
 {
-	struct t_env e;
+	struct pdt_env e;
 	uint32_t a, b, c;
 
-	t_boot_pages(&e, 4096, 1);
-	a = t_proc_with(&e, 100, OBJT_DEFAULT, 30);
-	b = t_proc_with(&e, 101, OBJT_DEFAULT, 20);
-	c = t_proc_with(&e, 102, OBJT_DEFAULT, 10);
+	pdt_boot_pages(&e, 4096, 1);
+	a = pdt_proc_with(&e, 100, OBJT_DEFAULT, 30);
+	b = pdt_proc_with(&e, 101, OBJT_DEFAULT, 20);
+	c = pdt_proc_with(&e, 102, OBJT_DEFAULT, 10);
 	e.m->procs[a].flags |= P_PROTECTED;
 	e.m->procs[b].flags |= P_WEXIT;
 	cr_assert_eq(vm_pageout_oom(e.m), c);
@@ -205,62 +205,62 @@ Test(oom, protected_exiting_and_zombie_processes_are_skipped)
 	e.m->procs[a].state = PRS_ZOMBIE;
 	cr_assert_eq(vm_pageout_oom(e.m), b);
 	e.m->procs[a].state = PRS_NORMAL;
-	t_shutdown(&e);
+	pdt_shutdown(&e);
 }
 
 Test(quirks, d11_oom_seq_1_keeps_the_vote_of_a_failing_domain)
 {
-	struct t_env e;
+	struct pdt_env e;
 
-	t_boot_pages(&e, 8192, 2);
-	(void)t_proc_with(&e, 100, OBJT_DEFAULT, 10);
+	pdt_boot_pages(&e, 8192, 2);
+	(void)pdt_proc_with(&e, 100, OBJT_DEFAULT, 10);
 	e.m->sysctl.pageout_oom_seq = 1;
-	t_fail(&e, 0);
+	pdt_fail(&e, 0);
 	cr_assert(e.m->dom[0].oom);
 	cr_assert_eq(e.m->pageout_oom_vote, 1);
-	t_fail(&e, 0);				/* fails again: keeps it */
+	pdt_fail(&e, 0);				/* fails again: keeps it */
 	cr_assert(e.m->dom[0].oom);
 	cr_assert_eq(e.m->pageout_oom_vote, 1);
 	cr_assert_eq(e.m->cnt.oom_votes, 1);
-	(void)t_scan(&e, 0, 0, 0);		/* no shortage: withdrawn */
+	(void)pdt_scan(&e, 0, 0, 0);		/* no shortage: withdrawn */
 	cr_assert_not(e.m->dom[0].oom);
 	cr_assert_eq(e.m->pageout_oom_vote, 0);
 	/* d0 votes, d0 fails again, then d1's first failure kills. */
-	t_fail(&e, 0);
-	t_fail(&e, 0);
-	t_fail(&e, 1);
+	pdt_fail(&e, 0);
+	pdt_fail(&e, 0);
+	pdt_fail(&e, 1);
 	cr_assert_eq(e.m->notify.nkill, 1);
-	t_shutdown(&e);
+	pdt_shutdown(&e);
 }
 
 Test(quirks, d11_oom_seq_0_votes_even_on_success_and_never_withdraws)
 {
-	struct t_env e;
+	struct pdt_env e;
 
-	t_boot_pages(&e, 8192, 2);
-	(void)t_proc_with(&e, 100, OBJT_DEFAULT, 10);
+	pdt_boot_pages(&e, 8192, 2);
+	(void)pdt_proc_with(&e, 100, OBJT_DEFAULT, 10);
 	e.m->sysctl.pageout_oom_seq = 0;
-	cr_assert(t_scan(&e, 0, 0, 0));		/* nothing wanted, yet a vote */
+	cr_assert(pdt_scan(&e, 0, 0, 0));		/* nothing wanted, yet a vote */
 	cr_assert(e.m->dom[0].oom);
-	cr_assert(t_scan(&e, 0, 0, 0));
+	cr_assert(pdt_scan(&e, 0, 0, 0));
 	cr_assert(e.m->dom[0].oom);
 	cr_assert_eq(e.m->pageout_oom_vote, 1);
 	cr_assert_eq(e.m->notify.nkill, 0);
-	cr_assert(t_scan(&e, 1, 0, 0));		/* the quorum: a kill */
+	cr_assert(pdt_scan(&e, 1, 0, 0));		/* the quorum: a kill */
 	cr_assert_eq(e.m->notify.nkill, 1);
 	cr_assert_eq(e.m->pageout_oom_vote, 1);
-	t_shutdown(&e);
+	pdt_shutdown(&e);
 
 	/* One domain, oom_seq -1: every scan kills, while someone qualifies. */
-	t_boot_pages(&e, 4096, 1);
-	(void)t_proc_with(&e, 100, OBJT_DEFAULT, 10);
-	(void)t_proc_with(&e, 101, OBJT_DEFAULT, 5);
+	pdt_boot_pages(&e, 4096, 1);
+	(void)pdt_proc_with(&e, 100, OBJT_DEFAULT, 10);
+	(void)pdt_proc_with(&e, 101, OBJT_DEFAULT, 5);
 	e.m->sysctl.pageout_oom_seq = -1;
-	cr_assert(t_scan(&e, 0, 0, 0));
-	cr_assert(t_scan(&e, 0, 0, 0));
-	cr_assert(t_scan(&e, 0, 0, 0));
+	cr_assert(pdt_scan(&e, 0, 0, 0));
+	cr_assert(pdt_scan(&e, 0, 0, 0));
+	cr_assert(pdt_scan(&e, 0, 0, 0));
 	cr_assert_eq(e.m->cnt.oom_kills, 2);
 	cr_assert_eq(e.m->cnt.oom_votes, 3);
 	cr_assert_eq(e.m->pageout_oom_vote, 0);
-	t_shutdown(&e);
+	pdt_shutdown(&e);
 }

@@ -6,7 +6,7 @@
  */
 #include <criterion/criterion.h>
 
-#include "pd_test.h"
+#include "lib/pd_env.h"
 
 /* ---- pidctrl-2018-06: pidctrl_daemon() of e768070ca939 ---- */
 
@@ -31,10 +31,10 @@ Test(variants, pidctrl_2018_06_asks_only_for_what_changed)
 
 	pid_262144(&seed);
 	pid_262144(&later);
-	cr_assert_eq(pidctrl_daemon(&seed, 4643, T_TICKS0), 708);
-	cr_assert_eq(pidctrl_daemon_2018(&later, 4643, T_TICKS0), 708);
-	cr_assert_eq(pidctrl_daemon(&seed, 4643, T_TICKS0 + 10), 958);
-	cr_assert_eq(pidctrl_daemon_2018(&later, 4643, T_TICKS0 + 10), 501);
+	cr_assert_eq(pidctrl_daemon(&seed, 4643, PDT_TICKS0), 708);
+	cr_assert_eq(pidctrl_daemon_2018(&later, 4643, PDT_TICKS0), 708);
+	cr_assert_eq(pidctrl_daemon(&seed, 4643, PDT_TICKS0 + 10), 958);
+	cr_assert_eq(pidctrl_daemon_2018(&later, 4643, PDT_TICKS0 + 10), 501);
 	cr_assert_eq(later.pc_error, 1708);
 	cr_assert_eq(later.pc_integral, 1708);
 	cr_assert_eq(later.pc_output, 1209);
@@ -57,7 +57,7 @@ Test(variants, pidctrl_2018_06_early_call_with_negative_error)
 
 	pid_262144(&seed);
 	pid_262144(&later);
-	for (i = 0, t = T_TICKS0; i < 6; i++, t += 100) {
+	for (i = 0, t = PDT_TICKS0; i < 6; i++, t += 100) {
 		(void)pidctrl_daemon(&seed, 4643, t);
 		(void)pidctrl_daemon_2018(&later, 4643, t);
 	}
@@ -77,19 +77,19 @@ static int32_t
 worker_second_output(uint32_t variants)
 {
 	struct pageout_worker w;
-	struct t_env e;
+	struct pdt_env e;
 	int32_t out;
 
-	t_boot_pages(&e, 262144, 1);
+	pdt_boot_pages(&e, 262144, 1);
 	e.m->variants = variants;
-	t_set_free(&e, 0, 4643);
+	pdt_set_free(&e, 0, 4643);
 	pageout_worker_init(&w, e.m, 0);
 	(void)pageout_worker_scan(e.m, &w, &e.sh, &e.clk, false);
 	cr_assert_eq(w.shortage, 708);
-	t_advance(&e, 10);
+	pdt_advance(&e, 10);
 	(void)pageout_worker_scan(e.m, &w, &e.sh, &e.clk, false);
 	out = w.shortage;
-	t_shutdown(&e);
+	pdt_shutdown(&e);
 	return (out);
 }
 
@@ -112,34 +112,34 @@ Test(variants, pidctrl_2018_06_reaches_the_worker_through_its_flag)
 static uint32_t
 active_moved(uint32_t variants)
 {
-	struct t_env e;
+	struct pdt_env e;
 	uint32_t oi, ol, oa, i, p, moved;
 
-	t_boot_pages(&e, 262144, 1);
+	pdt_boot_pages(&e, 262144, 1);
 	e.m->variants = variants;
-	oi = t_object(&e, OBJT_DEFAULT, 5000, false);
-	ol = t_object(&e, OBJT_DEFAULT, 3000, false);
-	oa = t_object(&e, OBJT_DEFAULT, 7000, false);
+	oi = pdt_object(&e, OBJT_DEFAULT, 5000, false);
+	ol = pdt_object(&e, OBJT_DEFAULT, 3000, false);
+	oa = pdt_object(&e, OBJT_DEFAULT, 7000, false);
 	for (i = 0; i < 5000; i++) {
-		p = t_page(&e, 0, oi, i, PQ_INACTIVE);
+		p = pdt_page(&e, 0, oi, i, PQ_INACTIVE);
 		e.m->pages[p].aflags |= PGA_REFERENCED;
 	}
 	for (i = 0; i < 3000; i++) {
-		p = t_page(&e, 0, ol, i, PQ_LAUNDRY);
+		p = pdt_page(&e, 0, ol, i, PQ_LAUNDRY);
 		e.m->pages[p].dirty = VM_PAGE_BITS_ALL;
 	}
 	for (i = 0; i < 7000; i++) {
-		p = t_page(&e, 0, oa, i, PQ_ACTIVE);
+		p = pdt_page(&e, 0, oa, i, PQ_ACTIVE);
 		e.m->pages[p].act_count = 1;
 	}
-	t_set_free(&e, 0, 4000);
+	pdt_set_free(&e, 0, 4000);
 	e.m->dom[0].pageout_deficit = 0;
-	cr_assert_not(t_scan(&e, 0, 1, 100));
+	cr_assert_not(pdt_scan(&e, 0, 1, 100));
 	cr_assert_eq(e.m->dom[0].free_count, 4000);
 	moved = 7000 - e.m->dom[0].pq[PQ_ACTIVE].cnt;
 	/* Clean pages of act_count 0: all of them went inactive. */
 	cr_assert_eq(e.m->dom[0].pq[PQ_INACTIVE].cnt, 5000 + moved);
-	t_shutdown(&e);
+	pdt_shutdown(&e);
 	return (moved);
 }
 
@@ -166,29 +166,29 @@ Test(variants, active_target_counts_the_inactive_queue)
 static uint64_t
 kills_after_12_failures(uint32_t variants, bool paging_needed)
 {
-	struct t_env e;
+	struct pdt_env e;
 	uint32_t proc, obj, i, p;
 	uint64_t kills;
 
-	t_boot_pages(&e, 8192, 1);
+	pdt_boot_pages(&e, 8192, 1);
 	e.m->variants = variants;
 	cr_assert_eq(vm_proc_create(e.m, 200, "hog", &proc), 0);
-	obj = t_object(&e, OBJT_DEFAULT, 32, false);
+	obj = pdt_object(&e, OBJT_DEFAULT, 32, false);
 	cr_assert_eq(vm_proc_map(e.m, proc, obj), 0);
 	for (i = 0; i < 10; i++) {
-		p = t_page(&e, 0, obj, i, PQ_NONE);
+		p = pdt_page(&e, 0, obj, i, PQ_NONE);
 		vm_page_wire(e.m, p);
 	}
 	if (paging_needed)
-		t_set_free(&e, 0, e.m->dom[0].th.pageout_wakeup_thresh - 1);
+		pdt_set_free(&e, 0, e.m->dom[0].th.pageout_wakeup_thresh - 1);
 	cr_assert_eq(e.m->dom[0].free_count >=
 	    e.m->dom[0].th.pageout_wakeup_thresh, !paging_needed);
 	for (i = 0; i < 12; i++)
-		cr_assert_not(t_scan(&e, 0, 2, 100));
+		cr_assert_not(pdt_scan(&e, 0, 2, 100));
 	kills = e.m->cnt.oom_kills;
 	if (!paging_needed && (variants & PG_VARIANT(OOM_INSTANT_SHORTAGE)))
 		cr_assert_eq(e.m->dom[0].oom_seq, 0);
-	t_shutdown(&e);
+	pdt_shutdown(&e);
 	return (kills);
 }
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/golden.h"
 #include "../cli/runner.h"
 
 #define RUN(res, ...)                                                      \
@@ -79,23 +80,11 @@ without_root(const char *s)
 static void
 golden(const char *name, const char *text)
 {
-	char rel[256], *path, *want;
-	FILE *f;
+	char rel[256], *path;
 
 	snprintf(rel, sizeof(rel), "tests/report/expected/%s", name);
 	path = src_path(rel);
-	if (getenv("PGREPLAY_REGEN_GOLDEN") != NULL) {
-		f = fopen(path, "w");
-		cr_assert_not_null(f, "cannot write %s", path);
-		fputs(text, f);
-		cr_assert_eq(fclose(f), 0);
-	}
-	want = cli_slurp(path, NULL);
-	cr_assert_not_null(want, "no golden %s (PGREPLAY_REGEN_GOLDEN=1 "
-	    "makes it)", path);
-	cr_assert_str_eq(text, want, "%s differs: regenerate with "
-	    "PGREPLAY_REGEN_GOLDEN=1 and review the diff", name);
-	free(want);
+	golden_check(path, text, strlen(text), name);
 	free(path);
 }
 

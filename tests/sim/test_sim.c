@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/golden.h"
 #include "conf/conf.h"
 #include "report/report.h"
 #include "sim/clock.h"
@@ -211,29 +212,11 @@ scenario(const char *name, struct report_run *run, char **json, size_t *jlen)
 static void
 golden(const char *name, const char *json, size_t len)
 {
-	const char *regen = getenv("PGREPLAY_REGEN_GOLDEN");
 	char path[1024];
-	size_t glen;
-	char *g;
-	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/tests/sim/expected/%s.json",
 	    source_root(), name);
-	if (regen != NULL && strcmp(regen, "1") == 0) {
-		f = fopen(path, "wb");
-		cr_assert_not_null(f, "cannot write %s", path);
-		cr_assert_eq(fwrite(json, 1, len, f), len);
-		fclose(f);
-		return;
-	}
-	g = slurp(path, &glen);
-	cr_assert_not_null(g, "no golden %s (PGREPLAY_REGEN_GOLDEN=1 makes it)",
-	    path);
-	cr_expect(glen == len && memcmp(g, json, len) == 0,
-	    "%s differs from the replay; if the change is intended, "
-	    "regenerate with PGREPLAY_REGEN_GOLDEN=1 and review the diff",
-	    path);
-	free(g);
+	golden_check(path, json, len, "the replay's report");
 }
 
 static void

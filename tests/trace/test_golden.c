@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <unistd.h>
 
+#include "lib/golden.h"
 #include "helpers.h"
 
 #define BAD_DIR "tests/trace/bad"
@@ -22,7 +23,7 @@ cmp_names(const void *a, const void *b)
 Test(golden, rejected_inputs)
 {
 	const char *root = getenv("PGREPLAY_SOURCE_ROOT");
-	const char *regen = getenv("PGREPLAY_REGEN_GOLDEN");
+	bool regen = golden_regen();
 	char *names[256], path[512], errpath[600], got[1200], *want, *nl;
 	struct pg_error err;
 	struct dirent *d;
@@ -58,7 +59,7 @@ Test(golden, rejected_inputs)
 		if (rc >= 0)
 			continue;
 		pg_error_format(&err, got, sizeof(got));
-		if (regen != NULL && regen[0] == '1') {
+		if (regen) {
 			f = fopen(errpath, "w");
 			cr_assert_not_null(f);
 			fprintf(f, "%s\n", got);

@@ -1,8 +1,9 @@
 /*
  * main.c - the pgreplay executable: picks the subcommand and hands over.
- * All work is done by the library; see src/cli/ for each subcommand.  The
- * replay command owns the top-level usage, --help and --version, so that
- * `pgreplay --help` and `pgreplay -c x.yaml --help` print the same text;
+ * All work is done by the library; the other files of src/cli/ are the
+ * subcommands.  The replay command owns the top-level usage, --help and
+ * --version, so that `pgreplay --help` and `pgreplay -c x.yaml --help`
+ * print the same text;
  * `pgreplay help [SUBCOMMAND]` prints the same as `--help` of each.
  */
 #include <string.h>

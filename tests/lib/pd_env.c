@@ -1,14 +1,14 @@
 /*
- * pd_test.c - the machine-building helpers of the page daemon tests.
+ * pd_env.c - the page daemon's test environment (pd_env.h).
  */
-#include "pd_test.h"
+#include "lib/pd_env.h"
 
 #include <criterion/criterion.h>
 #include <string.h>
 
 /* FreeBSD's defaults (conf_defaults()), on a machine with no kernel memory. */
 void
-t_config(struct pg_config *cfg, uint64_t pages, uint32_t domains)
+pdt_config(struct pg_config *cfg, uint64_t pages, uint32_t domains)
 {
 	conf_defaults(cfg);
 	strcpy(cfg->name, "pageout-test");
@@ -20,15 +20,15 @@ t_config(struct pg_config *cfg, uint64_t pages, uint32_t domains)
 }
 
 void
-t_boot(struct t_env *e)
+pdt_boot(struct pdt_env *e)
 {
 	int error;
 
 	e->m = NULL;
-	error = vm_machine_create(&e->cfg, T_TICKS0, &e->m);
+	error = vm_machine_create(&e->cfg, PDT_TICKS0, &e->m);
 	cr_assert_eq(error, 0, "vm_machine_create: %d", error);
 	pageout_shared_init(&e->sh, &e->cfg);
-	e->clk.ticks = T_TICKS0;
+	e->clk.ticks = PDT_TICKS0;
 	e->clk.time_uptime = 1;
 	e->elapsed = 0;
 	e->next_obj_id = 1000;
@@ -36,18 +36,18 @@ t_boot(struct t_env *e)
 	e->filler_next = 0;
 	error = vm_proc_create(e->m, 100, "proc100", &e->proc);
 	cr_assert_eq(error, 0, "vm_proc_create: %d", error);
-	t_check(e);
+	pdt_check(e);
 }
 
 void
-t_boot_pages(struct t_env *e, uint64_t pages, uint32_t domains)
+pdt_boot_pages(struct pdt_env *e, uint64_t pages, uint32_t domains)
 {
-	t_config(&e->cfg, pages, domains);
-	t_boot(e);
+	pdt_config(&e->cfg, pages, domains);
+	pdt_boot(e);
 }
 
 void
-t_check(struct t_env *e)
+pdt_check(struct pdt_env *e)
 {
 	struct pg_error err;
 	int error;
@@ -58,15 +58,15 @@ t_check(struct t_env *e)
 }
 
 void
-t_shutdown(struct t_env *e)
+pdt_shutdown(struct pdt_env *e)
 {
-	t_check(e);
+	pdt_check(e);
 	vm_machine_destroy(e->m);
 	e->m = NULL;
 }
 
 uint32_t
-t_object(struct t_env *e, enum vm_objtype type, uint32_t size, bool mapped)
+pdt_object(struct pdt_env *e, enum vm_objtype type, uint32_t size, bool mapped)
 {
 	uint32_t slot;
 	int error;
@@ -81,7 +81,7 @@ t_object(struct t_env *e, enum vm_objtype type, uint32_t size, bool mapped)
 }
 
 uint32_t
-t_page(struct t_env *e, uint32_t d, uint32_t obj, uint32_t pindex,
+pdt_page(struct pdt_env *e, uint32_t d, uint32_t obj, uint32_t pindex,
     uint8_t queue)
 {
 	struct vm_page *pg;
@@ -102,14 +102,14 @@ t_page(struct t_env *e, uint32_t d, uint32_t obj, uint32_t pindex,
 }
 
 uint32_t
-t_pages(struct t_env *e, uint32_t d, uint32_t obj, uint32_t first,
+pdt_pages(struct pdt_env *e, uint32_t d, uint32_t obj, uint32_t first,
     uint32_t n, uint8_t queue)
 {
 	uint32_t i, p, p0;
 
 	p0 = VM_NONE;
 	for (i = 0; i < n; i++) {
-		p = t_page(e, d, obj, first + i, queue);
+		p = pdt_page(e, d, obj, first + i, queue);
 		if (i == 0)
 			p0 = p;
 	}
@@ -117,33 +117,33 @@ t_pages(struct t_env *e, uint32_t d, uint32_t obj, uint32_t first,
 }
 
 void
-t_set_free(struct t_env *e, uint32_t d, uint32_t free)
+pdt_set_free(struct pdt_env *e, uint32_t d, uint32_t free)
 {
 	uint32_t n, p;
 
 	cr_assert_geq(e->m->dom[d].free_count, free);
 	n = e->m->dom[d].free_count - free;
 	if (e->filler == VM_NONE)
-		e->filler = t_object(e, OBJT_DEFAULT, UINT32_C(1) << 30, false);
+		e->filler = pdt_object(e, OBJT_DEFAULT, UINT32_C(1) << 30, false);
 	while (n-- > 0) {
-		p = t_page(e, d, e->filler, e->filler_next++, PQ_NONE);
+		p = pdt_page(e, d, e->filler, e->filler_next++, PQ_NONE);
 		vm_page_wire(e->m, p);
 	}
 	cr_assert_eq(e->m->dom[d].free_count, free);
 }
 
 bool
-t_scan(struct t_env *e, uint32_t d, int32_t pass, int32_t shortage)
+pdt_scan(struct pdt_env *e, uint32_t d, int32_t pass, int32_t shortage)
 {
 	bool met;
 
 	met = vm_pageout_scan(e->m, &e->sh, d, pass, shortage, &e->clk, NULL);
-	t_check(e);
+	pdt_check(e);
 	return (met);
 }
 
 int
-t_qpos(struct t_env *e, uint32_t page)
+pdt_qpos(struct pdt_env *e, uint32_t page)
 {
 	const struct vm_page *pg = &e->m->pages[page];
 	uint32_t p;
@@ -160,7 +160,7 @@ t_qpos(struct t_env *e, uint32_t page)
 }
 
 bool
-t_queue_has(struct t_env *e, uint32_t d, uint8_t q, uint32_t page)
+pdt_queue_has(struct pdt_env *e, uint32_t d, uint8_t q, uint32_t page)
 {
 	uint32_t p;
 
@@ -172,9 +172,9 @@ t_queue_has(struct t_env *e, uint32_t d, uint8_t q, uint32_t page)
 }
 
 void
-t_advance(struct t_env *e, int32_t ticks)
+pdt_advance(struct pdt_env *e, int32_t ticks)
 {
 	e->elapsed += ticks;
-	e->clk.ticks = (int32_t)((uint32_t)T_TICKS0 + (uint32_t)e->elapsed);
+	e->clk.ticks = (int32_t)((uint32_t)PDT_TICKS0 + (uint32_t)e->elapsed);
 	e->clk.time_uptime = 1 + e->elapsed / e->cfg.sysctl.hz;
 }

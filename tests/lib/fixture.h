@@ -1,10 +1,11 @@
 /*
- * fixture.h - small machines for the laundry tests: a one-domain machine
+ * fixture.h - small machines for the tests of the model (the shared test
+ * fixture library, tests/lib/; names start fx_): a one-domain machine
  * built from a hand-filled configuration, objects, a process mapping
  * them, and pages placed on chosen queues with chosen state.
  */
-#ifndef PGREPLAY_TESTS_LAUNDRY_FIXTURE_H
-#define PGREPLAY_TESTS_LAUNDRY_FIXTURE_H
+#ifndef PGREPLAY_TESTS_LIB_FIXTURE_H
+#define PGREPLAY_TESTS_LIB_FIXTURE_H
 
 #include <stdbool.h>
 #include <stdint.h>

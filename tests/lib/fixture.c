@@ -1,7 +1,7 @@
 /*
  * fixture.c - see fixture.h.
  */
-#include "fixture.h"
+#include "lib/fixture.h"
 
 #include <string.h>
 
