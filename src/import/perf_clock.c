@@ -109,7 +109,12 @@ perf_prescan(const char *perf_path, const char *strace_path, bool need_offset,
 	qsort(d, nd, sizeof(*d), cmp_i64);
 	/* The densest SCAN_WINDOW_NS of differences, then its top. */
 	for (k = 0, i = 0, nbest = 0; k < nd; k++) {
-		while (d[k] - d[i] > SCAN_WINDOW_NS)
+		/*
+		 * d is sorted, so the difference is d[k] - d[i] >= 0; in
+		 * uint64_t it cannot overflow (two fuzzed times can be
+		 * 2^63 apart).
+		 */
+		while ((uint64_t)d[k] - (uint64_t)d[i] > SCAN_WINDOW_NS)
 			i++;
 		if (k - i + 1 > nbest) {
 			nbest = k - i + 1;

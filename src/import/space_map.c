@@ -317,6 +317,15 @@ import_space_map(struct import_space *s, uint64_t t, uint32_t pid,
 			continue;
 		}
 		gap_end = i < p->nv && p->v[i].start < b ? p->v[i].start : b;
+		/*
+		 * An object has IMPORT_OBJ_PAGES pages and a fresh stack
+		 * starts in the middle of its own: a larger anonymous range
+		 * (a sanitizer's shadow reservation, a fuzzed brk) takes
+		 * several objects, so that no page index passes the object.
+		 */
+		if (m->kind != IMPORT_MAP_FILE &&
+		    gap_end - pg > IMPORT_OBJ_PAGES / 2)
+			gap_end = pg + IMPORT_OBJ_PAGES / 2;
 		if ((rc = add_piece(s, t, p, pg, gap_end, a, m, err)) < 0)
 			return (rc);
 		pg = gap_end;
