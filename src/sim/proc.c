@@ -57,38 +57,6 @@ list_remove(uint32_t *a, uint32_t *n, uint32_t v)
 	}
 }
 
-/* ---- event queue of one process ---- */
-
-static int
-queue_push(struct sim_proc *p, const struct sim_pev *e)
-{
-	struct sim_pev *nq;
-	uint32_t ncap, i;
-
-	if (p->qn == p->qcap) {
-		ncap = p->qcap != 0 ? p->qcap * 2 : 16;
-		nq = malloc((size_t)ncap * sizeof(*nq));
-		if (nq == NULL)
-			return (-ENOMEM);
-		for (i = 0; i < p->qn; i++)
-			nq[i] = p->q[(p->qhead + i) & (p->qcap - 1)];
-		free(p->q);
-		p->q = nq;
-		p->qcap = ncap;
-		p->qhead = 0;
-	}
-	p->q[(p->qhead + p->qn) & (p->qcap - 1)] = *e;
-	p->qn++;
-	return (0);
-}
-
-static void
-queue_clear(struct sim_proc *p)
-{
-	p->qhead = 0;
-	p->qn = 0;
-}
-
 /* ---- blocking and waking ---- */
 
 static void
@@ -339,16 +307,14 @@ sim_proc_run(struct sim *s, uint32_t pi)
 		if (s->error != 0 || s->panicked)
 			return;
 		if (!p->has_cur) {
-			if (p->qn == 0)
+			if (p->q.n == 0)
 				return;
-			due = add_sat(p->q[p->qhead].time_ns, p->shift);
+			due = add_sat(sim_pevq_front_time(&p->q), p->shift);
 			if (due > s->now) {
 				proc_schedule_run(s, pi, due);
 				return;
 			}
-			p->cur = p->q[p->qhead];
-			p->qhead = (p->qhead + 1) & (p->qcap - 1);
-			p->qn--;
+			sim_pevq_pop(&p->q, &p->cur);
 			p->has_cur = true;
 			r = sim_event_start(s, pi);
 			if (r < 0)
@@ -412,9 +378,9 @@ sim_proc_kill(struct sim *s, uint32_t slot)
 		k->free_target += s->m->dom[d].th.free_target;
 	}
 	/* Its later trace events will not happen: drop and count them. */
-	p->dropped += p->qn;
-	s->events_dropped += p->qn;
-	queue_clear(p);
+	p->dropped += p->q.n;
+	s->events_dropped += p->q.n;
+	sim_pevq_clear(&p->q);
 	/* A killed process allocates SYSTEM and skips the severe gate: retry now. */
 	if (p->block == PB_MEM_MIN) {
 		list_remove(s->min_waiters, &s->nmin, pi);
@@ -439,9 +405,9 @@ sim_proc_kill_exit(struct sim *s, uint32_t pi)
 		p->dropped++;
 		s->events_dropped++;
 	}
-	p->dropped += p->qn;
-	s->events_dropped += p->qn;
-	queue_clear(p);
+	p->dropped += p->q.n;
+	s->events_dropped += p->q.n;
+	sim_pevq_clear(&p->q);
 	unblock(s, p);
 	list_remove(s->min_waiters, &s->nmin, pi);
 	list_remove(s->busy_waiters, &s->nbusy, pi);
@@ -490,14 +456,14 @@ sim_proc_event(struct sim *s, const struct trace_event *ev, uint64_t evno)
 		    "event %ju: %s: process %u has exited", (uintmax_t)evno,
 		    trace_op_name(ev->op), ev->pid));
 
-	if (p->qn >= SIM_PROC_QUEUE_MAX) {
+	if (p->q.n >= SIM_PROC_QUEUE_MAX) {
 		/*
 		 * The memory bound: stop reading the trace and run the
 		 * simulation until the process drains; give up on this
 		 * event after sim.drain (docs/model.md).
 		 */
 		limit = add_sat(ev->time_ns, s->cfg.drain_ns);
-		while (p->qn >= SIM_PROC_QUEUE_MAX && !p->gone &&
+		while (p->q.n >= SIM_PROC_QUEUE_MAX && !p->gone &&
 		    sim_run_one(s, limit))
 			;
 		if (s->error != 0)
@@ -507,7 +473,7 @@ sim_proc_event(struct sim *s, const struct trace_event *ev, uint64_t evno)
 			s->events_dropped++;
 			return (0);
 		}
-		if (p->gone || p->qn >= SIM_PROC_QUEUE_MAX || s->panicked) {
+		if (p->gone || p->q.n >= SIM_PROC_QUEUE_MAX || s->panicked) {
 			p->unreplayed++;
 			s->events_unreplayed++;
 			return (0);
@@ -520,7 +486,7 @@ sim_proc_event(struct sim *s, const struct trace_event *ev, uint64_t evno)
 	e.evno = evno;
 	e.op = ev->op;
 	e.objtype = ev->objtype;
-	if (queue_push(p, &e) < 0)
+	if (sim_pevq_push(&p->q, &e) < 0)
 		return (sim_fail(s, -ENOMEM, evno, "out of memory"));
 	if (p->block == PB_NONE && !p->run_pending && !p->has_cur)
 		sim_proc_run(s, pi);
@@ -538,11 +504,11 @@ sim_proc_end(struct sim *s)
 
 	for (i = 0; i < s->nprocs; i++) {
 		p = &s->procs[i];
-		n = p->qn + (p->has_cur ? 1 : 0);
+		n = p->q.n + (p->has_cur ? 1 : 0);
 		if (p->gone) {
 			/* Events left behind an exit would be trace errors; count them. */
-			p->unreplayed += p->qn;
-			s->events_unreplayed += p->qn;
+			p->unreplayed += p->q.n;
+			s->events_unreplayed += p->q.n;
 			continue;
 		}
 		p->unreplayed += n;
@@ -563,7 +529,7 @@ sim_procs_free(struct sim *s)
 	uint32_t i;
 
 	for (i = 0; i < s->nprocs; i++)
-		free(s->procs[i].q);
+		sim_pevq_free(&s->procs[i].q);
 	free(s->procs);
 	s->procs = NULL;
 	s->nprocs = 0;

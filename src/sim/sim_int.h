@@ -69,6 +69,22 @@ struct sim_pev {
 	uint8_t objtype;
 };
 
+/*
+ * The events a process holds back while it waits: a byte ring of varint
+ * records (pevq.c), about 10 bytes per event.  n events, len bytes from
+ * head; in_* are the time and number of the last event put in, out_* of
+ * the last taken out (the records are deltas); front is the first record
+ * decoded, valid when front_len != 0.
+ */
+struct sim_pevq {
+	uint8_t *buf;
+	uint32_t cap, head, len;	/* cap: bytes, a power of two */
+	uint32_t n;
+	uint32_t front_len;
+	uint64_t in_time, in_evno, out_time, out_evno;
+	struct sim_pev front;
+};
+
 /* What a process waits for. */
 enum {
 	PB_NONE = 0,
@@ -98,8 +114,7 @@ struct sim_proc {
 	uint64_t cursor;		/* next pindex of cur */
 	uint32_t obj_slot;		/* cur's object */
 
-	struct sim_pev *q;		/* ring of pending events */
-	uint32_t qhead, qn, qcap;
+	struct sim_pevq q;		/* pending events */
 
 	uint32_t io_page;		/* PB_IO / PB_BUSY: the page */
 	bool io_swap;			/* PB_IO: from swap (else the file) */
@@ -226,6 +241,29 @@ int sim_check(struct sim *s, uint64_t evno, const char *what);
 int sim_check_full(struct sim *s, uint64_t evno, const char *what);
 void sim_check_init(struct sim *s);
 bool sim_interrupted(struct sim *s);
+
+/*
+ * threads.c: sim_pd_top() - the daemon of domain d at the top of its
+ * loop; sim_pd_scan() - its scan (woken: by a wakeup, not a timeout);
+ * sim_lw_wake() - wake the sleeping laundry thread of d; sim_lw_run() -
+ * the laundry thread of d runs its next step.
+ */
+void sim_pd_top(struct sim *s, uint32_t d);
+void sim_pd_scan(struct sim *s, uint32_t d, bool woken);
+void sim_lw_wake(struct sim *s, uint32_t d);
+void sim_lw_run(struct sim *s, uint32_t d);
+
+/*
+ * pevq.c: sim_pevq_push() - queue e (0 or -ENOMEM, queue unchanged);
+ * sim_pevq_front_time() - time of the first event (n > 0);
+ * sim_pevq_pop() - take the first event out (n > 0); sim_pevq_clear() -
+ * drop every event; sim_pevq_free() - release the ring.
+ */
+int sim_pevq_push(struct sim_pevq *q, const struct sim_pev *e);
+uint64_t sim_pevq_front_time(struct sim_pevq *q);
+void sim_pevq_pop(struct sim_pevq *q, struct sim_pev *out);
+void sim_pevq_clear(struct sim_pevq *q);
+void sim_pevq_free(struct sim_pevq *q);
 
 /* proc.c */
 int sim_proc_event(struct sim *s, const struct trace_event *ev, uint64_t evno);

@@ -202,6 +202,12 @@ trace_reader_where(const struct trace_reader *r, struct pg_error *e)
 	e->event = r->nevents;
 }
 
+uint64_t
+trace_reader_pos(const struct trace_reader *r)
+{
+	return r->ev_pos;
+}
+
 const char *
 trace_reader_note(const struct trace_reader *r, unsigned i)
 {

@@ -113,6 +113,13 @@ uint64_t trace_reader_events(const struct trace_reader *r);
 void trace_reader_where(const struct trace_reader *r, struct pg_error *e);
 
 /*
+ * trace_reader_pos() - the position of the event last returned: what
+ * trace_reader_where() puts in e->pos, without formatting the file name
+ * (for a loop that runs once per event).
+ */
+uint64_t trace_reader_pos(const struct trace_reader *r);
+
+/*
  * trace_reader_input() - how far through its input r is, for progress
  * lines: *done is the number of input bytes consumed (compressed bytes
  * for a zstd input, so that it compares with the file size), *size the

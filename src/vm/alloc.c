@@ -2,7 +2,7 @@
  * alloc.c - reserving, allocating and freeing pages (spec 6), with the
  * wakeups the kernel issues on the way recorded in m->notify.
  *
- * The free list of a domain is a LIFO stack through vm_page.hnext: a page
+ * The free list of a domain is a LIFO stack through vm_page.qnext: a page
  * freed last is allocated first, as the buddy allocator's order-0 lists
  * behave.  There is no per-domain page cache (spec 6.6, 12.13).
  */
@@ -167,8 +167,14 @@ vm_page_alloc(struct vm_machine *m, uint32_t obj, uint32_t pindex, int req,
 			continue;
 		}
 		p = &m->pages[page];
-		vmd->free_head = p->hnext;
-		p->hnext = VM_NONE;
+		if (vm_page_insert_object(m, page, obj, pindex) != 0) {
+			/* No memory for the page index: the run fails. */
+			m->notify.nomem = true;
+			vm_domain_freecnt_inc(m, d, 1);
+			return (VM_NONE);
+		}
+		vmd->free_head = p->qnext;
+		p->qnext = VM_NONE;
 		p->flags = 0;
 		p->aflags = 0;
 		p->act_count = 0;
@@ -178,8 +184,8 @@ vm_page_alloc(struct vm_machine *m, uint32_t obj, uint32_t pindex, int req,
 		p->wire_count = 0;
 		p->hold_count = 0;
 		p->queue = PQ_NONE;
-		p->pv = VM_NONE;
-		vm_page_insert_object(m, page, obj, pindex);
+		p->pv = p->pvx = VM_NONE;
+		p->pvn = 0;
 		return (page);
 	}
 	return (VM_NONE);
@@ -200,7 +206,7 @@ vm_page_free_phys(struct vm_machine *m, uint32_t page)
 	p->busy = VPB_UNBUSIED;
 	p->hold_count = 0;
 	p->wire_count = 0;
-	p->hnext = vmd->free_head;
+	p->qnext = vmd->free_head;
 	vmd->free_head = page;
 	vm_domain_freecnt_inc(m, p->domain, 1);
 }
@@ -367,7 +373,7 @@ vm_domain_kernel_cache_release(struct vm_machine *m, uint32_t d, uint32_t n)
 		vmd->kernel_cache--;
 		p = &m->pages[page];
 		p->flags = PG_FREE;
-		p->hnext = vmd->free_head;
+		p->qnext = vmd->free_head;
 		vmd->free_head = page;
 	}
 	if (n > 0)

@@ -15,29 +15,12 @@
 
 #include <errno.h>
 
-/* The pv entry of proc's mapping of page, or VM_NONE. */
-static uint32_t
-pv_of(const struct vm_machine *m, uint32_t proc, uint32_t page)
-{
-	uint32_t pv;
-
-	for (pv = m->pages[page].pv; pv != VM_NONE; pv = m->pv[pv].next)
-		if (m->pv[pv].proc == proc)
-			return (pv);
-	return (VM_NONE);
-}
-
 /* Would this access fault: no mapping by proc, or a write through a read-only one. */
 static bool
 would_fault(const struct vm_machine *m, uint32_t proc, uint32_t page,
     bool write)
 {
-	uint32_t pv;
-
-	pv = pv_of(m, proc, page);
-	if (pv != VM_NONE)
-		return (write && (m->pv[pv].bits & PV_W) == 0);
-	return (true);
+	return (vm_pmap_would_fault(m, proc, page, write));
 }
 
 /*
@@ -50,7 +33,7 @@ pmap_access(struct vm_machine *m, uint32_t proc, uint32_t page, bool write)
 {
 	if (!vm_pmap_access(m, proc, page, write))
 		return (0);
-	if (pv_of(m, proc, page) == VM_NONE)
+	if (vm_pmap_bits(m, proc, page) < 0)
 		return (-ENOMEM);
 	return (1);
 }

@@ -23,9 +23,8 @@ page_init(struct vm_page *p, uint8_t domain)
 	memset(p, 0, sizeof(*p));
 	p->qnext = p->qprev = VM_NONE;
 	p->onext = p->oprev = VM_NONE;
-	p->hnext = VM_NONE;
 	p->object = VM_NONE;
-	p->pv = VM_NONE;
+	p->pv = p->pvx = VM_NONE;
 	p->queue = PQ_NONE;
 	p->domain = domain;
 }
@@ -38,7 +37,7 @@ vm_machine_create(const struct pg_config *cfg, int32_t ticks0,
 	struct vm_machine *m;
 	struct vm_domain *vmd;
 	uint64_t total;
-	uint32_t d, i, base, hash, page;
+	uint32_t d, i, base, page;
 
 	*out = NULL;
 	lay = malloc(sizeof(*lay));
@@ -62,23 +61,18 @@ vm_machine_create(const struct pg_config *cfg, int32_t ticks0,
 	m->lock_miss_ppm = cfg->lock_miss_ppm;
 	m->lock_rng = cfg->seed;
 	m->obj_free_head = m->proc_free_head = m->allproc_head = VM_NONE;
-	m->pv_free = VM_NONE;
+	vm_pmap_init(m);
+	m->rn_free = VM_NONE;
 	m->pages = malloc((size_t)m->ntotal * sizeof(*m->pages));
 	m->dom = calloc(m->ndomains, sizeof(*m->dom));
-	for (hash = 1; hash < m->npages; hash *= 2)
-		;
-	m->page_hash = malloc((size_t)hash * sizeof(*m->page_hash));
-	m->page_hash_mask = hash - 1;
 	m->obj_index = vm_idmap_create();
 	m->proc_index = vm_idmap_create();
 	m->swap = vm_swap_create();
 	m->io = vm_io_state_create(cfg->hirunningspace);
-	if (m->pages == NULL || m->dom == NULL || m->page_hash == NULL ||
+	if (m->pages == NULL || m->dom == NULL || vm_radix_init(m) != 0 ||
 	    m->obj_index == NULL || m->proc_index == NULL || m->swap == NULL ||
 	    m->io == NULL)
 		goto nomem;
-	for (i = 0; i < hash; i++)
-		m->page_hash[i] = VM_NONE;
 
 	total = 0;
 	base = 0;
@@ -105,7 +99,7 @@ vm_machine_create(const struct pg_config *cfg, int32_t ticks0,
 			if (i - 1 < vmd->kernel_wired + vmd->kernel_cache)
 				continue;
 			m->pages[page].flags = PG_FREE;
-			m->pages[page].hnext = vmd->free_head;
+			m->pages[page].qnext = vmd->free_head;
 			vmd->free_head = page;
 		}
 		vmd->free_count = vmd->page_count - vmd->kernel_wired -
@@ -163,10 +157,10 @@ vm_machine_destroy(struct vm_machine *m)
 			free(m->procs[i].maps);
 	free(m->procs);
 	free(m->objects);
-	free(m->pv);
+	vm_pmap_fini(m);
+	vm_radix_fini(m);
 	free(m->pages);
 	free(m->dom);
-	free(m->page_hash);
 	vm_idmap_destroy(m->obj_index);
 	vm_idmap_destroy(m->proc_index);
 	vm_swap_destroy(m->swap);
@@ -192,8 +186,7 @@ vm_machine_check(const struct vm_machine *m, struct pg_error *err)
 	const struct vm_object *o;
 	const struct vm_proc *pr;
 	uint8_t *seen;
-	uint64_t pvs, npv_free;
-	uint32_t d, q, page, prev, n, i, j, k, kend, nfree, held, resident;
+	uint32_t d, q, page, prev, n, i, j, k, kend, nfree, held, resident, e;
 	uint32_t *refs;
 	int error;
 
@@ -276,7 +269,7 @@ vm_machine_check(const struct vm_machine *m, struct pg_error *err)
 			FAIL("domain %u: free_count %u above page_count %u", d,
 			    vmd->free_count, vmd->page_count);
 		nfree = 0;
-		for (page = vmd->free_head; page != VM_NONE; page = p->hnext) {
+		for (page = vmd->free_head; page != VM_NONE; page = p->qnext) {
 			if (page >= m->npages || nfree > vmd->page_count)
 				FAIL("domain %u: free list broken at %u", d,
 				    page);
@@ -345,7 +338,7 @@ vm_machine_check(const struct vm_machine *m, struct pg_error *err)
 			    (unsigned)((m->severe_domains >> d) & 1));
 	}
 
-	/* Objects: resident lists and the page hash. */
+	/* Objects: resident lists and the page index. */
 	resident = 0;
 	for (i = 0; i < m->nobjects; i++) {
 		o = &m->objects[i];
@@ -368,7 +361,7 @@ vm_machine_check(const struct vm_machine *m, struct pg_error *err)
 				FAIL("free page %u in object slot %u", page, i);
 			if (vm_page_lookup(m, i, p->pindex) != page)
 				FAIL("page %u (object %u, pindex %u) not found "
-				    "in the page hash", page, i, p->pindex);
+				    "in the page index", page, i, p->pindex);
 			prev = page;
 			n++;
 		}
@@ -407,41 +400,38 @@ vm_machine_check(const struct vm_machine *m, struct pg_error *err)
 		if (m->objects[i].in_use && refs[i] != m->objects[i].ref_count)
 			FAIL("object slot %u: ref_count %u but %u mappings", i,
 			    m->objects[i].ref_count, refs[i]);
-	pvs = 0;
 	for (page = 0; page < m->npages; page++) {
 		p = &m->pages[page];
-		if (p->pv == VM_NONE)
+		if (p->pv == VM_NONE) {
+			if (p->pvn != 0)
+				FAIL("page %u: %u later mappings but no first",
+				    page, p->pvn);
 			continue;
+		}
 		if (p->object == VM_NONE)
 			FAIL("page %u has mappings but no object", page);
-		n = 0;
-		for (k = p->pv; k != VM_NONE; k = m->pv[k].next) {
-			if (k >= m->pv_cap || n > m->nprocs)
-				FAIL("page %u: pv list broken", page);
-			if (m->pv[k].proc >= m->nprocs ||
-			    !m->procs[m->pv[k].proc].in_use)
+		for (k = 0; k <= p->pvn; k++) {
+			e = k == 0 ? p->pv : p->pvn <= m->pvc_len &&
+			    p->pvx < m->pvc_len - p->pvn ? m->pvc[p->pvx + k] :
+			    VM_NONE;
+			if (e == VM_NONE)
+				FAIL("page %u: pv vector %u broken", page,
+				    p->pvx);
+			if (VM_PV_PROC(e) >= m->nprocs ||
+			    !m->procs[VM_PV_PROC(e)].in_use)
 				FAIL("page %u mapped by dead process slot %u",
-				    page, m->pv[k].proc);
-			pr = &m->procs[m->pv[k].proc];
+				    page, VM_PV_PROC(e));
+			pr = &m->procs[VM_PV_PROC(e)];
 			for (j = 0; j < pr->nmaps; j++)
 				if (pr->maps[j] == p->object)
 					break;
 			if (j == pr->nmaps)
 				FAIL("page %u mapped by pid %u, which does "
 				    "not map its object", page, pr->pid);
-			n++;
 		}
-		pvs += n;
 	}
-	npv_free = 0;
-	for (k = m->pv_free; k != VM_NONE; k = m->pv[k].next) {
-		if (k >= m->pv_cap || npv_free > m->pv_cap)
-			FAIL("pv free list broken at %u", k);
-		npv_free++;
-	}
-	if (pvs + npv_free != m->pv_cap)
-		FAIL("pv pool: %" PRIu64 " in use + %" PRIu64 " free != %u",
-		    pvs, npv_free, m->pv_cap);
+	if ((error = vm_pmap_check(m, err)) != 0)
+		goto out;
 
 	for (i = m->allproc_head, n = 0, prev = VM_NONE; i != VM_NONE;
 	    prev = i, i = m->procs[i].allproc_next, n++) {

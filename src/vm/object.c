@@ -1,11 +1,6 @@
 /*
- * object.c - objects: slots, the trace id -> slot map, the (object,
- * pindex) -> page hash and each object's list of resident pages.
- *
- * The page hash has a power-of-two number of buckets at least equal to
- * the number of physical pages, so chains stay about one page long;
- * chains go through vm_page.hnext (free pages are never in the hash, so
- * the free list can use the same link).
+ * object.c - objects: slots, the trace id -> slot map and each object's
+ * list of resident pages; the pindex -> page index is radix.c.
  */
 #include "vm/vm_int.h"
 
@@ -13,52 +8,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-static inline uint32_t *
-page_bucket(const struct vm_machine *m, uint32_t obj, uint32_t pindex)
-{
-	return (&m->page_hash[vm_mix32(obj, pindex) & m->page_hash_mask]);
-}
-
 uint32_t
 vm_object_lookup(const struct vm_machine *m, uint64_t id)
 {
 	return (vm_idmap_get(m->obj_index, id));
 }
 
-uint32_t
-vm_page_lookup(const struct vm_machine *m, uint32_t obj, uint32_t pindex)
-{
-	uint32_t page;
-	const struct vm_page *p;
-
-	for (page = *page_bucket(m, obj, pindex); page != VM_NONE;
-	    page = p->hnext) {
-		p = &m->pages[page];
-		if (p->object == obj && p->pindex == pindex)
-			return (page);
-	}
-	return (VM_NONE);
-}
-
 /*
- * vm_page_insert_object() - model of vm_page_insert(): hash it and append
- * it to the object's resident list.
+ * vm_page_insert_object() - model of vm_page_insert(): index it and
+ * append it to the object's resident list.
  */
-void
+int
 vm_page_insert_object(struct vm_machine *m, uint32_t page, uint32_t obj,
     uint32_t pindex)
 {
 	struct vm_object *o;
 	struct vm_page *p;
-	uint32_t *b;
+	int error;
 
+	if ((error = vm_radix_insert(m, obj, pindex, page)) != 0)
+		return (error);
 	o = &m->objects[obj];
 	p = &m->pages[page];
 	p->object = obj;
 	p->pindex = pindex;
-	b = page_bucket(m, obj, pindex);
-	p->hnext = *b;
-	*b = page;
 	p->onext = VM_NONE;
 	p->oprev = o->page_tail;
 	if (o->page_tail != VM_NONE)
@@ -67,6 +40,7 @@ vm_page_insert_object(struct vm_machine *m, uint32_t page, uint32_t obj,
 		o->page_head = page;
 	o->page_tail = page;
 	o->resident_page_count++;
+	return (0);
 }
 
 /* vm_page_remove_object() - model of vm_page_remove(). */
@@ -75,17 +49,12 @@ vm_page_remove_object(struct vm_machine *m, uint32_t page)
 {
 	struct vm_object *o;
 	struct vm_page *p;
-	uint32_t *link;
 
 	p = &m->pages[page];
 	if (p->object == VM_NONE)
 		return;
 	o = &m->objects[p->object];
-	for (link = page_bucket(m, p->object, p->pindex); *link != page;
-	    link = &m->pages[*link].hnext)
-		;
-	*link = p->hnext;
-	p->hnext = VM_NONE;
+	vm_radix_remove(m, p->object, p->pindex);
 	if (p->oprev != VM_NONE)
 		m->pages[p->oprev].onext = p->onext;
 	else
@@ -151,6 +120,7 @@ vm_object_create(struct vm_machine *m, uint64_t id, enum vm_objtype type,
 	o->type = (uint8_t)type;
 	o->page_head = o->page_tail = VM_NONE;
 	o->swap_head = VM_NONE;
+	o->rn_root = VM_NONE;
 	o->in_use = true;
 	*slot = s;
 	return (0);
@@ -175,7 +145,7 @@ vm_object_destroy(struct vm_machine *m, uint32_t slot)
 	vm_idmap_del(m->obj_index, o->id);
 	memset(o, 0, sizeof(*o));
 	o->in_use = false;
-	o->page_tail = o->swap_head = VM_NONE;
+	o->page_tail = o->swap_head = o->rn_root = VM_NONE;
 	o->page_head = m->obj_free_head;
 	m->obj_free_head = slot;
 }

@@ -1,46 +1,152 @@
 /*
  * pmap.c - the machine-dependent page-table services as far as the page
- * daemon sees them (spec 4.4): one pv entry per (page, process) mapping
- * with the hardware's accessed (A) and modified (M) bits and the write
- * permission (W).  The amd64 behaviour is modelled.
+ * daemon sees them (spec 4.4): one mapping per (page, process) with the
+ * hardware's accessed (A) and modified (M) bits and the write permission
+ * (W).  The amd64 behaviour is modelled.
  *
- * pv entries come from a pool that grows by doubling and recycles through
- * a free list, so a mapping costs no allocation in the steady state.
+ * A mapping is one 32-bit word, the process slot above the PV_* bits
+ * (VM_PV_ENTRY()).  The first mapping of a page lives in the page itself
+ * (vm_page.pv), so a page mapped once, the common case, costs no other
+ * memory and no other cache line; the second and later ones sit in one
+ * vector of the pv cell pool (vm_page.pvx, vm_page.pvn mappings), in
+ * the order they were made.  The kernel's pv list is newest first and the
+ * model keeps that order where it matters (pmap_ts_referenced() clears
+ * the first five A bits it meets): newest first is the vector from its
+ * end, then the page's own word.
+ *
+ * The cell pool holds vectors of 2^k cells (k = VM_PV_CLASS_MIN ..
+ * VM_PV_CLASSES - 1): a header cell with k, then up to 2^k - 1 mappings.
+ * Freed vectors go on the free list of their class (through the cell
+ * after the header) and are reused first, so the pool only grows to the
+ * peak number of multiply mapped pages and never allocates in the steady
+ * state.
  */
 #include "vm/vm_int.h"
 
+#include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
-/* Grow the pool; false without memory (the pool is left as it was). */
-static bool
-pv_grow(struct vm_machine *m)
+static inline uint32_t *
+pvx_ent(const struct vm_machine *m, const struct vm_page *p)
 {
-	struct vm_pv *n;
-	uint32_t cap, i;
+	return (&m->pvc[p->pvx + 1]);
+}
 
-	cap = m->pv_cap != 0 ? m->pv_cap * 2 : 1024;
-	if (cap <= m->pv_cap || cap == VM_NONE)
-		return (false);
-	n = realloc(m->pv, (size_t)cap * sizeof(*n));
-	if (n == NULL)
-		return (false);
-	for (i = m->pv_cap; i < cap; i++) {
-		n[i].next = i + 1 < cap ? i + 1 : m->pv_free;
-		n[i].proc = VM_NONE;
-		n[i].bits = 0;
+static inline uint32_t
+pvx_cap(const struct vm_machine *m, const struct vm_page *p)
+{
+	return ((UINT32_C(1) << m->pvc[p->pvx]) - 1);
+}
+
+/* A vector of class k; VM_NONE without memory. */
+static uint32_t
+pvx_alloc(struct vm_machine *m, uint32_t k)
+{
+	uint32_t *n, cap, v, size;
+
+	v = m->pvc_free[k];
+	if (v != VM_NONE) {
+		m->pvc_free[k] = m->pvc[v + 1];
+		return (v);
 	}
-	m->pv_free = m->pv_cap;
-	m->pv = n;
-	m->pv_cap = cap;
+	size = UINT32_C(1) << k;
+	if (m->pvc_len + size > m->pvc_cap) {
+		cap = m->pvc_cap != 0 ? m->pvc_cap : 4096;
+		while (cap < m->pvc_len + size) {
+			if (cap > UINT32_MAX / 4)
+				return (VM_NONE);
+			cap *= 2;
+		}
+		n = realloc(m->pvc, (size_t)cap * sizeof(*n));
+		if (n == NULL)
+			return (VM_NONE);
+		m->pvc = n;
+		m->pvc_cap = cap;
+	}
+	v = m->pvc_len;
+	m->pvc_len += size;
+	m->pvc[v] = k;
+	return (v);
+}
+
+static void
+pvx_free(struct vm_machine *m, uint32_t v)
+{
+	uint32_t k = m->pvc[v];
+
+	m->pvc[v + 1] = m->pvc_free[k];
+	m->pvc_free[k] = v;
+}
+
+/* The word of proc's mapping of p, or NULL. */
+static inline uint32_t *
+pv_find(const struct vm_machine *m, struct vm_page *p, uint32_t proc)
+{
+	uint32_t *e, i;
+
+	if (p->pv == VM_NONE)
+		return (NULL);
+	if (VM_PV_PROC(p->pv) == proc)
+		return (&p->pv);
+	e = pvx_ent(m, p);
+	for (i = 0; i < p->pvn; i++)
+		if (VM_PV_PROC(e[i]) == proc)
+			return (&e[i]);
+	return (NULL);
+}
+
+/* Add a mapping (the newest); false without memory. */
+static bool
+pv_add(struct vm_machine *m, struct vm_page *p, uint32_t word)
+{
+	uint32_t v, k;
+
+	if (p->pv == VM_NONE) {
+		p->pv = word;
+		return (true);
+	}
+	if (p->pvn == 0) {
+		if ((v = pvx_alloc(m, VM_PV_CLASS_MIN)) == VM_NONE)
+			return (false);
+		p->pvx = v;
+	} else if (p->pvn == pvx_cap(m, p)) {
+		k = m->pvc[p->pvx] + 1;
+		if (k >= VM_PV_CLASSES || (v = pvx_alloc(m, k)) == VM_NONE)
+			return (false);
+		/* pvx_alloc() may have moved the pool: index, not pointers. */
+		memcpy(&m->pvc[v + 1], pvx_ent(m, p),
+		    (size_t)p->pvn * sizeof(uint32_t));
+		pvx_free(m, p->pvx);
+		p->pvx = v;
+	}
+	pvx_ent(m, p)[p->pvn++] = word;
 	return (true);
 }
 
-static inline void
-pv_free(struct vm_machine *m, uint32_t e)
+/* Drop the mapping at e (a word of p), keeping the others' order. */
+static void
+pv_del(struct vm_machine *m, struct vm_page *p, uint32_t *e)
 {
-	m->pv[e].next = m->pv_free;
-	m->pv[e].proc = VM_NONE;
-	m->pv_free = e;
+	uint32_t *x, i;
+
+	if (p->pvn == 0) {
+		p->pv = VM_NONE;
+		return;
+	}
+	x = pvx_ent(m, p);
+	if (e == &p->pv) {
+		/* The oldest of the others becomes the page's own word. */
+		p->pv = x[0];
+		i = 0;
+	} else
+		i = (uint32_t)(e - x);
+	memmove(&x[i], &x[i + 1], (size_t)(p->pvn - i - 1) * sizeof(*x));
+	if (--p->pvn == 0) {
+		pvx_free(m, p->pvx);
+		p->pvx = VM_NONE;
+	}
 }
 
 /*
@@ -55,31 +161,21 @@ bool
 vm_pmap_access(struct vm_machine *m, uint32_t proc, uint32_t page, bool write)
 {
 	struct vm_page *p;
-	struct vm_pv *pv;
-	uint32_t e;
+	uint32_t *e;
 
 	p = &m->pages[page];
-	for (e = p->pv; e != VM_NONE; e = m->pv[e].next)
-		if (m->pv[e].proc == proc)
-			break;
-	if (e != VM_NONE) {
-		pv = &m->pv[e];
+	e = pv_find(m, p, proc);
+	if (e != NULL) {
 		if (!write) {
-			pv->bits |= PV_A;
+			*e |= PV_A;
 			return (false);
 		}
-		if ((pv->bits & PV_W) != 0) {
-			pv->bits |= PV_A | PV_M;
+		if ((*e & PV_W) != 0) {
+			*e |= PV_A | PV_M;
 			return (false);
 		}
-		pv->bits |= PV_W | PV_A | PV_M;
+		*e |= PV_W | PV_A | PV_M;
 	} else {
-		if (m->pv_free == VM_NONE && !pv_grow(m))
-			return (true);
-		e = m->pv_free;
-		pv = &m->pv[e];
-		m->pv_free = pv->next;
-		pv->proc = proc;
 		/*
 		 * vm_fault() maps with the entry's protection: a read fault
 		 * on a writable (non-copy-on-write) mapping maps the page
@@ -87,9 +183,9 @@ vm_pmap_access(struct vm_machine *m, uint32_t proc, uint32_t page, bool write)
 		 * the page is found dirty by the next scan or cluster
 		 * (vm_fault_dirty() dirties and unswaps on write faults only).
 		 */
-		pv->bits = write ? PV_W | PV_A | PV_M : PV_W | PV_A;
-		pv->next = p->pv;
-		p->pv = e;
+		if (!pv_add(m, p, VM_PV_ENTRY(proc,
+		    write ? PV_W | PV_A | PV_M : PV_W | PV_A)))
+			return (true);
 		if (!write)
 			return (true);
 	}
@@ -99,43 +195,92 @@ vm_pmap_access(struct vm_machine *m, uint32_t proc, uint32_t page, bool write)
 	return (true);
 }
 
+bool
+vm_pmap_would_fault(const struct vm_machine *m, uint32_t proc, uint32_t page,
+    bool write)
+{
+	const uint32_t *e;
+
+	e = pv_find(m, &m->pages[page], proc);
+	if (e == NULL)
+		return (true);
+	return (write && (*e & PV_W) == 0);
+}
+
+int
+vm_pmap_bits(const struct vm_machine *m, uint32_t proc, uint32_t page)
+{
+	const uint32_t *e;
+
+	e = pv_find(m, &m->pages[page], proc);
+	return (e == NULL ? -1 : (int)(*e & VM_PV_BITS));
+}
+
+void
+vm_pmap_set_bits(struct vm_machine *m, uint32_t proc, uint32_t page,
+    uint8_t bits)
+{
+	uint32_t *e;
+
+	e = pv_find(m, &m->pages[page], proc);
+	if (e != NULL)
+		*e = VM_PV_ENTRY(proc, bits);
+}
+
+/* ts_referenced() of one mapping word; n counts the A bits cleared. */
+static inline void
+ts_one(struct vm_page *p, uint32_t *e, int *n)
+{
+	if ((*e & (PV_W | PV_M)) == (PV_W | PV_M))
+		p->dirty = VM_PAGE_BITS_ALL;
+	if ((*e & PV_A) != 0 && *n < PMAP_TS_REFERENCED_MAX) {
+		*e &= ~(uint32_t)PV_A;
+		(*n)++;
+	}
+}
+
 /*
  * vm_pmap_ts_referenced() - model of amd64 pmap_ts_referenced(): counts
- * and clears at most PMAP_TS_REFERENCED_MAX A bits (the rest stay set for
- * the next call) and moves a writable mapping's M into the page's dirty
- * field.
+ * and clears at most PMAP_TS_REFERENCED_MAX A bits, newest mapping first
+ * (the rest stay set for the next call), and moves a writable mapping's
+ * M into the page's dirty field.
  */
 int
 vm_pmap_ts_referenced(struct vm_machine *m, uint32_t page)
 {
 	struct vm_page *p;
-	struct vm_pv *pv;
-	uint32_t e;
+	uint32_t *x, i;
 	int n;
 
 	p = &m->pages[page];
 	n = 0;
-	for (e = p->pv; e != VM_NONE; e = pv->next) {
-		pv = &m->pv[e];
-		if ((pv->bits & (PV_W | PV_M)) == (PV_W | PV_M))
-			p->dirty = VM_PAGE_BITS_ALL;
-		if ((pv->bits & PV_A) != 0 && n < PMAP_TS_REFERENCED_MAX) {
-			pv->bits &= (uint8_t)~PV_A;
-			n++;
-		}
+	if (p->pv == VM_NONE)
+		return (0);
+	if (p->pvn != 0) {
+		x = pvx_ent(m, p);
+		for (i = p->pvn; i > 0; i--)
+			ts_one(p, &x[i - 1], &n);
 	}
+	ts_one(p, &p->pv, &n);
 	return (n);
 }
 
 bool
 vm_pmap_is_modified(const struct vm_machine *m, uint32_t page)
 {
-	uint32_t e;
+	const struct vm_page *p = &m->pages[page];
+	const uint32_t *x;
+	uint32_t i, any;
 
-	for (e = m->pages[page].pv; e != VM_NONE; e = m->pv[e].next)
-		if ((m->pv[e].bits & PV_M) != 0)
-			return (true);
-	return (false);
+	if (p->pv == VM_NONE)
+		return (false);
+	any = p->pv;
+	if (p->pvn != 0) {
+		x = pvx_ent(m, p);
+		for (i = 0; i < p->pvn; i++)
+			any |= x[i];
+	}
+	return ((any & PV_M) != 0);
 }
 
 /* vm_page_test_dirty() - model of vm_page_test_dirty(); M is kept. */
@@ -157,16 +302,22 @@ void
 vm_pmap_remove_write(struct vm_machine *m, uint32_t page)
 {
 	struct vm_page *p;
-	struct vm_pv *pv;
-	uint32_t e;
+	uint32_t *x, i, any;
 
 	p = &m->pages[page];
-	for (e = p->pv; e != VM_NONE; e = pv->next) {
-		pv = &m->pv[e];
-		if ((pv->bits & PV_M) != 0)
-			p->dirty = VM_PAGE_BITS_ALL;
-		pv->bits &= (uint8_t)~(PV_W | PV_M);
+	if (p->pv == VM_NONE)
+		return;
+	any = p->pv;
+	p->pv &= ~(uint32_t)(PV_W | PV_M);
+	if (p->pvn != 0) {
+		x = pvx_ent(m, p);
+		for (i = 0; i < p->pvn; i++) {
+			any |= x[i];
+			x[i] &= ~(uint32_t)(PV_W | PV_M);
+		}
 	}
+	if ((any & PV_M) != 0)
+		p->dirty = VM_PAGE_BITS_ALL;
 }
 
 /* vm_pmap_remove_all() - model of pmap_remove_all(). */
@@ -174,18 +325,46 @@ void
 vm_pmap_remove_all(struct vm_machine *m, uint32_t page)
 {
 	struct vm_page *p;
-	uint32_t e, next;
+	uint32_t *x, i, any;
 
 	p = &m->pages[page];
-	for (e = p->pv; e != VM_NONE; e = next) {
-		next = m->pv[e].next;
-		if ((m->pv[e].bits & PV_M) != 0)
-			p->dirty = VM_PAGE_BITS_ALL;
-		if ((m->pv[e].bits & PV_A) != 0)
-			p->aflags |= PGA_REFERENCED;
-		pv_free(m, e);
+	if (p->pv == VM_NONE)
+		return;
+	any = p->pv;
+	if (p->pvn != 0) {
+		x = pvx_ent(m, p);
+		for (i = 0; i < p->pvn; i++)
+			any |= x[i];
+		pvx_free(m, p->pvx);
+		p->pvx = VM_NONE;
+		p->pvn = 0;
 	}
+	if ((any & PV_M) != 0)
+		p->dirty = VM_PAGE_BITS_ALL;
+	if ((any & PV_A) != 0)
+		p->aflags |= PGA_REFERENCED;
 	p->pv = VM_NONE;
+}
+
+/*
+ * vm_pmap_remove_proc() - pmap_remove() of proc's mapping of page: A
+ * becomes PGA_REFERENCED and M dirty, so nothing is lost.
+ */
+void
+vm_pmap_remove_proc(struct vm_machine *m, uint32_t proc, uint32_t page)
+{
+	struct vm_page *p;
+	uint32_t *e;
+
+	p = &m->pages[page];
+	e = pv_find(m, p, proc);
+	if (e == NULL)
+		return;
+	if ((*e & PV_A) != 0)
+		p->aflags |= PGA_REFERENCED;
+	if ((*e & PV_M) != 0)
+		p->dirty = VM_PAGE_BITS_ALL;
+	pv_del(m, p, e);
 }
 
 bool
@@ -213,4 +392,67 @@ vm_page_act_delta(struct vm_machine *m, uint32_t page)
 	if (p->object != VM_NONE && m->objects[p->object].ref_count != 0)
 		delta += vm_pmap_ts_referenced(m, page);
 	return (delta);
+}
+
+void
+vm_pmap_init(struct vm_machine *m)
+{
+	uint32_t k;
+
+	m->pvc = NULL;
+	m->pvc_len = m->pvc_cap = 0;
+	for (k = 0; k < VM_PV_CLASSES; k++)
+		m->pvc_free[k] = VM_NONE;
+}
+
+void
+vm_pmap_fini(struct vm_machine *m)
+{
+	free(m->pvc);
+	vm_pmap_init(m);
+}
+
+int
+vm_pmap_check(const struct vm_machine *m, struct pg_error *err)
+{
+	const struct vm_page *p;
+	uint64_t used, nfree, steps;
+	uint32_t page, k, v, i;
+
+	used = 0;
+	for (page = 0; page < m->npages; page++) {
+		p = &m->pages[page];
+		if (p->pvn == 0)
+			continue;
+		if (p->pv == VM_NONE || p->pvx >= m->pvc_len ||
+		    m->pvc[p->pvx] < VM_PV_CLASS_MIN ||
+		    m->pvc[p->pvx] >= VM_PV_CLASSES ||
+		    p->pvn > pvx_cap(m, p))
+			return (pg_error_setv(err, -EFAULT, "", PG_POS_NONE, 0,
+			    "page %u: bad pv vector %u (%u mappings)", page,
+			    p->pvx, p->pvn));
+		used += UINT64_C(1) << m->pvc[p->pvx];
+		for (i = 0; i < p->pvn; i++)
+			if (VM_PV_PROC(pvx_ent(m, p)[i]) == VM_PV_PROC(p->pv))
+				return (pg_error_setv(err, -EFAULT, "",
+				    PG_POS_NONE, 0, "page %u mapped twice by "
+				    "process slot %u", page, VM_PV_PROC(p->pv)));
+	}
+	nfree = 0;
+	for (k = 0; k < VM_PV_CLASSES; k++) {
+		steps = 0;
+		for (v = m->pvc_free[k]; v != VM_NONE; v = m->pvc[v + 1]) {
+			if (v >= m->pvc_len || m->pvc[v] != k ||
+			    ++steps > m->pvc_len)
+				return (pg_error_setv(err, -EFAULT, "",
+				    PG_POS_NONE, 0, "pv pool: free list of "
+				    "class %u broken at %u", k, v));
+			nfree += UINT64_C(1) << k;
+		}
+	}
+	if (used + nfree != m->pvc_len)
+		return (pg_error_setv(err, -EFAULT, "", PG_POS_NONE, 0,
+		    "pv pool: %" PRIu64 " cells in use + %" PRIu64
+		    " free != %u", used, nfree, m->pvc_len));
+	return (0);
 }

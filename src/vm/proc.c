@@ -53,6 +53,9 @@ vm_proc_create(struct vm_machine *m, uint32_t pid, const char *name,
 			return (error);
 		m->proc_free_head = m->procs[s].allproc_next;
 	} else {
+		/* A process slot must fit a pv word (VM_PV_ENTRY). */
+		if (m->nprocs >= VM_PV_PROC_MAX)
+			return (-ENOMEM);
 		if (m->nprocs == m->procs_cap && (error = proc_grow(m)) != 0)
 			return (error);
 		s = m->nprocs;
@@ -108,30 +111,11 @@ vm_proc_map(struct vm_machine *m, uint32_t proc, uint32_t obj)
 static void
 proc_remove_pvs(struct vm_machine *m, uint32_t proc, uint32_t obj)
 {
-	struct vm_page *p;
-	struct vm_pv *pv;
-	uint32_t page, *link, e;
+	uint32_t page;
 
 	for (page = m->objects[obj].page_head; page != VM_NONE;
-	    page = p->onext) {
-		p = &m->pages[page];
-		for (link = &p->pv; (e = *link) != VM_NONE;) {
-			pv = &m->pv[e];
-			if (pv->proc != proc) {
-				link = &pv->next;
-				continue;
-			}
-			if ((pv->bits & PV_A) != 0)
-				p->aflags |= PGA_REFERENCED;
-			if ((pv->bits & PV_M) != 0)
-				p->dirty = VM_PAGE_BITS_ALL;
-			*link = pv->next;
-			pv->next = m->pv_free;
-			m->pv_free = e;
-			/* A process maps a page at most once. */
-			break;
-		}
-	}
+	    page = m->pages[page].onext)
+		vm_pmap_remove_proc(m, proc, page);
 }
 
 int

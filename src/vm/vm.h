@@ -72,13 +72,18 @@ enum {
 #define VM_LAUNDRY_BACKGROUND 1
 #define VM_LAUNDRY_SHORTFALL 2
 
+/*
+ * A physical page or queue marker, 48 bytes; the first mapping is in the
+ * page (pv), later ones in the pv cell pool (pmap.c).
+ */
 struct vm_page {
-	uint32_t qnext, qprev;		/* queue links */
+	uint32_t qnext, qprev;		/* queue links; qnext: free list */
 	uint32_t onext, oprev;		/* the object's list of resident pages */
-	uint32_t hnext;			/* (object, pindex) hash chain; free list */
 	uint32_t object;		/* object slot, or VM_NONE */
 	uint32_t pindex;
-	uint32_t pv;			/* first pv entry (mappings), or VM_NONE */
+	uint32_t pv;			/* first mapping (VM_PV_ENTRY), or VM_NONE */
+	uint32_t pvx;			/* later mappings: pv cell vector, or VM_NONE */
+	uint32_t pvn;			/* number of later mappings */
 	uint16_t wire_count;
 	uint16_t hold_count;
 	uint8_t queue;			/* PQ_* or PQ_NONE */
@@ -91,16 +96,21 @@ struct vm_page {
 	uint8_t domain;
 };
 
-/* A mapping of one page by one process: the pmap's view (spec 4.4). */
+/*
+ * A mapping of one page by one process: the pmap's view (spec 4.4), one
+ * 32-bit word: the process slot above 8 bits of PV_*.  Process slots stay
+ * below VM_PV_PROC_MAX (vm_proc_create() refuses more live processes).
+ */
 #define PV_A 0x01		/* accessed (reference) bit */
 #define PV_M 0x02		/* modified bit */
 #define PV_W 0x04		/* mapped writable */
-
-struct vm_pv {
-	uint32_t next;		/* next pv of the same page, or VM_NONE */
-	uint32_t proc;		/* process slot */
-	uint8_t bits;		/* PV_* */
-};
+#define VM_PV_BITS 0xffu
+#define VM_PV_PROC_MAX ((UINT32_C(1) << 24) - 1)
+#define VM_PV_ENTRY(proc, bits) ((uint32_t)(proc) << 8 | (uint32_t)(bits))
+#define VM_PV_PROC(e) ((uint32_t)(e) >> 8)
+/* Classes of the pv cell pool: vectors of 2^k cells (pmap.c). */
+#define VM_PV_CLASS_MIN 2
+#define VM_PV_CLASSES 22
 
 struct vm_pagequeue {
 	uint32_t head, tail;	/* page indices, VM_NONE when empty */
@@ -126,6 +136,8 @@ struct vm_object {
 	uint32_t page_head;		/* resident pages, in insertion order */
 	uint32_t page_tail;
 	uint32_t domain_rr;		/* round-robin allocation cursor */
+	uint32_t rn_root;		/* page index trie (radix.c), or VM_NONE */
+	uint8_t rn_height;		/* its levels: 16^height > every pindex in it */
 	uint32_t swap_head;		/* its swap blocks (private to swap.c) */
 	uint8_t type;			/* enum vm_objtype */
 	uint8_t flags;			/* OBJ_* */
@@ -211,6 +223,7 @@ struct vm_notify {
 	bool io_submitted;		/* new I/O in the outbox (vm_io_take()) */
 	bool pbuf_freed;		/* an async swap write slot became free */
 	bool runningbuf_wakeup;		/* runningwakeup(): waitrunningbufspace() sleepers */
+	bool nomem;			/* the page index could not grow: fail the run */
 	uint32_t nkill;			/* OOM victims chosen, in order */
 	uint32_t kill[VM_NOTIFY_KILLS_MAX];	/* their process slots */
 	bool panic;			/* vm.panic_on_oom fired */
@@ -225,7 +238,7 @@ struct vm_domain {
 	struct vm_pagequeue pq[PQ_COUNT];
 	uint32_t page_count;
 	uint32_t free_count;
-	uint32_t free_head;		/* free pages (LIFO through hnext) */
+	uint32_t free_head;		/* free pages (LIFO through qnext) */
 	uint32_t pageout_deficit;	/* u_int, atomic in the kernel */
 	int32_t pageout_wanted;		/* S:1799, S:1824, S:1979-1994 */
 	uint32_t marker;		/* inactive scan cursor */
@@ -284,11 +297,14 @@ struct vm_machine {
 	uint32_t proc_free_head;	/* free process slots, or VM_NONE */
 	uint32_t allproc_head;		/* newest process first */
 
-	struct vm_pv *pv;		/* pv pool (grows by doubling) */
-	uint32_t pv_cap, pv_free;	/* pv_free: free list through next */
+	/* The pv cell pool: second and later mappings of pages (pmap.c). */
+	uint32_t *pvc;
+	uint32_t pvc_len, pvc_cap;	/* cells handed out / allocated */
+	uint32_t pvc_free[VM_PV_CLASSES];	/* free vectors by class */
 
-	uint32_t *page_hash;		/* (object, pindex) -> page, chained */
-	uint32_t page_hash_mask;
+	/* Nodes of the objects' page index tries (radix.c), 16 cells each. */
+	uint32_t *rn;
+	uint32_t rn_cap, rn_nfree, rn_free;
 	void *obj_index;		/* trace object id -> slot (private) */
 	void *proc_index;		/* pid -> slot (private) */
 
@@ -391,7 +407,10 @@ int vm_object_create(struct vm_machine *m, uint64_t id, enum vm_objtype type,
  * I/O completes), release every swap block, free the slot (spec 12.9).
  */
 void vm_object_destroy(struct vm_machine *m, uint32_t slot);
-/* vm_page_lookup() - the resident page (object, pindex), or VM_NONE. */
+/*
+ * vm_page_lookup() - the resident page (object, pindex), or VM_NONE:
+ * a walk of the object's trie (radix.c), O(log16 pindex), no hashing.
+ */
 uint32_t vm_page_lookup(const struct vm_machine *m, uint32_t obj, uint32_t pindex);
 /*
  * vm_object_page_remove() - free pages [first, first+count) of obj and
@@ -434,7 +453,17 @@ uint64_t vm_proc_size(const struct vm_machine *m, uint32_t proc);
  * writable pv only sets M, which the scans turn into dirty.
  */
 bool vm_pmap_access(struct vm_machine *m, uint32_t proc, uint32_t page, bool write);
-/* pmap_ts_referenced(): count A bits (max 5), clear those counted, M of a writable pv -> dirty. */
+/* vm_pmap_would_fault() - no mapping by proc yet, or a write through a read-only one. */
+bool vm_pmap_would_fault(const struct vm_machine *m, uint32_t proc,
+    uint32_t page, bool write);
+/* vm_pmap_bits() - the PV_* bits of proc's mapping of page, or -1 (tests, reports). */
+int vm_pmap_bits(const struct vm_machine *m, uint32_t proc, uint32_t page);
+/* vm_pmap_set_bits() - set them (a mapping must exist; tests only). */
+void vm_pmap_set_bits(struct vm_machine *m, uint32_t proc, uint32_t page,
+    uint8_t bits);
+/* vm_pmap_remove_proc() - pmap_remove() of proc's mapping: A -> PGA_REFERENCED, M -> dirty. */
+void vm_pmap_remove_proc(struct vm_machine *m, uint32_t proc, uint32_t page);
+/* pmap_ts_referenced(): count A bits (max 5, newest mapping first), clear those counted, M of a writable pv -> dirty. */
 int vm_pmap_ts_referenced(struct vm_machine *m, uint32_t page);
 /* pmap_is_modified(): any pv with M. */
 bool vm_pmap_is_modified(const struct vm_machine *m, uint32_t page);

@@ -1,7 +1,7 @@
 /*
  * vm_int.h - what the files of src/vm/ share and nobody else needs: the
- * id -> slot hash, the (object, pindex) page hash, the completion of a
- * deferred free and the swap module's private entry points.
+ * id -> slot hash, the per-object page index, the pv pool, the completion
+ * of a deferred free and the swap module's private entry points.
  */
 #ifndef PGREPLAY_VM_VM_INT_H
 #define PGREPLAY_VM_VM_INT_H
@@ -47,10 +47,32 @@ vm_mix32(uint32_t a, uint32_t b)
 	return (h);
 }
 
-/* object.c: the page's (object, pindex) identity. */
-void vm_page_insert_object(struct vm_machine *m, uint32_t page, uint32_t obj,
+/*
+ * object.c: the page's (object, pindex) identity.  Insertion fails only
+ * when the page index cannot grow: -ENOMEM, nothing changed.
+ */
+int vm_page_insert_object(struct vm_machine *m, uint32_t page, uint32_t obj,
     uint32_t pindex);
 void vm_page_remove_object(struct vm_machine *m, uint32_t page);
+
+/*
+ * radix.c: the per-object page index.  vm_radix_init() sizes the node
+ * pool for the machine's pages (0 or -ENOMEM); vm_radix_insert() maps
+ * pindex of obj to page (0 or -ENOMEM, nothing changed);
+ * vm_radix_remove() unmaps it, freeing nodes left empty;
+ * vm_radix_nodes_used() counts nodes in use (checks, memory figures).
+ */
+int vm_radix_init(struct vm_machine *m);
+void vm_radix_fini(struct vm_machine *m);
+int vm_radix_insert(struct vm_machine *m, uint32_t obj, uint32_t pindex,
+    uint32_t page);
+void vm_radix_remove(struct vm_machine *m, uint32_t obj, uint32_t pindex);
+uint64_t vm_radix_nodes_used(const struct vm_machine *m);
+
+/* pmap.c: the pv cell pool and its invariants (0 or -EFAULT, err filled). */
+void vm_pmap_init(struct vm_machine *m);
+void vm_pmap_fini(struct vm_machine *m);
+int vm_pmap_check(const struct vm_machine *m, struct pg_error *err);
 
 /* alloc.c: put a page whose free was deferred (or a fresh one) on the free list. */
 void vm_page_free_phys(struct vm_machine *m, uint32_t page);

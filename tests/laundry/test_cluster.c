@@ -121,7 +121,7 @@ Test(cluster, pages_are_write_protected)
 	expect_cluster(m, obj, 3, 0, 7);
 	for (i = 0; i < 8; i++) {
 		p = fx_page_at(m, obj, i);
-		cr_assert_eq(m->pv[m->pages[p].pv].bits & PV_W, 0);
+		cr_assert_eq(vm_pmap_bits(m, proc, p) & PV_W, 0);
 		cr_assert_eq(m->pages[p].dirty, VM_PAGE_BITS_ALL);
 	}
 	cr_assert_eq(m->cnt.laundry_clusters, 1);

@@ -177,7 +177,7 @@ Test(spec13, fact30_no_swap_unswappable_counted)
 	cr_assert_eq(q[11], a10);
 	/* The UNSWAPPABLE queue itself was not scanned: b is untouched. */
 	cr_assert_eq(m->pages[b].act_count, 0);
-	cr_assert(m->pv[m->pages[b].pv].bits & PV_A);
+	cr_assert(vm_pmap_bits(m, proc, b) & PV_A);
 	vm_machine_destroy(m);
 }
 

@@ -34,13 +34,12 @@ TestSuite(pmap, .init = setup, .fini = teardown);
 static uint8_t
 pvbits(uint32_t proc)
 {
-	uint32_t e;
+	int bits;
 
-	for (e = m->pages[page].pv; e != VM_NONE; e = m->pv[e].next)
-		if (m->pv[e].proc == proc)
-			return (m->pv[e].bits);
-	cr_assert_fail("no pv for process slot %u", proc);
-	return (0);
+	bits = vm_pmap_bits(m, proc, page);
+	if (bits < 0)
+		cr_assert_fail("no pv for process slot %u", proc);
+	return ((uint8_t)bits);
 }
 
 Test(pmap, read_soft_fault_then_hits)
@@ -78,7 +77,7 @@ Test(pmap, write_faults_dirty_and_drop_swap)
 	t_check(m);
 	/* Through a writable mapping: no fault, A|M only. */
 	m->pages[page].dirty = 0;
-	m->pv[m->pages[page].pv].bits = PV_W;
+	vm_pmap_set_bits(m, procs[0], page, PV_W);
 	cr_assert_not(vm_pmap_access(m, procs[0], page, true));
 	cr_assert_eq(pvbits(procs[0]), PV_A | PV_M | PV_W);
 	cr_assert_eq(m->pages[page].dirty, 0, "a hit dirtied the page");

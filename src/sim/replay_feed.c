@@ -1,0 +1,494 @@
+/*
+ * replay_feed.c - the replay session's one decode shared by every run: a
+ * ring of batches filled by the caller's thread and the worker threads
+ * that feed them to the runs (replay.c sets the session up).
+ *
+ * Threads.  The caller's thread decodes and fills batches; a batch is
+ * published with refs = the number of workers and each worker feeds it
+ * to its own runs, in order, then drops its reference.  A slot of the
+ * ring is reused once every worker has dropped it.  With one worker no
+ * thread is started: the caller's thread feeds each full batch itself,
+ * which is the same code with the same batches.  Nothing a run computes
+ * depends on another run or on timing, so the results, gathered by run
+ * index, are the same for any number of workers.
+ *
+ * Errors.  A run that refuses an event records it with the event's
+ * number and stops; the session then stops reading (the failing event
+ * was published, so every event up to it has been) and waits for every
+ * worker to consume what was published.  Of all recorded errors the one
+ * at the earliest event, then of the lowest run index, is returned: the
+ * one a single thread feeding each event to every run in turn meets first.
+ */
+#include "sim/replay_int.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/sim_int.h"
+
+/* replay_run_error() - run r refused event j of batch b with rc. */
+static void
+replay_run_error(struct replay_session *s, struct replay_run *r,
+    const struct replay_batch *b, size_t j, int rc)
+{
+	char msg[PG_ERROR_MSG_MAX];
+
+	snprintf(r->err.file, sizeof(r->err.file), "%s", s->file);
+	r->err.pos_kind = s->pos_kind;
+	r->err.pos = b->pos[j];
+	r->err.event = b->first + j;
+	if (s->many || rc == -EFAULT) {
+		snprintf(msg, sizeof(msg), "%s", r->err.msg);
+		snprintf(r->err.msg, sizeof(r->err.msg), "%s%.200s: %.280s",
+		    rc == -EFAULT ? "invariant violated in run " : "run ",
+		    r->cfg.name, msg);
+	}
+	r->rc = rc;
+	r->fail_event = b->first + j;
+}
+
+/*
+ * replay_feed_batch() - feed batch b to the runs first, first + step, ...
+ * Returns the smallest event number refused, or UINT64_MAX.
+ */
+static uint64_t
+replay_feed_batch(struct replay_session *s, const struct replay_batch *b,
+    size_t first, size_t step)
+{
+	uint64_t failed = UINT64_MAX;
+	size_t i, j;
+	int rc;
+
+	for (i = first; i < s->nruns; i += step) {
+		struct replay_run *r = &s->runs[i];
+
+		if (r->rc != 0)
+			continue;
+		for (j = 0; j < b->n; j++) {
+			if (replay_interrupted(s))
+				return (failed);
+			rc = sim_feed(r->sim, &b->ev[j], &r->err);
+			if (rc < 0) {
+				replay_run_error(s, r, b, j, rc);
+				if (r->fail_event < failed)
+					failed = r->fail_event;
+				break;
+			}
+		}
+	}
+	return (failed);
+}
+
+/* replay_finish_runs() - sim_finish() of the runs first, first + step ... */
+static void
+replay_finish_runs(struct replay_session *s, size_t first, size_t step)
+{
+	size_t i;
+	int rc;
+
+	for (i = first; i < s->nruns; i += step) {
+		struct replay_run *r = &s->runs[i];
+
+		if (r->rc != 0 || replay_interrupted(s))
+			continue;
+		pg_error_clear(&r->err);
+		rc = sim_finish(r->sim, &r->out, &r->err);
+		if (rc < 0) {
+			r->rc = rc;
+			r->fail_event = UINT64_MAX;
+			continue;
+		}
+		r->finished = true;
+	}
+}
+
+static void *
+replay_worker_main(void *arg)
+{
+	struct replay_worker *w = arg;
+	struct replay_session *s = w->s;
+	struct replay_batch *b;
+	uint64_t failed;
+	bool finish;
+
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		while (w->next == s->published && !s->ended && !s->quit)
+			pthread_cond_wait(&s->work, &s->mu);
+		if (s->quit || w->next == s->published)
+			break;
+		b = s->ring[w->next % s->nring];
+		pthread_mutex_unlock(&s->mu);
+		failed = replay_feed_batch(s, b, w->id, s->nworkers);
+		pthread_mutex_lock(&s->mu);
+		if (failed < s->stop_event)
+			s->stop_event = failed;
+		w->next++;
+		if (--b->refs == 0)
+			s->done += b->n;
+		pthread_cond_broadcast(&s->space);
+	}
+	finish = !s->quit && s->stop_event == UINT64_MAX;
+	pthread_mutex_unlock(&s->mu);
+	if (finish)
+		replay_finish_runs(s, w->id, s->nworkers);
+	return (NULL);
+}
+
+/* replay_tell() - call the progress callback, if any (lock not held). */
+static void
+replay_tell(struct replay_session *s, uint64_t done)
+{
+	struct replay_progress p = { .events = done };
+
+	if (s->opt.progress == NULL)
+		return;
+	if (s->reader != NULL)
+		trace_reader_input(s->reader, &p.input_done, &p.input_size);
+	s->opt.progress(s->opt.progress_arg, &p);
+}
+
+/* replay_wait() - wait on cv for up to 100 ms (lock held). */
+static void
+replay_wait(struct replay_session *s, pthread_cond_t *cv)
+{
+	struct timespec ts;
+	uint64_t done;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += 100 * 1000 * 1000;
+	if (ts.tv_nsec >= 1000 * 1000 * 1000) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000 * 1000 * 1000;
+	}
+	if (pthread_cond_timedwait(cv, &s->mu, &ts) == ETIMEDOUT &&
+	    s->opt.progress != NULL) {
+		done = s->done;
+		pthread_mutex_unlock(&s->mu);
+		replay_tell(s, done);
+		pthread_mutex_lock(&s->mu);
+	}
+}
+
+/*
+ * replay_close() - stop feeding: let the workers consume what was
+ * published (and finish their runs when ok and nothing failed), or quit
+ * at once, and join them.  The runs are then final.
+ */
+void
+replay_close(struct replay_session *s, bool quit)
+{
+	unsigned i;
+
+	if (s->closed)
+		return;
+	s->closed = true;
+	if (!s->threads) {
+		if (!quit && s->stop_event == UINT64_MAX)
+			replay_finish_runs(s, 0, 1);
+		return;
+	}
+	pthread_mutex_lock(&s->mu);
+	s->ended = true;
+	if (quit)
+		s->quit = true;
+	pthread_cond_broadcast(&s->work);
+	pthread_mutex_unlock(&s->mu);
+	for (i = 0; i < s->nworkers; i++)
+		pthread_join(s->workers[i].thread, NULL);
+	s->threads = false;
+}
+
+/*
+ * replay_pick_error() - the error to report after the runs are final:
+ * the refused event of lowest number (then lowest run), else the lowest
+ * run that failed to finish.  Returns 0 if no run failed.
+ */
+int
+replay_pick_error(struct replay_session *s)
+{
+	struct replay_run *best = NULL;
+	size_t i;
+
+	for (i = 0; i < s->nruns; i++) {
+		struct replay_run *r = &s->runs[i];
+
+		if (r->rc != 0 && (best == NULL ||
+		    r->fail_event < best->fail_event)) {
+			best = r;
+			s->fail_run = i;
+		}
+	}
+	if (best == NULL)
+		return (0);
+	s->failed = best->rc;
+	s->fail_err = best->err;
+	return (best->rc);
+}
+
+/*
+ * replay_stop() - end the session on an error or an interrupt: close
+ * the workers and settle the final status into err.
+ */
+int
+replay_stop(struct replay_session *s, struct pg_error *err)
+{
+	if (s->failed == 0) {
+		if (replay_interrupted(s)) {
+			replay_close(s, true);
+			s->failed = -EINTR;
+			pg_error_setv(&s->fail_err, -EINTR, NULL, PG_POS_NONE,
+			    0, "interrupted");
+		} else {
+			replay_close(s, false);
+			if (replay_pick_error(s) == 0)
+				s->failed = pg_error_setv(&s->fail_err, -EIO,
+				    NULL, PG_POS_NONE, 0,
+				    "the replay stopped");
+		}
+	}
+	*err = s->fail_err;
+	return (s->failed);
+}
+
+/*
+ * replay_publish() - hand the current batch to the runs (or, without
+ * threads, feed it).  Returns 0, or the session's final error.
+ */
+int
+replay_publish(struct replay_session *s, struct pg_error *err)
+{
+	struct replay_batch *b = s->cur;
+	uint64_t failed;
+
+	if (b == NULL || b->n == 0)
+		return (0);
+	s->cur = NULL;
+	if (!s->threads) {
+		failed = replay_feed_batch(s, b, 0, 1);
+		s->done += b->n;
+		b->n = 0;
+		if (failed != UINT64_MAX)
+			s->stop_event = failed;
+		if (failed != UINT64_MAX || replay_interrupted(s))
+			return (replay_stop(s, err));
+		return (0);
+	}
+	pthread_mutex_lock(&s->mu);
+	b->refs = s->nworkers;
+	s->published++;
+	pthread_cond_broadcast(&s->work);
+	pthread_mutex_unlock(&s->mu);
+	return (0);
+}
+
+/*
+ * replay_acquire() - make s->cur an empty batch: wait until the slot of
+ * the next batch has been consumed by every worker.  Returns 0, or the
+ * session's final error (a run failed, or a signal arrived).
+ */
+static int
+replay_acquire(struct replay_session *s, struct pg_error *err)
+{
+	struct replay_batch *b;
+	bool stop;
+
+	if (!s->threads) {
+		s->cur = s->ring[0];
+		s->cur->n = 0;
+		s->cur->nstr = 0;
+		return (0);
+	}
+	b = s->ring[s->published % s->nring];
+	pthread_mutex_lock(&s->mu);
+	while (b->refs > 0 && s->stop_event == UINT64_MAX &&
+	    !replay_interrupted(s))
+		replay_wait(s, &s->space);
+	stop = s->stop_event != UINT64_MAX || replay_interrupted(s);
+	pthread_mutex_unlock(&s->mu);
+	if (stop)
+		return (replay_stop(s, err));
+	b->n = 0;
+	b->nstr = 0;
+	s->cur = b;
+	return (0);
+}
+
+int
+replay_session_feed(struct replay_session *s, const struct trace_event *ev,
+    const struct pg_error *where, struct pg_error *err)
+{
+	struct replay_batch *b;
+	size_t len;
+	int rc;
+
+	if (s->failed != 0 || s->closed || replay_interrupted(s))
+		return (replay_stop(s, err));
+	len = ev->str != NULL ? strnlen(ev->str, TRACE_NAME_MAX) + 1 : 0;
+	b = s->cur;
+	if (b != NULL && (b->n == REPLAY_BATCH_EVENTS ||
+	    b->nstr + len > REPLAY_BATCH_STRINGS)) {
+		if ((rc = replay_publish(s, err)) < 0)
+			return (rc);
+		b = NULL;
+	}
+	if (b == NULL) {
+		if ((rc = replay_acquire(s, err)) < 0)
+			return (rc);
+		b = s->cur;
+	}
+	if (s->fed == 0 && where != NULL) {
+		snprintf(s->file, sizeof(s->file), "%s", where->file);
+		s->pos_kind = where->pos_kind;
+	}
+	if (b->n == 0)
+		b->first = s->fed + 1;
+	b->ev[b->n] = *ev;
+	if (len > 0) {
+		memcpy(b->str + b->nstr, ev->str, len - 1);
+		b->str[b->nstr + len - 1] = '\0';
+		b->ev[b->n].str = b->str + b->nstr;
+		b->nstr += len;
+	}
+	b->pos[b->n] = where != NULL ? where->pos : 0;
+	b->n++;
+	s->fed++;
+	s->last_ns = ev->time_ns;
+	return (0);
+}
+
+int
+replay_session_sync(struct replay_session *s, struct pg_error *err)
+{
+	bool stop;
+	int rc;
+
+	if (s->failed != 0 || s->closed)
+		return (replay_stop(s, err));
+	if ((rc = replay_publish(s, err)) < 0)
+		return (rc);
+	if (!s->threads)
+		return (0);
+	pthread_mutex_lock(&s->mu);
+	while (s->done < s->fed && s->stop_event == UINT64_MAX &&
+	    !replay_interrupted(s))
+		replay_wait(s, &s->space);
+	stop = s->stop_event != UINT64_MAX || replay_interrupted(s);
+	pthread_mutex_unlock(&s->mu);
+	return (stop ? replay_stop(s, err) : 0);
+}
+
+int
+replay_session_read(struct replay_session *s, struct trace_reader *r,
+    struct pg_error *err)
+{
+	struct trace_event ev;
+	struct pg_error where, rerr;
+	uint64_t done, told = 0;
+	int rc;
+
+	s->fi = trace_reader_format(r);
+	s->have_format = true;
+	s->reader = r;
+	pg_error_clear(&where);
+	for (;;) {
+		/* No pg_error_clear() here: this loop runs once per event. */
+		rc = trace_reader_next(r, &ev, &rerr);
+		if (rc <= 0)
+			break;
+		/* The file name is the same for every event: format it once. */
+		if (s->fed == 0)
+			trace_reader_where(r, &where);
+		else
+			where.pos = trace_reader_pos(r);
+		rc = replay_session_feed(s, &ev, &where, err);
+		if (rc < 0)
+			goto out;
+		if (s->opt.progress != NULL &&
+		    s->fed - told >= REPLAY_BATCH_EVENTS) {
+			told = s->fed;
+			if (s->threads) {
+				pthread_mutex_lock(&s->mu);
+				done = s->done;
+				pthread_mutex_unlock(&s->mu);
+			} else
+				done = s->done;
+			replay_tell(s, done);
+		}
+	}
+	if (rc == 0) {
+		/* The runs' errors belong to this trace: wait for them. */
+		rc = replay_session_sync(s, err);
+		goto out;
+	}
+	if (rc < 0) {
+		if (replay_interrupted(s)) {
+			rc = replay_stop(s, err);
+			goto out;
+		}
+		/*
+		 * The events before the bad one are fed: a run that refused
+		 * one of them has the earlier error.
+		 */
+		if ((rc = replay_session_sync(s, err)) < 0)
+			goto out;
+		replay_close(s, true);
+		s->failed = rc = trace_reader_next(r, &ev, &s->fail_err);
+		*err = s->fail_err;
+	}
+out:
+	s->reader = NULL;
+	return (rc);
+}
+
+/* replay_start() - start the worker threads, signals blocked in them. */
+int
+replay_start(struct replay_session *s, struct pg_error *err)
+{
+	sigset_t all, old;
+	unsigned i;
+	int rc;
+
+	s->workers = calloc(s->nworkers, sizeof(*s->workers));
+	if (s->workers == NULL)
+		return (replay_nomem(err));
+	if (pthread_mutex_init(&s->mu, NULL) != 0 ||
+	    pthread_cond_init(&s->work, NULL) != 0 ||
+	    pthread_cond_init(&s->space, NULL) != 0)
+		return (pg_error_setv(err, -ENOMEM, NULL, PG_POS_NONE, 0,
+		    "cannot create the worker locks"));
+	s->sync_init = true;
+	/*
+	 * Signals go to the caller's thread only: its blocking read of a
+	 * pipe must be interrupted to notice SIGINT (trace_reader_opts).
+	 */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	for (i = 0; i < s->nworkers; i++) {
+		s->workers[i].s = s;
+		s->workers[i].id = i;
+		rc = pthread_create(&s->workers[i].thread, NULL,
+		    replay_worker_main, &s->workers[i]);
+		if (rc != 0)
+			break;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (i < s->nworkers) {
+		/* Stop the ones that started. */
+		pthread_mutex_lock(&s->mu);
+		s->quit = true;
+		pthread_cond_broadcast(&s->work);
+		pthread_mutex_unlock(&s->mu);
+		while (i-- > 0)
+			pthread_join(s->workers[i].thread, NULL);
+		return (pg_error_setv(err, -rc, NULL, PG_POS_NONE, 0,
+		    "cannot start %u worker threads: %s", s->nworkers,
+		    strerror(rc)));
+	}
+	s->threads = true;
+	return (0);
+}
