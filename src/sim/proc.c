@@ -12,18 +12,13 @@
  */
 #include "sim/proc_int.h"
 #include "sim/sim_int.h"
+#include "util/arith.h"
 #include "vm/fault.h"
 
 #include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-static uint64_t
-add_sat(uint64_t a, uint64_t b)
-{
-	return (a > UINT64_MAX - b ? UINT64_MAX : a + b);
-}
 
 static int
 grow_u32(uint32_t **a, uint32_t *cap, uint32_t need)
@@ -144,7 +139,7 @@ unblock(struct sim *s, struct sim_proc *p)
 	if (p->block == PB_NONE)
 		return;
 	w = s->now - p->block_start;
-	p->shift = add_sat(p->shift, w);
+	p->shift = pg_add_sat(p->shift, w);
 	if (p->block == PB_MEM_MIN || p->block == PB_MEM_TICK) {
 		p->stall_ns += w;
 		s->stall_ns += w;
@@ -309,7 +304,7 @@ sim_proc_run(struct sim *s, uint32_t pi)
 		if (!p->has_cur) {
 			if (p->q.n == 0)
 				return;
-			due = add_sat(sim_pevq_front_time(&p->q), p->shift);
+			due = pg_add_sat(sim_pevq_front_time(&p->q), p->shift);
 			if (due > s->now) {
 				proc_schedule_run(s, pi, due);
 				return;
@@ -388,7 +383,7 @@ sim_proc_kill(struct sim *s, uint32_t slot)
 	} else if (p->block == PB_MEM_TICK) {
 		proc_schedule_run(s, pi, s->now);
 	}
-	sim_schedule(s, add_sat(s->now, s->cfg.oom_kill_delay_ns),
+	sim_schedule(s, pg_add_sat(s->now, s->cfg.oom_kill_delay_ns),
 	    SIM_CLASS_TRACE, K_KILL_EXIT, pi, 0);
 }
 
@@ -462,7 +457,7 @@ sim_proc_event(struct sim *s, const struct trace_event *ev, uint64_t evno)
 		 * simulation until the process drains; give up on this
 		 * event after sim.drain (docs/model.md).
 		 */
-		limit = add_sat(ev->time_ns, s->cfg.drain_ns);
+		limit = pg_add_sat(ev->time_ns, s->cfg.drain_ns);
 		while (p->q.n >= SIM_PROC_QUEUE_MAX && !p->gone &&
 		    sim_run_one(s, limit))
 			;

@@ -9,6 +9,7 @@
  * docs/model.md describes the whole and every deliberate deviation.
  */
 #include "sim/sim_int.h"
+#include "util/arith.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -27,12 +28,6 @@ static const char *const action_names[K_COUNT] = {
 	[K_PROC_RUN] = "process continuation",
 	[K_KILL_EXIT] = "exit of a killed process",
 };
-
-static uint64_t
-add_sat(uint64_t a, uint64_t b)
-{
-	return (a > UINT64_MAX - b ? UINT64_MAX : a + b);
-}
 
 int
 sim_fail(struct sim *s, int rc, uint64_t evno, const char *fmt, ...)
@@ -78,10 +73,10 @@ sim_device_submit(struct sim_device *dev, uint64_t now, uint32_t pages)
 	 * transfer time is rounded up to whole nanoseconds.
 	 */
 	start = dev->free_at > now ? dev->free_at : now;
-	service = add_sat(dev->latency_ns,
+	service = pg_add_sat(dev->latency_ns,
 	    sim_muldiv((uint64_t)pages * PG_PAGE_SIZE, SIM_NS_PER_S,
 	    dev->bandwidth_bps, 1));
-	dev->free_at = add_sat(start, service);
+	dev->free_at = pg_add_sat(start, service);
 	dev->requests++;
 	dev->pages += pages;
 	return (dev->free_at);
@@ -458,7 +453,7 @@ sim_finish(struct sim *s, struct report_run *out, struct pg_error *err)
 		return (sim_error_out(s, err));
 	if (!s->finished) {
 		/* interfaces.md 2: run on until no process is left or drain passes. */
-		end = add_sat(s->last_event_ns, s->cfg.drain_ns);
+		end = pg_add_sat(s->last_event_ns, s->cfg.drain_ns);
 		run_until(s, end, SIM_CLASS_LAUNDRY, true);
 		if (s->error != 0)
 			return (sim_error_out(s, err));

@@ -6,12 +6,7 @@
  * agenda and dispatches to these.
  */
 #include "sim/sim_int.h"
-
-static uint64_t
-add_sat(uint64_t a, uint64_t b)
-{
-	return (a > UINT64_MAX - b ? UINT64_MAX : a + b);
-}
+#include "util/arith.h"
 
 static uint64_t
 scan_cost(const struct sim *s, uint64_t visited)
@@ -20,7 +15,7 @@ scan_cost(const struct sim *s, uint64_t visited)
 
 	/* spec 12.3: c_iter + c_page * visited, saturating. */
 	per_page = sim_muldiv(s->cfg.scan_cost_per_page_ns, visited, 1, 0);
-	return (add_sat(s->cfg.scan_cost_per_scan_ns, per_page));
+	return (pg_add_sat(s->cfg.scan_cost_per_scan_ns, per_page));
 }
 
 static struct pageout_clock
@@ -53,11 +48,11 @@ sim_pd_scan(struct sim *s, uint32_t d, bool woken)
 	s->m->dom[d].oom_now_ns = s->now;	/* for the OOM records only */
 	visited = pageout_worker_scan(s->m, &pd->w, &s->sh, &clk, woken);
 	cost = scan_cost(s, visited);
-	s->pd_busy_ns = add_sat(s->pd_busy_ns, cost);
+	s->pd_busy_ns = pg_add_sat(s->pd_busy_ns, cost);
 	/* The worker is busy for the scan's cost, then goes back to the top. */
 	pd->state = PDS_BUSY;
 	pd->gen++;
-	sim_schedule(s, add_sat(s->now, cost), SIM_CLASS_DAEMON, K_PD_TOP, d,
+	sim_schedule(s, pg_add_sat(s->now, cost), SIM_CLASS_DAEMON, K_PD_TOP, d,
 	    pd->gen);
 	sim_check(s, s->events, "a page daemon scan");
 	sim_notify(s);
@@ -127,8 +122,8 @@ sim_lw_run(struct sim *s, uint32_t d)
 	clk = kernel_clock(s);
 	dec = laundry_worker_run(s->m, &l->lw, &clk);
 	cost = scan_cost(s, dec.visited);
-	s->laundry_busy_ns = add_sat(s->laundry_busy_ns, cost);
-	l->busy_until = add_sat(s->now, cost);
+	s->laundry_busy_ns = pg_add_sat(s->laundry_busy_ns, cost);
+	l->busy_until = pg_add_sat(s->now, cost);
 	l->gen++;
 	switch (dec.wait) {
 	case LW_WAIT_SLEEP:
