@@ -40,18 +40,25 @@
  * configuration uses, the FreeBSD commit it comes from and one sentence.
  * The model tests the flag in struct vm_machine's variants, never a name.
  * Append new variants at the end: a flag's bit is its position.
+ * COMMIT is a git hash where one is known; active-target's is the svn
+ * revision (r334154, 2018-05-24: its git hash was not found) and
+ * inactive-dirty-limit's the review (D48337; docs/model.md says where its
+ * code was read).
  */
 #define PG_VARIANTS(X) \
 	X(PIDCTRL_2018_06, "pidctrl-2018-06", "e768070ca939", \
 	    "pidctrl_daemon() of June 2018: within an interval the error is " \
 	    "taken relative to the last call, so repeated calls do not wind " \
 	    "the integral up") \
-	X(ACTIVE_TARGET, "active-target", "vm_pageout_active_target()", \
+	X(ACTIVE_TARGET, "active-target", "r334154", \
 	    "the active-scan target counts PQ_INACTIVE, not the re-aimed " \
 	    "pq's PQ_LAUNDRY (S:1356, S:1399)") \
 	X(OOM_INSTANT_SHORTAGE, "oom-instant-shortage", "78546fb0e321", \
 	    "a scan counts towards an OOM kill only while the domain needs " \
-	    "paging (free_count < pageout_wakeup_thresh)")
+	    "paging (free_count < pageout_wakeup_thresh)") \
+	X(INACTIVE_DIRTY_LIMIT, "inactive-dirty-limit", "D48337", \
+	    "the inactive scan stops once it has sent as many dirty pages " \
+	    "to the laundry as it wanted to free (S:1165-1166, S:1330-1331)")
 
 enum pg_variant_bit {
 #define PG_VARIANT_BIT(id, name, commit, what) PG_VARIANT_BIT_##id,

@@ -67,6 +67,47 @@ vm_swapout_run_idle(struct vm_machine *m, struct pageout_shared *sh,
 }
 
 /*
+ * The variant inactive-dirty-limit (FreeBSD review D48337, Mark Johnston;
+ * docs/model.md): an inactive scan that meets dirty pages instead of clean
+ * ones gives up after inact_scan_laundry_weight (1) dirty pages per page it
+ * wanted, leaving the rest of the queue for later scans and the shortfall
+ * to the laundry thread, instead of moving the whole queue to the laundry
+ * at once (the seed walks until maxscan, S:1165-1166).
+ *
+ * inactive_dirty_thresh() - the number of dirty pages after which the
+ * scan for page_shortage pages stops: INT32_MAX (never) in the seed, and
+ * also when the product is 0, as the kernel does.
+ */
+#define INACT_SCAN_LAUNDRY_WEIGHT 1	/* vm.inact_scan_laundry_weight */
+
+static int32_t
+inactive_dirty_thresh(const struct vm_machine *m, int32_t page_shortage)
+{
+	int64_t t;
+
+	if ((m->variants & PG_VARIANT(INACTIVE_DIRTY_LIMIT)) == 0 ||
+	    page_shortage <= 0)
+		return (INT32_MAX);
+	t = (int64_t)INACT_SCAN_LAUNDRY_WEIGHT * page_shortage;
+	return (t > INT32_MAX ? INT32_MAX : (int32_t)t);
+}
+
+/*
+ * inactive_dirty_counts() - whether a dirty page the scan sent to the
+ * laundry counts towards the threshold: not if it would go to swap while
+ * swap is nearly full or absent (swap_pager_almost_full), since laundering
+ * it most likely frees nothing.
+ */
+static bool
+inactive_dirty_counts(const struct vm_machine *m,
+    const struct vm_object *object)
+{
+	if (object->type != OBJT_DEFAULT && object->type != OBJT_SWAP)
+		return (true);
+	return (vm_swap_almost_full(m) == 0);
+}
+
+/*
  * vm_pageout_scan() - model of vm_pageout_scan(), S:1105-1541, spec 7.4.
  *
  * The page and object locks of the kernel always succeed here (spec 12.12),
@@ -87,7 +128,7 @@ vm_pageout_scan(struct vm_machine *m, struct pageout_shared *sh,
 	int64_t min_scan;
 	int32_t act_delta, addl_page_shortage, deficit, inactq_shortage;
 	int32_t maxscan, page_shortage, scan_tick, scanned;
-	int32_t starting_page_shortage, weight;
+	int32_t starting_page_shortage, weight, dirty_count, dirty_thresh;
 	uint64_t nvisited;
 
 	nvisited = 0;
@@ -113,15 +154,19 @@ vm_pageout_scan(struct vm_machine *m, struct pageout_shared *sh,
 	} else
 		page_shortage = deficit = 0;
 	starting_page_shortage = page_shortage;
+	dirty_thresh = inactive_dirty_thresh(m, page_shortage);
+	dirty_count = 0;
 
 	/*
 	 * C. S:1161-1342: the inactive scan.  maxscan counts every entry,
 	 * markers included, so the inacthead marker costs one unit (D7).
+	 * With inactive-dirty-limit the walk also ends once dirty_thresh
+	 * pages went to the laundry (the seed: dirty_thresh is INT32_MAX).
 	 */
 	pq = &vmd->pq[PQ_INACTIVE];
 	maxscan = (int32_t)pq->cnt;
-	for (p = pq->head; p != VM_NONE && maxscan-- > 0 && page_shortage > 0;
-	    p = next) {
+	for (p = pq->head; p != VM_NONE && maxscan-- > 0 && page_shortage > 0 &&
+	    dirty_count < dirty_thresh; p = next) {
 		pg = &m->pages[p];
 		nvisited++;
 		m->cnt.v_pdpages++;				/* S:1172 */
@@ -192,8 +237,11 @@ free_page:
 			vm_page_free(m, p);
 			m->cnt.v_dfree++;
 			--page_shortage;
-		} else if ((object->flags & OBJ_DEAD) == 0)
+		} else if ((object->flags & OBJ_DEAD) == 0) {
 			vm_page_launder(m, p);
+			if (inactive_dirty_counts(m, object))
+				dirty_count++;
+		}
 		/* Dirty pages of a dead object stay off the queues (T7). */
 drop_page:
 		/* S:1339-1340: resume after the marker. */
@@ -234,11 +282,10 @@ drop_page:
 	 * are now, after D-F (D9).  pq->cnt is the inactive count only when
 	 * no inactive scan was wanted; otherwise it is the laundry count.
 	 * The variant active-target counts the inactive queue, as
-	 * vm_pageout_active_target() of later kernels does (read at
-	 * freebsd-src 0012f373e43d; the commit that introduced it is not
-	 * pinned: most likely Mark Johnston's 2018 rework of the page
-	 * daemon loop, review D15491, docs/model.md); the deficit and
-	 * addl_page_shortage stay added as in the seed.
+	 * vm_pageout_active_target() of later kernels does (introduced by
+	 * svn r334154, 2018-05-24, review D15490, which split the scan;
+	 * read at freebsd-src 0012f373e43d; docs/model.md); the deficit
+	 * and addl_page_shortage stay added as in the seed.
 	 * Clean pages count weight times more than dirty ones.  The kernel
 	 * mixes u_int and int here; the 32-bit result is the same.
 	 */

@@ -208,3 +208,99 @@ Test(variants, oom_instant_shortage_counts_only_while_paging_is_needed)
 	cr_assert_eq(kills_after_12_failures(0, true), 1);
 	cr_assert_eq(kills_after_12_failures(v, true), 1);
 }
+
+/* ---- inactive-dirty-limit: the inactive scan of review D48337 ---- */
+
+struct dirty_scan {
+	uint32_t laundered;	/* pages the scan sent to the laundry */
+	uint32_t freed;		/* clean pages it freed */
+	bool met;		/* its target was met */
+	uint8_t request;	/* the laundry request it left */
+};
+
+/*
+ * An inactive queue of 3000 dirty pages of an object of type dirty_type
+ * followed by 1000 clean file pages (all unmapped, unreferenced), with
+ * 1 GiB of swap or none, scanned by a reclaiming pass for 100 pages.
+ */
+static struct dirty_scan
+dirty_scan(uint32_t variants, enum vm_objtype dirty_type, bool swap)
+{
+	struct dirty_scan r;
+	struct pdt_env e;
+	uint32_t od, oc, i, p, free0;
+
+	pdt_config(&e.cfg, 262144, 1);
+	if (swap)
+		e.cfg.swap_bytes = UINT64_C(1) << 30;
+	pdt_boot(&e);
+	cr_assert_eq(vm_swap_almost_full(e.m) == 0, swap);
+	e.m->variants = variants;
+	od = pdt_object(&e, dirty_type, 3000, false);
+	oc = pdt_object(&e, OBJT_VNODE, 1000, false);
+	for (i = 0; i < 3000; i++) {
+		p = pdt_page(&e, 0, od, i, PQ_INACTIVE);
+		e.m->pages[p].dirty = VM_PAGE_BITS_ALL;
+	}
+	(void)pdt_pages(&e, 0, oc, 0, 1000, PQ_INACTIVE);
+	e.m->dom[0].pageout_deficit = 0;
+	free0 = e.m->dom[0].free_count;
+	r.met = pdt_scan(&e, 0, 1, 100);
+	r.laundered = e.m->dom[0].pq[PQ_LAUNDRY].cnt;
+	r.freed = e.m->dom[0].free_count - free0;
+	r.request = e.m->dom[0].laundry_request;
+	cr_assert_eq(e.m->dom[0].pq[PQ_INACTIVE].cnt,
+	    4000 - r.laundered - r.freed);
+	pdt_shutdown(&e);
+	return (r);
+}
+
+/*
+ * The seed walks past all 3000 dirty pages (each to the laundry) to the
+ * clean ones and frees 100: target met, a background request.  The
+ * variant stops at the 100th dirty page (inact_scan_laundry_weight 1 x
+ * 100 wanted): 100 laundered, none freed, target missed, a shortfall
+ * request for the laundry thread.
+ */
+Test(variants, inactive_dirty_limit_stops_after_as_many_dirty_pages)
+{
+	uint32_t v = PG_VARIANT(INACTIVE_DIRTY_LIMIT);
+	struct dirty_scan r;
+
+	r = dirty_scan(0, OBJT_VNODE, false);
+	cr_assert_eq(r.laundered, 3000);
+	cr_assert_eq(r.freed, 100);
+	cr_assert(r.met);
+	cr_assert_eq(r.request, VM_LAUNDRY_BACKGROUND);
+	r = dirty_scan(v, OBJT_VNODE, false);
+	cr_assert_eq(r.laundered, 100);
+	cr_assert_eq(r.freed, 0);
+	cr_assert_not(r.met);
+	cr_assert_eq(r.request, VM_LAUNDRY_SHORTFALL);
+	r = dirty_scan(PG_VARIANTS_ALL & ~v, OBJT_VNODE, false);
+	cr_assert_eq(r.laundered, 3000);
+	cr_assert_eq(r.freed, 100);
+}
+
+/*
+ * Anonymous dirty pages count only while swap is not (nearly) full: with
+ * no swap device (swap_pager_almost_full set) the variant walks past them
+ * as the seed does; with 1 GiB of free swap it stops at 100.
+ */
+Test(variants, inactive_dirty_limit_skips_anonymous_pages_without_swap)
+{
+	uint32_t v = PG_VARIANT(INACTIVE_DIRTY_LIMIT);
+	struct dirty_scan r;
+
+	r = dirty_scan(v, OBJT_DEFAULT, false);
+	cr_assert_eq(r.laundered, 3000);
+	cr_assert_eq(r.freed, 100);
+	cr_assert(r.met);
+	r = dirty_scan(v, OBJT_DEFAULT, true);
+	cr_assert_eq(r.laundered, 100);
+	cr_assert_eq(r.freed, 0);
+	cr_assert_not(r.met);
+	r = dirty_scan(0, OBJT_DEFAULT, true);
+	cr_assert_eq(r.laundered, 3000);
+	cr_assert_eq(r.freed, 100);
+}
