@@ -133,34 +133,48 @@ gen_zipf_rank_page(const struct gen_zipf *z, uint64_t k)
 /* gen_zipf_finish() - free z's tables. */
 void gen_zipf_finish(struct gen_zipf *z);
 
-/* ---- Scheduler: a min-heap of (time, actor) ---- */
+/* ---- Scheduler: a tournament of (time, actor) ---- */
 
 /*
  * The workloads with several concurrent actors (processes, readers) keep
  * one entry per actor; ties in time go to the lower actor number, so the
- * interleaving is fixed.
+ * interleaving is fixed.  Actors are numbered 0 .. cap-1 and each has at
+ * most one entry; times are below GEN_SCHED_NONE - 1 (the generator's
+ * span, GEN_SPAN_MAX_S, keeps them far below).
+ *
+ * A winner tree: a complete binary tree over one leaf per actor, each
+ * inner node holding the earliest actor under it, node[0] the overall
+ * one.  Changing one actor's time replays the matches on the path from
+ * its leaf to the root: a fixed number of levels at fixed places, each a
+ * comparison and two selections, so that no branch depends on the times
+ * (a heap's sift chooses its path by them, a coin flip for the branch
+ * predictor).
  */
+#define GEN_SCHED_NONE UINT64_MAX /* time of an actor with no entry */
+
 struct gen_sched_ent {
 	uint64_t time;
 	uint32_t actor;
 };
 
 struct gen_sched {
-	struct gen_sched_ent *h;
-	uint32_t n, cap;
+	uint64_t *time;	 /* per leaf: the actor's time + 1, or GEN_SCHED_NONE */
+	uint32_t *node;	 /* node[1 .. leaves-1] winners below, node[0] all */
+	uint32_t leaves; /* a power of two, at least cap */
+	uint32_t n;	 /* actors with an entry */
 	/*
-	 * h[0] was popped but is still in place: most pops are followed by
-	 * a push of the same actor, which then replaces the root with one
-	 * sift-down instead of a removal and an insertion.
+	 * node[0] was popped but keeps its entry: most pops are followed by
+	 * a push of the same actor, which then replays its path once
+	 * instead of a removal and an insertion.
 	 */
 	bool hole;
 };
 
-/* gen_sched_init() - empty, room for cap actors.  0 or -ENOMEM. */
+/* gen_sched_init() - empty, for actors 0 .. cap-1 (cap >= 1).  0 or -ENOMEM. */
 int gen_sched_init(struct gen_sched *s, uint32_t cap);
-/* gen_sched_push() - actor runs next at time (at most cap entries). */
+/* gen_sched_push() - actor, which has no entry, runs next at time. */
 void gen_sched_push(struct gen_sched *s, uint64_t time, uint32_t actor);
-/* gen_sched_pop() - the earliest entry; false when empty. */
+/* gen_sched_pop() - the earliest entry, removed; false when empty. */
 bool gen_sched_pop(struct gen_sched *s, struct gen_sched_ent *out);
 void gen_sched_finish(struct gen_sched *s);
 

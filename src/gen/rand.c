@@ -199,94 +199,109 @@ gen_zipf_finish(struct gen_zipf *z)
 int
 gen_sched_init(struct gen_sched *s, uint32_t cap)
 {
+	uint32_t i, j;
+
 	s->n = 0;
-	s->cap = cap;
 	s->hole = false;
-	/*
-	 * One entry more than the heap holds, zeroed: sift_down() reads the
-	 * right sibling h[c + 1] without a branch, also where it is h[n].
-	 */
-	s->h = calloc((size_t)cap + 1, sizeof(*s->h));
-	return (s->h == NULL ? -ENOMEM : 0);
+	for (s->leaves = 1; s->leaves < cap; s->leaves *= 2)
+		;
+	s->time = malloc((size_t)s->leaves * sizeof(*s->time));
+	s->node = malloc((size_t)s->leaves * sizeof(*s->node));
+	if (s->time == NULL || s->node == NULL) {
+		gen_sched_finish(s);
+		return (-ENOMEM);
+	}
+	for (i = 0; i < s->leaves; i++)
+		s->time[i] = GEN_SCHED_NONE;
+	/* With every time equal, the lowest actor under a node wins there. */
+	s->node[0] = 0;
+	for (i = 1; i < s->leaves; i++) {
+		for (j = i; j < s->leaves; j *= 2)
+			;
+		s->node[i] = j - s->leaves;
+	}
+	return (0);
 }
 
 /*
- * sched_less() - (time, actor) order, with & and | rather than && and ||:
- * the comparisons of a heap are coin flips to a branch predictor, and
- * set-on-condition instructions cost no mispredictions.
+ * sched_replay() - actor a's time changed: replay the matches on the
+ * path from its leaf to the root.  The winner so far travels in
+ * registers; at each level it meets the winner kept by the sibling
+ * subtree, which this walk does not change, so its load does not wait
+ * for the comparisons below.  Leaves are in actor order, so a tie goes
+ * to the left side: the other side wins when it is earlier, or equal
+ * and on the left (stored times are time + 1, so that ot - 1 cannot
+ * wrap).  The match is arithmetic, a mask applied with xor: gcc turns ?:
+ * and | of comparisons into branches, which mispredict about every
+ * other level.
  */
-static inline bool
-sched_less(const struct gen_sched_ent *a, const struct gen_sched_ent *b)
+static inline void
+sched_replay(struct gen_sched *s, uint32_t a)
 {
-	return ((a->time < b->time) |
-	    ((a->time == b->time) & (a->actor < b->actor)));
-}
+	const uint64_t *time = s->time;
+	uint32_t *node = s->node;
+	uint64_t wt = time[a], ot, m;
+	uint32_t wa = a, oa, j;
 
-/*
- * sift_down() - place e at the root of the heap h[0..n) and restore it.
- * Bottom-up (Floyd): the hole walks down to a leaf along the earlier
- * child, one comparison per level, and e then climbs back from there.
- * The replacement is almost always a worker's next event, later than
- * most of the heap, so it climbs little: about half the comparisons of
- * the textbook descent, which compares e at every level as well.  Actors
- * are unique in the heap, so (time, actor) orders it totally and the pop
- * order is the same whatever the method.
- */
-static void
-sift_down(struct gen_sched *s, struct gen_sched_ent e)
-{
-	struct gen_sched_ent *h = s->h;
-	uint32_t n = s->n, i = 0, c, up;
-
-	while ((c = 2 * i + 1) < n) {
-		c += (uint32_t)((c + 1 < n) & sched_less(&h[c + 1], &h[c]));
-		h[i] = h[c];
-		i = c;
+	if (s->leaves > 1) {
+		/* The sibling of a leaf is a leaf: actor a ^ 1. */
+		oa = a ^ 1;
+		j = a + s->leaves;
+		for (;;) {
+			/* j & 1: the walk comes from the right. */
+			ot = time[oa] - (j & 1);
+			m = -(uint64_t)(ot < wt);
+			wa ^= (wa ^ oa) & (uint32_t)m;
+			wt ^= (wt ^ (ot + (j & 1))) & m;
+			j >>= 1;
+			node[j] = wa;
+			if (j == 1)
+				break;
+			oa = node[j ^ 1];
+		}
 	}
-	while (i > 0) {
-		up = (i - 1) / 2;
-		if (!sched_less(&e, &h[up]))
-			break;
-		h[i] = h[up];
-		i = up;
-	}
-	h[i] = e;
+	node[0] = wa;
 }
 
 void
 gen_sched_push(struct gen_sched *s, uint64_t time, uint32_t actor)
 {
-	struct gen_sched_ent e = { time, actor };
-	uint32_t i, up;
+	uint32_t w;
 
 	if (s->hole) {
 		s->hole = false;
-		sift_down(s, e);
-		return;
+		w = s->node[0];
+		if (w != actor) {
+			/* Another actor follows the popped one: drop that. */
+			s->time[w] = GEN_SCHED_NONE;
+			s->n--;
+			sched_replay(s, w);
+			s->n++;
+		}
+	} else {
+		s->n++;
 	}
-	i = s->n++;
-	while (i > 0) {
-		up = (i - 1) / 2;
-		if (!sched_less(&e, &s->h[up]))
-			break;
-		s->h[i] = s->h[up];
-		i = up;
-	}
-	s->h[i] = e;
+	s->time[actor] = time + 1;
+	sched_replay(s, actor);
 }
 
 bool
 gen_sched_pop(struct gen_sched *s, struct gen_sched_ent *out)
 {
+	uint32_t w;
+
 	if (s->hole) {
 		/* The last pop was not replaced: remove its entry now. */
 		s->hole = false;
-		if (--s->n > 0)
-			sift_down(s, s->h[s->n]);
+		w = s->node[0];
+		s->time[w] = GEN_SCHED_NONE;
+		s->n--;
+		sched_replay(s, w);
 	}
 	if (s->n == 0)
 		return (false);
-	*out = s->h[0];
+	out->actor = s->node[0];
+	out->time = s->time[out->actor] - 1;
 	s->hole = true;
 	return (true);
 }
@@ -294,9 +309,11 @@ gen_sched_pop(struct gen_sched *s, struct gen_sched_ent *out)
 void
 gen_sched_finish(struct gen_sched *s)
 {
-	free(s->h);
-	s->h = NULL;
-	s->n = s->cap = 0;
+	free(s->time);
+	free(s->node);
+	s->time = NULL;
+	s->node = NULL;
+	s->n = s->leaves = 0;
 	s->hole = false;
 }
 

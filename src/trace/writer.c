@@ -24,6 +24,7 @@ struct trace_writer {
 	char name[PG_ERROR_FILE_MAX]; /* for messages */
 	struct outfile *of;	      /* NULL once finished or closed */
 	bool finished;
+	bool fast; /* binary and not finished: page ops take encode_page() */
 	ZSTD_CCtx *cctx;
 	uint8_t *buf; /* encoded, not yet compressed/written */
 	size_t len;
@@ -166,6 +167,7 @@ trace_writer_open(const char *path, const struct trace_writer_opts *opts,
 		w->buf[8] = TB_VERSION & 0xff;
 		w->buf[9] = TB_VERSION >> 8;
 		w->len = TB_HEADER_LEN;
+		w->fast = true;
 	} else {
 		memcpy(w->buf, "pgtrace 1\n", 10);
 		w->len = 10;
@@ -267,63 +269,74 @@ put_bstr(uint8_t *p, const char *s)
 	return (p + n);
 }
 
-static void
-encode_binary(struct trace_writer *w, const struct trace_event *ev)
+/*
+ * encode_page() - a page op (fault ... unwire), already checked.  The
+ * generator's hot path: one call per event, no error work.
+ */
+static inline void
+encode_page(struct trace_writer *w, const struct trace_event *ev)
 {
 	uint8_t *p = w->buf + w->len, *tagp = p++;
 	uint64_t dt = ev->time_ns - w->time, zz;
 	struct tb_stream *s = &w->stream;
 	unsigned tmode, form, v;
 
-	if (ev->op >= TRACE_OP_FAULT && ev->op <= TRACE_OP_UNWIRE) {
-		if (dt == 0) {
-			tmode = TB_TIME_ZERO;
-		} else if (dt == w->step) {
-			tmode = TB_TIME_STEP;
-		} else {
-			tmode = TB_TIME_NEW;
-			w->step = dt;
-			p = tb_put_varint(p, dt);
+	if (dt == 0) {
+		tmode = TB_TIME_ZERO;
+	} else if (dt == w->step) {
+		tmode = TB_TIME_STEP;
+	} else {
+		tmode = TB_TIME_NEW;
+		w->step = dt;
+		p = tb_put_varint(p, dt);
+	}
+	v = 0;
+	if (!s->valid || s->pid != ev->pid || s->obj != ev->obj ||
+	    ev->count != 1) {
+		form = TB_FORM_EXT;
+		if (!s->valid || s->pid != ev->pid || s->obj != ev->obj) {
+			v |= TB_EXT_S;
+			tb_stream_switch(s, ev->pid, ev->obj);
+			p = tb_put_varint(p, ev->pid);
+			p = tb_put_varint(p, ev->obj);
 		}
-		v = 0;
-		if (!s->valid || s->pid != ev->pid || s->obj != ev->obj ||
-		    ev->count != 1) {
+		if (ev->count != 1) {
+			v |= TB_EXT_C;
+			p = tb_put_varint(p, ev->count);
+		}
+		p = tb_put_varint(p, tb_zigzag((int64_t)(ev->pindex - s->next)));
+	} else {
+		zz = tb_zigzag((int64_t)(ev->pindex - s->next));
+		if (zz < 4) {
+			form = TB_FORM_SEQ;
+			v = (unsigned)zz;
+		} else if (zz < 1024) {
+			form = TB_FORM_NEAR;
+			v = (unsigned)(zz & 3);
+			*p++ = (uint8_t)(zz >> 2);
+		} else if (ev->pindex < (1u << 18)) {
+			form = TB_FORM_ABS;
+			v = (unsigned)(ev->pindex & 3);
+			*p++ = (uint8_t)(ev->pindex >> 2);
+			*p++ = (uint8_t)(ev->pindex >> 10);
+		} else {
 			form = TB_FORM_EXT;
-			if (!s->valid || s->pid != ev->pid ||
-			    s->obj != ev->obj) {
-				v |= TB_EXT_S;
-				tb_stream_switch(s, ev->pid, ev->obj);
-				p = tb_put_varint(p, ev->pid);
-				p = tb_put_varint(p, ev->obj);
-			}
-			if (ev->count != 1) {
-				v |= TB_EXT_C;
-				p = tb_put_varint(p, ev->count);
-			}
-			p = tb_put_varint(p,
-			    tb_zigzag((int64_t)(ev->pindex - s->next)));
-		} else {
-			zz = tb_zigzag((int64_t)(ev->pindex - s->next));
-			if (zz < 4) {
-				form = TB_FORM_SEQ;
-				v = (unsigned)zz;
-			} else if (zz < 1024) {
-				form = TB_FORM_NEAR;
-				v = (unsigned)(zz & 3);
-				*p++ = (uint8_t)(zz >> 2);
-			} else if (ev->pindex < (1u << 18)) {
-				form = TB_FORM_ABS;
-				v = (unsigned)(ev->pindex & 3);
-				*p++ = (uint8_t)(ev->pindex >> 2);
-				*p++ = (uint8_t)(ev->pindex >> 10);
-			} else {
-				form = TB_FORM_EXT;
-				p = tb_put_varint(p, zz);
-			}
+			p = tb_put_varint(p, zz);
 		}
-		s->next = ev->pindex + ev->count;
-		*tagp = TB_PAGE_TAG(ev->op - TRACE_OP_FAULT, tmode, form, v);
-		w->len = (size_t)(p - w->buf);
+	}
+	s->next = ev->pindex + ev->count;
+	*tagp = TB_PAGE_TAG(ev->op - TRACE_OP_FAULT, tmode, form, v);
+	w->len = (size_t)(p - w->buf);
+}
+
+static void
+encode_binary(struct trace_writer *w, const struct trace_event *ev)
+{
+	uint8_t *p = w->buf + w->len, *tagp = p++;
+	uint64_t dt = ev->time_ns - w->time;
+
+	if (ev->op >= TRACE_OP_FAULT && ev->op <= TRACE_OP_UNWIRE) {
+		encode_page(w, ev);
 		return;
 	}
 
@@ -370,8 +383,13 @@ encode_binary(struct trace_writer *w, const struct trace_event *ev)
 	w->len = (size_t)(p - w->buf);
 }
 
-int
-trace_writer_write(struct trace_writer *w, const struct trace_event *ev,
+/*
+ * write_checked() - trace_writer_write() of an event the fast path did
+ * not take: checked, with a message for what is wrong.  Out of line, so
+ * that its message buffers cost the fast path no stack frame.
+ */
+static __attribute__((noinline)) int
+write_checked(struct trace_writer *w, const struct trace_event *ev,
     struct pg_error *err)
 {
 	char msg[PG_ERROR_MSG_MAX], a[32], b[32];
@@ -398,6 +416,29 @@ trace_writer_write(struct trace_writer *w, const struct trace_event *ev,
 	if (w->len >= WBUF_SIZE && (rc = flush(w, false, err)) < 0)
 		return (rc);
 	return (0);
+}
+
+int
+trace_writer_write(struct trace_writer *w, const struct trace_event *ev,
+    struct pg_error *err)
+{
+	/*
+	 * A binary page op that passes the checks of trace_event_check()
+	 * and keeps time in order goes straight to the encoder; anything
+	 * else takes the checked path, which says what is wrong.
+	 */
+	if (w->fast && (unsigned)(ev->op - TRACE_OP_FAULT) < TB_PAGE_OPS &&
+	    ev->time_ns >= w->time && ev->count - 1 < TRACE_PAGES_MAX &&
+	    ev->pindex < TRACE_PAGES_MAX &&
+	    ev->count <= TRACE_PAGES_MAX - ev->pindex) {
+		encode_page(w, ev);
+		w->time = ev->time_ns;
+		w->nevents++;
+		if (w->len >= WBUF_SIZE)
+			return (flush(w, false, err));
+		return (0);
+	}
+	return (write_checked(w, ev, err));
 }
 
 int
@@ -443,6 +484,7 @@ trace_writer_finish(struct trace_writer *w, struct pg_error *err)
 	if (w->finished)
 		return (werr(w, err, -EINVAL, "finished twice"));
 	w->finished = true;
+	w->fast = false;
 	if (w->opts.format == TRACE_FORMAT_BINARY) {
 		p = w->buf + w->len;
 		*p++ = TB_TAG_END;
