@@ -159,6 +159,8 @@ trace_event_check(const struct trace_event *ev, char *msg, size_t n)
 	case TRACE_OP_FREE:
 	case TRACE_OP_WIRE:
 	case TRACE_OP_UNWIRE:
+		if (trace_page_range_ok(ev->pindex, ev->count))
+			return (0);
 		if (ev->count == 0 || ev->count > TRACE_PAGES_MAX) {
 			snprintf(msg, n,
 			    "bad COUNT %" PRIu64 ": expected 1 to "
@@ -166,15 +168,12 @@ trace_event_check(const struct trace_event *ev, char *msg, size_t n)
 			    ev->count, TRACE_PAGES_MAX);
 			return (-EINVAL);
 		}
-		if (ev->pindex >= TRACE_PAGES_MAX ||
-		    ev->pindex + ev->count > TRACE_PAGES_MAX) {
-			snprintf(msg, n,
-			    "bad PINDEX %" PRIu64 ": PINDEX+COUNT "
-			    "exceeds %" PRIu64 " pages",
-			    ev->pindex, TRACE_PAGES_MAX);
-			return (-EINVAL);
-		}
-		return (0);
+		/* COUNT is in range, so PINDEX is not. */
+		snprintf(msg, n,
+		    "bad PINDEX %" PRIu64 ": PINDEX+COUNT "
+		    "exceeds %" PRIu64 " pages",
+		    ev->pindex, TRACE_PAGES_MAX);
+		return (-EINVAL);
 	case TRACE_OP_SWAPON:
 	case TRACE_OP_SWAPOFF:
 		if (ev->count == 0 || ev->count > TRACE_PAGES_MAX) {

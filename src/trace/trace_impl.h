@@ -109,6 +109,19 @@ int bin_reader_init(struct trace_reader *r, struct pg_error *err);
 int trace_event_check(const struct trace_event *ev, char *msg, size_t n);
 
 /*
+ * trace_page_range_ok() - the page-op rule of trace_event_check(): COUNT
+ * in 1 .. TRACE_PAGES_MAX and PINDEX + COUNT within TRACE_PAGES_MAX.  One
+ * test without overflow, so that the writer's fast path and the checker
+ * share it.
+ */
+static inline bool
+trace_page_range_ok(uint64_t pindex, uint64_t count)
+{
+	return (count - 1 < TRACE_PAGES_MAX && pindex < TRACE_PAGES_MAX &&
+	    count <= TRACE_PAGES_MAX - pindex);
+}
+
+/*
  * trace_note_check() - whether text is a valid note: 1 to TRACE_NAME_MAX
  * bytes, printable, no '#', not starting or ending with a blank.  Returns 0,
  * or -EINVAL with a sentence in msg.

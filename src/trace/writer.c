@@ -24,7 +24,6 @@ struct trace_writer {
 	char name[PG_ERROR_FILE_MAX]; /* for messages */
 	struct outfile *of;	      /* NULL once finished or closed */
 	bool finished;
-	bool fast; /* binary and not finished: page ops take encode_page() */
 	ZSTD_CCtx *cctx;
 	uint8_t *buf; /* encoded, not yet compressed/written */
 	size_t len;
@@ -167,7 +166,6 @@ trace_writer_open(const char *path, const struct trace_writer_opts *opts,
 		w->buf[8] = TB_VERSION & 0xff;
 		w->buf[9] = TB_VERSION >> 8;
 		w->len = TB_HEADER_LEN;
-		w->fast = true;
 	} else {
 		memcpy(w->buf, "pgtrace 1\n", 10);
 		w->len = 10;
@@ -427,10 +425,10 @@ trace_writer_write(struct trace_writer *w, const struct trace_event *ev,
 	 * and keeps time in order goes straight to the encoder; anything
 	 * else takes the checked path, which says what is wrong.
 	 */
-	if (w->fast && (unsigned)(ev->op - TRACE_OP_FAULT) < TB_PAGE_OPS &&
-	    ev->time_ns >= w->time && ev->count - 1 < TRACE_PAGES_MAX &&
-	    ev->pindex < TRACE_PAGES_MAX &&
-	    ev->count <= TRACE_PAGES_MAX - ev->pindex) {
+	if (w->opts.format == TRACE_FORMAT_BINARY && !w->finished &&
+	    (unsigned)(ev->op - TRACE_OP_FAULT) < TB_PAGE_OPS &&
+	    ev->time_ns >= w->time &&
+	    trace_page_range_ok(ev->pindex, ev->count)) {
 		encode_page(w, ev);
 		w->time = ev->time_ns;
 		w->nevents++;
@@ -484,7 +482,6 @@ trace_writer_finish(struct trace_writer *w, struct pg_error *err)
 	if (w->finished)
 		return (werr(w, err, -EINVAL, "finished twice"));
 	w->finished = true;
-	w->fast = false;
 	if (w->opts.format == TRACE_FORMAT_BINARY) {
 		p = w->buf + w->len;
 		*p++ = TB_TAG_END;
