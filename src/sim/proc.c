@@ -13,6 +13,7 @@
 #include "sim/proc_int.h"
 #include "sim/sim_int.h"
 #include "util/arith.h"
+#include "util/grow.h"
 #include "vm/fault.h"
 
 #include <assert.h>
@@ -20,21 +21,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Room for need waiters in the list *a of *cap (a 32-bit count). */
 static int
 grow_u32(uint32_t **a, uint32_t *cap, uint32_t need)
 {
-	uint32_t *na, ncap;
+	uint32_t *na;
+	size_t ncap = *cap;
 
-	if (need <= *cap)
-		return (0);
-	ncap = *cap != 0 ? *cap : 16;
-	while (ncap < need)
-		ncap *= 2;
-	na = realloc(*a, (size_t)ncap * sizeof(*na));
+	na = pg_grow(*a, &ncap, need, sizeof(*na), 16, UINT32_MAX);
 	if (na == NULL)
 		return (-ENOMEM);
 	*a = na;
-	*cap = ncap;
+	*cap = (uint32_t)ncap;
 	return (0);
 }
 
@@ -342,7 +340,8 @@ sim_proc_kill(struct sim *s, uint32_t slot)
 {
 	struct sim_proc *p;
 	struct sim_kill *nk, *k;
-	uint32_t d, pi, ncap;
+	uint32_t d, pi;
+	size_t ncap;
 
 	if (slot >= s->slot2proc_cap)
 		return;
@@ -352,14 +351,15 @@ sim_proc_kill(struct sim *s, uint32_t slot)
 		return;
 	p->fate = PF_KILLED;
 	if (s->nkills == s->kills_cap) {
-		ncap = s->kills_cap != 0 ? s->kills_cap * 2 : 8;
-		nk = realloc(s->kills, (size_t)ncap * sizeof(*nk));
+		ncap = s->kills_cap;
+		nk = pg_grow(s->kills, &ncap, (size_t)s->nkills + 1,
+		    sizeof(*nk), 8, UINT32_MAX);
 		if (nk == NULL) {
 			sim_fail(s, -ENOMEM, s->events, "out of memory");
 			return;
 		}
 		s->kills = nk;
-		s->kills_cap = ncap;
+		s->kills_cap = (uint32_t)ncap;
 	}
 	k = &s->kills[s->nkills++];
 	k->why.valid = false;	/* filled by sim_notify() for a model kill */

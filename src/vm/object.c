@@ -4,6 +4,8 @@
  */
 #include "vm/vm_int.h"
 
+#include "util/grow.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,18 +74,14 @@ static int
 object_grow(struct vm_machine *m)
 {
 	struct vm_object *n;
-	uint32_t cap;
+	size_t cap = m->objects_cap;
 
-	cap = m->objects_cap != 0 ? m->objects_cap * 2 : 64;
-	if (cap <= m->objects_cap)
-		return (-ENOMEM);
-	n = realloc(m->objects, (size_t)cap * sizeof(*n));
+	n = pg_grow(m->objects, &cap, (size_t)m->nobjects + 1, sizeof(*n), 64,
+	    (size_t)1 << 31);
 	if (n == NULL)
 		return (-ENOMEM);
-	memset(n + m->objects_cap, 0,
-	    (size_t)(cap - m->objects_cap) * sizeof(*n));
 	m->objects = n;
-	m->objects_cap = cap;
+	m->objects_cap = (uint32_t)cap;
 	return (0);
 }
 

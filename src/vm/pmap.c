@@ -23,6 +23,8 @@
  */
 #include "vm/vm_int.h"
 
+#include "util/grow.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -44,7 +46,8 @@ pvx_cap(const struct vm_machine *m, const struct vm_page *p)
 static uint32_t
 pvx_alloc(struct vm_machine *m, uint32_t k)
 {
-	uint32_t *n, cap, v, size;
+	uint32_t *n, v, size;
+	size_t cap;
 
 	v = m->pvc_free[k];
 	if (v != VM_NONE) {
@@ -53,17 +56,14 @@ pvx_alloc(struct vm_machine *m, uint32_t k)
 	}
 	size = UINT32_C(1) << k;
 	if (m->pvc_len + size > m->pvc_cap) {
-		cap = m->pvc_cap != 0 ? m->pvc_cap : 4096;
-		while (cap < m->pvc_len + size) {
-			if (cap > UINT32_MAX / 4)
-				return (VM_NONE);
-			cap *= 2;
-		}
-		n = realloc(m->pvc, (size_t)cap * sizeof(*n));
+		/* At most 2^30 cells: pvc_len + size stays within 32 bits. */
+		cap = m->pvc_cap;
+		n = pg_grow(m->pvc, &cap, (size_t)m->pvc_len + size,
+		    sizeof(*n), 4096, (size_t)1 << 30);
 		if (n == NULL)
 			return (VM_NONE);
 		m->pvc = n;
-		m->pvc_cap = cap;
+		m->pvc_cap = (uint32_t)cap;
 	}
 	v = m->pvc_len;
 	m->pvc_len += size;

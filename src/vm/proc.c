@@ -8,6 +8,8 @@
  */
 #include "vm/vm_int.h"
 
+#include "util/grow.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,17 +25,14 @@ static int
 proc_grow(struct vm_machine *m)
 {
 	struct vm_proc *n;
-	uint32_t cap;
+	size_t cap = m->procs_cap;
 
-	cap = m->procs_cap != 0 ? m->procs_cap * 2 : 32;
-	if (cap <= m->procs_cap)
-		return (-ENOMEM);
-	n = realloc(m->procs, (size_t)cap * sizeof(*n));
+	n = pg_grow(m->procs, &cap, (size_t)m->nprocs + 1, sizeof(*n), 32,
+	    (size_t)1 << 31);
 	if (n == NULL)
 		return (-ENOMEM);
-	memset(n + m->procs_cap, 0, (size_t)(cap - m->procs_cap) * sizeof(*n));
 	m->procs = n;
-	m->procs_cap = cap;
+	m->procs_cap = (uint32_t)cap;
 	return (0);
 }
 
@@ -84,19 +83,21 @@ int
 vm_proc_map(struct vm_machine *m, uint32_t proc, uint32_t obj)
 {
 	struct vm_proc *p;
-	uint32_t *n, cap, i;
+	uint32_t *n, i;
+	size_t cap;
 
 	p = &m->procs[proc];
 	for (i = 0; i < p->nmaps; i++)
 		if (p->maps[i] == obj)
 			return (-EEXIST);
 	if (p->nmaps == p->maps_cap) {
-		cap = p->maps_cap != 0 ? p->maps_cap * 2 : 8;
-		n = realloc(p->maps, (size_t)cap * sizeof(*n));
+		cap = p->maps_cap;
+		n = pg_grow(p->maps, &cap, (size_t)p->nmaps + 1, sizeof(*n), 8,
+		    (size_t)1 << 31);
 		if (n == NULL)
 			return (-ENOMEM);
 		p->maps = n;
-		p->maps_cap = cap;
+		p->maps_cap = (uint32_t)cap;
 	}
 	p->maps[p->nmaps++] = obj;
 	m->objects[obj].ref_count++;

@@ -21,6 +21,8 @@
  */
 #include "vm/vm_int.h"
 
+#include "util/grow.h"
+
 #include <errno.h>
 #include <stdlib.h>
 
@@ -39,26 +41,24 @@ rn_cells(const struct vm_machine *m, uint32_t node)
 static int
 rn_reserve(struct vm_machine *m, uint32_t nodes)
 {
-	uint32_t *n, cap, i;
+	uint32_t *n, i;
+	size_t cap = m->rn_cap;
 
 	if (m->rn_nfree >= nodes)
 		return (0);
-	cap = m->rn_cap != 0 ? m->rn_cap : 64;
-	while (cap - m->rn_cap + m->rn_nfree < nodes) {
-		if (cap > UINT32_MAX / 2 / RN_FANOUT)
-			return (-ENOMEM);
-		cap *= 2;
-	}
-	n = realloc(m->rn, (size_t)cap * RN_FANOUT * sizeof(*n));
+	/* At most 2^27 nodes: a cell index (node * RN_FANOUT) fits 31 bits. */
+	n = pg_grow(m->rn, &cap, (size_t)m->rn_cap + nodes - m->rn_nfree,
+	    (size_t)RN_FANOUT * sizeof(*n), 64,
+	    ((size_t)UINT32_MAX / 2 / RN_FANOUT) + 1);
 	if (n == NULL)
 		return (-ENOMEM);
 	m->rn = n;
-	for (i = cap; i > m->rn_cap; i--) {
+	for (i = (uint32_t)cap; i > m->rn_cap; i--) {
 		m->rn[(size_t)(i - 1) * RN_FANOUT] = m->rn_free;
 		m->rn_free = i - 1;
 	}
-	m->rn_nfree += cap - m->rn_cap;
-	m->rn_cap = cap;
+	m->rn_nfree += (uint32_t)cap - m->rn_cap;
+	m->rn_cap = (uint32_t)cap;
 	return (0);
 }
 
