@@ -8,129 +8,113 @@
 
 #define IDMAP_MIN_CELLS 64u
 
-/* A multiplicative hash, folded: consecutive ids land far apart. */
-static uint32_t
-idmap_hash(uint64_t key)
-{
-	key *= UINT64_C(0x9E3779B97F4A7C15);
-	return ((uint32_t)(key >> 32) ^ (uint32_t)key);
-}
-
 void
 pg_idmap_init(struct pg_idmap *h)
 {
-	h->keys = NULL;
-	h->vals = NULL;
+	h->cells = NULL;
 	h->mask = 0;
 	h->count = 0;
+	h->has_nokey = false;
+	h->nokey_val = 0;
 }
 
 void
 pg_idmap_finish(struct pg_idmap *h)
 {
-	free(h->keys);
-	free(h->vals);
+	free(h->cells);
 	pg_idmap_init(h);
 }
 
-bool
-pg_idmap_get(const struct pg_idmap *h, uint64_t key, uint32_t *val)
-{
-	uint32_t i;
-
-	if (h->keys == NULL)
-		return (false);
-	for (i = idmap_hash(key) & h->mask; h->keys[i] != PG_IDMAP_NOKEY;
-	    i = (i + 1) & h->mask)
-		if (h->keys[i] == key) {
-			*val = h->vals[i];
-			return (true);
-		}
-	return (false);
-}
-
-/* Insert into a map known to have room and not to hold key. */
+/* Insert into cells known to have room and not to hold key. */
 static void
-idmap_insert(struct pg_idmap *h, uint64_t key, uint32_t val)
+idmap_insert(struct pg_idmap_cell *cells, uint32_t mask, uint64_t key,
+    uint32_t val)
 {
 	uint32_t i;
 
-	for (i = idmap_hash(key) & h->mask; h->keys[i] != PG_IDMAP_NOKEY;
-	    i = (i + 1) & h->mask)
+	for (i = pg_idmap_hash(key) & mask; cells[i].key != PG_IDMAP_NOKEY;
+	    i = (i + 1) & mask)
 		continue;
-	h->keys[i] = key;
-	h->vals[i] = val;
-	h->count++;
+	cells[i].key = key;
+	cells[i].val = val;
 }
 
-/* Rehash h into cells cells; 0 or -ENOMEM with h unchanged. */
+/* Rehash h into n cells; 0 or -ENOMEM with h unchanged. */
 static int
-idmap_resize(struct pg_idmap *h, uint32_t cells)
+idmap_resize(struct pg_idmap *h, uint32_t n)
 {
-	struct pg_idmap old = *h;
+	struct pg_idmap_cell *cells;
 	uint32_t i;
 
-	h->keys = malloc((size_t)cells * sizeof(*h->keys));
-	h->vals = malloc((size_t)cells * sizeof(*h->vals));
-	if (h->keys == NULL || h->vals == NULL) {
-		free(h->keys);
-		free(h->vals);
-		*h = old;
+	if ((cells = malloc((size_t)n * sizeof(*cells))) == NULL)
 		return (-ENOMEM);
-	}
-	for (i = 0; i < cells; i++)
-		h->keys[i] = PG_IDMAP_NOKEY;
-	h->mask = cells - 1;
-	h->count = 0;
-	for (i = 0; old.keys != NULL && i <= old.mask; i++)
-		if (old.keys[i] != PG_IDMAP_NOKEY)
-			idmap_insert(h, old.keys[i], old.vals[i]);
-	free(old.keys);
-	free(old.vals);
+	for (i = 0; i < n; i++)
+		cells[i].key = PG_IDMAP_NOKEY;
+	for (i = 0; h->cells != NULL && i <= h->mask; i++)
+		if (h->cells[i].key != PG_IDMAP_NOKEY)
+			idmap_insert(cells, n - 1, h->cells[i].key,
+			    h->cells[i].val);
+	free(h->cells);
+	h->cells = cells;
+	h->mask = n - 1;
 	return (0);
 }
 
 int
 pg_idmap_put(struct pg_idmap *h, uint64_t key, uint32_t val)
 {
-	uint32_t i;
+	uint32_t i, held;
 
-	if (key == PG_IDMAP_NOKEY)
-		return (-EINVAL);
-	if (h->keys != NULL) {
-		for (i = idmap_hash(key) & h->mask;
-		    h->keys[i] != PG_IDMAP_NOKEY; i = (i + 1) & h->mask) {
-			if (h->keys[i] == key) {
-				h->vals[i] = val;
+	if (key == PG_IDMAP_NOKEY) {
+		if (!h->has_nokey)
+			h->count++;
+		h->has_nokey = true;
+		h->nokey_val = val;
+		return (0);
+	}
+	if (h->cells != NULL) {
+		for (i = pg_idmap_hash(key) & h->mask;
+		    h->cells[i].key != PG_IDMAP_NOKEY; i = (i + 1) & h->mask) {
+			if (h->cells[i].key == key) {
+				h->cells[i].val = val;
 				return (0);
 			}
 		}
 	}
-	if (h->keys == NULL) {
+	held = h->count - (h->has_nokey ? 1 : 0);
+	if (h->cells == NULL) {
 		if (idmap_resize(h, IDMAP_MIN_CELLS) != 0)
 			return (-ENOMEM);
-	} else if (((uint64_t)h->count + 1) * 2 > (uint64_t)h->mask + 1) {
+	} else if (((uint64_t)held + 1) * 2 > (uint64_t)h->mask + 1) {
 		if (h->mask + 1 > UINT32_MAX / 2 ||
 		    idmap_resize(h, (h->mask + 1) * 2) != 0)
 			return (-ENOMEM);
 	}
-	idmap_insert(h, key, val);
+	idmap_insert(h->cells, h->mask, key, val);
+	h->count++;
 	return (0);
 }
 
 void
 pg_idmap_del(struct pg_idmap *h, uint64_t key)
 {
+	struct pg_idmap_cell *c = h->cells;
 	uint32_t i, j, home;
 
-	if (h->keys == NULL || key == PG_IDMAP_NOKEY)
+	if (key == PG_IDMAP_NOKEY) {
+		if (h->has_nokey)
+			h->count--;
+		h->has_nokey = false;
 		return;
-	for (i = idmap_hash(key) & h->mask; h->keys[i] != PG_IDMAP_NOKEY;
-	    i = (i + 1) & h->mask)
-		if (h->keys[i] == key)
-			break;
-	if (h->keys[i] == PG_IDMAP_NOKEY)
+	}
+	if (c == NULL)
 		return;
+	i = pg_idmap_hash(key) & h->mask;
+	while (c[i].key != key) {
+		if (c[i].key == PG_IDMAP_NOKEY)
+			return;
+		i = (i + 1) & h->mask;
+	}
 	/*
 	 * Backward-shift deletion: a later member of the cluster moves into
 	 * the hole unless its home cell lies cyclically in (i, j].
@@ -138,15 +122,14 @@ pg_idmap_del(struct pg_idmap *h, uint64_t key)
 	j = i;
 	for (;;) {
 		j = (j + 1) & h->mask;
-		if (h->keys[j] == PG_IDMAP_NOKEY)
+		if (c[j].key == PG_IDMAP_NOKEY)
 			break;
-		home = idmap_hash(h->keys[j]) & h->mask;
+		home = pg_idmap_hash(c[j].key) & h->mask;
 		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
 			continue;
-		h->keys[i] = h->keys[j];
-		h->vals[i] = h->vals[j];
+		c[i] = c[j];
 		i = j;
 	}
-	h->keys[i] = PG_IDMAP_NOKEY;
+	c[i].key = PG_IDMAP_NOKEY;
 	h->count--;
 }
