@@ -6,15 +6,22 @@
 #include <string.h>
 
 void
-fx_config(struct pg_config *cfg, uint32_t pages, uint64_t swap_pages)
+fx_config_domains(struct pg_config *cfg, uint32_t pages, uint32_t ndomains,
+    uint64_t swap_pages)
 {
 	conf_defaults(cfg);
 	cfg->memory_bytes = (uint64_t)pages * PG_PAGE_SIZE;
-	cfg->domains = 1;
+	cfg->domains = ndomains;
 	cfg->swap_bytes = swap_pages * PG_PAGE_SIZE;
 	cfg->kernel_wired_bytes = 0;
 	cfg->kernel_cache_bytes = 0;
 	cfg->laundry_last_target_init = 0;
+}
+
+void
+fx_config(struct pg_config *cfg, uint32_t pages, uint64_t swap_pages)
+{
+	fx_config_domains(cfg, pages, 1, swap_pages);
 }
 
 struct vm_machine *
@@ -35,6 +42,15 @@ fx_machine(uint32_t pages, uint64_t swap_pages)
 	struct pg_config cfg;
 
 	fx_config(&cfg, pages, swap_pages);
+	return (fx_machine_cfg(&cfg));
+}
+
+struct vm_machine *
+fx_machine_domains(uint32_t pages, uint32_t ndomains, uint64_t swap_pages)
+{
+	struct pg_config cfg;
+
+	fx_config_domains(&cfg, pages, ndomains, swap_pages);
 	return (fx_machine_cfg(&cfg));
 }
 
@@ -105,6 +121,26 @@ fx_page_at(const struct vm_machine *m, uint32_t obj, uint32_t pindex)
 	cr_assert_neq(p, VM_NONE, "page (%u, %u) is not resident", obj,
 	    pindex);
 	return (p);
+}
+
+void
+fx_drain_to(struct vm_machine *m, uint32_t d, uint32_t obj, uint32_t target)
+{
+	uint32_t pindex;
+
+	pindex = m->objects[obj].resident_page_count;
+	while (m->dom[d].free_count > target)
+		(void)fx_page(m, obj, pindex++, PQ_NONE, false);
+}
+
+void
+fx_fill_to(struct vm_machine *m, uint32_t d, uint32_t obj, uint32_t target)
+{
+	while (m->dom[d].free_count < target) {
+		cr_assert_neq(m->objects[obj].page_tail, VM_NONE,
+		    "object %u has no page left to free", obj);
+		vm_page_free(m, m->objects[obj].page_tail);
+	}
 }
 
 void
