@@ -341,8 +341,9 @@ cli_params(int argc, char **argv)
 	bool variants = false;
 	int ch, status = EXIT_BAD_INPUT;
 
+	opterr = 0; /* cli_option_error() says what is wrong */
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:f:r:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":c:f:r:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			if (config != NULL) {
@@ -379,8 +380,7 @@ cli_params(int argc, char **argv)
 			fputs(params_usage, stdout);
 			return (0);
 		default:
-			cli_usage_error("params: bad option");
-			return (EXIT_BAD_INPUT);
+			return (cli_option_error("params", ch, argv));
 		}
 	}
 	if (optind < argc) {

@@ -761,3 +761,40 @@ Test(cli, params_lists_the_variants_with_their_commits)
 	remove(dir);
 	free(dir);
 }
+
+/*
+ * Every subcommand refuses a bad option with its own one message (getopt
+ * prints nothing of its own): the option named, exit 2.
+ */
+Test(cli, subcommand_option_errors_are_one_message)
+{
+	static const struct {
+		const char *argv[4];
+		const char *says;
+	} cases[] = {
+		{ { "params", "--bogus" }, "params: unknown option '--bogus'" },
+		{ { "params", "-V" }, "params: unknown option '-V'" },
+		{ { "params", "--config" },
+		    "params: option '--config' needs an argument" },
+		{ { "info", "-x", "t.pgt" }, "info: unknown option '-x'" },
+		{ { "info", "--format" },
+		    "info: option '--format' needs an argument" },
+		{ { "convert", "--zz", "a", "b" },
+		    "convert: unknown option '--zz'" },
+		{ { "import", "perf", "--bogus=1", "a" },
+		    "import: unknown option '--bogus'" },
+		{ { "import", "perf", "--strace" },
+		    "import: option '--strace' needs an argument" },
+		{ { "merge", "-q" }, "merge: unknown option '-q'" },
+	};
+	struct cli_result r;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		RUN(r, NULL, cases[i].argv[0], cases[i].argv[1],
+		    cases[i].argv[2], cases[i].argv[3]);
+		assert_usage_error(&r, cases[i].says);
+		cr_assert(strstr(r.err, cases[i].says) != NULL, "%s", r.err);
+		cli_result_free(&r);
+	}
+}
