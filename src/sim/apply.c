@@ -7,6 +7,7 @@
  */
 #include "sim/proc_int.h"
 #include "sim/sim_int.h"
+#include "util/grow.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -166,7 +167,7 @@ int
 sim_proc_new(struct sim *s, const struct trace_event *ev, uint64_t evno)
 {
 	struct sim_proc *np, *p;
-	uint32_t pi, slot, ncap, *ns, i;
+	uint32_t pi, slot, old, *ns, i;
 	int rc;
 
 	pi = sim_pid_lookup(s, ev->pid);
@@ -174,14 +175,11 @@ sim_proc_new(struct sim *s, const struct trace_event *ev, uint64_t evno)
 		return (sim_fail(s, -EINVAL, evno,
 		    "event %ju: proc %u: the process already exists",
 		    (uintmax_t)evno, ev->pid));
-	if (s->nprocs == s->procs_cap) {
-		ncap = s->procs_cap != 0 ? s->procs_cap * 2 : 16;
-		np = realloc(s->procs, (size_t)ncap * sizeof(*np));
-		if (np == NULL)
-			return (sim_fail(s, -ENOMEM, evno, "out of memory"));
-		s->procs = np;
-		s->procs_cap = ncap;
-	}
+	np = pg_grow32(s->procs, &s->procs_cap, (size_t)s->nprocs + 1,
+	    sizeof(*np), 16, UINT32_MAX - 1);
+	if (np == NULL)
+		return (sim_fail(s, -ENOMEM, evno, "out of memory"));
+	s->procs = np;
 	rc = vm_proc_create(s->m, ev->pid,
 	    ev->str != NULL ? ev->str : "", &slot);
 	if (rc < 0)
@@ -196,16 +194,14 @@ sim_proc_new(struct sim *s, const struct trace_event *ev, uint64_t evno)
 		snprintf(p->name, sizeof(p->name), "%s", ev->str);
 	p->slot = slot;
 	if (slot >= s->slot2proc_cap) {
-		ncap = s->slot2proc_cap != 0 ? s->slot2proc_cap : 16;
-		while (ncap <= slot)
-			ncap *= 2;
-		ns = realloc(s->slot2proc, (size_t)ncap * sizeof(*ns));
+		old = s->slot2proc_cap;
+		ns = pg_grow32(s->slot2proc, &s->slot2proc_cap, (size_t)slot + 1,
+		    sizeof(*ns), 16, UINT32_MAX);
 		if (ns == NULL)
 			return (sim_fail(s, -ENOMEM, evno, "out of memory"));
-		for (i = s->slot2proc_cap; i < ncap; i++)
-			ns[i] = UINT32_MAX;
+		for (i = old; i < s->slot2proc_cap; i++)
+			ns[i] = UINT32_MAX;	/* no process in that slot */
 		s->slot2proc = ns;
-		s->slot2proc_cap = ncap;
 	}
 	s->slot2proc[slot] = pi;
 	s->nalive++;

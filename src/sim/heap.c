@@ -4,22 +4,24 @@
 #include "sim/heap.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
+
+#include "util/grow.h"
 
 int
 sim_heap_push(struct sim_heap *h, const struct sim_action *x)
 {
 	struct sim_action *na;
-	size_t i, parent, ncap;
+	size_t i, parent;
 
 	if (h->n == h->cap) {
-		/* Doubling: the agenda holds a few actions per thread and process. */
-		ncap = h->cap != 0 ? h->cap * 2 : 64;
-		na = realloc(h->a, ncap * sizeof(*na));
+		/* The agenda holds a few actions per thread and process. */
+		na = pg_grow(h->a, &h->cap, h->n + 1, sizeof(*na), 64,
+		    SIZE_MAX / sizeof(*na));
 		if (na == NULL)
 			return (-ENOMEM);
 		h->a = na;
-		h->cap = ncap;
 	}
 	i = h->n++;
 	while (i > 0) {

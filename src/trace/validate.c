@@ -9,6 +9,7 @@
  * grow by doubling, up to the caps.
  */
 #include "trace/trace_impl.h"
+#include "util/grow.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -224,7 +225,7 @@ do_map(struct trace_validator *v, const struct trace_event *ev,
 {
 	struct vh_entry *o, *me;
 	struct vmap *mp, *grown;
-	uint32_t m, cap;
+	uint32_t m;
 
 	if (vh_find(&v->maps, ev->pid, ev->obj) != NULL)
 		return (verr(err, -EINVAL,
@@ -250,13 +251,12 @@ do_map(struct trace_validator *v, const struct trace_event *ev,
 		    TRACE_VALIDATE_MAPS_MAX));
 
 	/* Allocate everything before changing anything. */
-	if (v->slab_free == NIL && v->slab_len == v->slab_cap) {
-		cap = v->slab_cap != 0 ? v->slab_cap * 2 : 64;
-		grown = realloc(v->slab, (size_t)cap * sizeof(*grown));
+	if (v->slab_free == NIL) {
+		grown = pg_grow32(v->slab, &v->slab_cap, (size_t)v->slab_len + 1,
+		    sizeof(*grown), 64, NIL);
 		if (grown == NULL)
 			goto nomem;
 		v->slab = grown;
-		v->slab_cap = cap;
 	}
 	if (o == NULL) {
 		o = vh_insert(&v->objs, ev->obj, 0);
@@ -320,7 +320,7 @@ do_swap(struct trace_validator *v, const struct trace_event *ev,
     struct pg_error *err)
 {
 	uint64_t *grown;
-	uint32_t i, cap;
+	uint32_t i;
 
 	if (ev->op == TRACE_OP_SWAPON) {
 		if (v->nswap >= TRACE_VALIDATE_SWAPDEVS_MAX)
@@ -328,14 +328,11 @@ do_swap(struct trace_validator *v, const struct trace_event *ev,
 			    "too many swap devices: the "
 			    "limit is %d",
 			    TRACE_VALIDATE_SWAPDEVS_MAX));
-		if (v->nswap == v->swap_cap) {
-			cap = v->swap_cap != 0 ? v->swap_cap * 2 : 8;
-			grown = realloc(v->swap, cap * sizeof(*grown));
-			if (grown == NULL)
-				return (verr(err, -ENOMEM, "out of memory"));
-			v->swap = grown;
-			v->swap_cap = cap;
-		}
+		grown = pg_grow32(v->swap, &v->swap_cap, (size_t)v->nswap + 1,
+		    sizeof(*grown), 8, TRACE_VALIDATE_SWAPDEVS_MAX);
+		if (grown == NULL)
+			return (verr(err, -ENOMEM, "out of memory"));
+		v->swap = grown;
 		v->swap[v->nswap++] = ev->count;
 		return (0);
 	}

@@ -3,6 +3,7 @@
  * list of resident pages; the pindex -> page index is radix.c.
  */
 #include "vm/vm_int.h"
+#include "util/grow.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -72,18 +73,13 @@ static int
 object_grow(struct vm_machine *m)
 {
 	struct vm_object *n;
-	uint32_t cap;
 
-	cap = m->objects_cap != 0 ? m->objects_cap * 2 : 64;
-	if (cap <= m->objects_cap)
-		return (-ENOMEM);
-	n = realloc(m->objects, (size_t)cap * sizeof(*n));
+	/* Slots stay below VM_NONE. */
+	n = pg_grow32(m->objects, &m->objects_cap, (size_t)m->objects_cap + 1,
+	    sizeof(*n), 64, VM_NONE);
 	if (n == NULL)
 		return (-ENOMEM);
-	memset(n + m->objects_cap, 0,
-	    (size_t)(cap - m->objects_cap) * sizeof(*n));
 	m->objects = n;
-	m->objects_cap = cap;
 	return (0);
 }
 

@@ -22,6 +22,7 @@
  * state.
  */
 #include "vm/vm_int.h"
+#include "util/grow.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -44,7 +45,7 @@ pvx_cap(const struct vm_machine *m, const struct vm_page *p)
 static uint32_t
 pvx_alloc(struct vm_machine *m, uint32_t k)
 {
-	uint32_t *n, cap, v, size;
+	uint32_t *n, v, size;
 
 	v = m->pvc_free[k];
 	if (v != VM_NONE) {
@@ -52,19 +53,12 @@ pvx_alloc(struct vm_machine *m, uint32_t k)
 		return (v);
 	}
 	size = UINT32_C(1) << k;
-	if (m->pvc_len + size > m->pvc_cap) {
-		cap = m->pvc_cap != 0 ? m->pvc_cap : 4096;
-		while (cap < m->pvc_len + size) {
-			if (cap > UINT32_MAX / 4)
-				return (VM_NONE);
-			cap *= 2;
-		}
-		n = realloc(m->pvc, (size_t)cap * sizeof(*n));
-		if (n == NULL)
-			return (VM_NONE);
-		m->pvc = n;
-		m->pvc_cap = cap;
-	}
+	/* At most 2^30 cells: a vector index stays far from VM_NONE. */
+	n = pg_grow32(m->pvc, &m->pvc_cap, (size_t)m->pvc_len + size,
+	    sizeof(*n), 4096, UINT32_C(1) << 30);
+	if (n == NULL)
+		return (VM_NONE);
+	m->pvc = n;
 	v = m->pvc_len;
 	m->pvc_len += size;
 	m->pvc[v] = k;

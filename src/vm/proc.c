@@ -7,6 +7,7 @@
  * simultaneous processes or mappings than before.
  */
 #include "vm/vm_int.h"
+#include "util/grow.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -23,17 +24,13 @@ static int
 proc_grow(struct vm_machine *m)
 {
 	struct vm_proc *n;
-	uint32_t cap;
 
-	cap = m->procs_cap != 0 ? m->procs_cap * 2 : 32;
-	if (cap <= m->procs_cap)
-		return (-ENOMEM);
-	n = realloc(m->procs, (size_t)cap * sizeof(*n));
+	/* Slots stay below VM_NONE. */
+	n = pg_grow32(m->procs, &m->procs_cap, (size_t)m->procs_cap + 1,
+	    sizeof(*n), 32, VM_NONE);
 	if (n == NULL)
 		return (-ENOMEM);
-	memset(n + m->procs_cap, 0, (size_t)(cap - m->procs_cap) * sizeof(*n));
 	m->procs = n;
-	m->procs_cap = cap;
 	return (0);
 }
 
@@ -84,20 +81,17 @@ int
 vm_proc_map(struct vm_machine *m, uint32_t proc, uint32_t obj)
 {
 	struct vm_proc *p;
-	uint32_t *n, cap, i;
+	uint32_t *n, i;
 
 	p = &m->procs[proc];
 	for (i = 0; i < p->nmaps; i++)
 		if (p->maps[i] == obj)
 			return (-EEXIST);
-	if (p->nmaps == p->maps_cap) {
-		cap = p->maps_cap != 0 ? p->maps_cap * 2 : 8;
-		n = realloc(p->maps, (size_t)cap * sizeof(*n));
-		if (n == NULL)
-			return (-ENOMEM);
-		p->maps = n;
-		p->maps_cap = cap;
-	}
+	n = pg_grow32(p->maps, &p->maps_cap, (size_t)p->nmaps + 1, sizeof(*n),
+	    8, UINT32_MAX);
+	if (n == NULL)
+		return (-ENOMEM);
+	p->maps = n;
 	p->maps[p->nmaps++] = obj;
 	m->objects[obj].ref_count++;
 	return (0);
