@@ -23,6 +23,8 @@ pg_idmap_init(struct pg_idmap *h)
 	h->vals = NULL;
 	h->mask = 0;
 	h->count = 0;
+	h->has_nokey = false;
+	h->nokey_val = 0;
 }
 
 void
@@ -38,6 +40,10 @@ pg_idmap_get(const struct pg_idmap *h, uint64_t key, uint32_t *val)
 {
 	uint32_t i;
 
+	if (key == PG_IDMAP_NOKEY) {
+		*val = h->nokey_val;
+		return (h->has_nokey);
+	}
 	if (h->keys == NULL)
 		return (false);
 	for (i = idmap_hash(key) & h->mask; h->keys[i] != PG_IDMAP_NOKEY;
@@ -95,8 +101,11 @@ pg_idmap_put(struct pg_idmap *h, uint64_t key, uint32_t val)
 {
 	uint32_t i;
 
-	if (key == PG_IDMAP_NOKEY)
-		return (-EINVAL);
+	if (key == PG_IDMAP_NOKEY) {
+		h->has_nokey = true;
+		h->nokey_val = val;
+		return (0);
+	}
 	if (h->keys != NULL) {
 		for (i = idmap_hash(key) & h->mask;
 		    h->keys[i] != PG_IDMAP_NOKEY; i = (i + 1) & h->mask) {
@@ -123,7 +132,11 @@ pg_idmap_del(struct pg_idmap *h, uint64_t key)
 {
 	uint32_t i, j, home;
 
-	if (h->keys == NULL || key == PG_IDMAP_NOKEY)
+	if (key == PG_IDMAP_NOKEY) {
+		h->has_nokey = false;
+		return;
+	}
+	if (h->keys == NULL)
 		return;
 	for (i = idmap_hash(key) & h->mask; h->keys[i] != PG_IDMAP_NOKEY;
 	    i = (i + 1) & h->mask)

@@ -65,13 +65,12 @@ vm_machine_create(const struct pg_config *cfg, int32_t ticks0,
 	m->rn_free = VM_NONE;
 	m->pages = malloc((size_t)m->ntotal * sizeof(*m->pages));
 	m->dom = calloc(m->ndomains, sizeof(*m->dom));
-	m->obj_index = vm_idmap_create();
-	m->proc_index = vm_idmap_create();
+	pg_idmap_init(&m->obj_index);
+	pg_idmap_init(&m->proc_index);
 	m->swap = vm_swap_create();
 	m->io = vm_io_state_create(cfg->hirunningspace);
 	if (m->pages == NULL || m->dom == NULL || vm_radix_init(m) != 0 ||
-	    m->obj_index == NULL || m->proc_index == NULL || m->swap == NULL ||
-	    m->io == NULL)
+	    m->swap == NULL || m->io == NULL)
 		goto nomem;
 
 	total = 0;
@@ -161,8 +160,8 @@ vm_machine_destroy(struct vm_machine *m)
 	vm_radix_fini(m);
 	free(m->pages);
 	free(m->dom);
-	vm_idmap_destroy(m->obj_index);
-	vm_idmap_destroy(m->proc_index);
+	pg_idmap_finish(&m->obj_index);
+	pg_idmap_finish(&m->proc_index);
 	vm_swap_destroy(m->swap);
 	if (m->io != NULL)
 		vm_io_state_destroy(m->io);

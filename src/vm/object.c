@@ -12,7 +12,9 @@
 uint32_t
 vm_object_lookup(const struct vm_machine *m, uint64_t id)
 {
-	return (vm_idmap_get(m->obj_index, id));
+	uint32_t slot;
+
+	return (pg_idmap_get(&m->obj_index, id, &slot) ? slot : VM_NONE);
 }
 
 /*
@@ -95,7 +97,7 @@ vm_object_create(struct vm_machine *m, uint64_t id, enum vm_objtype type,
 		return (-EEXIST);
 	if (m->obj_free_head != VM_NONE) {
 		s = m->obj_free_head;
-		error = vm_idmap_put(m->obj_index, id, s);
+		error = pg_idmap_put(&m->obj_index, id, s);
 		if (error != 0)
 			return (error);
 		m->obj_free_head = m->objects[s].page_head;
@@ -104,7 +106,7 @@ vm_object_create(struct vm_machine *m, uint64_t id, enum vm_objtype type,
 		    (error = object_grow(m)) != 0)
 			return (error);
 		s = m->nobjects;
-		error = vm_idmap_put(m->obj_index, id, s);
+		error = pg_idmap_put(&m->obj_index, id, s);
 		if (error != 0)
 			return (error);
 		m->nobjects++;
@@ -138,7 +140,7 @@ vm_object_destroy(struct vm_machine *m, uint32_t slot)
 	while (o->page_head != VM_NONE)
 		vm_page_free(m, o->page_head);
 	vm_swap_release_object(m, slot);
-	vm_idmap_del(m->obj_index, o->id);
+	pg_idmap_del(&m->obj_index, o->id);
 	memset(o, 0, sizeof(*o));
 	o->in_use = false;
 	o->page_tail = o->swap_head = o->rn_root = VM_NONE;

@@ -17,7 +17,9 @@
 uint32_t
 vm_proc_lookup(const struct vm_machine *m, uint32_t pid)
 {
-	return (vm_idmap_get(m->proc_index, pid));
+	uint32_t slot;
+
+	return (pg_idmap_get(&m->proc_index, pid, &slot) ? slot : VM_NONE);
 }
 
 static int
@@ -46,7 +48,7 @@ vm_proc_create(struct vm_machine *m, uint32_t pid, const char *name,
 		return (-EEXIST);
 	if (m->proc_free_head != VM_NONE) {
 		s = m->proc_free_head;
-		if ((error = vm_idmap_put(m->proc_index, pid, s)) != 0)
+		if ((error = pg_idmap_put(&m->proc_index, pid, s)) != 0)
 			return (error);
 		m->proc_free_head = m->procs[s].allproc_next;
 	} else {
@@ -56,7 +58,7 @@ vm_proc_create(struct vm_machine *m, uint32_t pid, const char *name,
 		if (m->nprocs == m->procs_cap && (error = proc_grow(m)) != 0)
 			return (error);
 		s = m->nprocs;
-		if ((error = vm_idmap_put(m->proc_index, pid, s)) != 0)
+		if ((error = pg_idmap_put(&m->proc_index, pid, s)) != 0)
 			return (error);
 		m->nprocs++;
 	}
@@ -159,7 +161,7 @@ vm_proc_exit(struct vm_machine *m, uint32_t proc)
 		m->allproc_head = p->allproc_next;
 	if (p->allproc_next != VM_NONE)
 		m->procs[p->allproc_next].allproc_prev = p->allproc_prev;
-	vm_idmap_del(m->proc_index, p->pid);
+	pg_idmap_del(&m->proc_index, p->pid);
 	p->in_use = false;
 	p->allproc_prev = VM_NONE;
 	p->allproc_next = m->proc_free_head;

@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "conf/conf.h"
+#include "util/idmap.h"
 #include "util/kassert.h"
 #include "util/pgerr.h"
 #include "vm/thresholds.h"
@@ -305,8 +306,8 @@ struct vm_machine {
 	/* Nodes of the objects' page index tries (radix.c), 16 cells each. */
 	uint32_t *rn;
 	uint32_t rn_cap, rn_nfree, rn_free;
-	void *obj_index;		/* trace object id -> slot (private) */
-	void *proc_index;		/* pid -> slot (private) */
+	struct pg_idmap obj_index;	/* trace object id -> slot */
+	struct pg_idmap proc_index;	/* pid -> slot */
 
 	struct vm_swap *swap;
 	struct vm_io_state *io;

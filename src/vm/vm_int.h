@@ -1,6 +1,6 @@
 /*
- * vm_int.h - what the files of src/vm/ share and nobody else needs: the
- * id -> slot hash, the per-object page index, the pv pool, the completion
+ * vm_int.h - what the files of src/vm/ share and nobody else needs: a
+ * hash of two words, the per-object page index, the pv pool, the completion
  * of a deferred free and the swap module's private entry points.
  */
 #ifndef PGREPLAY_VM_VM_INT_H
@@ -10,29 +10,6 @@
 #include <stdint.h>
 
 #include "vm/vm.h"
-
-/*
- * An open-addressing (linear probing) map from a 64-bit key to a slot
- * number: trace object ids and pids.  Empty cells hold VM_NONE as value;
- * deletion shifts the following cluster back, so there are no tombstones.
- */
-struct vm_idmap {
-	uint64_t *keys;
-	uint32_t *vals;
-	uint32_t mask;		/* cells - 1, a power of two minus one */
-	uint32_t count;
-};
-
-/* vm_idmap_create() - an empty map; NULL without memory. */
-struct vm_idmap *vm_idmap_create(void);
-/* vm_idmap_destroy() - free it; NULL is a no-op. */
-void vm_idmap_destroy(struct vm_idmap *h);
-/* vm_idmap_get() - the value of key, or VM_NONE. */
-uint32_t vm_idmap_get(const struct vm_idmap *h, uint64_t key);
-/* vm_idmap_put() - insert or replace key; 0 or -ENOMEM (map unchanged). */
-int vm_idmap_put(struct vm_idmap *h, uint64_t key, uint32_t val);
-/* vm_idmap_del() - remove key if present. */
-void vm_idmap_del(struct vm_idmap *h, uint64_t key);
 
 /* vm_mix32() - a cheap 32-bit hash of two words (murmur3 finaliser). */
 static inline uint32_t

@@ -72,7 +72,14 @@ Test(idmap, put_get_replace_delete)
 	pg_idmap_init(&h);
 	cr_assert(!pg_idmap_get(&h, 1, &v));
 	pg_idmap_del(&h, 1);
-	cr_assert_eq(pg_idmap_put(&h, PG_IDMAP_NOKEY, 1), -EINVAL);
+	/* The empty-cell marker is a key like any other. */
+	cr_assert(!pg_idmap_get(&h, PG_IDMAP_NOKEY, &v));
+	cr_assert_eq(pg_idmap_put(&h, PG_IDMAP_NOKEY, 5), 0);
+	cr_assert(pg_idmap_get(&h, PG_IDMAP_NOKEY, &v));
+	cr_assert_eq(v, 5);
+	cr_assert(!pg_idmap_get(&h, PG_IDMAP_NOKEY - 1, &v));
+	pg_idmap_del(&h, PG_IDMAP_NOKEY);
+	cr_assert(!pg_idmap_get(&h, PG_IDMAP_NOKEY, &v));
 	/* Every value may be stored, UINT32_MAX too. */
 	cr_assert_eq(pg_idmap_put(&h, 0, UINT32_MAX), 0);
 	cr_assert(pg_idmap_get(&h, 0, &v));

@@ -27,6 +27,12 @@ Test(object, create_lookup_destroy_reuse)
 	cr_assert_eq(slot, a, "a freed slot is reused");
 	cr_assert_eq(m->objects[slot].type, OBJT_SWAP);
 	cr_assert_eq(m->nobjects, 2);
+	/* Every 64-bit id is a trace's to choose, the largest too. */
+	cr_assert_eq(vm_object_lookup(m, UINT64_MAX), VM_NONE);
+	b = t_object(m, UINT64_MAX, OBJT_DEFAULT, 4);
+	cr_assert_eq(vm_object_lookup(m, UINT64_MAX), b);
+	vm_object_destroy(m, b);
+	cr_assert_eq(vm_object_lookup(m, UINT64_MAX), VM_NONE);
 	t_check(m);
 	vm_machine_destroy(m);
 }
