@@ -38,7 +38,7 @@ sim_fail(struct sim *s, int rc, uint64_t evno, const char *fmt, ...)
 		return (s->error);
 	pg_error_clear(&s->err);
 	va_start(ap, fmt);
-	vsnprintf(s->err.msg, sizeof(s->err.msg), fmt, ap);
+	pg_error_vset(&s->err, rc, NULL, PG_POS_NONE, 0, fmt, ap);
 	va_end(ap);
 	s->err.event = evno;
 	s->error = rc;
