@@ -24,6 +24,15 @@
  */
 struct vm_machine *fx_machine(uint32_t pages, uint64_t swap_pages);
 
+/*
+ * fx_machine_mib(), fx_config_mib() - memory_mib MiB in ndomains domains,
+ * swap_pages of swap, nothing wired (the machines of the vm tests).
+ */
+struct vm_machine *fx_machine_mib(uint32_t memory_mib, uint32_t ndomains,
+    uint64_t swap_pages);
+void fx_config_mib(struct pg_config *cfg, uint32_t memory_mib,
+    uint32_t ndomains, uint64_t swap_pages);
+
 /* fx_machine_cfg() - as fx_machine(), from an adjusted configuration. */
 struct vm_machine *fx_machine_cfg(const struct pg_config *cfg);
 
@@ -34,8 +43,9 @@ void fx_config(struct pg_config *cfg, uint32_t pages, uint64_t swap_pages);
 uint32_t fx_object(struct vm_machine *m, uint64_t id, enum vm_objtype type,
     uint32_t size);
 
-/* fx_proc() - a process (pid) that maps obj (ref_count + 1). */
+/* fx_proc() - a process with pid, named "t<pid>". */
 uint32_t fx_proc(struct vm_machine *m, uint32_t pid);
+/* fx_map() - proc maps obj (its ref_count + 1). */
 void fx_map(struct vm_machine *m, uint32_t proc, uint32_t obj);
 
 /*
@@ -51,6 +61,20 @@ void fx_pages(struct vm_machine *m, uint32_t obj, uint32_t first, uint32_t n,
 
 /* fx_page_at() - the resident page (obj, pindex); asserts it exists. */
 uint32_t fx_page_at(const struct vm_machine *m, uint32_t obj, uint32_t pindex);
+
+/*
+ * fx_alloc() - a valid page (obj, pindex) as vm_page_alloc() leaves it
+ * (VM_ALLOC_INTERRUPT, on no queue the test chose).
+ */
+uint32_t fx_alloc(struct vm_machine *m, uint32_t obj, uint32_t pindex);
+
+/* fx_drain_to() - fx_alloc() into obj until domain d has target free pages. */
+void fx_drain_to(struct vm_machine *m, uint32_t d, uint32_t obj,
+    uint32_t target);
+
+/* fx_fill_to() - free obj's pages, last first, until d has target free. */
+void fx_fill_to(struct vm_machine *m, uint32_t d, uint32_t obj,
+    uint32_t target);
 
 /* fx_check() - vm_machine_check() must pass. */
 void fx_check(const struct vm_machine *m);

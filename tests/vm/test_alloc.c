@@ -2,7 +2,7 @@
  * test_alloc.c - reservation, allocation, freeing and their wakeups
  * (spec 6), and the facts 9 and 10 of spec 13.
  */
-#include "vmtest.h"
+#include "lib/fixture.h"
 
 #include <criterion/criterion.h>
 
@@ -14,15 +14,15 @@ Test(alloc, thresholds_of_the_test_machine)
 {
 	struct vm_machine *m;
 
-	m = t_machine(64, 1, 0);
+	m = fx_machine_mib(64, 1, 0);
 	cr_assert_eq(m->dom[0].th.free_reserved, 87);
 	cr_assert_eq(m->dom[0].th.free_severe, 127);
 	cr_assert_eq(m->dom[0].th.free_min, 167);
 	cr_assert_eq(m->dom[0].th.pageout_wakeup_thresh, 360);
 	cr_assert_eq(m->dom[0].free_count, 16384);
 	cr_assert_eq(m->cnt.min_free_count, 16384);
-	cr_assert_eq(m->dom[0].last_active_scan, T_TICKS0);
-	t_check(m);
+	cr_assert_eq(m->dom[0].last_active_scan, FX_TICKS0);
+	fx_check(m);
 	vm_machine_destroy(m);
 }
 
@@ -31,14 +31,14 @@ Test(spec13, fact09_pagedaemon_wakeup_from_pagedaemon_is_noop)
 	struct vm_machine *m;
 	uint32_t obj, page;
 
-	m = t_machine(64, 1, 0);
-	obj = t_object(m, 1, OBJT_DEFAULT, 1u << 20);
+	m = fx_machine_mib(64, 1, 0);
+	obj = fx_object(m, 1, OBJT_DEFAULT, 1u << 20);
 	vm_pagedaemon_wakeup(m, 0, true);
 	cr_assert_eq(m->dom[0].pageout_wanted, 0);
 	cr_assert_eq(m->notify.pd_wakeup, 0);
 
 	/* A laundry-thread allocation crossing the threshold: no wakeup. */
-	t_drain_to(m, 0, obj, m->dom[0].th.pageout_wakeup_thresh);
+	fx_drain_to(m, 0, obj, m->dom[0].th.pageout_wakeup_thresh);
 	cr_assert_eq(m->notify.pd_wakeup, 0);
 	page = vm_page_alloc(m, obj, 100000, VM_ALLOC_NORMAL, true);
 	cr_assert_neq(page, VM_NONE);
@@ -54,7 +54,7 @@ Test(spec13, fact09_pagedaemon_wakeup_from_pagedaemon_is_noop)
 	vm_pagedaemon_wakeup(m, 0, false);
 	cr_assert_eq(m->dom[0].pageout_wanted, 2);
 	cr_assert_eq(m->notify.pd_wakeup, 0);
-	t_check(m);
+	fx_check(m);
 	vm_machine_destroy(m);
 }
 
@@ -64,13 +64,13 @@ Test(spec13, fact10_normal_alloc_needs_free_reserved_plus_one_and_only_crossing_
 	struct vm_domain *vmd;
 	uint32_t obj, fr, page, i;
 
-	m = t_machine(64, 1, 0);
+	m = fx_machine_mib(64, 1, 0);
 	vmd = &m->dom[0];
 	fr = vmd->th.free_reserved;
-	obj = t_object(m, 1, OBJT_DEFAULT, 1u << 20);
+	obj = fx_object(m, 1, OBJT_DEFAULT, 1u << 20);
 
 	/* Down to exactly wakeup_thresh: nothing crossed, no wakeup. */
-	t_drain_to(m, 0, obj, vmd->th.pageout_wakeup_thresh);
+	fx_drain_to(m, 0, obj, vmd->th.pageout_wakeup_thresh);
 	cr_assert_eq(m->notify.pd_wakeup, 0);
 	cr_assert_eq(vmd->pageout_wanted, 0);
 	/* The allocation that crosses wakes the daemon... */
@@ -111,10 +111,10 @@ Test(alloc, class_limits)
 	struct vm_domain *vmd;
 	uint32_t obj;
 
-	m = t_machine(64, 1, 0);
+	m = fx_machine_mib(64, 1, 0);
 	vmd = &m->dom[0];
-	obj = t_object(m, 1, OBJT_DEFAULT, 1u << 20);
-	t_drain_to(m, 0, obj, 3);
+	obj = fx_object(m, 1, OBJT_DEFAULT, 1u << 20);
+	fx_drain_to(m, 0, obj, 3);
 	cr_assert_not(vm_domain_allocate(m, 0, VM_ALLOC_SYSTEM, false, 2));
 	cr_assert(vm_domain_allocate(m, 0, VM_ALLOC_SYSTEM, false, 1));
 	cr_assert_not(vm_domain_allocate(m, 0, VM_ALLOC_SYSTEM, false, 1));
@@ -134,31 +134,31 @@ Test(alloc, min_and_severe_sets_and_waiters)
 	struct vm_domain *vmd;
 	uint32_t obj;
 
-	m = t_machine(64, 1, 0);
+	m = fx_machine_mib(64, 1, 0);
 	vmd = &m->dom[0];
-	obj = t_object(m, 1, OBJT_DEFAULT, 1u << 20);
-	t_drain_to(m, 0, obj, vmd->th.free_min);
+	obj = fx_object(m, 1, OBJT_DEFAULT, 1u << 20);
+	fx_drain_to(m, 0, obj, vmd->th.free_min);
 	cr_assert_not(vm_page_count_min(m));
-	t_drain_to(m, 0, obj, vmd->th.free_min - 1);
+	fx_drain_to(m, 0, obj, vmd->th.free_min - 1);
 	cr_assert(vm_page_count_min(m));
 	cr_assert(vm_page_count_min_all(m));
 	cr_assert_not(vm_page_count_severe(m));
-	t_drain_to(m, 0, obj, vmd->th.free_severe - 1);
+	fx_drain_to(m, 0, obj, vmd->th.free_severe - 1);
 	cr_assert(vm_page_count_severe(m));
-	t_check(m);
+	fx_check(m);
 
 	/* Back above severe only: min set stays, nobody is woken. */
-	t_fill_to(m, 0, obj, vmd->th.free_severe);
+	fx_fill_to(m, 0, obj, vmd->th.free_severe);
 	cr_assert_not(vm_page_count_severe(m));
 	cr_assert(vm_page_count_min(m));
 	cr_assert_not(m->notify.min_waiters);
 	/* Reaching free_min leaves the min set and wakes the sleepers. */
-	t_fill_to(m, 0, obj, vmd->th.free_min - 1);
+	fx_fill_to(m, 0, obj, vmd->th.free_min - 1);
 	cr_assert_not(m->notify.min_waiters);
-	t_fill_to(m, 0, obj, vmd->th.free_min);
+	fx_fill_to(m, 0, obj, vmd->th.free_min);
 	cr_assert_not(vm_page_count_min(m));
 	cr_assert(m->notify.min_waiters);
-	t_check(m);
+	fx_check(m);
 	vm_machine_destroy(m);
 }
 
@@ -168,15 +168,15 @@ Test(alloc, pd_free_waiters_at_pageout_free_min)
 	struct vm_domain *vmd;
 	uint32_t obj;
 
-	m = t_machine(64, 1, 0);
+	m = fx_machine_mib(64, 1, 0);
 	vmd = &m->dom[0];
-	obj = t_object(m, 1, OBJT_DEFAULT, 1u << 20);
-	t_drain_to(m, 0, obj, 10);
-	t_fill_to(m, 0, obj, vmd->th.pageout_free_min - 1);
+	obj = fx_object(m, 1, OBJT_DEFAULT, 1u << 20);
+	fx_drain_to(m, 0, obj, 10);
+	fx_fill_to(m, 0, obj, vmd->th.pageout_free_min - 1);
 	cr_assert_not(m->notify.pd_free_waiters);
-	t_fill_to(m, 0, obj, vmd->th.pageout_free_min);
+	fx_fill_to(m, 0, obj, vmd->th.pageout_free_min);
 	cr_assert(m->notify.pd_free_waiters);
-	t_check(m);
+	fx_check(m);
 	vm_machine_destroy(m);
 }
 
@@ -185,11 +185,11 @@ Test(alloc, round_robin_over_domains_and_deficit)
 	struct vm_machine *m;
 	uint32_t obj, a, b, c;
 
-	m = t_machine(64, 2, 0);
-	obj = t_object(m, 1, OBJT_DEFAULT, 1u << 20);
-	a = t_page(m, obj, 0);
-	b = t_page(m, obj, 1);
-	c = t_page(m, obj, 2);
+	m = fx_machine_mib(64, 2, 0);
+	obj = fx_object(m, 1, OBJT_DEFAULT, 1u << 20);
+	a = fx_alloc(m, obj, 0);
+	b = fx_alloc(m, obj, 1);
+	c = fx_alloc(m, obj, 2);
 	cr_assert_eq(m->pages[a].domain, 0);
 	cr_assert_eq(m->pages[b].domain, 1);
 	cr_assert_eq(m->pages[c].domain, 0);
@@ -215,8 +215,8 @@ Test(alloc, alloc_clears_state_and_inserts)
 	struct vm_machine *m;
 	uint32_t obj, page;
 
-	m = t_machine(64, 1, 0);
-	obj = t_object(m, 7, OBJT_DEFAULT, 16);
+	m = fx_machine_mib(64, 1, 0);
+	obj = fx_object(m, 7, OBJT_DEFAULT, 16);
 	page = vm_page_alloc(m, obj, 5, VM_ALLOC_NORMAL, false);
 	cr_assert_eq(vm_page_lookup(m, obj, 5), page);
 	cr_assert_eq(m->objects[obj].resident_page_count, 1);
@@ -226,7 +226,7 @@ Test(alloc, alloc_clears_state_and_inserts)
 	cr_assert_eq(m->pages[page].flags, 0);
 	cr_assert_eq(m->dom[0].free_count, 16383);
 	cr_assert_eq(m->cnt.min_free_count, 16383);
-	t_check(m);
+	fx_check(m);
 	vm_machine_destroy(m);
 }
 
@@ -235,11 +235,11 @@ Test(alloc, free_is_lifo_and_cleans_up)
 	struct vm_machine *m;
 	uint32_t obj, proc, page, again;
 
-	m = t_machine(64, 1, 0);
-	obj = t_object(m, 7, OBJT_DEFAULT, 16);
-	proc = t_proc(m, 100);
+	m = fx_machine_mib(64, 1, 0);
+	obj = fx_object(m, 7, OBJT_DEFAULT, 16);
+	proc = fx_proc(m, 100);
 	cr_assert_eq(vm_proc_map(m, proc, obj), 0);
-	page = t_page(m, obj, 3);
+	page = fx_alloc(m, obj, 3);
 	vm_page_activate(m, page);
 	(void)vm_pmap_access(m, proc, page, true);
 	vm_page_free(m, page);
@@ -253,8 +253,8 @@ Test(alloc, free_is_lifo_and_cleans_up)
 	cr_assert_eq(vm_page_lookup(m, obj, 3), VM_NONE);
 	cr_assert_eq(m->dom[0].free_count, 16384);
 	cr_assert_eq(m->dom[0].pq[PQ_ACTIVE].cnt, 0);
-	t_check(m);
-	again = t_page(m, obj, 4);
+	fx_check(m);
+	again = fx_alloc(m, obj, 4);
 	cr_assert_eq(again, page, "the last freed page is allocated first");
 	vm_machine_destroy(m);
 }
@@ -264,9 +264,9 @@ Test(alloc, busy_free_is_deferred_until_unbusy)
 	struct vm_machine *m;
 	uint32_t obj, page;
 
-	m = t_machine(64, 1, 0);
-	obj = t_object(m, 7, OBJT_DEFAULT, 16);
-	page = t_page(m, obj, 0);
+	m = fx_machine_mib(64, 1, 0);
+	obj = fx_object(m, 7, OBJT_DEFAULT, 16);
+	page = fx_alloc(m, obj, 0);
 	vm_page_launder(m, page);
 	m->pages[page].busy = 2;
 	vm_page_free(m, page);
@@ -275,7 +275,7 @@ Test(alloc, busy_free_is_deferred_until_unbusy)
 	cr_assert_eq(m->pages[page].object, VM_NONE);
 	cr_assert_eq(m->objects[obj].resident_page_count, 0);
 	cr_assert_eq(m->dom[0].free_count, 16383);
-	t_check(m);
+	fx_check(m);
 	vm_page_free(m, page);		/* again: no-op */
 	cr_assert_eq(m->cnt.v_tfree, 1);
 	/* An I/O completion requeues it before the last unbusy. */
@@ -287,7 +287,7 @@ Test(alloc, busy_free_is_deferred_until_unbusy)
 	cr_assert(m->pages[page].flags & PG_FREE);
 	cr_assert_eq(m->pages[page].queue, PQ_NONE);
 	cr_assert_eq(m->dom[0].pq[PQ_INACTIVE].cnt, 0);
-	t_check(m);
+	fx_check(m);
 	vm_machine_destroy(m);
 }
 
@@ -296,20 +296,20 @@ Test(alloc, held_free_is_deferred_until_unhold)
 	struct vm_machine *m;
 	uint32_t obj, page;
 
-	m = t_machine(64, 1, 0);
-	obj = t_object(m, 7, OBJT_DEFAULT, 16);
-	page = t_page(m, obj, 0);
+	m = fx_machine_mib(64, 1, 0);
+	obj = fx_object(m, 7, OBJT_DEFAULT, 16);
+	page = fx_alloc(m, obj, 0);
 	vm_page_hold(m, page);
 	vm_page_hold(m, page);
 	vm_page_free(m, page);
 	cr_assert(m->pages[page].flags & PG_UNHOLDFREE);
 	cr_assert_eq(m->dom[0].free_count, 16383);
-	t_check(m);
+	fx_check(m);
 	vm_page_unhold(m, page);
 	cr_assert_eq(m->dom[0].free_count, 16383);
 	vm_page_unhold(m, page);
 	cr_assert_eq(m->dom[0].free_count, 16384);
-	t_check(m);
+	fx_check(m);
 	vm_machine_destroy(m);
 }
 
@@ -318,10 +318,10 @@ Test(alloc, wire_stays_queued_unwire_activates)
 	struct vm_machine *m;
 	uint32_t obj, a, b;
 
-	m = t_machine(64, 1, 0);
-	obj = t_object(m, 7, OBJT_DEFAULT, 16);
-	a = t_page(m, obj, 0);
-	b = t_page(m, obj, 1);
+	m = fx_machine_mib(64, 1, 0);
+	obj = fx_object(m, 7, OBJT_DEFAULT, 16);
+	a = fx_alloc(m, obj, 0);
+	b = fx_alloc(m, obj, 1);
 	vm_page_deactivate(m, a);
 	vm_page_wire(m, a);
 	vm_page_wire(m, b);
@@ -347,7 +347,7 @@ Test(alloc, wire_stays_queued_unwire_activates)
 	cr_assert_eq(m->pages[a].queue, PQ_ACTIVE);
 	cr_assert_eq(m->dom[0].pq[PQ_ACTIVE].tail, b);
 	cr_assert_eq(m->pages[a].aflags & PGA_REFERENCED, PGA_REFERENCED);
-	t_check(m);
+	fx_check(m);
 	vm_machine_destroy(m);
 }
 
@@ -357,24 +357,24 @@ Test(alloc, kernel_pages_and_cache_release)
 	struct vm_machine *m;
 	uint32_t n;
 
-	t_config(&cfg, 64, 1, 0);
+	fx_config_mib(&cfg, 64, 1, 0);
 	cfg.kernel_wired_bytes = 100 * PG_PAGE_SIZE;
 	cfg.kernel_cache_bytes = 1000 * PG_PAGE_SIZE;
-	cr_assert_eq(vm_machine_create(&cfg, T_TICKS0, &m), 0);
+	cr_assert_eq(vm_machine_create(&cfg, FX_TICKS0, &m), 0);
 	cr_assert_eq(m->dom[0].kernel_wired, 100);
 	cr_assert_eq(m->dom[0].kernel_cache, 1000);
 	cr_assert_eq(m->dom[0].free_count, 16384 - 1100);
 	cr_assert_eq(m->dom[0].free_head, 1100);
-	t_check(m);
+	fx_check(m);
 	n = vm_domain_kernel_cache_release(m, 0, 250);
 	cr_assert_eq(n, 250);
 	cr_assert_eq(m->dom[0].kernel_cache, 750);
 	cr_assert_eq(m->dom[0].free_count, 16384 - 850);
 	cr_assert_eq(m->cnt.kernel_cache_released, 250);
-	t_check(m);
+	fx_check(m);
 	n = vm_domain_kernel_cache_release(m, 0, 5000);
 	cr_assert_eq(n, 750);
 	cr_assert_eq(m->dom[0].free_count, 16384 - 100);
-	t_check(m);
+	fx_check(m);
 	vm_machine_destroy(m);
 }

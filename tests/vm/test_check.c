@@ -1,7 +1,7 @@
 /*
  * test_check.c - vm_machine_check() finds deliberate corruption.
  */
-#include "vmtest.h"
+#include "lib/fixture.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -15,12 +15,12 @@ setup(void)
 {
 	uint32_t i, dev;
 
-	m = t_machine(64, 2, 1024);
-	obj = t_object(m, 1, OBJT_SWAP, 64);
-	proc = t_proc(m, 100);
+	m = fx_machine_mib(64, 2, 1024);
+	obj = fx_object(m, 1, OBJT_SWAP, 64);
+	proc = fx_proc(m, 100);
 	cr_assert_eq(vm_proc_map(m, proc, obj), 0);
 	for (i = 0; i < 4; i++) {
-		pg[i] = t_page(m, obj, i);
+		pg[i] = fx_alloc(m, obj, i);
 		(void)vm_pmap_access(m, proc, pg[i], false);
 	}
 	vm_page_activate(m, pg[0]);
@@ -51,7 +51,7 @@ expect_broken(const char *what)
 
 Test(check, clean_machine_passes)
 {
-	t_check(m);
+	fx_check(m);
 }
 
 Test(check, queue_count)
@@ -59,7 +59,7 @@ Test(check, queue_count)
 	m->dom[m->pages[pg[0]].domain].pq[PQ_ACTIVE].cnt++;
 	expect_broken("pq_cnt");
 	m->dom[m->pages[pg[0]].domain].pq[PQ_ACTIVE].cnt--;
-	t_check(m);
+	fx_check(m);
 }
 
 Test(check, free_count)

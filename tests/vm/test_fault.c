@@ -3,7 +3,7 @@
  * 12.10): done, wait for memory, wait for a read, wait for a busy page,
  * a read whose page was freed, and the host's failure to map (-ENOMEM).
  */
-#include "vmtest.h"
+#include "lib/fixture.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -17,11 +17,11 @@ static struct vm_fault_info info;
 static void
 setup(void)
 {
-	m = t_machine(64, 1, 4096);
-	anon = t_object(m, 1, OBJT_DEFAULT, 64);
-	file = t_object(m, 2, OBJT_VNODE, 64);
-	filler = t_object(m, 3, OBJT_DEFAULT, 1u << 20);
-	proc = t_proc(m, 100);
+	m = fx_machine_mib(64, 1, 4096);
+	anon = fx_object(m, 1, OBJT_DEFAULT, 64);
+	file = fx_object(m, 2, OBJT_VNODE, 64);
+	filler = fx_object(m, 3, OBJT_DEFAULT, 1u << 20);
+	proc = fx_proc(m, 100);
 	cr_assert_eq(vm_proc_map(m, proc, anon), 0);
 	cr_assert_eq(vm_proc_map(m, proc, file), 0);
 }
@@ -55,14 +55,14 @@ Test(vm_fault, zero_fill_is_done_and_counted_hard)
 	cr_assert_not(info.hard);
 	cr_assert_eq(m->cnt.faults, 1);
 	cr_assert_eq(m->cnt.faults_soft, 0);
-	t_check(m);
+	fx_check(m);
 }
 
 Test(vm_fault, resident_unmapped_page_is_a_soft_fault)
 {
 	uint32_t page;
 
-	page = t_page(m, anon, 7);
+	page = fx_alloc(m, anon, 7);
 	cr_assert_eq(vm_fault(m, proc, anon, 7, false, false, &info),
 	    VM_FAULT_DONE);
 	cr_assert_not(info.hard);
@@ -70,14 +70,14 @@ Test(vm_fault, resident_unmapped_page_is_a_soft_fault)
 	cr_assert_eq(m->cnt.faults, 0);
 	cr_assert_eq(m->pages[page].queue, PQ_ACTIVE);
 	cr_assert(vm_page_mapped(m, page));
-	t_check(m);
+	fx_check(m);
 }
 
 Test(vm_fault, below_free_severe_waits_for_memory)
 {
 	uint64_t faults;
 
-	t_drain_to(m, 0, filler, m->dom[0].th.free_severe - 1);
+	fx_drain_to(m, 0, filler, m->dom[0].th.free_severe - 1);
 	cr_assert(vm_page_count_severe(m));
 	faults = m->cnt.faults;
 	cr_assert_eq(vm_fault(m, proc, anon, 3, false, false, &info),
@@ -91,12 +91,12 @@ Test(vm_fault, below_free_severe_waits_for_memory)
 	    VM_FAULT_DONE);
 	cr_assert(info.hard);
 	cr_assert_neq(vm_page_lookup(m, anon, 3), VM_NONE);
-	t_check(m);
+	fx_check(m);
 }
 
 Test(vm_fault, no_free_page_waits_for_memory)
 {
-	t_drain_to(m, 0, filler, 0);
+	fx_drain_to(m, 0, filler, 0);
 	m->procs[proc].flags |= P_KILLED;
 	cr_assert_eq(vm_fault(m, proc, anon, 3, false, false, &info),
 	    VM_FAULT_WAIT_MEM);
@@ -125,7 +125,7 @@ Test(vm_fault, file_page_waits_for_a_read)
 	cr_assert_eq(m->cnt.v_vnodepgsin, 1);
 	cr_assert_eq(m->pages[page].queue, PQ_ACTIVE);
 	cr_assert(vm_page_mapped(m, page));
-	t_check(m);
+	fx_check(m);
 }
 
 Test(vm_fault, swapped_page_waits_for_a_swap_read)
@@ -148,7 +148,7 @@ Test(vm_fault, swapped_page_waits_for_a_swap_read)
 	/* The store through the new mapping dirtied it and freed its block. */
 	cr_assert_eq(m->pages[page].dirty, VM_PAGE_BITS_ALL);
 	cr_assert_not(vm_swap_has(m, anon, 4));
-	t_check(m);
+	fx_check(m);
 }
 
 Test(vm_fault, read_of_a_freed_page_faults_again)
@@ -164,7 +164,7 @@ Test(vm_fault, read_of_a_freed_page_faults_again)
 	cr_assert_eq(vm_page_lookup(m, file, 1), VM_NONE);
 	cr_assert_eq(m->cnt.faults, 0);
 	cr_assert_eq(m->cnt.faults_file, 0);
-	t_check(m);
+	fx_check(m);
 }
 
 Test(vm_fault, read_for_a_gone_process_leaves_the_page_cached)
@@ -179,14 +179,14 @@ Test(vm_fault, read_for_a_gone_process_leaves_the_page_cached)
 	cr_assert_eq(m->pages[page].queue, PQ_ACTIVE);
 	cr_assert_not(vm_page_mapped(m, page));
 	cr_assert_eq(m->cnt.faults_file, 1);
-	t_check(m);
+	fx_check(m);
 }
 
 Test(vm_fault, busy_page_waits_until_unbusied)
 {
 	uint32_t page;
 
-	page = t_page(m, anon, 6);
+	page = fx_alloc(m, anon, 6);
 	m->pages[page].busy = VPB_EXCLUSIVE;
 	cr_assert_eq(vm_fault(m, proc, anon, 6, false, false, &info),
 	    VM_FAULT_WAIT_BUSY);
@@ -203,7 +203,7 @@ Test(vm_fault, busy_page_mapped_for_the_access_does_not_wait)
 {
 	uint32_t page;
 
-	page = t_page(m, anon, 6);
+	page = fx_alloc(m, anon, 6);
 	cr_assert_eq(vm_fault(m, proc, anon, 6, false, false, &info),
 	    VM_FAULT_DONE);
 	/* Shared-busied for a pageout: reads go through the mapping. */
@@ -249,7 +249,7 @@ second_proc(void)
 {
 	uint32_t q;
 
-	q = t_proc(m, 101);
+	q = fx_proc(m, 101);
 	cr_assert_eq(vm_proc_map(m, q, anon), 0);
 	cr_assert_eq(vm_proc_map(m, q, file), 0);
 	return (q);
@@ -261,7 +261,7 @@ Test(vm_fault, failed_pv_grow_is_an_error_not_a_fault)
 	int rc;
 
 	q = second_proc();
-	page = t_page(m, anon, 8);
+	page = fx_alloc(m, anon, 8);
 	cr_assert_eq(vm_fault(m, proc, anon, 8, false, false, &info),
 	    VM_FAULT_DONE);
 	pv_exhaust();

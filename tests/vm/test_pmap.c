@@ -2,7 +2,7 @@
  * test_pmap.c - reference and modify bits (spec 4.4) and act_delta
  * (S:1270-1280).
  */
-#include "vmtest.h"
+#include "lib/fixture.h"
 
 #include <criterion/criterion.h>
 
@@ -14,13 +14,13 @@ setup(void)
 {
 	uint32_t i;
 
-	m = t_machine(64, 1, 4096);
-	obj = t_object(m, 1, OBJT_SWAP, 64);
+	m = fx_machine_mib(64, 1, 4096);
+	obj = fx_object(m, 1, OBJT_SWAP, 64);
 	for (i = 0; i < 8; i++) {
-		procs[i] = t_proc(m, 100 + i);
+		procs[i] = fx_proc(m, 100 + i);
 		cr_assert_eq(vm_proc_map(m, procs[i], obj), 0);
 	}
-	page = t_page(m, obj, 0);
+	page = fx_alloc(m, obj, 0);
 }
 
 static void
@@ -50,7 +50,7 @@ Test(pmap, read_soft_fault_then_hits)
 	cr_assert(vm_page_mapped(m, page));
 	cr_assert_eq(m->pages[page].dirty, 0);
 	cr_assert_not(vm_pmap_access(m, procs[0], page, false));
-	t_check(m);
+	fx_check(m);
 }
 
 Test(pmap, write_faults_dirty_and_drop_swap)
@@ -74,7 +74,7 @@ Test(pmap, write_faults_dirty_and_drop_swap)
 	cr_assert_not(vm_swap_has(m, obj, 0));
 	cr_assert_eq(vm_swap_used(m), 0);
 	cr_assert_eq(m->objects[obj].swap_count, 0);
-	t_check(m);
+	fx_check(m);
 	/* Through a writable mapping: no fault, A|M only. */
 	m->pages[page].dirty = 0;
 	vm_pmap_set_bits(m, procs[0], page, PV_W);
@@ -85,7 +85,7 @@ Test(pmap, write_faults_dirty_and_drop_swap)
 	cr_assert(vm_pmap_access(m, procs[1], page, true));
 	cr_assert_eq(pvbits(procs[1]), PV_A | PV_M | PV_W);
 	cr_assert_eq(m->pages[page].dirty, VM_PAGE_BITS_ALL);
-	t_check(m);
+	fx_check(m);
 }
 
 Test(pmap, ts_referenced_caps_at_five)
@@ -145,9 +145,9 @@ Test(pmap, remove_all_saves_a_and_m)
 	cr_assert_not(vm_page_mapped(m, page));
 	cr_assert(m->pages[page].aflags & PGA_REFERENCED);
 	cr_assert_eq(m->pages[page].dirty, VM_PAGE_BITS_ALL);
-	t_check(m);
+	fx_check(m);
 	cr_assert(vm_pmap_access(m, procs[0], page, false));
-	t_check(m);
+	fx_check(m);
 }
 
 Test(pmap, act_delta_counts_referenced_and_a_bits)
@@ -164,10 +164,10 @@ Test(pmap, act_delta_skips_pmap_of_unmapped_object)
 {
 	uint32_t vobj, vpage, p;
 
-	vobj = t_object(m, 2, OBJT_VNODE, 8);
+	vobj = fx_object(m, 2, OBJT_VNODE, 8);
 	p = procs[0];
 	cr_assert_eq(vm_proc_map(m, p, vobj), 0);
-	vpage = t_page(m, vobj, 0);
+	vpage = fx_alloc(m, vobj, 0);
 	(void)vm_pmap_access(m, p, vpage, false);
 	cr_assert_eq(vm_proc_unmap(m, p, vobj), 0);
 	cr_assert_eq(m->objects[vobj].ref_count, 0);
@@ -176,7 +176,7 @@ Test(pmap, act_delta_skips_pmap_of_unmapped_object)
 	/* The A bit became PGA_REFERENCED at unmap: worth 1, once. */
 	cr_assert_eq(vm_page_act_delta(m, vpage), 1);
 	cr_assert_eq(vm_page_act_delta(m, vpage), 0);
-	t_check(m);
+	fx_check(m);
 }
 
 Test(pmap, act_delta_with_ref_count_zero_ignores_a_bits)
@@ -188,5 +188,5 @@ Test(pmap, act_delta_with_ref_count_zero_ignores_a_bits)
 	cr_assert_eq(pvbits(procs[0]) & PV_A, PV_A, "A must not be cleared");
 	m->objects[obj].ref_count = 8;
 	cr_assert_eq(vm_page_act_delta(m, page), 1);
-	t_check(m);
+	fx_check(m);
 }

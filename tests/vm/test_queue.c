@@ -1,7 +1,7 @@
 /*
  * test_queue.c - the queue primitives of spec 5.1 (pre-batching).
  */
-#include "vmtest.h"
+#include "lib/fixture.h"
 
 #include <criterion/criterion.h>
 
@@ -13,10 +13,10 @@ setup(void)
 {
 	uint32_t i;
 
-	m = t_machine(64, 1, 0);
-	obj = t_object(m, 1, OBJT_DEFAULT, 64);
+	m = fx_machine_mib(64, 1, 0);
+	obj = fx_object(m, 1, OBJT_DEFAULT, 64);
 	for (i = 0; i < 8; i++)
-		pg[i] = t_page(m, obj, i);
+		pg[i] = fx_alloc(m, obj, i);
 }
 
 static void
@@ -32,13 +32,13 @@ Test(queue, boot_has_only_inacthead_queued)
 	uint32_t q[4], d;
 
 	d = 0;
-	cr_assert_eq(t_queue(m, d, PQ_INACTIVE, q, 4), 1);
+	cr_assert_eq(fx_queue(m, d, PQ_INACTIVE, q, 4), 1);
 	cr_assert_eq(q[0], m->dom[0].inacthead);
 	cr_assert_eq(m->dom[0].pq[PQ_INACTIVE].cnt, 0);
 	cr_assert_eq(m->pages[m->dom[0].marker].queue, PQ_NONE);
 	cr_assert_eq(m->pages[m->dom[0].laundry_marker].queue, PQ_NONE);
 	cr_assert_eq(m->pages[pg[0]].queue, PQ_NONE);
-	t_check(m);
+	fx_check(m);
 }
 
 Test(queue, enqueue_appends_dequeue_unlinks)
@@ -49,17 +49,17 @@ Test(queue, enqueue_appends_dequeue_unlinks)
 	vm_page_enqueue(m, PQ_ACTIVE, pg[1]);
 	vm_page_enqueue(m, PQ_ACTIVE, pg[2]);
 	cr_assert_eq(m->dom[0].pq[PQ_ACTIVE].cnt, 3);
-	cr_assert_eq(t_queue(m, 0, PQ_ACTIVE, q, 8), 3);
+	cr_assert_eq(fx_queue(m, 0, PQ_ACTIVE, q, 8), 3);
 	cr_assert(q[0] == pg[0] && q[1] == pg[1] && q[2] == pg[2]);
-	t_check(m);
+	fx_check(m);
 	vm_page_dequeue(m, pg[1]);
 	cr_assert_eq(m->pages[pg[1]].queue, PQ_NONE);
 	cr_assert_eq(m->dom[0].pq[PQ_ACTIVE].cnt, 2);
-	cr_assert_eq(t_queue(m, 0, PQ_ACTIVE, q, 8), 2);
+	cr_assert_eq(fx_queue(m, 0, PQ_ACTIVE, q, 8), 2);
 	cr_assert(q[0] == pg[0] && q[1] == pg[2]);
 	vm_page_dequeue(m, pg[1]);	/* no-op on PQ_NONE */
 	cr_assert_eq(m->dom[0].pq[PQ_ACTIVE].cnt, 2);
-	t_check(m);
+	fx_check(m);
 }
 
 Test(queue, requeue_moves_to_tail_of_same_queue)
@@ -70,10 +70,10 @@ Test(queue, requeue_moves_to_tail_of_same_queue)
 	vm_page_enqueue(m, PQ_LAUNDRY, pg[1]);
 	vm_page_enqueue(m, PQ_LAUNDRY, pg[2]);
 	vm_page_requeue(m, pg[0]);
-	cr_assert_eq(t_queue(m, 0, PQ_LAUNDRY, q, 8), 3);
+	cr_assert_eq(fx_queue(m, 0, PQ_LAUNDRY, q, 8), 3);
 	cr_assert(q[0] == pg[1] && q[1] == pg[2] && q[2] == pg[0]);
 	cr_assert_eq(m->dom[0].pq[PQ_LAUNDRY].cnt, 3);
-	t_check(m);
+	fx_check(m);
 }
 
 Test(queue, activate_raises_act_count_and_appends)
@@ -88,9 +88,9 @@ Test(queue, activate_raises_act_count_and_appends)
 	cr_assert_eq(m->pages[pg[0]].act_count, ACT_INIT);
 	cr_assert_eq(m->pages[pg[1]].act_count, 9);
 	cr_assert_eq(m->dom[0].pq[PQ_INACTIVE].cnt, 0);
-	cr_assert_eq(t_queue(m, 0, PQ_ACTIVE, q, 8), 2);
+	cr_assert_eq(fx_queue(m, 0, PQ_ACTIVE, q, 8), 2);
 	cr_assert(q[0] == pg[0] && q[1] == pg[1]);
-	t_check(m);
+	fx_check(m);
 }
 
 Test(queue, activate_of_active_page_keeps_position)
@@ -102,9 +102,9 @@ Test(queue, activate_of_active_page_keeps_position)
 	m->pages[pg[0]].act_count = 1;
 	vm_page_activate(m, pg[0]);
 	cr_assert_eq(m->pages[pg[0]].act_count, ACT_INIT);
-	cr_assert_eq(t_queue(m, 0, PQ_ACTIVE, q, 8), 2);
+	cr_assert_eq(fx_queue(m, 0, PQ_ACTIVE, q, 8), 2);
 	cr_assert(q[0] == pg[0] && q[1] == pg[1], "position changed");
-	t_check(m);
+	fx_check(m);
 }
 
 Test(queue, activate_ignores_wired_page_off_active)
@@ -117,7 +117,7 @@ Test(queue, activate_ignores_wired_page_off_active)
 	vm_page_wire(m, pg[1]);
 	vm_page_activate(m, pg[1]);
 	cr_assert_eq(m->pages[pg[1]].queue, PQ_NONE);
-	t_check(m);
+	fx_check(m);
 }
 
 Test(queue, deactivate_is_noop_on_inactive_page)
@@ -127,11 +127,11 @@ Test(queue, deactivate_is_noop_on_inactive_page)
 	vm_page_deactivate(m, pg[0]);
 	vm_page_deactivate(m, pg[1]);
 	vm_page_deactivate(m, pg[0]);
-	cr_assert_eq(t_queue(m, 0, PQ_INACTIVE, q, 8), 3);
+	cr_assert_eq(fx_queue(m, 0, PQ_INACTIVE, q, 8), 3);
 	cr_assert(q[0] == m->dom[0].inacthead && q[1] == pg[0] &&
 	    q[2] == pg[1], "an inactive page moved");
 	cr_assert_eq(m->dom[0].pq[PQ_INACTIVE].cnt, 2);
-	t_check(m);
+	fx_check(m);
 }
 
 Test(queue, deactivate_moves_active_page_to_inactive_tail)
@@ -143,10 +143,10 @@ Test(queue, deactivate_moves_active_page_to_inactive_tail)
 	m->pages[pg[1]].act_count = 7;
 	vm_page_deactivate(m, pg[1]);
 	cr_assert_eq(m->pages[pg[1]].act_count, 7, "act_count touched");
-	cr_assert_eq(t_queue(m, 0, PQ_INACTIVE, q, 8), 3);
+	cr_assert_eq(fx_queue(m, 0, PQ_INACTIVE, q, 8), 3);
 	cr_assert_eq(q[2], pg[1]);
 	cr_assert_eq(m->dom[0].pq[PQ_ACTIVE].cnt, 0);
-	t_check(m);
+	fx_check(m);
 }
 
 Test(queue, deactivate_noreuse_inserts_before_inacthead_in_order)
@@ -159,12 +159,12 @@ Test(queue, deactivate_noreuse_inserts_before_inacthead_in_order)
 	vm_page_deactivate_noreuse(m, pg[2]);
 	/* Already INACTIVE behind inacthead: moved in front of it too. */
 	vm_page_deactivate_noreuse(m, pg[0]);
-	cr_assert_eq(t_queue(m, 0, PQ_INACTIVE, q, 8), 4);
+	cr_assert_eq(fx_queue(m, 0, PQ_INACTIVE, q, 8), 4);
 	cr_assert(q[0] == pg[1] && q[1] == pg[2] && q[2] == pg[0] &&
 	    q[3] == m->dom[0].inacthead);
 	cr_assert_eq(m->dom[0].pq[PQ_INACTIVE].cnt, 3);
 	cr_assert_eq(m->dom[0].pq[PQ_LAUNDRY].cnt, 0);
-	t_check(m);
+	fx_check(m);
 }
 
 Test(queue, launder_noop_on_laundry_moves_unswappable)
@@ -174,7 +174,7 @@ Test(queue, launder_noop_on_laundry_moves_unswappable)
 	vm_page_launder(m, pg[0]);
 	vm_page_launder(m, pg[1]);
 	vm_page_launder(m, pg[0]);
-	cr_assert_eq(t_queue(m, 0, PQ_LAUNDRY, q, 8), 2);
+	cr_assert_eq(fx_queue(m, 0, PQ_LAUNDRY, q, 8), 2);
 	cr_assert(q[0] == pg[0] && q[1] == pg[1], "a laundry page moved");
 	vm_page_unswappable(m, pg[2]);
 	vm_page_launder(m, pg[2]);
@@ -184,7 +184,7 @@ Test(queue, launder_noop_on_laundry_moves_unswappable)
 	vm_page_wire(m, pg[3]);
 	vm_page_launder(m, pg[3]);
 	cr_assert_eq(m->pages[pg[3]].queue, PQ_NONE);
-	t_check(m);
+	fx_check(m);
 }
 
 Test(queue, unswappable_always_to_tail_and_peak)
@@ -195,7 +195,7 @@ Test(queue, unswappable_always_to_tail_and_peak)
 	vm_page_unswappable(m, pg[1]);
 	vm_page_unswappable(m, pg[2]);
 	vm_page_unswappable(m, pg[0]);
-	cr_assert_eq(t_queue(m, 0, PQ_UNSWAPPABLE, q, 8), 3);
+	cr_assert_eq(fx_queue(m, 0, PQ_UNSWAPPABLE, q, 8), 3);
 	cr_assert(q[0] == pg[1] && q[1] == pg[2] && q[2] == pg[0]);
 	cr_assert(vm_page_in_laundry(m, pg[0]));
 	vm_page_launder(m, pg[3]);
@@ -205,7 +205,7 @@ Test(queue, unswappable_always_to_tail_and_peak)
 	vm_page_dequeue(m, pg[1]);
 	vm_page_dequeue(m, pg[2]);
 	cr_assert_eq(m->cnt.peak_unswappable, 3);
-	t_check(m);
+	fx_check(m);
 }
 
 Test(queue, markers_are_not_counted)
@@ -218,14 +218,14 @@ Test(queue, markers_are_not_counted)
 	vm_page_deactivate(m, pg[1]);
 	vm_pagequeue_insert_after(m, pg[0], vmd->marker);
 	cr_assert_eq(vmd->pq[PQ_INACTIVE].cnt, 2);
-	cr_assert_eq(t_queue(m, 0, PQ_INACTIVE, q, 8), 4);
+	cr_assert_eq(fx_queue(m, 0, PQ_INACTIVE, q, 8), 4);
 	cr_assert(q[1] == pg[0] && q[2] == vmd->marker && q[3] == pg[1]);
-	t_check(m);
+	fx_check(m);
 	vm_page_launder(m, pg[2]);
 	vm_pagequeue_insert_before(m, pg[2], vmd->laundry_marker);
 	cr_assert_eq(vmd->pq[PQ_LAUNDRY].cnt, 1);
 	cr_assert_eq(vmd->pq[PQ_LAUNDRY].head, vmd->laundry_marker);
-	t_check(m);
+	fx_check(m);
 	vm_pagequeue_remove(m, vmd->marker);
 	vm_pagequeue_remove(m, vmd->laundry_marker);
 	cr_assert_eq(vmd->pq[PQ_INACTIVE].cnt, 2);
@@ -234,5 +234,5 @@ Test(queue, markers_are_not_counted)
 	vm_pagequeue_insert_tail(m, 0, PQ_INACTIVE, vmd->marker);
 	cr_assert_eq(vmd->pq[PQ_INACTIVE].tail, vmd->marker);
 	cr_assert_eq(vmd->pq[PQ_INACTIVE].cnt, 2);
-	t_check(m);
+	fx_check(m);
 }
