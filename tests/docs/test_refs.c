@@ -464,15 +464,6 @@ Test(refs, returns_are_parenthesised)
 
 #define FILE_LINES_MAX 600
 
-/* Files still being split (issue 11), at their length then. */
-static const struct {
-	const char *rel;
-	size_t lines;
-} too_long[] = {
-	{ "src/sim/replay.c", 927 },
-	{ "src/sim/sim.c", 650 },
-};
-
 struct lengths {
 	size_t files;
 	size_t bad;
@@ -483,17 +474,14 @@ static void
 length_file(const char *path, const char *rel, void *arg)
 {
 	struct lengths *l = arg;
-	size_t lines = 0, max = FILE_LINES_MAX, i;
+	size_t lines = 0;
 	char *text = slurp(path), *p;
 
 	for (p = text; *p != '\0'; p++)
 		lines += *p == '\n';
 	free(text);
-	for (i = 0; i < sizeof(too_long) / sizeof(too_long[0]); i++)
-		if (strcmp(rel, too_long[i].rel) == 0)
-			max = too_long[i].lines;
 	l->files++;
-	if (lines > max && l->bad++ == 0)
+	if (lines > FILE_LINES_MAX && l->bad++ == 0)
 		snprintf(l->first_bad, sizeof(l->first_bad), "%s: %zu lines",
 		    rel, lines);
 }
