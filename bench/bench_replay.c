@@ -97,7 +97,7 @@ rnd(uint64_t *s)
 	return z ^ (z >> 31);
 }
 
-static void
+static _Noreturn void
 die(const char *what, const struct pg_error *err)
 {
 	char buf[1200];
@@ -107,7 +107,7 @@ die(const char *what, const struct pg_error *err)
 	exit(1);
 }
 
-static void
+static _Noreturn void
 die_errno(const char *what)
 {
 	fprintf(stderr, "bench_replay: %s: %s\n", what, strerror(errno));

@@ -76,6 +76,15 @@ int cli_flush_stdout(void);
 /* cli_usage_error() - print "pgreplay: <msg>" and a hint to --help. */
 void cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * cli_option_error() - the one message for what getopt_long() refused
+ * (ch '?': an unknown option, ':': a missing argument), for a loop run
+ * with opterr = 0 and an optstring that starts with ':' so that getopt
+ * prints nothing itself.  sub is the subcommand ("params: ...") or NULL.
+ * Returns EXIT_BAD_INPUT.
+ */
+int cli_option_error(const char *sub, int ch, char *const argv[]);
+
 /* cli_error() - print "pgreplay: <msg>" (control bytes escaped) on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -53,6 +54,29 @@ cli_usage_error(const char *fmt, ...)
 	fputs("pgreplay: ", stderr);
 	put_escaped(stderr, buf);
 	fputs("\nTry 'pgreplay --help' for more information.\n", stderr);
+}
+
+int
+cli_option_error(const char *sub, int ch, char *const argv[])
+{
+	const char *arg = argv[optind - 1];
+	char name[64];
+	int len;
+
+	/* Only a short option sets optopt; a long one is named by argv. */
+	if (optopt != 0 && strncmp(arg, "--", 2) != 0) {
+		snprintf(name, sizeof(name), "-%c", optopt);
+	} else {
+		len = (int)strcspn(arg, "=");
+		snprintf(name, sizeof(name), "%.*s", len, arg);
+	}
+	if (ch == ':')
+		cli_usage_error("%s%soption '%s' needs an argument",
+		    sub != NULL ? sub : "", sub != NULL ? ": " : "", name);
+	else
+		cli_usage_error("%s%sunknown option '%s'",
+		    sub != NULL ? sub : "", sub != NULL ? ": " : "", name);
+	return (EXIT_BAD_INPUT);
 }
 
 void

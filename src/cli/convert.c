@@ -59,7 +59,8 @@ cli_convert(int argc, char **argv)
 	bool zstd = false;
 	int c, rc, ret = EXIT_BAD_INPUT;
 
-	while ((c = getopt_long(argc, argv, "f:zh", longopts, NULL)) != -1) {
+	opterr = 0; /* cli_option_error() says what is wrong */
+	while ((c = getopt_long(argc, argv, ":f:zh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			fmt = optarg;
@@ -71,8 +72,7 @@ cli_convert(int argc, char **argv)
 			fputs(convert_usage, stdout);
 			return (0);
 		default:
-			cli_usage_error("convert: bad option");
-			return (EXIT_BAD_INPUT);
+			return (cli_option_error("convert", c, argv));
 		}
 	}
 	if (argc - optind != 2) {

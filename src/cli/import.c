@@ -126,7 +126,8 @@ cli_import(int argc, char **argv)
 	}
 	argc--;
 	argv++;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	opterr = 0; /* cli_option_error() says what is wrong */
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			strace = optarg;
@@ -192,8 +193,7 @@ cli_import(int argc, char **argv)
 			fputs(import_usage, stdout);
 			return (0);
 		default:
-			cli_usage_error("import: bad option");
-			return (EXIT_BAD_INPUT);
+			return (cli_option_error("import", c, argv));
 		}
 	}
 	if ((perf_opts && strcmp(src, "perf") != 0) ||

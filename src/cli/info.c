@@ -149,7 +149,8 @@ cli_info(int argc, char **argv)
 	bool json = false;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "f:h", longopts, NULL)) != -1) {
+	opterr = 0; /* cli_option_error() says what is wrong */
+	while ((c = getopt_long(argc, argv, ":f:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (strcmp(optarg, "json") == 0) {
@@ -165,8 +166,7 @@ cli_info(int argc, char **argv)
 			fputs(info_usage, stdout);
 			return (0);
 		default:
-			cli_usage_error("info: bad option");
-			return (EXIT_BAD_INPUT);
+			return (cli_option_error("info", c, argv));
 		}
 	}
 	if (argc - optind != 1) {

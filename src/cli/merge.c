@@ -280,17 +280,12 @@ cli_merge(int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		if (ch == 'h') {
 			fputs(merge_usage, stdout);
 			return (fflush(stdout) == 0 ? 0 : EXIT_BAD_INPUT);
 		}
-		if (optopt != 0)
-			cli_usage_error("merge: unknown option '-%c'", optopt);
-		else
-			cli_usage_error("merge: unknown option '%s'",
-			    argv[optind - 1]);
-		return (EXIT_BAD_INPUT);
+		return (cli_option_error("merge", ch, argv));
 	}
 	n = (size_t)(argc - optind);
 	if (n == 0) {

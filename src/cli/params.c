@@ -1,7 +1,8 @@
 /*
  * params.c - `pgreplay params --config FILE [--format text|json] [--run N]`:
  * the effective configuration and, per domain, the thresholds the page
- * daemon starts with (vm_layout_compute(), spec section 3).
+ * daemon starts with (vm_layout_compute(), spec section 3).  `pgreplay
+ * params --variants` lists the model variants a configuration may name.
  *
  * With a sweep, one run is shown (run 0 unless --run N) and every run's
  * name is listed, so that the thresholds shown are those of a
@@ -24,13 +25,17 @@
 
 static const char params_usage[] =
     "usage: pgreplay params --config FILE [--format text|json] [--run N]\n"
+    "       pgreplay params --variants [--format text|json]\n"
     "\n"
     "Prints the effective configuration (every key with its value after\n"
-    "defaults) and the paging thresholds of each memory domain.\n"
+    "defaults) and the paging thresholds of each memory domain; with\n"
+    "--variants, the model variants (model.variants) with the FreeBSD\n"
+    "commit each comes from.\n"
     "\n"
     "  -c, --config FILE   the YAML configuration\n"
     "  -f, --format FMT    text (default) or json\n"
     "  -r, --run N         with a sweep: show run N (0-based; default 0)\n"
+    "      --variants      list the model variants and exit\n"
     "  -h, --help          show this help and exit\n";
 
 enum params_format {
@@ -276,6 +281,44 @@ build_json(const struct pg_config *cfg, const struct pg_config *base,
 	return (root);
 }
 
+/*
+ * print_variants() - every variant of PG_VARIANTS(): its name, the
+ * FreeBSD commit (or svn revision, or review) it comes from, what it
+ * changes.  Returns the exit status.
+ */
+static int
+print_variants(enum params_format format)
+{
+	json_t *root, *v;
+	size_t i;
+
+	if (format == FORMAT_TEXT) {
+		for (i = 0; i < conf_variant_count(); i++)
+			printf("%-22s %-14s %s\n", conf_variant_name(i),
+			    conf_variant_commit(i), conf_variant_what(i));
+		return (cli_flush_stdout());
+	}
+	root = json_array();
+	for (i = 0; root != NULL && i < conf_variant_count(); i++) {
+		v = json_pack("{s:s, s:s, s:s}", "name", conf_variant_name(i),
+		    "commit", conf_variant_commit(i), "what",
+		    conf_variant_what(i));
+		if (v == NULL || json_array_append_new(root, v) != 0) {
+			json_decref(root);
+			root = NULL;
+		}
+	}
+	if (root == NULL || json_dumpf(root, stdout, JSON_INDENT(2) |
+	    JSON_PRESERVE_ORDER) != 0) {
+		json_decref(root);
+		fputs("pgreplay: params: cannot write JSON\n", stderr);
+		return (EXIT_BAD_INPUT);
+	}
+	json_decref(root);
+	fputc('\n', stdout);
+	return (cli_flush_stdout());
+}
+
 int
 cli_params(int argc, char **argv)
 {
@@ -283,6 +326,7 @@ cli_params(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "run", required_argument, NULL, 'r' },
+		{ "variants", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -294,10 +338,12 @@ cli_params(int argc, char **argv)
 	struct pg_error err;
 	json_t *root;
 	char *end;
+	bool variants = false;
 	int ch, status = EXIT_BAD_INPUT;
 
+	opterr = 0; /* cli_option_error() says what is wrong */
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:f:r:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":c:f:r:h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			if (config != NULL) {
@@ -327,17 +373,26 @@ cli_params(int argc, char **argv)
 				return (EXIT_BAD_INPUT);
 			}
 			break;
+		case 'V':
+			variants = true;
+			break;
 		case 'h':
 			fputs(params_usage, stdout);
 			return (0);
 		default:
-			cli_usage_error("params: bad option");
-			return (EXIT_BAD_INPUT);
+			return (cli_option_error("params", ch, argv));
 		}
 	}
 	if (optind < argc) {
 		cli_usage_error("params: unexpected argument '%s'", argv[optind]);
 		return (EXIT_BAD_INPUT);
+	}
+	if (variants) {
+		if (config != NULL) {
+			cli_usage_error("params: --variants takes no --config");
+			return (EXIT_BAD_INPUT);
+		}
+		return (print_variants(format));
 	}
 	if (config == NULL) {
 		cli_usage_error("params: --config FILE is required");

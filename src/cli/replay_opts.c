@@ -230,23 +230,8 @@ replay_parse(int argc, char **argv, struct replay_args *a)
 			if (guard_option(&a->guard, ch, optarg) != 0)
 				return (EXIT_BAD_INPUT);
 			break;
-		case ':':
-			/* A long option sets optopt too: look at argv. */
-			if (strncmp(argv[optind - 1], "--", 2) == 0)
-				cli_usage_error("option '%s' needs an argument",
-				    argv[optind - 1]);
-			else
-				cli_usage_error(
-				    "option '-%c' needs an argument", optopt);
-			return (EXIT_BAD_INPUT);
 		default:
-			/* Only an unknown short option sets optopt. */
-			if (optopt != 0)
-				cli_usage_error("unknown option '-%c'", optopt);
-			else
-				cli_usage_error("unknown option '%s'",
-				    argv[optind - 1]);
-			return (EXIT_BAD_INPUT);
+			return (cli_option_error(NULL, ch, argv));
 		}
 	}
 	if (optind >= argc) {

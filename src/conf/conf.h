@@ -311,13 +311,4 @@ size_t conf_sweep_combinations(const struct pg_config *cfg);
 int conf_apply_sweep(const struct pg_config *base, size_t combination,
     struct pg_config *out);
 
-/*
- * conf_suggest() - the candidate of cands[0 .. n-1] nearest to s by the
- * module's one edit distance (optimal string alignment), or NULL when none
- * is close enough to be a plausible misspelling (more than a third of
- * the candidate's length, and more than 2 edits).  Used for every "did you
- * mean" of pgreplay: configuration keys and `expect` statistics.
- */
-const char *conf_suggest(const char *s, const char *const *cands, size_t n);
-
 #endif

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "conf/conf.h"
+#include "util/suggest.h"
 
 /* The C type of the pg_config field behind a key. */
 enum conf_field {
@@ -132,13 +133,6 @@ int conf_cross_check(const struct pg_config *cfg, char *msg, size_t n,
     size_t *blame);
 
 /*
- * conf_edit_distance() - optimal string alignment distance (Levenshtein
- * plus adjacent transpositions) of a and b; strings longer than 64 bytes
- * give SIZE_MAX.
- */
-size_t conf_edit_distance(const char *a, const char *b);
-
-/*
  * conf_format_variants() - the set as names in bit order joined by '+',
  * "none" for the empty set.  Always NUL-terminates (n > 0); returns buf.
  */
@@ -146,7 +140,7 @@ char *conf_format_variants(uint32_t set, char *buf, size_t n);
 
 /*
  * conf_variant_suggest() - the variant name nearest to name (through
- * conf_suggest()), or NULL.
+ * pg_suggest()), or NULL.
  */
 const char *conf_variant_suggest(const char *name);
 

@@ -76,7 +76,7 @@ int
 load_unknown_key(struct loader *ld, const yaml_node_t *kn, const char *full,
     const char *key, const char *const *cands, size_t ncands)
 {
-	const char *s = conf_suggest(key, cands, ncands);
+	const char *s = pg_suggest(key, cands, ncands);
 
 	if (s != NULL)
 		return (load_fail(ld, kn,

@@ -72,7 +72,7 @@ conf_variant_suggest(const char *name)
 
 	for (i = 0; i < PG_VARIANT_COUNT; i++)
 		cands[i] = variants[i].name;
-	return (conf_suggest(name, cands, PG_VARIANT_COUNT));
+	return (pg_suggest(name, cands, PG_VARIANT_COUNT));
 }
 
 char *

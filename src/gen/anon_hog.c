@@ -87,7 +87,7 @@ hog_run(const uint64_t *v, struct gen_out *o)
 	struct gen_rng rng;
 	struct hog *h, *hogs;
 
-	gen_rng_seed(&rng, v[P_SEED]);
+	rng = gen_rng_seeded(v[P_SEED]);
 	hogs = calloc(nproc, sizeof(*hogs));
 	if (hogs == NULL || gen_sched_init(&sched, nproc) < 0) {
 		free(hogs);

@@ -65,7 +65,7 @@ churn_run(const uint64_t *v, struct gen_out *o)
 	struct gen_zipf zipf;
 	struct gen_rng rng;
 
-	gen_rng_seed(&rng, v[P_SEED]);
+	rng = gen_rng_seeded(v[P_SEED]);
 	if (gen_zipf_init(&zipf, pages / chunk, v[P_SKEW], &rng) < 0) {
 		gen_out_nomem(o, "the Zipf table");
 		return;

@@ -92,7 +92,7 @@ stream_run(const uint64_t *v, struct gen_out *o)
 	struct reader *rd, *rds;
 	char path[64];
 
-	gen_rng_seed(&rng, v[P_SEED]);
+	rng = gen_rng_seeded(v[P_SEED]);
 	rds = calloc(nproc, sizeof(*rds));
 	if (rds == NULL || gen_sched_init(&sched, nproc) < 0) {
 		free(rds);

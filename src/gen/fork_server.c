@@ -48,6 +48,7 @@ static const struct gen_param_desc params[P_COUNT] = {
 #define TEXT_OBJ 1
 #define SERVER_ANON_OBJ 2
 #define WORKER_PID0 1000 /* worker i is pid and object 1000 + i */
+#define FIRST_FORK 1000 /* ns: the server forks its first worker */
 
 struct worker {
 	uint64_t id;	/* worker i: pid and object 1000 + i */
@@ -59,6 +60,7 @@ struct plan {
 	uint64_t text_pages, anon_pages, chunk;
 	uint64_t ntext, nanon; /* events per worker of each kind */
 	uint64_t interval;	/* ns between worker starts (rounded down) */
+	uint64_t ring;		/* workers alive at once, at most */
 };
 
 static void
@@ -73,6 +75,14 @@ plan_of(const uint64_t *v, struct plan *p)
 	p->ntext = (touched + p->chunk - 1) / p->chunk;
 	p->nanon = (p->anon_pages + p->chunk - 1) / p->chunk;
 	p->interval = v[P_DURATION] / v[P_PROCS];
+	/*
+	 * All workers live equally long, so they exit in start order: the
+	 * live ones fit a ring of lifetime / interval + 2 slots.
+	 */
+	p->ring = p->interval == 0 ? v[P_PROCS] :
+	    v[P_LIFETIME] / p->interval + 2;
+	if (p->ring > v[P_PROCS])
+		p->ring = v[P_PROCS];
 }
 
 static int
@@ -91,23 +101,32 @@ fork_check(const uint64_t *v, struct pg_error *err)
 	if (gen_check_events(v[P_PROCS] * (p.ntext + p.nanon + 3),
 	    "--procs, --text, --touch, --anon and --chunk", err) < 0)
 		return (-EINVAL);
-	return (gen_check_span(v[P_DURATION] + v[P_LIFETIME],
-	    "--duration and --lifetime", err));
+	if (gen_check_span(v[P_DURATION] + v[P_LIFETIME],
+	    "--duration and --lifetime", err) < 0)
+		return (-EINVAL);
+	/* Actor 0 is the server, 1 + slot a worker (fork_run()). */
+	return (gen_sched_check((uint32_t)p.ring + 1,
+	    FIRST_FORK + v[P_DURATION] + v[P_LIFETIME],
+	    "--procs, --duration and --lifetime", err));
 }
 
-/* worker_event_time() - when worker w makes its event j (1-based). */
+/*
+ * worker_time() - when worker w makes its event j (1-based): n events
+ * spread evenly over the lifetime, the exit last.  frac is UINT64_MAX /
+ * (n + 1), divided once per run rather than once per event (a 64-bit
+ * division costs as much as the rest of the event).
+ */
 static uint64_t
-worker_time(const struct worker *w, uint64_t j, uint64_t n,
+worker_time(const struct worker *w, uint64_t j, uint64_t frac,
     uint64_t lifetime)
 {
-	/* n events spread evenly over the lifetime, the exit last. */
-	return (w->start + gen_mulhi(j * (UINT64_MAX / (n + 1)), lifetime));
+	return (w->start + gen_mulhi(j * frac, lifetime));
 }
 
 static void
 fork_run(const uint64_t *v, struct gen_out *o)
 {
-	uint64_t n, i, spawned = 0, ring, t, pindex, cnt, now;
+	uint64_t n, frac, i, spawned = 0, ring, t, pindex, cnt, now;
 	uint64_t lifetime = v[P_LIFETIME];
 	struct gen_sched_ent e;
 	struct gen_sched sched;
@@ -118,14 +137,9 @@ fork_run(const uint64_t *v, struct gen_out *o)
 
 	plan_of(v, &p);
 	n = p.ntext + p.nanon;
-	gen_rng_seed(&rng, v[P_SEED]);
-	/*
-	 * All workers live equally long, so they exit in start order: the
-	 * live ones fit a ring of lifetime / interval + 2 slots.
-	 */
-	ring = p.interval == 0 ? v[P_PROCS] : lifetime / p.interval + 2;
-	if (ring > v[P_PROCS])
-		ring = v[P_PROCS];
+	frac = UINT64_MAX / (n + 1);
+	rng = gen_rng_seeded(v[P_SEED]);
+	ring = p.ring;
 	ws = calloc(ring, sizeof(*ws));
 	if (ws == NULL || gen_sched_init(&sched, (uint32_t)ring + 1) < 0) {
 		free(ws);
@@ -142,7 +156,7 @@ fork_run(const uint64_t *v, struct gen_out *o)
 	gen_out_page(o, 0, TRACE_OP_DIRTY, SERVER_PID, SERVER_ANON_OBJ, 0,
 	    gen_pages(v[P_PARENT_ANON]));
 	/* Actor 0 is the server's next fork; actor 1 + slot a worker. */
-	gen_sched_push(&sched, 1000, 0);
+	gen_sched_push(&sched, FIRST_FORK, 0);
 	while (!gen_out_failed(o) && gen_sched_pop(&sched, &e)) {
 		now = e.time;
 		if (e.actor == 0) {
@@ -158,10 +172,10 @@ fork_run(const uint64_t *v, struct gen_out *o)
 			gen_out_map(o, now, pid, WORKER_PID0 + i,
 			    TRACE_OBJ_ANON, p.anon_pages, NULL);
 			gen_sched_push(&sched,
-			    worker_time(w, 1, n, lifetime), 1 + (uint32_t)(i %
+			    worker_time(w, 1, frac, lifetime), 1 + (uint32_t)(i %
 			    ring));
 			if (spawned < v[P_PROCS])
-				gen_sched_push(&sched, 1000 + spawned *
+				gen_sched_push(&sched, FIRST_FORK + spawned *
 				    p.interval, 0);
 			continue;
 		}
@@ -187,11 +201,12 @@ fork_run(const uint64_t *v, struct gen_out *o)
 		}
 		w->step++;
 		t = w->step == n ? w->start + lifetime :
-		    worker_time(w, w->step + 1, n, lifetime);
+		    worker_time(w, w->step + 1, frac, lifetime);
 		gen_sched_push(&sched, t, e.actor);
 	}
 	if (!gen_out_failed(o))
-		gen_out_exit(o, 1000 + v[P_DURATION] + lifetime, SERVER_PID);
+		gen_out_exit(o, FIRST_FORK + v[P_DURATION] + lifetime,
+		    SERVER_PID);
 	gen_sched_finish(&sched);
 	free(ws);
 }

@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct gen_workload *const workloads[] = {
@@ -88,14 +89,29 @@ gen_params_check(const struct gen_params *p, struct pg_error *err)
 }
 
 void
+gen_out_flush(struct gen_out *o)
+{
+	uint32_t n = o->npending;
+	int rc;
+
+	o->npending = 0;
+	if (o->rc < 0 || n == 0)
+		return;
+	if ((rc = o->sink(o->ctx, o->pending, n, o->err)) < 0)
+		o->rc = rc;
+	else
+		o->nevents += n;
+}
+
+void
 gen_out_event(struct gen_out *o, const struct trace_event *ev)
 {
 	int rc;
 
+	gen_out_flush(o);
 	if (o->rc < 0)
 		return;
-	rc = o->sink(o->ctx, ev, o->err);
-	if (rc < 0)
+	if ((rc = o->sink(o->ctx, ev, 1, o->err)) < 0)
 		o->rc = rc;
 	else
 		o->nevents++;
@@ -171,15 +187,22 @@ int
 gen_run(const struct gen_params *p, gen_sink_fn sink, void *ctx,
     uint64_t *nevents, struct pg_error *err)
 {
-	struct gen_out o = { sink, ctx, err, 0, 0 };
+	struct gen_out *o;
 	int rc;
 
 	*nevents = 0;
 	if ((rc = gen_params_check(p, err)) < 0)
 		return (rc);
-	p->wl->impl->run(p->v, &o);
-	*nevents = o.nevents;
-	return (o.rc);
+	if ((o = malloc(sizeof(*o))) == NULL)
+		return (pg_error_setv(err, -ENOMEM, "", PG_POS_NONE, 0,
+		    "out of memory for the generator's output"));
+	*o = (struct gen_out) { .sink = sink, .ctx = ctx, .err = err };
+	p->wl->impl->run(p->v, o);
+	gen_out_flush(o);
+	*nevents = o->nevents;
+	rc = o->rc;
+	free(o);
+	return (rc);
 }
 
 struct file_sink {
@@ -189,14 +212,15 @@ struct file_sink {
 };
 
 static int
-writer_sink(void *ctx, const struct trace_event *ev, struct pg_error *err)
+writer_sink(void *ctx, const struct trace_event *evs, size_t n,
+    struct pg_error *err)
 {
 	struct file_sink *fs = ctx;
 
 	if (fs->stop != NULL && *fs->stop != 0)
 		return (pg_error_setv(err, -EINTR, fs->path, PG_POS_NONE, 0,
 		    "interrupted"));
-	return (trace_writer_write(fs->w, ev, err));
+	return (trace_writer_write_many(fs->w, evs, n, err));
 }
 
 int

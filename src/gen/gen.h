@@ -106,9 +106,14 @@ char *gen_param_format(enum gen_kind kind, uint64_t value, char *buf,
  */
 int gen_params_check(const struct gen_params *p, struct pg_error *err);
 
-/* Where generated events go: called once per event, in order. */
-typedef int (*gen_sink_fn)(void *ctx, const struct trace_event *ev,
-    struct pg_error *err);
+/*
+ * Where generated events go: called with the next n >= 1 events, in
+ * order, in batches (page ops are gathered, any other event ends a batch).
+ * The events and their strings are valid only during the call.  Returns 0
+ * or a negative value (with err filled) that ends the run.
+ */
+typedef int (*gen_sink_fn)(void *ctx, const struct trace_event *evs,
+    size_t n, struct pg_error *err);
 
 /*
  * gen_run() - check p (gen_params_check()) and generate its trace, handing

@@ -10,10 +10,12 @@
 #ifndef PGREPLAY_GEN_GEN_INT_H
 #define PGREPLAY_GEN_GEN_INT_H
 
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "gen/gen.h"
+#include "util/kassert.h"
 
 #define GEN_NS_PER_S UINT64_C(1000000000)
 #define GEN_PAGE_SIZE UINT64_C(4096)
@@ -25,8 +27,14 @@ struct gen_rng {
 	uint64_t s[4];
 };
 
-/* gen_rng_seed() - the generator for seed (any value, 0 included). */
-void gen_rng_seed(struct gen_rng *r, uint64_t seed);
+/*
+ * gen_rng_seeded() - the generator for seed (any value, 0 included).  By
+ * value: a workload's generator is then a local whose address no
+ * out-of-line call sees, so the compiler keeps its state in registers
+ * (through a pointer it reloaded and stored it around every event's
+ * output, which may alias it: two fifths of the mixed workload's time).
+ */
+struct gen_rng gen_rng_seeded(uint64_t seed);
 
 static inline uint64_t
 gen_rotl(uint64_t x, int k)
@@ -139,18 +147,26 @@ void gen_zipf_finish(struct gen_zipf *z);
  * The workloads with several concurrent actors (processes, readers) keep
  * one entry per actor; ties in time go to the lower actor number, so the
  * interleaving is fixed.  Actors are numbered 0 .. cap-1 and each has at
- * most one entry; times are below GEN_SCHED_NONE - 1 (the generator's
- * span, GEN_SPAN_MAX_S, keeps them far below).
+ * most one entry.
  *
- * A winner tree: a complete binary tree over one leaf per actor, each
- * inner node holding the earliest actor under it, node[0] the overall
- * one.  Changing one actor's time replays the matches on the path from
- * its leaf to the root: a fixed number of levels at fixed places, each a
- * comparison and two selections, so that no branch depends on the times
- * (a heap's sift chooses its path by them, a coin flip for the branch
- * predictor).
+ * An entry is one 64-bit key, time << abits | actor (abits: the bits of
+ * cap - 1), so that the order of keys is the order of (time, actor) and a
+ * match is one unsigned minimum, with no tie rule.  Times must therefore
+ * stay at most gen_sched_time_max(cap): for up to 8192 actors that is
+ * beyond 2^50 ns, more than the span any workload may have
+ * (GEN_SPAN_MAX_S); a workload with more actors checks its span with
+ * gen_sched_check().
+ *
+ * A tree of minima: key[leaves + a] is actor a's key (GEN_SCHED_NONE
+ * without an entry), key[j] the least key below node j, key[1] the least
+ * of all.  Changing one actor's key replays the path from its leaf to the
+ * root: a fixed number of levels at fixed places, each a load of the
+ * sibling (which the walk does not change, so the load does not wait for
+ * the level below) and a conditional move, so that no branch depends on
+ * the times (a heap's sift chooses its path by them, a coin flip for the
+ * branch predictor).
  */
-#define GEN_SCHED_NONE UINT64_MAX /* time of an actor with no entry */
+#define GEN_SCHED_NONE UINT64_MAX /* the key of an actor with no entry */
 
 struct gen_sched_ent {
 	uint64_t time;
@@ -158,25 +174,100 @@ struct gen_sched_ent {
 };
 
 struct gen_sched {
-	uint64_t *time;	 /* per leaf: the actor's time + 1, or GEN_SCHED_NONE */
-	uint32_t *node;	 /* node[1 .. leaves-1] winners below, node[0] all */
+	uint64_t *key;	 /* 2 * leaves keys, as above */
 	uint32_t leaves; /* a power of two, at least cap */
-	uint32_t n;	 /* actors with an entry */
+	uint32_t abits;	 /* log2(leaves) */
 	/*
-	 * node[0] was popped but keeps its entry: most pops are followed by
-	 * a push of the same actor, which then replays its path once
+	 * The root was popped but keeps its entry: most pops are followed
+	 * by a push of the same actor, which then replays its path once
 	 * instead of a removal and an insertion.
 	 */
 	bool hole;
 };
 
+/* gen_sched_time_max() - the latest time a scheduler for cap actors keeps. */
+uint64_t gen_sched_time_max(uint32_t cap);
+
+/*
+ * gen_sched_check() - -EINVAL with err naming what (the parameters) if a
+ * run of cap actors reaching time last_ns exceeds gen_sched_time_max().
+ */
+int gen_sched_check(uint32_t cap, uint64_t last_ns, const char *what,
+    struct pg_error *err);
+
 /* gen_sched_init() - empty, for actors 0 .. cap-1 (cap >= 1).  0 or -ENOMEM. */
 int gen_sched_init(struct gen_sched *s, uint32_t cap);
-/* gen_sched_push() - actor, which has no entry, runs next at time. */
-void gen_sched_push(struct gen_sched *s, uint64_t time, uint32_t actor);
-/* gen_sched_pop() - the earliest entry, removed; false when empty. */
-bool gen_sched_pop(struct gen_sched *s, struct gen_sched_ent *out);
 void gen_sched_finish(struct gen_sched *s);
+
+/*
+ * Push and pop are inline: the generators call them once per event, and
+ * the call was a tenth of an event's instructions.
+ */
+
+/* sched_replay() - actor a's key changed: replay its path to the root. */
+static inline void
+sched_replay(struct gen_sched *s, uint32_t a)
+{
+	uint64_t *key = s->key, k, o;
+	uint32_t j = s->leaves + a;
+
+	k = key[j];
+	while (j > 1) {
+		o = key[j ^ 1];
+		k = o < k ? o : k;
+		j >>= 1;
+		key[j] = k;
+	}
+}
+
+/* sched_drop() - remove actor a's entry. */
+static inline void
+sched_drop(struct gen_sched *s, uint32_t a)
+{
+	s->key[s->leaves + a] = GEN_SCHED_NONE;
+	sched_replay(s, a);
+}
+
+/*
+ * gen_sched_push() - actor, which has no entry, runs next at time (at
+ * most gen_sched_time_max() of the cap given to gen_sched_init()).
+ */
+static inline void
+gen_sched_push(struct gen_sched *s, uint64_t time, uint32_t actor)
+{
+	uint32_t w;
+
+	PG_KASSERT(time <= (GEN_SCHED_NONE >> s->abits) - 1,
+	    ("time %" PRIu64 " beyond the scheduler's keys", time));
+	if (s->hole) {
+		s->hole = false;
+		w = (uint32_t)(s->key[1] & (s->leaves - 1));
+		/* Another actor follows the popped one: drop that. */
+		if (w != actor)
+			sched_drop(s, w);
+	}
+	s->key[s->leaves + actor] = time << s->abits | actor;
+	sched_replay(s, actor);
+}
+
+/* gen_sched_pop() - the earliest entry, removed; false when empty. */
+static inline bool
+gen_sched_pop(struct gen_sched *s, struct gen_sched_ent *out)
+{
+	uint64_t k;
+
+	if (s->hole) {
+		/* The last pop was not replaced: remove its entry now. */
+		s->hole = false;
+		sched_drop(s, (uint32_t)(s->key[1] & (s->leaves - 1)));
+	}
+	if ((k = s->key[1]) == GEN_SCHED_NONE)
+		return (false);
+	out->actor = (uint32_t)(k & (s->leaves - 1));
+	out->time = k >> s->abits;
+	s->hole = true;
+	return (true);
+}
 
 /* ---- Pacing: times k * num / den ns, exactly, without overflow ---- */
 
@@ -212,16 +303,27 @@ gen_pace_step(struct gen_pace *p)
 /*
  * The events of a run go through these helpers.  The first error is
  * sticky: later helpers do nothing, and the workload's loops stop when
- * gen_out_failed() says so.
+ * gen_out_failed() says so (up to a batch later: page ops are gathered
+ * in pending[] and handed to the sink GEN_OUT_BATCH at a time, so that
+ * the generator's hot loop makes no call per event; an event with a
+ * string, whose text may live in the caller's buffer, goes out at once,
+ * after those pending).
  */
+#define GEN_OUT_BATCH 256
+
 struct gen_out {
 	gen_sink_fn sink;
 	void *ctx;
 	struct pg_error *err;
-	uint64_t nevents;
+	uint64_t nevents;	/* handed to the sink */
 	int rc;
+	uint32_t npending;
+	struct trace_event pending[GEN_OUT_BATCH];
 };
 
+/* gen_out_flush() - hand the pending page ops to the sink. */
+void gen_out_flush(struct gen_out *o);
+/* gen_out_event() - flush, then hand ev to the sink at once. */
 void gen_out_event(struct gen_out *o, const struct trace_event *ev);
 void gen_out_proc(struct gen_out *o, uint64_t t, uint32_t pid,
     const char *name);
@@ -236,7 +338,9 @@ static inline void
 gen_out_page(struct gen_out *o, uint64_t t, enum trace_op op, uint32_t pid,
     uint64_t obj, uint64_t pindex, uint64_t count)
 {
-	struct trace_event ev = {
+	if (o->npending == GEN_OUT_BATCH)
+		gen_out_flush(o);
+	o->pending[o->npending++] = (struct trace_event) {
 		.time_ns = t,
 		.obj = obj,
 		.pindex = pindex,
@@ -244,8 +348,6 @@ gen_out_page(struct gen_out *o, uint64_t t, enum trace_op op, uint32_t pid,
 		.pid = pid,
 		.op = (uint8_t)op,
 	};
-
-	gen_out_event(o, &ev);
 }
 
 static inline bool

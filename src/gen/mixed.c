@@ -100,7 +100,7 @@ mixed_run(const uint64_t *v, struct gen_out *o)
 	enum trace_op op;
 	char path[64];
 
-	gen_rng_seed(&rng, v[P_SEED]);
+	rng = gen_rng_seeded(v[P_SEED]);
 	/* Files are objects 1..files; process i's memory is files + 1 + i. */
 	for (i = 0; i < nproc; i++) {
 		gen_out_proc(o, 0, 100 + i, "worker");

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/suggest.h"
+
 struct unit {
 	const char *name;
 	uint64_t mult; /* stored units per written unit */
@@ -255,34 +257,6 @@ find_param(const struct gen_workload *wl, const char *name, size_t *idx)
 	return (NULL);
 }
 
-/* The edit distance of a and b (short names), for "did you mean". */
-static size_t
-distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), i, j, prev, cur, tmp;
-	size_t row[64];
-
-	if (la >= 64 || lb >= 64)
-		return (SIZE_MAX);
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			cur = prev + (a[i - 1] != b[j - 1]);
-			if (row[j] + 1 < cur)
-				cur = row[j] + 1;
-			if (row[j - 1] + 1 < cur)
-				cur = row[j - 1] + 1;
-			tmp = row[j];
-			row[j] = cur;
-			prev = tmp;
-		}
-	}
-	return (row[lb]);
-}
-
 void
 gen_params_init(struct gen_params *p, const struct gen_workload *wl)
 {
@@ -298,21 +272,17 @@ int
 gen_params_set(struct gen_params *p, const char *name, const char *text,
     struct pg_error *err)
 {
+	const char *names[GEN_PARAMS_MAX], *best;
 	const struct gen_param_desc *d;
-	const char *best = NULL;
-	size_t idx, i, dist, bestd = 3;
+	size_t idx, i;
 	uint64_t v = 0;
 	char lo[48], hi[48];
 
 	d = find_param(p->wl, name, &idx);
 	if (d == NULL) {
-		for (i = 0; i < p->wl->nparams; i++) {
-			dist = distance(name, p->wl->params[i].name);
-			if (dist < bestd) {
-				bestd = dist;
-				best = p->wl->params[i].name;
-			}
-		}
+		for (i = 0; i < p->wl->nparams && i < GEN_PARAMS_MAX; i++)
+			names[i] = p->wl->params[i].name;
+		best = pg_suggest(name, names, i);
 		if (best != NULL)
 			return (pg_error_setv(err, -ENOENT, "", PG_POS_NONE, 0,
 			    "no parameter --%s (did you mean --%s?)", name,

@@ -6,6 +6,7 @@
 #include "gen/gen_int.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 
 static uint64_t
@@ -18,14 +19,16 @@ splitmix64(uint64_t *x)
 	return (z ^ (z >> 31));
 }
 
-void
-gen_rng_seed(struct gen_rng *r, uint64_t seed)
+struct gen_rng
+gen_rng_seeded(uint64_t seed)
 {
+	struct gen_rng r;
 	int i;
 
 	/* splitmix64 never yields four zero words, xoshiro's one bad state. */
 	for (i = 0; i < 4; i++)
-		r->s[i] = splitmix64(&seed);
+		r.s[i] = splitmix64(&seed);
+	return (r);
 }
 
 uint64_t
@@ -196,124 +199,60 @@ gen_zipf_finish(struct gen_zipf *z)
 	z->lo = NULL;
 }
 
+/* sched_abits() - the bits of an actor number below cap. */
+static uint32_t
+sched_abits(uint32_t cap)
+{
+	uint32_t bits = 0;
+
+	while (bits < 32 && (UINT64_C(1) << bits) < cap)
+		bits++;
+	return (bits);
+}
+
+uint64_t
+gen_sched_time_max(uint32_t cap)
+{
+	/* The largest actor's key must stay below GEN_SCHED_NONE. */
+	return ((GEN_SCHED_NONE >> sched_abits(cap)) - 1);
+}
+
+int
+gen_sched_check(uint32_t cap, uint64_t last_ns, const char *what,
+    struct pg_error *err)
+{
+	if (last_ns <= gen_sched_time_max(cap))
+		return (0);
+	return (gen_bad(err, "%s: %" PRIu32 " actors at once over %" PRIu64
+	    " s are more than the scheduler holds (at most %" PRIu64
+	    " s with that many)", what, cap, last_ns / GEN_NS_PER_S,
+	    gen_sched_time_max(cap) / GEN_NS_PER_S));
+}
+
 int
 gen_sched_init(struct gen_sched *s, uint32_t cap)
 {
-	uint32_t i, j;
+	size_t i;
 
-	s->n = 0;
 	s->hole = false;
-	for (s->leaves = 1; s->leaves < cap; s->leaves *= 2)
-		;
-	s->time = malloc((size_t)s->leaves * sizeof(*s->time));
-	s->node = malloc((size_t)s->leaves * sizeof(*s->node));
-	if (s->time == NULL || s->node == NULL) {
-		gen_sched_finish(s);
+	s->abits = sched_abits(cap);
+	s->leaves = UINT32_C(1) << s->abits;
+	s->key = malloc(2 * (size_t)s->leaves * sizeof(*s->key));
+	if (s->key == NULL) {
+		s->leaves = 0;
 		return (-ENOMEM);
 	}
-	for (i = 0; i < s->leaves; i++)
-		s->time[i] = GEN_SCHED_NONE;
-	/* With every time equal, the lowest actor under a node wins there. */
-	s->node[0] = 0;
-	for (i = 1; i < s->leaves; i++) {
-		for (j = i; j < s->leaves; j *= 2)
-			;
-		s->node[i] = j - s->leaves;
-	}
+	for (i = 0; i < 2 * (size_t)s->leaves; i++)
+		s->key[i] = GEN_SCHED_NONE;
 	return (0);
-}
-
-/*
- * sched_replay() - actor a's time changed: replay the matches on the
- * path from its leaf to the root.  The winner so far travels in
- * registers; at each level it meets the winner kept by the sibling
- * subtree, which this walk does not change, so its load does not wait
- * for the comparisons below.  Leaves are in actor order, so a tie goes
- * to the left side: the other side wins when it is earlier, or equal
- * and on the left (stored times are time + 1, so that ot - 1 cannot
- * wrap).  The match is arithmetic, a mask applied with xor: gcc turns ?:
- * and | of comparisons into branches, which mispredict about every
- * other level.
- */
-static inline void
-sched_replay(struct gen_sched *s, uint32_t a)
-{
-	const uint64_t *time = s->time;
-	uint32_t *node = s->node;
-	uint64_t wt = time[a], ot, m;
-	uint32_t wa = a, oa, j;
-
-	if (s->leaves > 1) {
-		/* The sibling of a leaf is a leaf: actor a ^ 1. */
-		oa = a ^ 1;
-		j = a + s->leaves;
-		for (;;) {
-			/* j & 1: the walk comes from the right. */
-			ot = time[oa] - (j & 1);
-			m = -(uint64_t)(ot < wt);
-			wa ^= (wa ^ oa) & (uint32_t)m;
-			wt ^= (wt ^ (ot + (j & 1))) & m;
-			j >>= 1;
-			node[j] = wa;
-			if (j == 1)
-				break;
-			oa = node[j ^ 1];
-		}
-	}
-	node[0] = wa;
-}
-
-void
-gen_sched_push(struct gen_sched *s, uint64_t time, uint32_t actor)
-{
-	uint32_t w;
-
-	if (s->hole) {
-		s->hole = false;
-		w = s->node[0];
-		if (w != actor) {
-			/* Another actor follows the popped one: drop that. */
-			s->time[w] = GEN_SCHED_NONE;
-			s->n--;
-			sched_replay(s, w);
-			s->n++;
-		}
-	} else {
-		s->n++;
-	}
-	s->time[actor] = time + 1;
-	sched_replay(s, actor);
-}
-
-bool
-gen_sched_pop(struct gen_sched *s, struct gen_sched_ent *out)
-{
-	uint32_t w;
-
-	if (s->hole) {
-		/* The last pop was not replaced: remove its entry now. */
-		s->hole = false;
-		w = s->node[0];
-		s->time[w] = GEN_SCHED_NONE;
-		s->n--;
-		sched_replay(s, w);
-	}
-	if (s->n == 0)
-		return (false);
-	out->actor = s->node[0];
-	out->time = s->time[out->actor] - 1;
-	s->hole = true;
-	return (true);
 }
 
 void
 gen_sched_finish(struct gen_sched *s)
 {
-	free(s->time);
-	free(s->node);
-	s->time = NULL;
-	s->node = NULL;
-	s->n = s->leaves = 0;
+	free(s->key);
+	s->key = NULL;
+	s->leaves = s->abits = 0;
 	s->hole = false;
 }
 

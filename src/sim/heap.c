@@ -3,11 +3,11 @@
  */
 #include "sim/heap.h"
 
-#include "util/grow.h"
-
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
+
+#include "util/grow.h"
 
 int
 sim_heap_push(struct sim_heap *h, const struct sim_action *x)

@@ -21,18 +21,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Room for need waiters in the list *a of *cap (a 32-bit count). */
+/* list_add() - append v to the list a of *n entries; 0 or -ENOMEM. */
 static int
-grow_u32(uint32_t **a, uint32_t *cap, uint32_t need)
+list_add(uint32_t **a, uint32_t *cap, uint32_t *n, uint32_t v)
 {
 	uint32_t *na;
-	size_t ncap = *cap;
 
-	na = pg_grow(*a, &ncap, need, sizeof(*na), 16, UINT32_MAX);
+	na = pg_grow32(*a, cap, (size_t)*n + 1, sizeof(*na), 16, UINT32_MAX);
 	if (na == NULL)
 		return (-ENOMEM);
 	*a = na;
-	*cap = (uint32_t)ncap;
+	na[(*n)++] = v;
 	return (0);
 }
 
@@ -80,11 +79,11 @@ mem_wait(struct sim *s, uint32_t pi)
 	p->block_start = s->now;
 	if (vm_page_count_min_all(s->m)) {
 		p->block = PB_MEM_MIN;
-		if (grow_u32(&s->min_waiters, &s->min_cap, s->nmin + 1) < 0) {
+		if (list_add(&s->min_waiters, &s->min_cap, &s->nmin,
+		    pi) < 0) {
 			sim_fail(s, -ENOMEM, p->cur.evno, "out of memory");
 			return;
 		}
-		s->min_waiters[s->nmin++] = pi;
 	} else {
 		p->block = PB_MEM_TICK;
 		proc_schedule_run(s, pi, sim_wait_end(s->now, 1, s->hz));
@@ -192,10 +191,10 @@ fault_page(struct sim *s, uint32_t pi, uint32_t pindex, bool write, bool wire)
 		p->block = PB_BUSY;
 		p->block_start = s->now;
 		p->io_page = info.page;
-		if (grow_u32(&s->busy_waiters, &s->busy_cap, s->nbusy + 1) < 0)
+		if (list_add(&s->busy_waiters, &s->busy_cap, &s->nbusy,
+		    pi) < 0)
 			return (sim_fail(s, -ENOMEM, p->cur.evno,
 			    "out of memory"));
-		s->busy_waiters[s->nbusy++] = pi;
 		return (1);
 	case VM_FAULT_WAIT_MEM:
 		mem_wait(s, pi);
@@ -341,7 +340,6 @@ sim_proc_kill(struct sim *s, uint32_t slot)
 	struct sim_proc *p;
 	struct sim_kill *nk, *k;
 	uint32_t d, pi;
-	size_t ncap;
 
 	if (slot >= s->slot2proc_cap)
 		return;
@@ -350,17 +348,13 @@ sim_proc_kill(struct sim *s, uint32_t slot)
 	if (p->gone || p->fate == PF_KILLED)
 		return;
 	p->fate = PF_KILLED;
-	if (s->nkills == s->kills_cap) {
-		ncap = s->kills_cap;
-		nk = pg_grow(s->kills, &ncap, (size_t)s->nkills + 1,
-		    sizeof(*nk), 8, UINT32_MAX);
-		if (nk == NULL) {
-			sim_fail(s, -ENOMEM, s->events, "out of memory");
-			return;
-		}
-		s->kills = nk;
-		s->kills_cap = (uint32_t)ncap;
+	nk = pg_grow32(s->kills, &s->kills_cap, (size_t)s->nkills + 1,
+	    sizeof(*nk), 8, UINT32_MAX);
+	if (nk == NULL) {
+		sim_fail(s, -ENOMEM, s->events, "out of memory");
+		return;
 	}
+	s->kills = nk;
 	k = &s->kills[s->nkills++];
 	k->why.valid = false;	/* filled by sim_notify() for a model kill */
 	k->time_ns = s->now;

@@ -17,6 +17,7 @@
 #include "sim/replay_int.h"
 #include "sim/sim.h"
 #include "sim/sim_int.h"
+#include "util/suggest.h"
 
 unsigned
 replay_jobs_default(void)
@@ -53,7 +54,7 @@ replay_config_check(const struct pg_config *cfg, struct pg_error *err)
 				break;
 		if (k < n)
 			continue;
-		near = conf_suggest(cfg->expect[i].stat, names, n);
+		near = pg_suggest(cfg->expect[i].stat, names, n);
 		if (near != NULL)
 			pg_error_set(err, cfg->path, PG_POS_LINE,
 			    cfg->expect[i].line, "expect: unknown statistic "

@@ -97,7 +97,7 @@ struct replay_options {
  * cfgs (in order; the first sweep key varies slowest), keep the runs of
  * the shard, check that every `expect` statistic is one a run reports
  * (an unknown name fails with "FILE:LINE: expect: unknown statistic 'x'
- * (did you mean 'y'?)", the suggestion from conf_suggest()), boot one
+ * (did you mean 'y'?)", the suggestion from pg_suggest()), boot one
  * machine per run and start the worker threads.  cfgs are copied.
  * Returns 0 and *out, or a negative errno with err filled (-ENOMEM with
  * err->msg "out of memory").

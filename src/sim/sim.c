@@ -36,8 +36,9 @@ sim_fail(struct sim *s, int rc, uint64_t evno, const char *fmt, ...)
 
 	if (s->error != 0)
 		return (s->error);
+	pg_error_clear(&s->err);
 	va_start(ap, fmt);
-	pg_error_vset(&s->err, rc, "", PG_POS_NONE, 0, fmt, ap);
+	pg_error_vset(&s->err, rc, NULL, PG_POS_NONE, 0, fmt, ap);
 	va_end(ap);
 	s->err.event = evno;
 	s->error = rc;
@@ -354,8 +355,9 @@ sim_create(const struct pg_config *cfg, const struct sim_options *opt,
 	pageout_shared_init(&s->sh, cfg);
 	s->pd = calloc(s->ndomains, sizeof(*s->pd));
 	s->lw = calloc(s->ndomains, sizeof(*s->lw));
-	pg_idmap_init(&s->pids);
-	if (s->pd == NULL || s->lw == NULL) {
+	s->pid_tab_mask = 63;
+	s->pid_tab = calloc(s->pid_tab_mask + 1, sizeof(*s->pid_tab));
+	if (s->pd == NULL || s->lw == NULL || s->pid_tab == NULL) {
 		sim_destroy(s);
 		return (pg_error_setv(err, -ENOMEM, "", PG_POS_NONE, 0,
 		    "out of memory"));
@@ -488,7 +490,7 @@ sim_destroy(struct sim *s)
 	sim_heap_finish(&s->heap);
 	free(s->pd);
 	free(s->lw);
-	pg_idmap_finish(&s->pids);
+	free(s->pid_tab);
 	free(s->slot2proc);
 	free(s->min_waiters);
 	free(s->busy_waiters);

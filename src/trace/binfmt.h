@@ -78,6 +78,7 @@ struct tb_pred_entry {
 struct tb_stream {
 	bool valid; /* a page op has named a stream */
 	uint32_t pid;
+	unsigned slot; /* tb_pred_slot(pid, obj), kept for the save */
 	uint64_t obj;
 	uint64_t next; /* predicted pindex of the current stream */
 	struct tb_pred_entry pred[TB_PRED_SLOTS];
@@ -99,13 +100,14 @@ tb_stream_switch(struct tb_stream *s, uint32_t pid, uint64_t obj)
 	struct tb_pred_entry *e;
 
 	if (s->valid) {
-		e = &s->pred[tb_pred_slot(s->pid, s->obj)];
+		e = &s->pred[s->slot];
 		e->pid = s->pid;
 		e->obj = s->obj;
 		e->next = s->next;
 		e->used = 1;
 	}
-	e = &s->pred[tb_pred_slot(pid, obj)];
+	s->slot = tb_pred_slot(pid, obj);
+	e = &s->pred[s->slot];
 	s->next = (e->used && e->pid == pid && e->obj == obj) ? e->next : 0;
 	s->pid = pid;
 	s->obj = obj;

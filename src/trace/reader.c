@@ -205,7 +205,7 @@ trace_reader_where(const struct trace_reader *r, struct pg_error *e)
 uint64_t
 trace_reader_pos(const struct trace_reader *r)
 {
-	return r->ev_pos;
+	return (r->ev_pos);
 }
 
 const char *

@@ -226,7 +226,6 @@ do_map(struct trace_validator *v, const struct trace_event *ev,
 	struct vh_entry *o, *me;
 	struct vmap *mp, *grown;
 	uint32_t m;
-	size_t cap;
 
 	if (vh_find(&v->maps, ev->pid, ev->obj) != NULL)
 		return (verr(err, -EINVAL,
@@ -252,15 +251,12 @@ do_map(struct trace_validator *v, const struct trace_event *ev,
 		    TRACE_VALIDATE_MAPS_MAX));
 
 	/* Allocate everything before changing anything. */
-	if (v->slab_free == NIL && v->slab_len == v->slab_cap) {
-		/* The slab holds the live mappings only (freed ones reused). */
-		cap = v->slab_cap;
-		grown = pg_grow(v->slab, &cap, (size_t)v->slab_len + 1,
-		    sizeof(*grown), 64, TRACE_VALIDATE_MAPS_MAX);
+	if (v->slab_free == NIL) {
+		grown = pg_grow32(v->slab, &v->slab_cap, (size_t)v->slab_len + 1,
+		    sizeof(*grown), 64, NIL);
 		if (grown == NULL)
 			goto nomem;
 		v->slab = grown;
-		v->slab_cap = (uint32_t)cap;
 	}
 	if (o == NULL) {
 		o = vh_insert(&v->objs, ev->obj, 0);
@@ -325,7 +321,6 @@ do_swap(struct trace_validator *v, const struct trace_event *ev,
 {
 	uint64_t *grown;
 	uint32_t i;
-	size_t cap;
 
 	if (ev->op == TRACE_OP_SWAPON) {
 		if (v->nswap >= TRACE_VALIDATE_SWAPDEVS_MAX)
@@ -333,15 +328,11 @@ do_swap(struct trace_validator *v, const struct trace_event *ev,
 			    "too many swap devices: the "
 			    "limit is %d",
 			    TRACE_VALIDATE_SWAPDEVS_MAX));
-		if (v->nswap == v->swap_cap) {
-			cap = v->swap_cap;
-			grown = pg_grow(v->swap, &cap, (size_t)v->nswap + 1,
-			    sizeof(*grown), 8, TRACE_VALIDATE_SWAPDEVS_MAX);
-			if (grown == NULL)
-				return (verr(err, -ENOMEM, "out of memory"));
-			v->swap = grown;
-			v->swap_cap = (uint32_t)cap;
-		}
+		grown = pg_grow32(v->swap, &v->swap_cap, (size_t)v->nswap + 1,
+		    sizeof(*grown), 8, TRACE_VALIDATE_SWAPDEVS_MAX);
+		if (grown == NULL)
+			return (verr(err, -ENOMEM, "out of memory"));
+		v->swap = grown;
 		v->swap[v->nswap++] = ev->count;
 		return (0);
 	}

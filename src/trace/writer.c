@@ -416,27 +416,62 @@ write_checked(struct trace_writer *w, const struct trace_event *ev,
 	return (0);
 }
 
+/*
+ * The fast path: a binary page op that passes the checks of
+ * trace_event_check() and keeps time in order goes straight to the
+ * encoder; anything else takes the checked path, which says what is
+ * wrong.  binary_open() holds for a whole batch, fast_event() is per event.
+ */
+static inline bool
+binary_open(const struct trace_writer *w)
+{
+	return (w->opts.format == TRACE_FORMAT_BINARY && !w->finished);
+}
+
+static inline bool
+fast_event(const struct trace_writer *w, const struct trace_event *ev)
+{
+	return ((unsigned)(ev->op - TRACE_OP_FAULT) < TB_PAGE_OPS &&
+	    ev->time_ns >= w->time &&
+	    trace_page_range_ok(ev->pindex, ev->count));
+}
+
+static inline int
+write_fast(struct trace_writer *w, const struct trace_event *ev,
+    struct pg_error *err)
+{
+	encode_page(w, ev);
+	w->time = ev->time_ns;
+	w->nevents++;
+	if (w->len >= WBUF_SIZE)
+		return (flush(w, false, err));
+	return (0);
+}
+
 int
 trace_writer_write(struct trace_writer *w, const struct trace_event *ev,
     struct pg_error *err)
 {
-	/*
-	 * A binary page op that passes the checks of trace_event_check()
-	 * and keeps time in order goes straight to the encoder; anything
-	 * else takes the checked path, which says what is wrong.
-	 */
-	if (w->opts.format == TRACE_FORMAT_BINARY && !w->finished &&
-	    (unsigned)(ev->op - TRACE_OP_FAULT) < TB_PAGE_OPS &&
-	    ev->time_ns >= w->time &&
-	    trace_page_range_ok(ev->pindex, ev->count)) {
-		encode_page(w, ev);
-		w->time = ev->time_ns;
-		w->nevents++;
-		if (w->len >= WBUF_SIZE)
-			return (flush(w, false, err));
-		return (0);
-	}
+	if (binary_open(w) && fast_event(w, ev))
+		return (write_fast(w, ev, err));
 	return (write_checked(w, ev, err));
+}
+
+int
+trace_writer_write_many(struct trace_writer *w,
+    const struct trace_event *evs, size_t n, struct pg_error *err)
+{
+	const struct trace_event *ev, *end = evs + n;
+	bool fast = binary_open(w);
+	int rc;
+
+	for (ev = evs; ev < end; ev++) {
+		rc = fast && fast_event(w, ev) ? write_fast(w, ev, err) :
+		    write_checked(w, ev, err);
+		if (rc < 0)
+			return (rc);
+	}
+	return (0);
 }
 
 int

@@ -60,6 +60,15 @@ int trace_writer_write(struct trace_writer *w, const struct trace_event *ev,
     struct pg_error *err);
 
 /*
+ * trace_writer_write_many() - trace_writer_write() of evs[0..n-1] in
+ * order, stopping at the first refusal (the events before it are written;
+ * err names the refused one).  The loop of a producer that has its events
+ * in an array: one call per batch, not per event.
+ */
+int trace_writer_write_many(struct trace_writer *w,
+    const struct trace_event *evs, size_t n, struct pg_error *err);
+
+/*
  * trace_writer_note() - append a note (docs/trace-format.md "Notes"): a
  * statement about the whole trace that is not an event, such as what the
  * source of an imported trace could not record.  text must pass the rules

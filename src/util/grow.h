@@ -8,6 +8,7 @@
 #define PGREPLAY_UTIL_GROW_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * pg_grow() - make room for need elements of elem bytes in the array base
@@ -20,5 +21,21 @@
  */
 void *pg_grow(void *base, size_t *cap, size_t need, size_t elem, size_t min,
     size_t max);
+
+/*
+ * pg_grow32() - pg_grow() of an array whose capacity is kept in a
+ * uint32_t (the model's tables, indexed by 32-bit slots).
+ */
+static inline void *
+pg_grow32(void *base, uint32_t *cap, size_t need, size_t elem, uint32_t min,
+    uint32_t max)
+{
+	size_t c = *cap;
+	void *p = pg_grow(base, &c, need, elem, min, max);
+
+	if (p != NULL)
+		*cap = (uint32_t)c;
+	return (p);
+}
 
 #endif

@@ -3,7 +3,6 @@
  * list of resident pages; the pindex -> page index is radix.c.
  */
 #include "vm/vm_int.h"
-
 #include "util/grow.h"
 
 #include <errno.h>
@@ -13,9 +12,9 @@
 uint32_t
 vm_object_lookup(const struct vm_machine *m, uint64_t id)
 {
-	uint32_t s;
+	uint32_t slot;
 
-	return (pg_idmap_get(&m->obj_index, id, &s) ? s : VM_NONE);
+	return (pg_idmap_get(&m->obj_index, id, &slot) ? slot : VM_NONE);
 }
 
 /*
@@ -76,14 +75,13 @@ static int
 object_grow(struct vm_machine *m)
 {
 	struct vm_object *n;
-	size_t cap = m->objects_cap;
 
-	n = pg_grow(m->objects, &cap, (size_t)m->nobjects + 1, sizeof(*n), 64,
-	    (size_t)1 << 31);
+	/* Slots stay below VM_NONE. */
+	n = pg_grow32(m->objects, &m->objects_cap, (size_t)m->objects_cap + 1,
+	    sizeof(*n), 64, VM_NONE);
 	if (n == NULL)
 		return (-ENOMEM);
 	m->objects = n;
-	m->objects_cap = (uint32_t)cap;
 	return (0);
 }
 

@@ -22,7 +22,6 @@
  * state.
  */
 #include "vm/vm_int.h"
-
 #include "util/grow.h"
 
 #include <errno.h>
@@ -47,7 +46,6 @@ static uint32_t
 pvx_alloc(struct vm_machine *m, uint32_t k)
 {
 	uint32_t *n, v, size;
-	size_t cap;
 
 	v = m->pvc_free[k];
 	if (v != VM_NONE) {
@@ -55,16 +53,12 @@ pvx_alloc(struct vm_machine *m, uint32_t k)
 		return (v);
 	}
 	size = UINT32_C(1) << k;
-	if (m->pvc_len + size > m->pvc_cap) {
-		/* At most 2^30 cells: pvc_len + size stays within 32 bits. */
-		cap = m->pvc_cap;
-		n = pg_grow(m->pvc, &cap, (size_t)m->pvc_len + size,
-		    sizeof(*n), 4096, (size_t)1 << 30);
-		if (n == NULL)
-			return (VM_NONE);
-		m->pvc = n;
-		m->pvc_cap = (uint32_t)cap;
-	}
+	/* At most 2^30 cells: a vector index stays far from VM_NONE. */
+	n = pg_grow32(m->pvc, &m->pvc_cap, (size_t)m->pvc_len + size,
+	    sizeof(*n), 4096, UINT32_C(1) << 30);
+	if (n == NULL)
+		return (VM_NONE);
+	m->pvc = n;
 	v = m->pvc_len;
 	m->pvc_len += size;
 	m->pvc[v] = k;

@@ -7,7 +7,6 @@
  * simultaneous processes or mappings than before.
  */
 #include "vm/vm_int.h"
-
 #include "util/grow.h"
 
 #include <errno.h>
@@ -18,23 +17,22 @@
 uint32_t
 vm_proc_lookup(const struct vm_machine *m, uint32_t pid)
 {
-	uint32_t s;
+	uint32_t slot;
 
-	return (pg_idmap_get(&m->proc_index, pid, &s) ? s : VM_NONE);
+	return (pg_idmap_get(&m->proc_index, pid, &slot) ? slot : VM_NONE);
 }
 
 static int
 proc_grow(struct vm_machine *m)
 {
 	struct vm_proc *n;
-	size_t cap = m->procs_cap;
 
-	n = pg_grow(m->procs, &cap, (size_t)m->nprocs + 1, sizeof(*n), 32,
-	    (size_t)1 << 31);
+	/* Slots stay below VM_NONE. */
+	n = pg_grow32(m->procs, &m->procs_cap, (size_t)m->procs_cap + 1,
+	    sizeof(*n), 32, VM_NONE);
 	if (n == NULL)
 		return (-ENOMEM);
 	m->procs = n;
-	m->procs_cap = (uint32_t)cap;
 	return (0);
 }
 
@@ -86,21 +84,16 @@ vm_proc_map(struct vm_machine *m, uint32_t proc, uint32_t obj)
 {
 	struct vm_proc *p;
 	uint32_t *n, i;
-	size_t cap;
 
 	p = &m->procs[proc];
 	for (i = 0; i < p->nmaps; i++)
 		if (p->maps[i] == obj)
 			return (-EEXIST);
-	if (p->nmaps == p->maps_cap) {
-		cap = p->maps_cap;
-		n = pg_grow(p->maps, &cap, (size_t)p->nmaps + 1, sizeof(*n), 8,
-		    (size_t)1 << 31);
-		if (n == NULL)
-			return (-ENOMEM);
-		p->maps = n;
-		p->maps_cap = (uint32_t)cap;
-	}
+	n = pg_grow32(p->maps, &p->maps_cap, (size_t)p->nmaps + 1, sizeof(*n),
+	    8, UINT32_MAX);
+	if (n == NULL)
+		return (-ENOMEM);
+	p->maps = n;
 	p->maps[p->nmaps++] = obj;
 	m->objects[obj].ref_count++;
 	return (0);

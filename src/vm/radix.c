@@ -20,7 +20,6 @@
  * pages, where the hash touched a random bucket and a random page.
  */
 #include "vm/vm_int.h"
-
 #include "util/grow.h"
 
 #include <errno.h>
@@ -41,24 +40,22 @@ rn_cells(const struct vm_machine *m, uint32_t node)
 static int
 rn_reserve(struct vm_machine *m, uint32_t nodes)
 {
-	uint32_t *n, i;
-	size_t cap = m->rn_cap;
+	uint32_t *n, old = m->rn_cap, i;
 
 	if (m->rn_nfree >= nodes)
 		return (0);
-	/* At most 2^27 nodes: a cell index (node * RN_FANOUT) fits 31 bits. */
-	n = pg_grow(m->rn, &cap, (size_t)m->rn_cap + nodes - m->rn_nfree,
-	    (size_t)RN_FANOUT * sizeof(*n), 64,
-	    ((size_t)UINT32_MAX / 2 / RN_FANOUT) + 1);
+	/* At most 2^27 nodes: a cell index (node * 16) fits 32 bits. */
+	n = pg_grow32(m->rn, &m->rn_cap, (size_t)old + nodes - m->rn_nfree,
+	    RN_FANOUT * sizeof(*n), 64, UINT32_C(1) << 27);
 	if (n == NULL)
 		return (-ENOMEM);
 	m->rn = n;
-	for (i = (uint32_t)cap; i > m->rn_cap; i--) {
+	/* The new nodes join the free list, lowest first. */
+	for (i = m->rn_cap; i > old; i--) {
 		m->rn[(size_t)(i - 1) * RN_FANOUT] = m->rn_free;
 		m->rn_free = i - 1;
 	}
-	m->rn_nfree += (uint32_t)cap - m->rn_cap;
-	m->rn_cap = (uint32_t)cap;
+	m->rn_nfree += m->rn_cap - old;
 	return (0);
 }
 

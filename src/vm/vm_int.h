@@ -1,5 +1,5 @@
 /*
- * vm_int.h - what the files of src/vm/ share and nobody else needs: the
+ * vm_int.h - what the files of src/vm/ share and nobody else needs: a
  * hash of two words, the per-object page index, the pv pool, the completion
  * of a deferred free and the swap module's private entry points.
  */

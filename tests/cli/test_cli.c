@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conf/conf.h"
 #include "runner.h"
 
 /* Fail the test if the program could not be run at all. */
@@ -707,4 +708,93 @@ Test(cli, info_convert_params)
 	free(dir);
 	free(t);
 	free(c);
+}
+
+/*
+ * `params --variants` lists every variant a configuration accepts, with
+ * the FreeBSD commit it comes from, in text and JSON; each listed name
+ * loads as model.variants.
+ */
+Test(cli, params_lists_the_variants_with_their_commits)
+{
+	char *dir = cli_tmpdir(), path[512], yaml[128];
+	json_t *list, *v;
+	json_error_t jerr;
+	struct cli_result r;
+	size_t i;
+	FILE *f;
+
+	cr_assert_not_null(dir);
+	RUN(r, NULL, "params", "--variants");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "oom-instant-shortage") != NULL, "%s", r.out);
+	cr_assert(strstr(r.out, "78546fb0e321") != NULL, "%s", r.out);
+	cli_result_free(&r);
+	RUN(r, NULL, "params", "--variants", "--format", "json");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	list = json_loads(r.out, 0, &jerr);
+	cr_assert(json_is_array(list), "%s: %s", jerr.text, r.out);
+	cr_assert_eq(json_array_size(list), conf_variant_count());
+	json_array_foreach(list, i, v) {
+		cr_assert_str_eq(json_string_value(json_object_get(v, "name")),
+		    conf_variant_name(i));
+		cr_assert_str_eq(json_string_value(json_object_get(v,
+		    "commit")), conf_variant_commit(i));
+		cr_assert_gt(strlen(json_string_value(json_object_get(v,
+		    "what"))), 20);
+		snprintf(path, sizeof(path), "%s/v.yaml", dir);
+		snprintf(yaml, sizeof(yaml), "model: { variants: [%s] }\n",
+		    conf_variant_name(i));
+		cr_assert_not_null(f = fopen(path, "w"));
+		fputs(yaml, f);
+		fclose(f);
+		RUN(r, NULL, "params", "--config", path);
+		cr_assert_eq(r.status, 0, "%s: %s", yaml, r.err);
+		cli_result_free(&r);
+	}
+	json_decref(list);
+	RUN(r, NULL, "params", "--variants", "--config", path);
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "--variants") != NULL, "%s", r.err);
+	cli_result_free(&r);
+	remove(path);
+	remove(dir);
+	free(dir);
+}
+
+/*
+ * Every subcommand refuses a bad option with its own one message (getopt
+ * prints nothing of its own): the option named, exit 2.
+ */
+Test(cli, subcommand_option_errors_are_one_message)
+{
+	static const struct {
+		const char *argv[4];
+		const char *says;
+	} cases[] = {
+		{ { "params", "--bogus" }, "params: unknown option '--bogus'" },
+		{ { "params", "-V" }, "params: unknown option '-V'" },
+		{ { "params", "--config" },
+		    "params: option '--config' needs an argument" },
+		{ { "info", "-x", "t.pgt" }, "info: unknown option '-x'" },
+		{ { "info", "--format" },
+		    "info: option '--format' needs an argument" },
+		{ { "convert", "--zz", "a", "b" },
+		    "convert: unknown option '--zz'" },
+		{ { "import", "perf", "--bogus=1", "a" },
+		    "import: unknown option '--bogus'" },
+		{ { "import", "perf", "--strace" },
+		    "import: option '--strace' needs an argument" },
+		{ { "merge", "-q" }, "merge: unknown option '-q'" },
+	};
+	struct cli_result r;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		RUN(r, NULL, cases[i].argv[0], cases[i].argv[1],
+		    cases[i].argv[2], cases[i].argv[3]);
+		assert_usage_error(&r, cases[i].says);
+		cr_assert(strstr(r.err, cases[i].says) != NULL, "%s", r.err);
+		cli_result_free(&r);
+	}
 }

@@ -11,6 +11,7 @@
 
 #include "conf/conf.h"
 #include "conf/conf_int.h"
+#include "util/suggest.h"
 
 #define KIB 1024ull
 #define MIB (1024ull * KIB)
@@ -483,13 +484,13 @@ Test(messages, edit_distance)
 {
 	const char *c[] = { "memory", "domains", "swap" };
 
-	cr_assert_eq(conf_edit_distance("", ""), 0);
-	cr_assert_eq(conf_edit_distance("abc", "abc"), 0);
-	cr_assert_eq(conf_edit_distance("memroy", "memory"), 1);
-	cr_assert_eq(conf_edit_distance("kitten", "sitting"), 3);
-	cr_assert_eq(conf_suggest("swpa", c, 3), c[2]);
-	cr_assert_null(conf_suggest("x", c, 3));
-	cr_assert_null(conf_suggest("completely_unrelated", c, 3));
+	cr_assert_eq(pg_edit_distance("", ""), 0);
+	cr_assert_eq(pg_edit_distance("abc", "abc"), 0);
+	cr_assert_eq(pg_edit_distance("memroy", "memory"), 1);
+	cr_assert_eq(pg_edit_distance("kitten", "sitting"), 3);
+	cr_assert_eq(pg_suggest("swpa", c, 3), c[2]);
+	cr_assert_null(pg_suggest("x", c, 3));
+	cr_assert_null(pg_suggest("completely_unrelated", c, 3));
 }
 
 Test(messages, values)

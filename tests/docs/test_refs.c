@@ -391,7 +391,11 @@ scan_returns(const char *text, const char *name, struct returns *r)
 			nl = line + strlen(line);
 		for (p = line; *p == ' ' || *p == '\t'; p++)
 			continue;
-		if (in_comment || strncmp(p, "/*", 2) == 0 || *p == '*') {
+		/*
+		 * A line opening a block comment, or inside one.  A line
+		 * starting with '*' outside one is code (*out = x).
+		 */
+		if (in_comment || strncmp(p, "/*", 2) == 0) {
 			/* A comment line: does a block comment end on it? */
 			in_comment = true;
 			for (q = p; q + 1 < nl; q++)
@@ -446,6 +450,9 @@ Test(refs, return_style_checker)
 	scan_returns("\tif (a)\n\t\treturn a + 1;\n", "t", &r);
 	cr_assert_eq(r.bad, 1);
 	cr_assert_str_eq(r.first_bad, "t:2: return a + 1;");
+	/* A dereference at the start of a line is code, not a comment. */
+	scan_returns("\t*out = x;\n\treturn b;\n", "u", &r);
+	cr_assert_eq(r.bad, 2);
 }
 
 Test(refs, returns_are_parenthesised)

@@ -55,10 +55,9 @@ struct shape {
 };
 
 static int
-shape_sink(void *ctx, const struct trace_event *ev, struct pg_error *err)
+shape_event(struct shape *s, const struct trace_event *ev,
+    struct pg_error *err)
 {
-	struct shape *s = ctx;
-
 	if (trace_validator_check(s->v, ev, err) < 0) {
 		snprintf(s->msg, sizeof(s->msg), "event %llu: %s",
 		    (unsigned long long)s->events + 1, err->msg);
@@ -82,6 +81,22 @@ shape_sink(void *ctx, const struct trace_event *ev, struct pg_error *err)
 				s->hits[ev->pindex]++;
 		}
 	}
+	return 0;
+}
+
+/* shape_sink() - the gen_sink_fn: every event of the batch, in order. */
+static int
+shape_sink(void *ctx, const struct trace_event *evs, size_t n,
+    struct pg_error *err)
+{
+	struct shape *s = ctx;
+	size_t i;
+	int rc;
+
+	cr_assert_geq(n, 1);
+	for (i = 0; i < n; i++)
+		if ((rc = shape_event(s, &evs[i], err)) < 0)
+			return rc;
 	return 0;
 }
 
@@ -594,7 +609,7 @@ Test(arith, mulhi_agrees_with_the_portable_product)
 			    (uintmax_t)v[j]);
 	cr_assert_eq(gen_mulhi(UINT64_MAX, UINT64_MAX), UINT64_MAX - 1);
 	cr_assert_eq(gen_mulhi(UINT64_C(1) << 63, 4), 2);
-	gen_rng_seed(&r, 7);
+	r = gen_rng_seeded(7);
 	for (k = 0; k < 100000; k++) {
 		a = gen_rng_next(&r);
 		b = gen_rng_next(&r) >> (k % 64);
@@ -610,7 +625,7 @@ Test(arith, scheduler_pops_in_time_then_actor_order)
 	struct gen_rng r;
 	uint32_t a, pops = 0;
 
-	gen_rng_seed(&r, 11);
+	r = gen_rng_seeded(11);
 	cr_assert_eq(gen_sched_init(&s, 64), 0);
 	for (a = 0; a < 64; a++)
 		gen_sched_push(&s, gen_rng_below(&r, 8), a);
@@ -627,5 +642,41 @@ Test(arith, scheduler_pops_in_time_then_actor_order)
 			    e.actor);
 	}
 	cr_assert_gt(pops, 64);
+	gen_sched_finish(&s);
+}
+
+/*
+ * The scheduler's keys hold every time up to gen_sched_time_max() for the
+ * largest actor, in order; gen_sched_check() refuses one beyond it.
+ */
+Test(arith, scheduler_keys_reach_the_time_max)
+{
+	uint64_t max = gen_sched_time_max(1000001);
+	struct pg_error err;
+	struct gen_sched s;
+	struct gen_sched_ent e;
+
+	/* 1000001 actors: 20 bits of actor, 44 of time. */
+	cr_assert_eq(max, (UINT64_MAX >> 20) - 1);
+	cr_assert_eq(gen_sched_time_max(1), UINT64_MAX - 1);
+	cr_assert_eq(gen_sched_time_max(3), (UINT64_MAX >> 2) - 1);
+	cr_assert_eq(gen_sched_check(1000001, max, "x", &err), 0);
+	cr_assert_eq(gen_sched_check(1000001, max + 1, "--procs", &err),
+	    -EINVAL);
+	cr_assert(strstr(err.msg, "--procs") != NULL, "%s", err.msg);
+	/* The largest time and actor pop after an earlier time, then empty. */
+	cr_assert_eq(gen_sched_init(&s, 1000001), 0);
+	gen_sched_push(&s, max, 1000000);
+	gen_sched_push(&s, max, 999999);
+	gen_sched_push(&s, max - 1, 1000000 - 2);
+	cr_assert(gen_sched_pop(&s, &e));
+	cr_assert_eq(e.time, max - 1);
+	cr_assert_eq(e.actor, 999998);
+	cr_assert(gen_sched_pop(&s, &e));
+	cr_assert_eq(e.time, max);
+	cr_assert_eq(e.actor, 999999);
+	cr_assert(gen_sched_pop(&s, &e));
+	cr_assert_eq(e.actor, 1000000);
+	cr_assert_not(gen_sched_pop(&s, &e));
 	gen_sched_finish(&s);
 }

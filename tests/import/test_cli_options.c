@@ -37,7 +37,7 @@ struct cli_case {
 static const struct cli_case refused[] = {
 	{ "", 2, "import: expected perf, strace, lackey or dtrace" },
 	{ "foo a b", 2, "unknown source 'foo': expected perf, strace" },
-	{ "strace --bogus a b", 2, "import: bad option" },
+	{ "strace --bogus a b", 2, "import: unknown option '--bogus'" },
 	{ "strace --pid 5 a b", 2, "import strace: option for another source" },
 	{ "perf --ns-per-instr 3 a b", 2,
 	    "import perf: option for another source" },

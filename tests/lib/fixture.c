@@ -3,15 +3,15 @@
  */
 #include "lib/fixture.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void
-fx_config_domains(struct pg_config *cfg, uint32_t pages, uint32_t ndomains,
-    uint64_t swap_pages)
+fx_config(struct pg_config *cfg, uint32_t pages, uint64_t swap_pages)
 {
 	conf_defaults(cfg);
 	cfg->memory_bytes = (uint64_t)pages * PG_PAGE_SIZE;
-	cfg->domains = ndomains;
+	cfg->domains = 1;
 	cfg->swap_bytes = swap_pages * PG_PAGE_SIZE;
 	cfg->kernel_wired_bytes = 0;
 	cfg->kernel_cache_bytes = 0;
@@ -19,9 +19,21 @@ fx_config_domains(struct pg_config *cfg, uint32_t pages, uint32_t ndomains,
 }
 
 void
-fx_config(struct pg_config *cfg, uint32_t pages, uint64_t swap_pages)
+fx_config_mib(struct pg_config *cfg, uint32_t memory_mib, uint32_t ndomains,
+    uint64_t swap_pages)
 {
-	fx_config_domains(cfg, pages, 1, swap_pages);
+	fx_config(cfg, (uint32_t)(((uint64_t)memory_mib << 20) / PG_PAGE_SIZE),
+	    swap_pages);
+	cfg->domains = ndomains;
+}
+
+struct vm_machine *
+fx_machine_mib(uint32_t memory_mib, uint32_t ndomains, uint64_t swap_pages)
+{
+	struct pg_config cfg;
+
+	fx_config_mib(&cfg, memory_mib, ndomains, swap_pages);
+	return (fx_machine_cfg(&cfg));
 }
 
 struct vm_machine *
@@ -45,15 +57,6 @@ fx_machine(uint32_t pages, uint64_t swap_pages)
 	return (fx_machine_cfg(&cfg));
 }
 
-struct vm_machine *
-fx_machine_domains(uint32_t pages, uint32_t ndomains, uint64_t swap_pages)
-{
-	struct pg_config cfg;
-
-	fx_config_domains(&cfg, pages, ndomains, swap_pages);
-	return (fx_machine_cfg(&cfg));
-}
-
 uint32_t
 fx_object(struct vm_machine *m, uint64_t id, enum vm_objtype type,
     uint32_t size)
@@ -69,10 +72,12 @@ fx_object(struct vm_machine *m, uint64_t id, enum vm_objtype type,
 uint32_t
 fx_proc(struct vm_machine *m, uint32_t pid)
 {
+	char name[32];
 	uint32_t slot;
 	int error;
 
-	error = vm_proc_create(m, pid, "test", &slot);
+	snprintf(name, sizeof(name), "t%u", pid);
+	error = vm_proc_create(m, pid, name, &slot);
 	cr_assert_eq(error, 0, "vm_proc_create: %d", error);
 	return (slot);
 }
@@ -124,26 +129,6 @@ fx_page_at(const struct vm_machine *m, uint32_t obj, uint32_t pindex)
 }
 
 void
-fx_drain_to(struct vm_machine *m, uint32_t d, uint32_t obj, uint32_t target)
-{
-	uint32_t pindex;
-
-	pindex = m->objects[obj].resident_page_count;
-	while (m->dom[d].free_count > target)
-		(void)fx_page(m, obj, pindex++, PQ_NONE, false);
-}
-
-void
-fx_fill_to(struct vm_machine *m, uint32_t d, uint32_t obj, uint32_t target)
-{
-	while (m->dom[d].free_count < target) {
-		cr_assert_neq(m->objects[obj].page_tail, VM_NONE,
-		    "object %u has no page left to free", obj);
-		vm_page_free(m, m->objects[obj].page_tail);
-	}
-}
-
-void
 fx_check(const struct vm_machine *m)
 {
 	struct pg_error err;
@@ -181,4 +166,34 @@ fx_complete_all(struct vm_machine *m)
 		n++;
 	}
 	return (n);
+}
+
+uint32_t
+fx_alloc(struct vm_machine *m, uint32_t obj, uint32_t pindex)
+{
+	uint32_t page;
+
+	page = vm_page_alloc(m, obj, pindex, VM_ALLOC_INTERRUPT, false);
+	cr_assert_neq(page, VM_NONE, "allocation of pindex %u failed", pindex);
+	m->pages[page].valid = VM_PAGE_BITS_ALL;
+	return (page);
+}
+
+void
+fx_drain_to(struct vm_machine *m, uint32_t d, uint32_t obj, uint32_t target)
+{
+	uint32_t pindex;
+
+	pindex = m->objects[obj].resident_page_count;
+	while (m->dom[d].free_count > target)
+		(void)fx_alloc(m, obj, pindex++);
+}
+
+void
+fx_fill_to(struct vm_machine *m, uint32_t d, uint32_t obj, uint32_t target)
+{
+	while (m->dom[d].free_count < target) {
+		cr_assert_neq(m->objects[obj].page_tail, VM_NONE);
+		vm_page_free(m, m->objects[obj].page_tail);
+	}
 }

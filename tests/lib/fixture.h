@@ -1,10 +1,8 @@
 /*
  * fixture.h - small machines for the tests of the model (the shared test
- * fixture library, tests/lib/; names start fx_): a machine of one or more
- * domains built from a hand-filled configuration (FreeBSD's defaults,
- * spec 2.2, no kernel memory), objects, a process mapping them, pages
- * placed on chosen queues with chosen state, and a domain drained to or
- * refilled to a chosen free count.
+ * fixture library, tests/lib/; names start fx_): a one-domain machine
+ * built from a hand-filled configuration, objects, a process mapping
+ * them, and pages placed on chosen queues with chosen state.
  */
 #ifndef PGREPLAY_TESTS_LIB_FIXTURE_H
 #define PGREPLAY_TESTS_LIB_FIXTURE_H
@@ -20,14 +18,20 @@
 
 #define FX_TICKS0 (INT32_MAX - 600 * 1000)
 
-/* FX_MIB() - the pages of n MiB. */
-#define FX_MIB(n) ((uint32_t)(((uint64_t)(n) << 20) / PG_PAGE_SIZE))
-
 /*
  * fx_machine() - pages of memory in one domain, swap_pages of swap,
  * nothing wired.
  */
 struct vm_machine *fx_machine(uint32_t pages, uint64_t swap_pages);
+
+/*
+ * fx_machine_mib(), fx_config_mib() - memory_mib MiB in ndomains domains,
+ * swap_pages of swap, nothing wired (the machines of the vm tests).
+ */
+struct vm_machine *fx_machine_mib(uint32_t memory_mib, uint32_t ndomains,
+    uint64_t swap_pages);
+void fx_config_mib(struct pg_config *cfg, uint32_t memory_mib,
+    uint32_t ndomains, uint64_t swap_pages);
 
 /* fx_machine_cfg() - as fx_machine(), from an adjusted configuration. */
 struct vm_machine *fx_machine_cfg(const struct pg_config *cfg);
@@ -35,20 +39,13 @@ struct vm_machine *fx_machine_cfg(const struct pg_config *cfg);
 /* fx_config() - the defaults, with pages of memory, swap_pages of swap. */
 void fx_config(struct pg_config *cfg, uint32_t pages, uint64_t swap_pages);
 
-/* fx_config_domains() - fx_config() with the memory in ndomains domains. */
-void fx_config_domains(struct pg_config *cfg, uint32_t pages,
-    uint32_t ndomains, uint64_t swap_pages);
-
-/* fx_machine_domains() - fx_machine() with the memory in ndomains domains. */
-struct vm_machine *fx_machine_domains(uint32_t pages, uint32_t ndomains,
-    uint64_t swap_pages);
-
 /* fx_object() - a new object of type and size (trace id id). */
 uint32_t fx_object(struct vm_machine *m, uint64_t id, enum vm_objtype type,
     uint32_t size);
 
-/* fx_proc() - a process (pid) that maps obj (ref_count + 1). */
+/* fx_proc() - a process with pid, named "t<pid>". */
 uint32_t fx_proc(struct vm_machine *m, uint32_t pid);
+/* fx_map() - proc maps obj (its ref_count + 1). */
 void fx_map(struct vm_machine *m, uint32_t proc, uint32_t obj);
 
 /*
@@ -66,17 +63,16 @@ void fx_pages(struct vm_machine *m, uint32_t obj, uint32_t first, uint32_t n,
 uint32_t fx_page_at(const struct vm_machine *m, uint32_t obj, uint32_t pindex);
 
 /*
- * fx_drain_to() - allocate clean pages of obj (off the queues, at the
- * pindexes after its resident count) until domain d has target free
- * pages.
+ * fx_alloc() - a valid page (obj, pindex) as vm_page_alloc() leaves it
+ * (VM_ALLOC_INTERRUPT, on no queue the test chose).
  */
+uint32_t fx_alloc(struct vm_machine *m, uint32_t obj, uint32_t pindex);
+
+/* fx_drain_to() - fx_alloc() into obj until domain d has target free pages. */
 void fx_drain_to(struct vm_machine *m, uint32_t d, uint32_t obj,
     uint32_t target);
 
-/*
- * fx_fill_to() - free the pages of obj, last allocated first, until
- * domain d has target free pages; asserts obj has enough.
- */
+/* fx_fill_to() - free obj's pages, last first, until d has target free. */
 void fx_fill_to(struct vm_machine *m, uint32_t d, uint32_t obj,
     uint32_t target);
 

@@ -435,3 +435,71 @@ Test(roundtrip, atomic_output, .init = make_tmpdir, .fini = remove_tmpdir)
 	trace_writer_close(NULL);
 	trace_reader_close(NULL);
 }
+
+/*
+ * write_many() - evs written through trace_writer_write_many() in
+ * batches of batch; the status of the first refusal.
+ */
+static int
+write_many(const char *path, enum trace_format format, const struct tev *evs,
+    size_t n, size_t batch, struct pg_error *err)
+{
+	struct trace_writer_opts o = { .format = format };
+	struct trace_event *flat = calloc(n, sizeof(*flat));
+	struct trace_writer *w;
+	size_t i;
+	int rc;
+
+	cr_assert_not_null(flat);
+	for (i = 0; i < n; i++)
+		flat[i] = evs[i].ev;
+	rc = trace_writer_open(path, &o, &w, err);
+	for (i = 0; rc == 0 && i < n; i += batch)
+		rc = trace_writer_write_many(w, flat + i,
+		    n - i < batch ? n - i : batch, err);
+	if (rc == 0)
+		rc = trace_writer_finish(w, err);
+	if (w != NULL)
+		trace_writer_close(w);
+	free(flat);
+	return rc;
+}
+
+/*
+ * A batch writes the bytes the same events written one by one do, in both
+ * formats, and stops at the first event it refuses, naming it.
+ */
+Test(roundtrip, batches_write_the_same_bytes, .init = make_tmpdir,
+    .fini = remove_tmpdir)
+{
+	static const enum trace_format formats[] = { TRACE_FORMAT_BINARY,
+		TRACE_FORMAT_TEXT };
+	struct tev *evs = random_stream(99, 5000);
+	char one[128], many[128], *a, *b;
+	struct pg_error err;
+	size_t i, la, lb;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(one, sizeof(one), "%s/one", tmpdir);
+		snprintf(many, sizeof(many), "%s/many", tmpdir);
+		cr_assert_eq(write_events(one, formats[i], false, evs, 5000,
+		    &err), 0, "%s", err.msg);
+		cr_assert_eq(write_many(many, formats[i], evs, 5000, 333,
+		    &err), 0, "%s", err.msg);
+		a = slurp(one, &la);
+		b = slurp(many, &lb);
+		cr_assert_not_null(a);
+		cr_assert_not_null(b);
+		cr_assert_eq(la, lb);
+		cr_assert(memcmp(a, b, la) == 0, "format %zu differs", i);
+		free(a);
+		free(b);
+	}
+	/* Event 1001 goes back in time: refused, the run ends there. */
+	evs[1000].ev.time_ns = evs[999].ev.time_ns - 1;
+	cr_assert(evs[999].ev.time_ns > 0);
+	cr_assert_eq(write_many(many, TRACE_FORMAT_BINARY, evs, 5000, 333,
+	    &err), -EINVAL);
+	cr_assert(strstr(err.msg, "event 1001") != NULL, "%s", err.msg);
+	free(evs);
+}

@@ -14,7 +14,7 @@ Test(alloc, thresholds_of_the_test_machine)
 {
 	struct vm_machine *m;
 
-	m = fx_machine(FX_MIB(64), 0);
+	m = fx_machine_mib(64, 1, 0);
 	cr_assert_eq(m->dom[0].th.free_reserved, 87);
 	cr_assert_eq(m->dom[0].th.free_severe, 127);
 	cr_assert_eq(m->dom[0].th.free_min, 167);
@@ -31,7 +31,7 @@ Test(spec13, fact09_pagedaemon_wakeup_from_pagedaemon_is_noop)
 	struct vm_machine *m;
 	uint32_t obj, page;
 
-	m = fx_machine(FX_MIB(64), 0);
+	m = fx_machine_mib(64, 1, 0);
 	obj = fx_object(m, 1, OBJT_DEFAULT, 1u << 20);
 	vm_pagedaemon_wakeup(m, 0, true);
 	cr_assert_eq(m->dom[0].pageout_wanted, 0);
@@ -64,7 +64,7 @@ Test(spec13, fact10_normal_alloc_needs_free_reserved_plus_one_and_only_crossing_
 	struct vm_domain *vmd;
 	uint32_t obj, fr, page, i;
 
-	m = fx_machine(FX_MIB(64), 0);
+	m = fx_machine_mib(64, 1, 0);
 	vmd = &m->dom[0];
 	fr = vmd->th.free_reserved;
 	obj = fx_object(m, 1, OBJT_DEFAULT, 1u << 20);
@@ -111,7 +111,7 @@ Test(alloc, class_limits)
 	struct vm_domain *vmd;
 	uint32_t obj;
 
-	m = fx_machine(FX_MIB(64), 0);
+	m = fx_machine_mib(64, 1, 0);
 	vmd = &m->dom[0];
 	obj = fx_object(m, 1, OBJT_DEFAULT, 1u << 20);
 	fx_drain_to(m, 0, obj, 3);
@@ -134,7 +134,7 @@ Test(alloc, min_and_severe_sets_and_waiters)
 	struct vm_domain *vmd;
 	uint32_t obj;
 
-	m = fx_machine(FX_MIB(64), 0);
+	m = fx_machine_mib(64, 1, 0);
 	vmd = &m->dom[0];
 	obj = fx_object(m, 1, OBJT_DEFAULT, 1u << 20);
 	fx_drain_to(m, 0, obj, vmd->th.free_min);
@@ -168,7 +168,7 @@ Test(alloc, pd_free_waiters_at_pageout_free_min)
 	struct vm_domain *vmd;
 	uint32_t obj;
 
-	m = fx_machine(FX_MIB(64), 0);
+	m = fx_machine_mib(64, 1, 0);
 	vmd = &m->dom[0];
 	obj = fx_object(m, 1, OBJT_DEFAULT, 1u << 20);
 	fx_drain_to(m, 0, obj, 10);
@@ -185,11 +185,11 @@ Test(alloc, round_robin_over_domains_and_deficit)
 	struct vm_machine *m;
 	uint32_t obj, a, b, c;
 
-	m = fx_machine_domains(FX_MIB(64), 2, 0);
+	m = fx_machine_mib(64, 2, 0);
 	obj = fx_object(m, 1, OBJT_DEFAULT, 1u << 20);
-	a = fx_page(m, obj, 0, PQ_NONE, false);
-	b = fx_page(m, obj, 1, PQ_NONE, false);
-	c = fx_page(m, obj, 2, PQ_NONE, false);
+	a = fx_alloc(m, obj, 0);
+	b = fx_alloc(m, obj, 1);
+	c = fx_alloc(m, obj, 2);
 	cr_assert_eq(m->pages[a].domain, 0);
 	cr_assert_eq(m->pages[b].domain, 1);
 	cr_assert_eq(m->pages[c].domain, 0);
@@ -215,7 +215,7 @@ Test(alloc, alloc_clears_state_and_inserts)
 	struct vm_machine *m;
 	uint32_t obj, page;
 
-	m = fx_machine(FX_MIB(64), 0);
+	m = fx_machine_mib(64, 1, 0);
 	obj = fx_object(m, 7, OBJT_DEFAULT, 16);
 	page = vm_page_alloc(m, obj, 5, VM_ALLOC_NORMAL, false);
 	cr_assert_eq(vm_page_lookup(m, obj, 5), page);
@@ -235,11 +235,11 @@ Test(alloc, free_is_lifo_and_cleans_up)
 	struct vm_machine *m;
 	uint32_t obj, proc, page, again;
 
-	m = fx_machine(FX_MIB(64), 0);
+	m = fx_machine_mib(64, 1, 0);
 	obj = fx_object(m, 7, OBJT_DEFAULT, 16);
 	proc = fx_proc(m, 100);
 	cr_assert_eq(vm_proc_map(m, proc, obj), 0);
-	page = fx_page(m, obj, 3, PQ_NONE, false);
+	page = fx_alloc(m, obj, 3);
 	vm_page_activate(m, page);
 	(void)vm_pmap_access(m, proc, page, true);
 	vm_page_free(m, page);
@@ -254,7 +254,7 @@ Test(alloc, free_is_lifo_and_cleans_up)
 	cr_assert_eq(m->dom[0].free_count, 16384);
 	cr_assert_eq(m->dom[0].pq[PQ_ACTIVE].cnt, 0);
 	fx_check(m);
-	again = fx_page(m, obj, 4, PQ_NONE, false);
+	again = fx_alloc(m, obj, 4);
 	cr_assert_eq(again, page, "the last freed page is allocated first");
 	vm_machine_destroy(m);
 }
@@ -264,9 +264,9 @@ Test(alloc, busy_free_is_deferred_until_unbusy)
 	struct vm_machine *m;
 	uint32_t obj, page;
 
-	m = fx_machine(FX_MIB(64), 0);
+	m = fx_machine_mib(64, 1, 0);
 	obj = fx_object(m, 7, OBJT_DEFAULT, 16);
-	page = fx_page(m, obj, 0, PQ_NONE, false);
+	page = fx_alloc(m, obj, 0);
 	vm_page_launder(m, page);
 	m->pages[page].busy = 2;
 	vm_page_free(m, page);
@@ -296,9 +296,9 @@ Test(alloc, held_free_is_deferred_until_unhold)
 	struct vm_machine *m;
 	uint32_t obj, page;
 
-	m = fx_machine(FX_MIB(64), 0);
+	m = fx_machine_mib(64, 1, 0);
 	obj = fx_object(m, 7, OBJT_DEFAULT, 16);
-	page = fx_page(m, obj, 0, PQ_NONE, false);
+	page = fx_alloc(m, obj, 0);
 	vm_page_hold(m, page);
 	vm_page_hold(m, page);
 	vm_page_free(m, page);
@@ -318,10 +318,10 @@ Test(alloc, wire_stays_queued_unwire_activates)
 	struct vm_machine *m;
 	uint32_t obj, a, b;
 
-	m = fx_machine(FX_MIB(64), 0);
+	m = fx_machine_mib(64, 1, 0);
 	obj = fx_object(m, 7, OBJT_DEFAULT, 16);
-	a = fx_page(m, obj, 0, PQ_NONE, false);
-	b = fx_page(m, obj, 1, PQ_NONE, false);
+	a = fx_alloc(m, obj, 0);
+	b = fx_alloc(m, obj, 1);
 	vm_page_deactivate(m, a);
 	vm_page_wire(m, a);
 	vm_page_wire(m, b);
@@ -357,7 +357,7 @@ Test(alloc, kernel_pages_and_cache_release)
 	struct vm_machine *m;
 	uint32_t n;
 
-	fx_config(&cfg, FX_MIB(64), 0);
+	fx_config_mib(&cfg, 64, 1, 0);
 	cfg.kernel_wired_bytes = 100 * PG_PAGE_SIZE;
 	cfg.kernel_cache_bytes = 1000 * PG_PAGE_SIZE;
 	cr_assert_eq(vm_machine_create(&cfg, FX_TICKS0, &m), 0);

@@ -15,12 +15,12 @@ setup(void)
 {
 	uint32_t i, dev;
 
-	m = fx_machine_domains(FX_MIB(64), 2, 1024);
+	m = fx_machine_mib(64, 2, 1024);
 	obj = fx_object(m, 1, OBJT_SWAP, 64);
 	proc = fx_proc(m, 100);
 	cr_assert_eq(vm_proc_map(m, proc, obj), 0);
 	for (i = 0; i < 4; i++) {
-		pg[i] = fx_page(m, obj, i, PQ_NONE, false);
+		pg[i] = fx_alloc(m, obj, i);
 		(void)vm_pmap_access(m, proc, pg[i], false);
 	}
 	vm_page_activate(m, pg[0]);

@@ -17,7 +17,7 @@ static struct vm_fault_info info;
 static void
 setup(void)
 {
-	m = fx_machine(FX_MIB(64), 4096);
+	m = fx_machine_mib(64, 1, 4096);
 	anon = fx_object(m, 1, OBJT_DEFAULT, 64);
 	file = fx_object(m, 2, OBJT_VNODE, 64);
 	filler = fx_object(m, 3, OBJT_DEFAULT, 1u << 20);
@@ -62,7 +62,7 @@ Test(vm_fault, resident_unmapped_page_is_a_soft_fault)
 {
 	uint32_t page;
 
-	page = fx_page(m, anon, 7, PQ_NONE, false);
+	page = fx_alloc(m, anon, 7);
 	cr_assert_eq(vm_fault(m, proc, anon, 7, false, false, &info),
 	    VM_FAULT_DONE);
 	cr_assert_not(info.hard);
@@ -186,7 +186,7 @@ Test(vm_fault, busy_page_waits_until_unbusied)
 {
 	uint32_t page;
 
-	page = fx_page(m, anon, 6, PQ_NONE, false);
+	page = fx_alloc(m, anon, 6);
 	m->pages[page].busy = VPB_EXCLUSIVE;
 	cr_assert_eq(vm_fault(m, proc, anon, 6, false, false, &info),
 	    VM_FAULT_WAIT_BUSY);
@@ -203,7 +203,7 @@ Test(vm_fault, busy_page_mapped_for_the_access_does_not_wait)
 {
 	uint32_t page;
 
-	page = fx_page(m, anon, 6, PQ_NONE, false);
+	page = fx_alloc(m, anon, 6);
 	cr_assert_eq(vm_fault(m, proc, anon, 6, false, false, &info),
 	    VM_FAULT_DONE);
 	/* Shared-busied for a pageout: reads go through the mapping. */
@@ -261,7 +261,7 @@ Test(vm_fault, failed_pv_grow_is_an_error_not_a_fault)
 	int rc;
 
 	q = second_proc();
-	page = fx_page(m, anon, 8, PQ_NONE, false);
+	page = fx_alloc(m, anon, 8);
 	cr_assert_eq(vm_fault(m, proc, anon, 8, false, false, &info),
 	    VM_FAULT_DONE);
 	pv_exhaust();

@@ -11,7 +11,7 @@ Test(object, create_lookup_destroy_reuse)
 	struct vm_machine *m;
 	uint32_t a, b, slot;
 
-	m = fx_machine(FX_MIB(64), 0);
+	m = fx_machine_mib(64, 1, 0);
 	a = fx_object(m, 1000, OBJT_DEFAULT, 16);
 	b = fx_object(m, 2000, OBJT_VNODE, 16);
 	cr_assert_eq(vm_object_lookup(m, 1000), a);
@@ -27,6 +27,12 @@ Test(object, create_lookup_destroy_reuse)
 	cr_assert_eq(slot, a, "a freed slot is reused");
 	cr_assert_eq(m->objects[slot].type, OBJT_SWAP);
 	cr_assert_eq(m->nobjects, 2);
+	/* Every 64-bit id is a trace's to choose, the largest too. */
+	cr_assert_eq(vm_object_lookup(m, UINT64_MAX), VM_NONE);
+	b = fx_object(m, UINT64_MAX, OBJT_DEFAULT, 4);
+	cr_assert_eq(vm_object_lookup(m, UINT64_MAX), b);
+	vm_object_destroy(m, b);
+	cr_assert_eq(vm_object_lookup(m, UINT64_MAX), VM_NONE);
 	fx_check(m);
 	vm_machine_destroy(m);
 }
@@ -36,10 +42,10 @@ Test(object, many_ids_survive_growth_and_deletion)
 	struct vm_machine *m;
 	uint32_t i, slot[2000];
 
-	m = fx_machine(FX_MIB(64), 0);
+	m = fx_machine_mib(64, 1, 0);
 	for (i = 0; i < 2000; i++)
-		slot[i] = fx_object(m, (uint64_t)i * 0x100000001ull,
-		    OBJT_DEFAULT, 1);
+		slot[i] = fx_object(m, (uint64_t)i * 0x100000001ull, OBJT_DEFAULT,
+		    1);
 	for (i = 0; i < 2000; i += 2)
 		vm_object_destroy(m, slot[i]);
 	for (i = 0; i < 2000; i++)
@@ -49,34 +55,15 @@ Test(object, many_ids_survive_growth_and_deletion)
 	vm_machine_destroy(m);
 }
 
-/* Every 64-bit trace id is an object id, the id maps' empty marker too. */
-Test(object, every_id_is_an_object_id)
-{
-	struct vm_machine *m;
-	uint32_t a, b;
-
-	m = fx_machine(FX_MIB(64), 0);
-	a = fx_object(m, UINT64_MAX, OBJT_DEFAULT, 4);
-	b = fx_object(m, 0, OBJT_DEFAULT, 4);
-	cr_assert_eq(vm_object_lookup(m, UINT64_MAX), a);
-	cr_assert_eq(vm_object_lookup(m, 0), b);
-	fx_check(m);
-	vm_object_destroy(m, a);
-	cr_assert_eq(vm_object_lookup(m, UINT64_MAX), VM_NONE);
-	cr_assert_eq(vm_object_lookup(m, 0), b);
-	fx_check(m);
-	vm_machine_destroy(m);
-}
-
 Test(object, destroy_frees_pages_and_swap)
 {
 	struct vm_machine *m;
 	uint32_t obj, i, dev, busy;
 
-	m = fx_machine(FX_MIB(64), 1024);
+	m = fx_machine_mib(64, 1, 1024);
 	obj = fx_object(m, 1, OBJT_SWAP, 64);
 	for (i = 0; i < 10; i++)
-		vm_page_deactivate(m, fx_page(m, obj, i, PQ_NONE, false));
+		vm_page_deactivate(m, fx_alloc(m, obj, i));
 	cr_assert(vm_swap_getspace(m, 4, &dev));
 	for (i = 20; i < 24; i++)
 		vm_swap_assign(m, obj, i, dev);
@@ -102,10 +89,10 @@ page_remove_case(uint32_t count_kind)
 	struct vm_machine *m;
 	uint32_t obj, i, dev;
 
-	m = fx_machine(FX_MIB(64), 1024);
+	m = fx_machine_mib(64, 1, 1024);
 	obj = fx_object(m, 1, OBJT_SWAP, 100);
 	for (i = 0; i < 10; i++)
-		vm_page_activate(m, fx_page(m, obj, i, PQ_NONE, false));
+		vm_page_activate(m, fx_alloc(m, obj, i));
 	cr_assert(vm_swap_getspace(m, 10, &dev));
 	for (i = 10; i < 20; i++)
 		vm_swap_assign(m, obj, i, dev);
@@ -144,9 +131,9 @@ Test(proc, allproc_is_newest_first)
 	struct vm_machine *m;
 	uint32_t a, b, c, s;
 
-	m = fx_machine(FX_MIB(64), 0);
+	m = fx_machine_mib(64, 1, 0);
 	a = fx_proc(m, 10);
-	cr_assert_eq(vm_proc_create(m, 20, "t20", &b), 0);
+	b = fx_proc(m, 20);
 	c = fx_proc(m, 30);
 	cr_assert_eq(m->allproc_head, c);
 	cr_assert_eq(m->procs[c].allproc_next, b);
@@ -172,7 +159,7 @@ Test(proc, map_unmap_errors_and_refs)
 	struct vm_machine *m;
 	uint32_t p, q, anon, file;
 
-	m = fx_machine(FX_MIB(64), 0);
+	m = fx_machine_mib(64, 1, 0);
 	p = fx_proc(m, 10);
 	q = fx_proc(m, 11);
 	anon = fx_object(m, 1, OBJT_DEFAULT, 8);
@@ -201,14 +188,14 @@ Test(proc, unmap_transfers_a_and_m)
 	struct vm_machine *m;
 	uint32_t p, q, obj, pa, pb;
 
-	m = fx_machine(FX_MIB(64), 0);
+	m = fx_machine_mib(64, 1, 0);
 	p = fx_proc(m, 10);
 	q = fx_proc(m, 11);
 	obj = fx_object(m, 1, OBJT_DEFAULT, 8);
 	cr_assert_eq(vm_proc_map(m, p, obj), 0);
 	cr_assert_eq(vm_proc_map(m, q, obj), 0);
-	pa = fx_page(m, obj, 0, PQ_NONE, false);
-	pb = fx_page(m, obj, 1, PQ_NONE, false);
+	pa = fx_alloc(m, obj, 0);
+	pb = fx_alloc(m, obj, 1);
 	(void)vm_pmap_access(m, p, pa, false);
 	(void)vm_pmap_access(m, q, pa, false);
 	(void)vm_pmap_access(m, p, pb, true);
@@ -228,12 +215,12 @@ Test(proc, exit_frees_private_pages_and_swap)
 	struct vm_machine *m;
 	uint32_t p, obj, i, dev;
 
-	m = fx_machine(FX_MIB(64), 1024);
+	m = fx_machine_mib(64, 1, 1024);
 	p = fx_proc(m, 10);
 	obj = fx_object(m, 1, OBJT_SWAP, 64);
 	cr_assert_eq(vm_proc_map(m, p, obj), 0);
 	for (i = 0; i < 8; i++) {
-		vm_page_activate(m, fx_page(m, obj, i, PQ_NONE, false));
+		vm_page_activate(m, fx_alloc(m, obj, i));
 		(void)vm_pmap_access(m, p, vm_page_lookup(m, obj, i), true);
 	}
 	cr_assert(vm_swap_getspace(m, 2, &dev));
@@ -253,7 +240,7 @@ Test(proc, size_counts_shared_objects_in_full)
 	struct vm_machine *m;
 	uint32_t p, q, shared, pa, pq, file, phys, i, dev;
 
-	m = fx_machine(FX_MIB(64), 1024);
+	m = fx_machine_mib(64, 1, 1024);
 	p = fx_proc(m, 100);
 	q = fx_proc(m, 101);
 	shared = fx_object(m, 1, OBJT_SWAP, 64);
@@ -268,17 +255,17 @@ Test(proc, size_counts_shared_objects_in_full)
 	cr_assert_eq(vm_proc_map(m, q, file), 0);
 	cr_assert_eq(vm_proc_map(m, q, phys), 0);
 	for (i = 0; i < 10; i++)
-		(void)fx_page(m, shared, i, PQ_NONE, false);
+		(void)fx_alloc(m, shared, i);
 	cr_assert(vm_swap_getspace(m, 3, &dev));
 	for (i = 10; i < 13; i++)
 		vm_swap_assign(m, shared, i, dev);
 	for (i = 0; i < 5; i++)
-		(void)fx_page(m, pa, i, PQ_NONE, false);
+		(void)fx_alloc(m, pa, i);
 	for (i = 0; i < 2; i++)
-		(void)fx_page(m, pq, i, PQ_NONE, false);
+		(void)fx_alloc(m, pq, i);
 	for (i = 0; i < 4; i++)
-		(void)fx_page(m, file, i, PQ_NONE, false);
-	(void)fx_page(m, phys, 0, PQ_NONE, false);
+		(void)fx_alloc(m, file, i);
+	(void)fx_alloc(m, phys, 0);
 	cr_assert_eq(vm_proc_size(m, p), 10 + 3 + 5);
 	cr_assert_eq(vm_proc_size(m, q), 10 + 3 + 2 + 4 + 1);
 	fx_check(m);

@@ -14,13 +14,13 @@ setup(void)
 {
 	uint32_t i;
 
-	m = fx_machine(FX_MIB(64), 4096);
+	m = fx_machine_mib(64, 1, 4096);
 	obj = fx_object(m, 1, OBJT_SWAP, 64);
 	for (i = 0; i < 8; i++) {
 		procs[i] = fx_proc(m, 100 + i);
 		cr_assert_eq(vm_proc_map(m, procs[i], obj), 0);
 	}
-	page = fx_page(m, obj, 0, PQ_NONE, false);
+	page = fx_alloc(m, obj, 0);
 }
 
 static void
@@ -167,7 +167,7 @@ Test(pmap, act_delta_skips_pmap_of_unmapped_object)
 	vobj = fx_object(m, 2, OBJT_VNODE, 8);
 	p = procs[0];
 	cr_assert_eq(vm_proc_map(m, p, vobj), 0);
-	vpage = fx_page(m, vobj, 0, PQ_NONE, false);
+	vpage = fx_alloc(m, vobj, 0);
 	(void)vm_pmap_access(m, p, vpage, false);
 	cr_assert_eq(vm_proc_unmap(m, p, vobj), 0);
 	cr_assert_eq(m->objects[vobj].ref_count, 0);

@@ -13,10 +13,10 @@ setup(void)
 {
 	uint32_t i;
 
-	m = fx_machine(FX_MIB(64), 0);
+	m = fx_machine_mib(64, 1, 0);
 	obj = fx_object(m, 1, OBJT_DEFAULT, 64);
 	for (i = 0; i < 8; i++)
-		pg[i] = fx_page(m, obj, i, PQ_NONE, false);
+		pg[i] = fx_alloc(m, obj, i);
 }
 
 static void

@@ -11,25 +11,25 @@ Test(swap, boot_flags_follow_sizecheck)
 {
 	struct vm_machine *m;
 
-	m = fx_machine(FX_MIB(64), 0);
+	m = fx_machine_mib(64, 1, 0);
 	cr_assert_eq(vm_swap_full(m), 2);
 	cr_assert_eq(vm_swap_almost_full(m), 1);
 	cr_assert_eq(m->swapdev_enabled, 0);
 	cr_assert_eq(vm_swap_total(m), 0);
 	vm_machine_destroy(m);
 
-	m = fx_machine(FX_MIB(64), 100);		/* below nswap_lowat */
+	m = fx_machine_mib(64, 1, 100);		/* below nswap_lowat */
 	cr_assert_eq(vm_swap_full(m), 2);
 	cr_assert_eq(vm_swap_almost_full(m), 1);
 	cr_assert_eq(m->swapdev_enabled, 1);
 	vm_machine_destroy(m);
 
-	m = fx_machine(FX_MIB(64), 200);	/* between lowat and hiwat */
+	m = fx_machine_mib(64, 1, 200);		/* between lowat and hiwat */
 	cr_assert_eq(vm_swap_full(m), 0);
 	cr_assert_eq(vm_swap_almost_full(m), 1);
 	vm_machine_destroy(m);
 
-	m = fx_machine(FX_MIB(64), 1024);
+	m = fx_machine_mib(64, 1, 1024);
 	cr_assert_eq(vm_swap_full(m), 0);
 	cr_assert_eq(vm_swap_almost_full(m), 0);
 	cr_assert_eq(vm_swap_avail(m), 1024);
@@ -42,7 +42,7 @@ Test(swap, hysteresis_of_almost_full)
 	struct vm_machine *m;
 	uint32_t obj, dev, i;
 
-	m = fx_machine(FX_MIB(64), 600);
+	m = fx_machine_mib(64, 1, 600);
 	obj = fx_object(m, 1, OBJT_SWAP, 1000);
 	cr_assert(vm_swap_getspace(m, 100, &dev));
 	for (i = 0; i < 100; i++)
@@ -74,7 +74,7 @@ Test(swap, getspace_failure_sets_full)
 	struct vm_machine *m;
 	uint32_t obj, dev;
 
-	m = fx_machine(FX_MIB(64), 600);
+	m = fx_machine_mib(64, 1, 600);
 	obj = fx_object(m, 1, OBJT_SWAP, 1000);
 	cr_assert_not(vm_swap_getspace(m, 601, &dev));
 	cr_assert_eq(vm_swap_full(m), 2);
@@ -93,7 +93,7 @@ Test(swap, assign_replaces_old_block)
 	struct vm_machine *m;
 	uint32_t obj, dev;
 
-	m = fx_machine(FX_MIB(64), 600);
+	m = fx_machine_mib(64, 1, 600);
 	obj = fx_object(m, 1, OBJT_SWAP, 1000);
 	cr_assert(vm_swap_getspace(m, 1, &dev));
 	vm_swap_assign(m, obj, 7, dev);
@@ -116,7 +116,7 @@ Test(swap, first_device_with_room_is_chosen)
 	struct vm_machine *m;
 	uint32_t dev0, dev1, dev;
 
-	m = fx_machine(FX_MIB(64), 40);
+	m = fx_machine_mib(64, 1, 40);
 	cr_assert_eq(vm_swapon(m, 100), 0);
 	cr_assert_eq(vm_swap_total(m), 140);
 	cr_assert_eq(vm_swap_full(m), 0, "140 blocks >= lowat");
@@ -137,7 +137,7 @@ swapped_object(struct vm_machine *m)
 
 	obj = fx_object(m, 1, OBJT_SWAP, 64);
 	for (i = 0; i < 4; i++)
-		vm_page_activate(m, fx_page(m, obj, i, PQ_NONE, false));
+		vm_page_activate(m, fx_alloc(m, obj, i));
 	cr_assert(vm_swap_getspace(m, 4, &dev));
 	for (i = 0; i < 4; i++)
 		vm_swap_assign(m, obj, i, dev);
@@ -152,7 +152,7 @@ Test(swap, swapoff_pages_in_and_disables)
 	struct vm_machine *m;
 	uint32_t obj, i, page;
 
-	m = fx_machine(FX_MIB(64), 1024);
+	m = fx_machine_mib(64, 1, 1024);
 	obj = swapped_object(m);
 	cr_assert_eq(vm_swapoff(m, 999), -ENOENT);
 	cr_assert_eq(vm_swapoff(m, 1024), 0);
@@ -185,7 +185,7 @@ Test(swap, swapoff_of_one_of_two_devices_keeps_swap_enabled)
 	struct vm_machine *m;
 	uint32_t dev;
 
-	m = fx_machine(FX_MIB(64), 1024);
+	m = fx_machine_mib(64, 1, 1024);
 	cr_assert_eq(vm_swapon(m, 2048), 0);
 	cr_assert(vm_swap_getspace(m, 1, &dev));
 	(void)fx_object(m, 1, OBJT_SWAP, 8);
@@ -203,7 +203,7 @@ Test(swap, swapoff_refused_without_memory)
 	struct vm_machine *m;
 	uint32_t fill;
 
-	m = fx_machine(FX_MIB(64), 20000);
+	m = fx_machine_mib(64, 1, 20000);
 	fill = fx_object(m, 9, OBJT_DEFAULT, 1u << 20);
 	fx_drain_to(m, 0, fill, 100);
 	/* 100 free + 20000 avail < 20000 + 128 (swapoff_one()). */
@@ -220,7 +220,7 @@ Test(swap, swapoff_refused_when_page_in_cannot_allocate)
 	struct vm_machine *m;
 	uint32_t obj, fill, dev, i;
 
-	m = fx_machine(FX_MIB(64), 200);
+	m = fx_machine_mib(64, 1, 200);
 	cr_assert_eq(vm_swapon(m, 1000), 0);
 	obj = fx_object(m, 1, OBJT_SWAP, 1000);
 	cr_assert(vm_swap_getspace(m, 200, &dev));
