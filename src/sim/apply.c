@@ -1,8 +1,8 @@
 /*
  * apply.c - applying the trace's events to the machine (interfaces.md 1):
- * a process's map, unmap, free and exit, the creation of a process and
- * the pid table that finds it, and the events of no process (swapon,
- * swapoff, mark).  The page ranges of fault, dirty, wire and unwire are
+ * a process's map, unmap, free and exit, the creation of a process (and
+ * its entry in the pid map, sim_int.h), and the events of no process
+ * (swapon, swapoff, mark).  The page ranges of fault, dirty, wire and unwire are
  * stepped by proc.c, which owns the processes' queues and waits.
  */
 #include "sim/proc_int.h"
@@ -12,61 +12,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- pid table: open addressing on the integer pid, no pointers hashed ---- */
-
-static uint32_t
-pid_hash(uint32_t pid, uint32_t mask)
-{
-	return ((pid * UINT32_C(0x9E3779B1)) & mask);
-}
-
-uint32_t
-sim_pid_lookup(const struct sim *s, uint32_t pid)
-{
-	uint32_t i, v;
-
-	for (i = pid_hash(pid, s->pid_tab_mask);; i = (i + 1) & s->pid_tab_mask) {
-		v = s->pid_tab[i];
-		if (v == 0)
-			return (UINT32_MAX);
-		if (s->procs[v - 1].pid == pid)
-			return (v - 1);
-	}
-}
-
-/* Map pid to procs index pi (replacing an earlier process of that pid). */
-static int
-pid_insert(struct sim *s, uint32_t pid, uint32_t pi)
-{
-	uint32_t *nt, nmask, i, j, v;
-
-	if (s->nprocs * 2 > s->pid_tab_mask) {
-		nmask = s->pid_tab_mask * 2 + 1;
-		nt = calloc((size_t)nmask + 1, sizeof(*nt));
-		if (nt == NULL)
-			return (-ENOMEM);
-		for (i = 0; i <= s->pid_tab_mask; i++) {
-			v = s->pid_tab[i];
-			if (v == 0)
-				continue;
-			for (j = pid_hash(s->procs[v - 1].pid, nmask); nt[j] != 0;
-			    j = (j + 1) & nmask)
-				;
-			nt[j] = v;
-		}
-		free(s->pid_tab);
-		s->pid_tab = nt;
-		s->pid_tab_mask = nmask;
-	}
-	for (i = pid_hash(pid, s->pid_tab_mask);; i = (i + 1) & s->pid_tab_mask) {
-		v = s->pid_tab[i];
-		if (v == 0 || s->procs[v - 1].pid == pid) {
-			s->pid_tab[i] = pi + 1;
-			return (0);
-		}
-	}
-}
 
 static int
 event_fail(struct sim *s, const struct sim_pev *e, struct sim_proc *p,
@@ -205,7 +150,8 @@ sim_proc_new(struct sim *s, const struct trace_event *ev, uint64_t evno)
 	}
 	s->slot2proc[slot] = pi;
 	s->nalive++;
-	if (pid_insert(s, ev->pid, pi) < 0)
+	/* A later process of the same pid replaces the earlier one. */
+	if (pg_idmap_put(&s->pids, ev->pid, pi) < 0)
 		return (sim_fail(s, -ENOMEM, evno, "out of memory"));
 	return (sim_check(s, evno, "a trace event"));
 }

@@ -10,7 +10,13 @@
 #include "sim/sim_int.h"
 
 /* sim_pid_lookup() - the procs index of pid, or UINT32_MAX. */
-uint32_t sim_pid_lookup(const struct sim *s, uint32_t pid);
+static inline uint32_t
+sim_pid_lookup(const struct sim *s, uint32_t pid)
+{
+	uint32_t pi;
+
+	return (pg_idmap_get(&s->pids, pid, &pi) ? pi : UINT32_MAX);
+}
 
 /*
  * sim_proc_new() - a trace `proc` event: a new process (the vm's and the

@@ -355,9 +355,8 @@ sim_create(const struct pg_config *cfg, const struct sim_options *opt,
 	pageout_shared_init(&s->sh, cfg);
 	s->pd = calloc(s->ndomains, sizeof(*s->pd));
 	s->lw = calloc(s->ndomains, sizeof(*s->lw));
-	s->pid_tab_mask = 63;
-	s->pid_tab = calloc(s->pid_tab_mask + 1, sizeof(*s->pid_tab));
-	if (s->pd == NULL || s->lw == NULL || s->pid_tab == NULL) {
+	pg_idmap_init(&s->pids);
+	if (s->pd == NULL || s->lw == NULL) {
 		sim_destroy(s);
 		return (pg_error_setv(err, -ENOMEM, "", PG_POS_NONE, 0,
 		    "out of memory"));
@@ -490,7 +489,7 @@ sim_destroy(struct sim *s)
 	sim_heap_finish(&s->heap);
 	free(s->pd);
 	free(s->lw);
-	free(s->pid_tab);
+	pg_idmap_finish(&s->pids);
 	free(s->slot2proc);
 	free(s->min_waiters);
 	free(s->busy_waiters);

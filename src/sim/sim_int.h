@@ -12,6 +12,7 @@
 #include "sim/clock.h"
 #include "sim/heap.h"
 #include "sim/sim.h"
+#include "util/idmap.h"
 #include "vm/pager.h"
 #include "vm/vm.h"
 
@@ -175,8 +176,7 @@ struct sim {
 
 	struct sim_proc *procs;		/* in order of appearance */
 	uint32_t nprocs, procs_cap;
-	uint32_t *pid_tab;		/* open addressing: pid -> procs index + 1 */
-	uint32_t pid_tab_mask;
+	struct pg_idmap pids;		/* pid -> procs index of its latest process */
 	uint32_t *slot2proc;		/* vm slot -> procs index */
 	uint32_t slot2proc_cap;
 	uint32_t nalive;
