@@ -49,6 +49,25 @@ list_remove(uint32_t *a, uint32_t *n, uint32_t v)
 	}
 }
 
+/*
+ * The queue of p could not take or give back an event (rc): the host's
+ * memory or the spill file failed.
+ */
+static int
+spill_fail(struct sim *s, struct sim_proc *p, int rc)
+{
+	const char *dir = getenv("TMPDIR");
+
+	if (rc == -ENOMEM)
+		return (sim_fail(s, rc, s->events, "process %u: out of memory "
+		    "for its %ju waiting events", p->pid, (uintmax_t)p->q.n));
+	if (dir == NULL || dir[0] == '\0')
+		dir = "/tmp";
+	return (sim_fail(s, rc, s->events, "process %u: cannot keep its %ju "
+	    "waiting events in a spill file in %s: %s (set TMPDIR)", p->pid,
+	    (uintmax_t)p->q.n, dir, strerror(-rc)));
+}
+
 /* ---- blocking and waking ---- */
 
 static void
@@ -306,7 +325,11 @@ sim_proc_run(struct sim *s, uint32_t pi)
 				proc_schedule_run(s, pi, due);
 				return;
 			}
-			sim_pevq_pop(&p->q, &p->cur);
+			r = sim_pevq_pop(&p->q, &s->spill, &p->cur);
+			if (r < 0) {
+				spill_fail(s, p, r);
+				return;
+			}
 			p->has_cur = true;
 			r = sim_event_start(s, pi);
 			if (r < 0)
@@ -369,7 +392,7 @@ sim_proc_kill(struct sim *s, uint32_t slot)
 	/* Its later trace events will not happen: drop and count them. */
 	p->dropped += p->q.n;
 	s->events_dropped += p->q.n;
-	sim_pevq_clear(&p->q);
+	sim_pevq_clear(&p->q, &s->spill);
 	/* A killed process allocates SYSTEM and skips the severe gate: retry now. */
 	if (p->block == PB_MEM_MIN) {
 		list_remove(s->min_waiters, &s->nmin, pi);
@@ -396,7 +419,7 @@ sim_proc_kill_exit(struct sim *s, uint32_t pi)
 	}
 	p->dropped += p->q.n;
 	s->events_dropped += p->q.n;
-	sim_pevq_clear(&p->q);
+	sim_pevq_clear(&p->q, &s->spill);
 	unblock(s, p);
 	list_remove(s->min_waiters, &s->nmin, pi);
 	list_remove(s->busy_waiters, &s->nbusy, pi);
@@ -412,8 +435,8 @@ sim_proc_event(struct sim *s, const struct trace_event *ev, uint64_t evno)
 {
 	struct sim_proc *p;
 	struct sim_pev e;
-	uint64_t limit;
 	uint32_t pi;
+	int rc;
 
 	switch (ev->op) {
 	case TRACE_OP_SWAPON:
@@ -445,29 +468,6 @@ sim_proc_event(struct sim *s, const struct trace_event *ev, uint64_t evno)
 		    "event %ju: %s: process %u has exited", (uintmax_t)evno,
 		    trace_op_name(ev->op), ev->pid));
 
-	if (p->q.n >= SIM_PROC_QUEUE_MAX) {
-		/*
-		 * The memory bound: stop reading the trace and run the
-		 * simulation until the process drains; give up on this
-		 * event after sim.drain (docs/model.md).
-		 */
-		limit = pg_add_sat(ev->time_ns, s->cfg.drain_ns);
-		while (p->q.n >= SIM_PROC_QUEUE_MAX && !p->gone &&
-		    sim_run_one(s, limit))
-			;
-		if (s->error != 0)
-			return (s->error);
-		if (p->fate == PF_KILLED) {
-			p->dropped++;
-			s->events_dropped++;
-			return (0);
-		}
-		if (p->gone || p->q.n >= SIM_PROC_QUEUE_MAX || s->panicked) {
-			p->unreplayed++;
-			s->events_unreplayed++;
-			return (0);
-		}
-	}
 	e.time_ns = ev->time_ns;
 	e.obj = ev->obj;
 	e.pindex = ev->pindex;
@@ -475,8 +475,9 @@ sim_proc_event(struct sim *s, const struct trace_event *ev, uint64_t evno)
 	e.evno = evno;
 	e.op = ev->op;
 	e.objtype = ev->objtype;
-	if (sim_pevq_push(&p->q, &e) < 0)
-		return (sim_fail(s, -ENOMEM, evno, "out of memory"));
+	rc = sim_pevq_push(&p->q, &s->spill, &e);
+	if (rc < 0)
+		return (spill_fail(s, p, rc));
 	if (p->block == PB_NONE && !p->run_pending && !p->has_cur)
 		sim_proc_run(s, pi);
 	return (s->error);
@@ -518,7 +519,7 @@ sim_procs_free(struct sim *s)
 	uint32_t i;
 
 	for (i = 0; i < s->nprocs; i++)
-		sim_pevq_free(&s->procs[i].q);
+		sim_pevq_free(&s->procs[i].q, &s->spill);
 	free(s->procs);
 	s->procs = NULL;
 	s->nprocs = 0;

@@ -356,6 +356,7 @@ sim_create(const struct pg_config *cfg, const struct sim_options *opt,
 	s->pd = calloc(s->ndomains, sizeof(*s->pd));
 	s->lw = calloc(s->ndomains, sizeof(*s->lw));
 	pg_idmap_init(&s->pids);
+	sim_spill_init(&s->spill);
 	if (s->pd == NULL || s->lw == NULL) {
 		sim_destroy(s);
 		return (pg_error_setv(err, -ENOMEM, "", PG_POS_NONE, 0,
@@ -485,6 +486,7 @@ sim_destroy(struct sim *s)
 	if (s == NULL)
 		return;
 	sim_procs_free(s);
+	sim_spill_finish(&s->spill);
 	sim_timeline_free(s);
 	sim_heap_finish(&s->heap);
 	free(s->pd);

@@ -11,6 +11,7 @@
 #include "pageout/pageout.h"
 #include "sim/clock.h"
 #include "sim/heap.h"
+#include "sim/pevq_int.h"
 #include "sim/sim.h"
 #include "util/idmap.h"
 #include "vm/pager.h"
@@ -57,33 +58,6 @@ struct sim_device {
 	uint64_t bandwidth_bps;
 	uint64_t free_at;		/* when the request last queued ends */
 	uint64_t requests, pages;
-};
-
-/* A trace event waiting in its process's queue (no strings needed). */
-struct sim_pev {
-	uint64_t time_ns;
-	uint64_t obj;
-	uint64_t pindex;
-	uint64_t count;
-	uint64_t evno;			/* 1-based event number, for errors */
-	uint8_t op;
-	uint8_t objtype;
-};
-
-/*
- * The events a process holds back while it waits: a byte ring of varint
- * records (pevq.c), about 10 bytes per event.  n events, len bytes from
- * head; in_* are the time and number of the last event put in, out_* of
- * the last taken out (the records are deltas); front is the first record
- * decoded, valid when front_len != 0.
- */
-struct sim_pevq {
-	uint8_t *buf;
-	uint32_t cap, head, len;	/* cap: bytes, a power of two */
-	uint32_t n;
-	uint32_t front_len;
-	uint64_t in_time, in_evno, out_time, out_evno;
-	struct sim_pev front;
 };
 
 /* What a process waits for. */
@@ -174,6 +148,7 @@ struct sim {
 	uint64_t now;
 	uint64_t same_time_actions;	/* livelock guard */
 
+	struct sim_spill spill;		/* the overflow of the processes' queues */
 	struct sim_proc *procs;		/* in order of appearance */
 	uint32_t nprocs, procs_cap;
 	struct pg_idmap pids;		/* pid -> procs index of its latest process */
@@ -215,8 +190,6 @@ struct sim {
 	struct pg_error err;
 };
 
-/* Per-process event queue bound: the replay's memory bound (docs/model.md). */
-#define SIM_PROC_QUEUE_MAX (UINT32_C(1) << 20)
 /* Actions at one instant beyond which the run is declared stuck. */
 #define SIM_SAME_TIME_MAX UINT64_C(50000000)
 
@@ -252,18 +225,6 @@ void sim_pd_top(struct sim *s, uint32_t d);
 void sim_pd_scan(struct sim *s, uint32_t d, bool woken);
 void sim_lw_wake(struct sim *s, uint32_t d);
 void sim_lw_run(struct sim *s, uint32_t d);
-
-/*
- * pevq.c: sim_pevq_push() - queue e (0 or -ENOMEM, queue unchanged);
- * sim_pevq_front_time() - time of the first event (n > 0);
- * sim_pevq_pop() - take the first event out (n > 0); sim_pevq_clear() -
- * drop every event; sim_pevq_free() - release the ring.
- */
-int sim_pevq_push(struct sim_pevq *q, const struct sim_pev *e);
-uint64_t sim_pevq_front_time(struct sim_pevq *q);
-void sim_pevq_pop(struct sim_pevq *q, struct sim_pev *out);
-void sim_pevq_clear(struct sim_pevq *q);
-void sim_pevq_free(struct sim_pevq *q);
 
 /* proc.c */
 int sim_proc_event(struct sim *s, const struct trace_event *ev, uint64_t evno);

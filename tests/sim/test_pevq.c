@@ -1,0 +1,247 @@
+/*
+ * test_pevq.c - the queue of a waiting process's events (src/sim/pevq.c)
+ * and its spill file (src/sim/spill.c): order and contents through the
+ * spill, the memory bound, slot reuse, clearing, a failing spill file, and
+ * the point of it all (docs/model.md, "Memory bounds"): a process with a
+ * backlog of over a million events holds back its own events only, never
+ * another process's.
+ */
+#include <criterion/criterion.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/conf.h"
+#include "report/report.h"
+#include "sim/sim.h"
+#include "sim/sim_int.h"
+
+/* The i-th test event: fields of every varint length, times increasing. */
+static struct sim_pev
+nth_event(uint64_t i)
+{
+	struct sim_pev e;
+
+	memset(&e, 0, sizeof(e));
+	e.time_ns = i * 1000 + (i * 7919) % 997;
+	e.evno = 2 * i + 1;
+	e.op = (uint8_t)(TRACE_OP_FAULT + i % 3);
+	e.objtype = (uint8_t)(i % 3);
+	e.obj = i % 5 == 0 ? UINT64_MAX - i : i % 17;
+	e.pindex = (i * 2654435761u) % (UINT64_C(1) << (i % 40));
+	e.count = 1 + i % 300;
+	return (e);
+}
+
+static void
+assert_event(const struct sim_pev *got, uint64_t i)
+{
+	struct sim_pev want = nth_event(i);
+
+	cr_assert_eq(got->time_ns, want.time_ns, "event %ju: time", (uintmax_t)i);
+	cr_assert_eq(got->evno, want.evno, "event %ju: evno", (uintmax_t)i);
+	cr_assert_eq(got->op, want.op, "event %ju: op", (uintmax_t)i);
+	cr_assert_eq(got->objtype, want.objtype, "event %ju", (uintmax_t)i);
+	cr_assert_eq(got->obj, want.obj, "event %ju: obj", (uintmax_t)i);
+	cr_assert_eq(got->pindex, want.pindex, "event %ju", (uintmax_t)i);
+	cr_assert_eq(got->count, want.count, "event %ju", (uintmax_t)i);
+}
+
+Test(pevq, order_and_contents_survive_the_spill)
+{
+	struct sim_pevq q;
+	struct sim_spill sp;
+	struct sim_pev e;
+	uint64_t in = 0, out = 0, k;
+
+	memset(&q, 0, sizeof(q));
+	sim_spill_init(&sp);
+	/* Grow a backlog of 200000 (three in, one out), then drain it. */
+	while (in < 200000) {
+		for (k = 0; k < 3; k++) {
+			e = nth_event(in++);
+			cr_assert_eq(sim_pevq_push(&q, &sp, &e), 0);
+		}
+		cr_assert_eq(sim_pevq_front_time(&q), nth_event(out).time_ns);
+		cr_assert_eq(sim_pevq_pop(&q, &sp, &e), 0);
+		assert_event(&e, out++);
+		cr_assert_leq(q.cap, PEVQ_RING_MAX, "the ring stays bounded");
+	}
+	cr_assert_eq(q.n, in - out);
+	cr_assert_gt(sp.chunks_out, 100, "the backlog went to the file");
+	cr_assert_geq(sp.fd, 0);
+	while (q.n > 0) {
+		cr_assert_eq(sim_pevq_pop(&q, &sp, &e), 0);
+		assert_event(&e, out++);
+	}
+	cr_assert_eq(out, in);
+	cr_assert_eq(sp.nfree, sp.nslots, "every slot came back");
+	cr_assert_eq(q.nchunks, 0);
+	cr_assert_eq(q.wlen, 0);
+	cr_assert_null(q.wbuf, "the chunk buffer goes with the spill");
+	/* Empty again: it keeps working, deltas and all. */
+	e = nth_event(in);
+	cr_assert_eq(sim_pevq_push(&q, &sp, &e), 0);
+	cr_assert_eq(sim_pevq_pop(&q, &sp, &e), 0);
+	assert_event(&e, in);
+	sim_pevq_free(&q, &sp);
+	sim_spill_finish(&sp);
+}
+
+Test(pevq, slots_are_reused_so_the_file_holds_the_peak_backlog)
+{
+	struct sim_pevq q;
+	struct sim_spill sp;
+	struct sim_pev e;
+	uint64_t i, round, base = 0;
+	uint32_t slots_after_first = 0;
+
+	memset(&q, 0, sizeof(q));
+	sim_spill_init(&sp);
+	for (round = 0; round < 4; round++) {
+		for (i = 0; i < 50000; i++) {
+			e = nth_event(base + i);
+			cr_assert_eq(sim_pevq_push(&q, &sp, &e), 0);
+		}
+		for (i = 0; i < 50000; i++) {
+			cr_assert_eq(sim_pevq_pop(&q, &sp, &e), 0);
+			assert_event(&e, base + i);
+		}
+		base += 50000;
+		if (round == 0)
+			slots_after_first = sp.nslots;
+		cr_assert_eq(sp.nslots, slots_after_first,
+		    "round %ju grew the file", (uintmax_t)round);
+	}
+	cr_assert_gt(slots_after_first, 0);
+	sim_pevq_free(&q, &sp);
+	sim_spill_finish(&sp);
+}
+
+Test(pevq, clear_gives_back_every_slot)
+{
+	struct sim_pevq q;
+	struct sim_spill sp;
+	struct sim_pev e;
+	uint64_t i;
+
+	memset(&q, 0, sizeof(q));
+	sim_spill_init(&sp);
+	for (i = 0; i < 30000; i++) {
+		e = nth_event(i);
+		cr_assert_eq(sim_pevq_push(&q, &sp, &e), 0);
+	}
+	cr_assert_gt(q.nchunks, 0);
+	sim_pevq_clear(&q, &sp);
+	cr_assert_eq(q.n, 0);
+	cr_assert_eq(sp.nfree, sp.nslots);
+	/* The next event decodes against the last one put in. */
+	e = nth_event(30000);
+	cr_assert_eq(sim_pevq_push(&q, &sp, &e), 0);
+	cr_assert_eq(sim_pevq_pop(&q, &sp, &e), 0);
+	assert_event(&e, 30000);
+	sim_pevq_free(&q, &sp);
+	sim_spill_finish(&sp);
+}
+
+Test(pevq, a_spill_file_that_cannot_be_made_fails_the_push_only)
+{
+	struct sim_pevq q;
+	struct sim_spill sp;
+	struct sim_pev e;
+	uint64_t i, n;
+	int rc = 0;
+
+	memset(&q, 0, sizeof(q));
+	sim_spill_init(&sp);
+	cr_assert_eq(setenv("TMPDIR", "/nonexistent/pgreplay-test", 1), 0);
+	for (i = 0; rc == 0; i++) {
+		e = nth_event(i);
+		rc = sim_pevq_push(&q, &sp, &e);
+		cr_assert_lt(i, 100000, "the ring never filled");
+	}
+	cr_assert_eq(rc, -ENOENT);
+	/* The refused event is not queued; the ring's are all there. */
+	n = q.n;
+	cr_assert_lt(n, i);
+	for (i = 0; q.n > 0; i++) {
+		cr_assert_eq(sim_pevq_pop(&q, &sp, &e), 0);
+		assert_event(&e, i);
+	}
+	cr_assert_eq(i, n);
+	unsetenv("TMPDIR");
+	sim_pevq_free(&q, &sp);
+	sim_spill_finish(&sp);
+}
+
+/* ---- in the simulator ---- */
+
+static void
+feed(struct sim *s, uint8_t op, uint32_t pid, uint64_t t, uint64_t obj,
+    uint64_t pindex, uint64_t count)
+{
+	struct trace_event ev;
+	struct pg_error err;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.op = op;
+	ev.pid = pid;
+	ev.time_ns = t;
+	ev.obj = obj;
+	ev.pindex = pindex;
+	ev.count = count;
+	ev.objtype = obj == 7 ? TRACE_OBJ_FILE : TRACE_OBJ_ANON;
+	ev.str = op == TRACE_OP_PROC ? "p" : NULL;
+	cr_assert_eq(sim_feed(s, &ev, &err), 0, "%s", err.msg);
+}
+
+/*
+ * Process 1 waits 10 s for a file read at time 0, and its next 1.2 million
+ * events (more than the 2^20 a queue held in memory before the spill, when
+ * a full queue stopped the reading of the trace) queue behind it.
+ * Process 2 (anonymous memory) still runs at its trace times: it exits
+ * at 1.5 s, not after process 1 has caught up; and every event of
+ * process 1 is replayed.
+ */
+Test(pevq, a_long_backlog_holds_back_only_its_own_process)
+{
+	static const char yaml[] =
+	    "machine: { memory: 256MiB, swap: 0, kernel_wired: 8MiB }\n"
+	    "devices: { file: { latency: 10s } }\n"
+	    "sim: { drain: 60s }\n";
+	const uint64_t nev = 1200000, ms = 1000000;
+	struct sim_options opt = { .check_invariants = false };
+	struct report_run run;
+	struct pg_config cfg;
+	struct pg_error err;
+	struct sim *s;
+	uint64_t i;
+
+	cr_assert_eq(conf_load_string("test.yaml", yaml, strlen(yaml), &cfg,
+	    &err), 0, "%s", err.msg);
+	cr_assert_eq(sim_create(&cfg, &opt, &s, &err), 0, "%s", err.msg);
+	feed(s, TRACE_OP_PROC, 1, 0, 0, 0, 0);
+	feed(s, TRACE_OP_PROC, 2, 0, 0, 0, 0);
+	feed(s, TRACE_OP_MAP, 1, 0, 7, 0, 16);
+	feed(s, TRACE_OP_MAP, 2, 0, 8, 0, 16);
+	feed(s, TRACE_OP_FAULT, 1, 0, 7, 0, 1);
+	cr_assert_eq(s->procs[0].block, PB_IO);
+	for (i = 0; i < nev; i++)
+		feed(s, TRACE_OP_FAULT, 1, ms + i * 1000, 7, 0, 1);
+	feed(s, TRACE_OP_FAULT, 2, 1500 * ms, 8, 0, 1);
+	feed(s, TRACE_OP_EXIT, 2, 1500 * ms, 0, 0, 0);
+	cr_assert(s->procs[1].gone);
+	cr_assert_eq(s->procs[1].end_ns, 1500 * ms,
+	    "process 2 ran late: %ju", (uintmax_t)s->procs[1].end_ns);
+	cr_assert_eq(s->procs[0].q.n, nev, "process 1 holds its backlog");
+	cr_assert_leq(s->procs[0].q.cap, PEVQ_RING_MAX);
+	cr_assert_gt(s->spill.chunks_out, 0);
+	cr_assert_eq(sim_finish(s, &run, &err), 0, "%s", err.msg);
+	cr_assert_eq(s->events_unreplayed, 0);
+	cr_assert_eq(s->events_dropped, 0);
+	cr_assert_eq(s->procs[0].q.n, 0);
+	cr_assert_eq(s->spill.nfree, s->spill.nslots);
+	report_run_finish(&run);
+	sim_destroy(s);
+}
