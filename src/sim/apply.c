@@ -75,7 +75,7 @@ sim_event_start(struct sim *s, uint32_t pi)
 	struct sim_proc *p = &s->procs[pi];
 	struct vm_machine *m = s->m;
 	const struct sim_pev *e = &p->cur;
-	uint32_t obj;
+	uint32_t obj, i;
 
 	switch (e->op) {
 	case TRACE_OP_EXIT:
@@ -85,6 +85,7 @@ sim_event_start(struct sim *s, uint32_t pi)
 	case TRACE_OP_MAP:
 		return (do_map(s, p, e));
 	case TRACE_OP_UNMAP:
+		p->oc_n = 0;
 		obj = vm_object_lookup(m, e->obj);
 		if (obj == VM_NONE || vm_proc_unmap(m, p->slot, obj) < 0)
 			return (event_fail(s, e, p, "object not mapped"));
@@ -92,9 +93,19 @@ sim_event_start(struct sim *s, uint32_t pi)
 	default:
 		break;
 	}
-	obj = vm_object_lookup(m, e->obj);
-	if (obj == VM_NONE || !proc_maps(m, p->slot, obj))
-		return (event_fail(s, e, p, "object not mapped"));
+	for (i = 0; i < p->oc_n && p->oc_id[i] != e->obj; i++)
+		continue;
+	if (i < p->oc_n) {
+		obj = p->oc_slot[i];
+	} else {
+		obj = vm_object_lookup(m, e->obj);
+		if (obj == VM_NONE || !proc_maps(m, p->slot, obj))
+			return (event_fail(s, e, p, "object not mapped"));
+		i = p->oc_n < SIM_OBJ_CACHE ? p->oc_n++ :
+		    (uint32_t)(e->evno % SIM_OBJ_CACHE);
+		p->oc_id[i] = e->obj;
+		p->oc_slot[i] = obj;
+	}
 	if (e->pindex > m->objects[obj].size ||
 	    e->count > m->objects[obj].size - e->pindex)
 		return (event_fail(s, e, p, "pages beyond the object's end"));

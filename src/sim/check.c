@@ -51,15 +51,13 @@ check_counts(const struct vm_machine *m, char *msg, size_t n)
 }
 
 int
-sim_check(struct sim *s, uint64_t evno, const char *what)
+sim_check_step(struct sim *s, uint64_t evno, const char *what)
 {
 	struct pg_error e;
 	bool sampled = false;
 	char t[32];
 	int rc;
 
-	if (!s->opt.check_invariants || s->error != 0)
-		return (s->error);
 	pg_error_clear(&e);
 	rc = check_counts(s->m, e.msg, sizeof(e.msg));
 	if (rc == 0 && ++s->check_steps >= s->check_interval) {
@@ -99,10 +97,8 @@ sim_check_init(struct sim *s)
 }
 
 bool
-sim_interrupted(struct sim *s)
+sim_interrupted_now(struct sim *s)
 {
-	if (s->opt.interrupted == NULL || *s->opt.interrupted == 0)
-		return (false);
 	if (s->error == 0)
 		sim_fail(s, -EINTR, s->events, "interrupted");
 	return (true);

@@ -26,7 +26,7 @@
 
 #define PEVQ_RECORD_MAX (5 * 10 + 1)
 
-static size_t
+static inline size_t
 put_varint(uint8_t *b, uint64_t v)
 {
 	size_t n = 0;
@@ -39,13 +39,25 @@ put_varint(uint8_t *b, uint64_t v)
 	return (n);
 }
 
-static size_t
+static inline size_t
 get_varint(const uint8_t *b, uint64_t *v)
 {
-	uint64_t x = 0;
-	size_t n = 0;
-	unsigned sh = 0;
+	uint64_t x;
+	size_t n;
+	unsigned sh;
 
+	/* Most fields are deltas and small ids: one or two bytes. */
+	if (b[0] < 0x80) {
+		*v = b[0];
+		return (1);
+	}
+	if (b[1] < 0x80) {
+		*v = (uint64_t)(b[0] & 0x7f) | (uint64_t)b[1] << 7;
+		return (2);
+	}
+	x = 0;
+	n = 0;
+	sh = 0;
 	do {
 		x |= (uint64_t)(b[n] & 0x7f) << sh;
 		sh += 7;
@@ -155,17 +167,26 @@ int
 sim_pevq_push(struct sim_pevq *q, struct sim_spill *sp,
     const struct sim_pev *e)
 {
-	uint8_t rec[PEVQ_RECORD_MAX];
-	uint32_t n;
+	uint8_t tmp[PEVQ_RECORD_MAX], *rec;
+	uint32_t n, tail;
+	bool direct;
 	int rc;
 
+	/* Encode in place when the ring's tail has room for any record. */
+	tail = (q->head + q->len) & (q->cap - 1);
+	direct = !spilling(q) && q->cap - q->len >= PEVQ_RECORD_MAX &&
+	    q->cap - tail >= PEVQ_RECORD_MAX;
+	rec = direct ? q->buf + tail : tmp;
 	n = (uint32_t)put_varint(rec, e->time_ns - q->in_time);
 	n += (uint32_t)put_varint(rec + n, e->evno - q->in_evno);
 	rec[n++] = (uint8_t)(e->op | e->objtype << 4);
 	n += (uint32_t)put_varint(rec + n, e->obj);
 	n += (uint32_t)put_varint(rec + n, e->pindex);
 	n += (uint32_t)put_varint(rec + n, e->count);
-	if (!spilling(q) && q->len + n <= PEVQ_RING_MAX) {
+	if (direct) {
+		q->len += n;
+		q->ring_n++;
+	} else if (!spilling(q) && q->len + n <= PEVQ_RING_MAX) {
 		if ((rc = ring_reserve(q, q->len + n)) < 0)
 			return (rc);
 		ring_put(q, rec, n);

@@ -99,7 +99,7 @@ io_done(struct sim *s, uint32_t id)
 /* ---- requests from the vm layer ---- */
 
 void
-sim_notify(struct sim *s)
+sim_notify_pending(struct sim *s)
 {
 	struct vm_notify *n = &s->m->notify;
 	const struct vm_io *io;

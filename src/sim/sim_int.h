@@ -71,6 +71,9 @@ enum {
 
 enum { PF_ALIVE = 0, PF_EXITED, PF_KILLED, PF_STALLED };
 
+/* Objects a process remembers as mapped (struct sim_proc, apply.c). */
+#define SIM_OBJ_CACHE 4
+
 struct sim_proc {
 	uint32_t pid;
 	char name[64];
@@ -88,6 +91,15 @@ struct sim_proc {
 	struct sim_pev cur;		/* the event in progress */
 	uint64_t cursor;		/* next pindex of cur */
 	uint32_t obj_slot;		/* cur's object */
+	/*
+	 * The objects of its last page events, found mapped (trace id and
+	 * slot): valid until it unmaps something, since an object it maps
+	 * keeps its slot.  It spares most events a hash lookup and a walk
+	 * of the process's maps.
+	 */
+	uint32_t oc_n;
+	uint64_t oc_id[SIM_OBJ_CACHE];
+	uint32_t oc_slot[SIM_OBJ_CACHE];
 
 	struct sim_pevq q;		/* pending events */
 
@@ -198,7 +210,23 @@ int sim_schedule(struct sim *s, uint64_t t, unsigned cls, uint8_t kind,
     uint32_t arg, uint32_t gen);
 int sim_fail(struct sim *s, int rc, uint64_t evno, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-void sim_notify(struct sim *s);
+void sim_notify_pending(struct sim *s);
+
+/*
+ * sim_notify() - act on what the vm layer left in m->notify (wakeups,
+ * I/O submitted, OOM victims, a panic).  Called after every step of the
+ * model, so the common case, nothing, is tested here without a call.
+ */
+static inline void
+sim_notify(struct sim *s)
+{
+	const struct vm_notify *n = &s->m->notify;
+
+	if ((n->pd_wakeup | n->laundry_wakeup) != 0 || n->nkill != 0 ||
+	    n->min_waiters || n->pd_free_waiters || n->io_submitted ||
+	    n->pbuf_freed || n->runningbuf_wakeup || n->nomem || n->panic)
+		sim_notify_pending(s);
+}
 bool sim_run_one(struct sim *s, uint64_t limit);
 
 /*
@@ -210,10 +238,27 @@ bool sim_run_one(struct sim *s, uint64_t limit);
  * sim_interrupted() - true, with the run failed with -EINTR, when the
  * caller's interrupted flag is set.
  */
-int sim_check(struct sim *s, uint64_t evno, const char *what);
+int sim_check_step(struct sim *s, uint64_t evno, const char *what);
 int sim_check_full(struct sim *s, uint64_t evno, const char *what);
 void sim_check_init(struct sim *s);
-bool sim_interrupted(struct sim *s);
+bool sim_interrupted_now(struct sim *s);
+
+/* Called after every step: off (the default), it costs a test, no call. */
+static inline int
+sim_check(struct sim *s, uint64_t evno, const char *what)
+{
+	if (!s->opt.check_invariants || s->error != 0)
+		return (s->error);
+	return (sim_check_step(s, evno, what));
+}
+
+static inline bool
+sim_interrupted(struct sim *s)
+{
+	if (s->opt.interrupted == NULL || *s->opt.interrupted == 0)
+		return (false);
+	return (sim_interrupted_now(s));
+}
 
 /*
  * threads.c: sim_pd_top() - the daemon of domain d at the top of its
