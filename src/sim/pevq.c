@@ -3,13 +3,17 @@
  * compact byte ring with an overflow to the run's spill file
  * (pevq_int.h).
  *
- * A queued event is a record of varints: the time and the event number as
- * deltas from the event queued before it, then op and object type in one
- * byte, the object id, the first page and the page count.  A typical page
- * event takes about 10 bytes instead of the 48 of struct sim_pev, at most
- * PEVQ_RECORD_MAX.  The deltas are decoded against the last event taken
- * out, which is the last one put in once the queue is empty, so both ends
- * agree.
+ * A queued event is a record of two tag bytes and five little-endian
+ * fields of 1, 2, 4 or 8 bytes each: the time and the event number as
+ * deltas from the event queued before it, the object id, the first page
+ * and the page count.  The first tag byte holds the size codes of the
+ * first four fields, the second the count's, the op and the object type.
+ * A typical page event takes 10 to 13 bytes instead of the 48 of struct
+ * sim_pev, at most PEVQ_RECORD_MAX; fields are written and read as whole
+ * 8-byte words, masked, so a record costs a few instructions each way
+ * (PEVQ_RECORD_MAX bytes from its start must be addressable).  The deltas are decoded
+ * against the last event taken out, which is the last one put in once the
+ * queue is empty, so both ends agree.
  *
  * The ring doubles when full up to PEVQ_RING_MAX bytes.  Past that, the
  * records go to a chunk buffer and, chunk by chunk, to the spill file;
@@ -24,45 +28,74 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PEVQ_RECORD_MAX (5 * 10 + 1)
+#define PEVQ_RECORD_MAX (2 + 5 * 8)
 
-static inline size_t
-put_varint(uint8_t *b, uint64_t v)
+/* Bytes of size code c, and the code of the fewest bytes that hold v. */
+static const uint8_t code_bytes[4] = { 1, 2, 4, 8 };
+static const uint64_t code_mask[4] = { 0xff, 0xffff, 0xffffffff, UINT64_MAX };
+
+static inline unsigned
+size_code(uint64_t v)
 {
-	size_t n = 0;
-
-	while (v >= 0x80) {
-		b[n++] = (uint8_t)(v | 0x80);
-		v >>= 7;
-	}
-	b[n++] = (uint8_t)v;
-	return (n);
+	return ((unsigned)(v > 0xff) + (unsigned)(v > 0xffff) +
+	    (unsigned)(v > 0xffffffff));
 }
 
-static inline size_t
-get_varint(const uint8_t *b, uint64_t *v)
+/*
+ * Store v as 8 bytes, little-endian, of which the record keeps the first
+ * few; read them back masked to the field's size.  One unaligned word
+ * each way.
+ */
+static inline void
+put_word(uint8_t *b, uint64_t v)
 {
-	uint64_t x;
-	size_t n;
-	unsigned sh;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	memcpy(b, &v, sizeof(v));
+}
 
-	/* Most fields are deltas and small ids: one or two bytes. */
-	if (b[0] < 0x80) {
-		*v = b[0];
-		return (1);
-	}
-	if (b[1] < 0x80) {
-		*v = (uint64_t)(b[0] & 0x7f) | (uint64_t)b[1] << 7;
-		return (2);
-	}
-	x = 0;
-	n = 0;
-	sh = 0;
-	do {
-		x |= (uint64_t)(b[n] & 0x7f) << sh;
-		sh += 7;
-	} while ((b[n++] & 0x80) != 0);
-	*v = x;
+static inline uint64_t
+get_word(const uint8_t *b, unsigned code)
+{
+	uint64_t v;
+
+	memcpy(&v, b, sizeof(v));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return (v & code_mask[code]);
+}
+
+/* Put field v at rec + *n with size code c; advance *n. */
+static inline void
+put_field(uint8_t *rec, uint32_t *n, uint64_t v, unsigned c)
+{
+	put_word(rec + *n, v);
+	*n += code_bytes[c];
+}
+
+/* Encode e after the event (in_time, in_evno) into rec: its length. */
+static inline uint32_t
+encode(uint8_t *rec, const struct sim_pev *e, uint64_t in_time,
+    uint64_t in_evno)
+{
+	uint64_t dt = e->time_ns - in_time, dn = e->evno - in_evno;
+	unsigned ct, cn, co, cp, cc;
+	uint32_t n = 2;
+
+	ct = size_code(dt);
+	cn = size_code(dn);
+	co = size_code(e->obj);
+	cp = size_code(e->pindex);
+	cc = size_code(e->count);
+	put_field(rec, &n, dt, ct);
+	put_field(rec, &n, dn, cn);
+	put_field(rec, &n, e->obj, co);
+	put_field(rec, &n, e->pindex, cp);
+	put_field(rec, &n, e->count, cc);
+	rec[0] = (uint8_t)(ct | cn << 2 | co << 4 | cp << 6);
+	rec[1] = (uint8_t)(cc | (e->op & 0x0f) << 2 | (e->objtype & 0x03) << 6);
 	return (n);
 }
 
@@ -84,7 +117,8 @@ ring_reserve(struct sim_pevq *q, uint32_t want)
 	ncap = q->cap != 0 ? q->cap : 256;
 	while (ncap < want)
 		ncap *= 2;
-	nb = malloc(ncap);
+	/* Zeroed: a record's last words are read past its end (masked). */
+	nb = calloc(1, ncap);
 	if (nb == NULL)
 		return (-ENOMEM);
 	/* Unwrap the old contents to the start of the new ring. */
@@ -146,20 +180,17 @@ chunk_flush(struct sim_pevq *q, struct sim_spill *sp)
 	return (0);
 }
 
-/* A record past the ring: into the chunk buffer, flushed when full. */
+/*
+ * Room in the chunk buffer for a record of any size, flushing it to the
+ * spill file first when it has not.  0 or a negative errno.
+ */
 static int
-spill_record(struct sim_pevq *q, struct sim_spill *sp, const uint8_t *rec,
-    uint32_t n)
+chunk_room(struct sim_pevq *q, struct sim_spill *sp)
 {
-	int rc;
-
 	if (q->wbuf == NULL && (q->wbuf = malloc(PEVQ_CHUNK)) == NULL)
 		return (-ENOMEM);
-	if (q->wlen + n > PEVQ_CHUNK && (rc = chunk_flush(q, sp)) < 0)
-		return (rc);
-	memcpy(q->wbuf + q->wlen, rec, n);
-	q->wlen += n;
-	q->wn++;
+	if (q->wlen + PEVQ_RECORD_MAX > PEVQ_CHUNK)
+		return (chunk_flush(q, sp));
 	return (0);
 }
 
@@ -167,32 +198,30 @@ int
 sim_pevq_push(struct sim_pevq *q, struct sim_spill *sp,
     const struct sim_pev *e)
 {
-	uint8_t tmp[PEVQ_RECORD_MAX], *rec;
+	uint8_t tmp[PEVQ_RECORD_MAX];
 	uint32_t n, tail;
-	bool direct;
 	int rc;
 
-	/* Encode in place when the ring's tail has room for any record. */
-	tail = (q->head + q->len) & (q->cap - 1);
-	direct = !spilling(q) && q->cap - q->len >= PEVQ_RECORD_MAX &&
-	    q->cap - tail >= PEVQ_RECORD_MAX;
-	rec = direct ? q->buf + tail : tmp;
-	n = (uint32_t)put_varint(rec, e->time_ns - q->in_time);
-	n += (uint32_t)put_varint(rec + n, e->evno - q->in_evno);
-	rec[n++] = (uint8_t)(e->op | e->objtype << 4);
-	n += (uint32_t)put_varint(rec + n, e->obj);
-	n += (uint32_t)put_varint(rec + n, e->pindex);
-	n += (uint32_t)put_varint(rec + n, e->count);
-	if (direct) {
-		q->len += n;
-		q->ring_n++;
-	} else if (!spilling(q) && q->len + n <= PEVQ_RING_MAX) {
-		if ((rc = ring_reserve(q, q->len + n)) < 0)
+	if (spilling(q) || q->len + PEVQ_RECORD_MAX > PEVQ_RING_MAX) {
+		/* Past the ring: encoded into the chunk being filled. */
+		if ((rc = chunk_room(q, sp)) < 0)
 			return (rc);
-		ring_put(q, rec, n);
+		q->wlen += encode(q->wbuf + q->wlen, e, q->in_time, q->in_evno);
+		q->wn++;
+	} else {
+		tail = (q->head + q->len) & (q->cap - 1);
+		if (q->cap - q->len >= PEVQ_RECORD_MAX &&
+		    q->cap - tail >= PEVQ_RECORD_MAX) {
+			/* The tail has room for any record: encode in place. */
+			q->len += encode(q->buf + tail, e, q->in_time,
+			    q->in_evno);
+		} else {
+			if ((rc = ring_reserve(q, q->len + PEVQ_RECORD_MAX)) < 0)
+				return (rc);
+			n = encode(tmp, e, q->in_time, q->in_evno);
+			ring_put(q, tmp, n);
+		}
 		q->ring_n++;
-	} else if ((rc = spill_record(q, sp, rec, n)) < 0) {
-		return (rc);
 	}
 	q->n++;
 	q->in_time = e->time_ns;
@@ -244,33 +273,41 @@ pevq_front(struct sim_pevq *q)
 	uint8_t tmp[PEVQ_RECORD_MAX];
 	const uint8_t *rec;
 	struct sim_pev *e = &q->front;
-	uint32_t avail, first;
-	uint64_t v;
-	size_t n;
+	uint32_t avail, first, n;
+	unsigned c;
 
 	if (q->front_len != 0)
 		return;
 	avail = q->len < PEVQ_RECORD_MAX ? q->len : PEVQ_RECORD_MAX;
-	if (q->cap - q->head >= avail) {
-		/* Not wrapped: decode in place. */
+	if (q->cap - q->head >= PEVQ_RECORD_MAX) {
+		/* Not wrapped, its words in the buffer: decode in place. */
 		rec = q->buf + q->head;
 	} else {
-		first = q->cap - q->head;
+		first = q->cap - q->head < avail ? q->cap - q->head : avail;
 		memcpy(tmp, q->buf + q->head, first);
 		memcpy(tmp + first, q->buf, avail - first);
+		memset(tmp + avail, 0, PEVQ_RECORD_MAX - avail);
 		rec = tmp;
 	}
-	n = get_varint(rec, &v);
-	e->time_ns = q->out_time + v;
-	n += get_varint(rec + n, &v);
-	e->evno = q->out_evno + v;
-	e->op = rec[n] & 0x0f;
-	e->objtype = rec[n] >> 4;
-	n++;
-	n += get_varint(rec + n, &e->obj);
-	n += get_varint(rec + n, &e->pindex);
-	n += get_varint(rec + n, &e->count);
-	q->front_len = (uint32_t)n;
+	n = 2;
+	c = rec[0] & 3;
+	e->time_ns = q->out_time + get_word(rec + n, c);
+	n += code_bytes[c];
+	c = rec[0] >> 2 & 3;
+	e->evno = q->out_evno + get_word(rec + n, c);
+	n += code_bytes[c];
+	c = rec[0] >> 4 & 3;
+	e->obj = get_word(rec + n, c);
+	n += code_bytes[c];
+	c = rec[0] >> 6;
+	e->pindex = get_word(rec + n, c);
+	n += code_bytes[c];
+	c = rec[1] & 3;
+	e->count = get_word(rec + n, c);
+	n += code_bytes[c];
+	e->op = rec[1] >> 2 & 0x0f;
+	e->objtype = rec[1] >> 6;
+	q->front_len = n;
 }
 
 uint64_t
