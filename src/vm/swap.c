@@ -29,25 +29,6 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
-struct swap_dev {
-	uint64_t nblks;
-	uint64_t used;		/* blocks reserved or assigned */
-	bool active;
-	bool closing;		/* SW_CLOSING: being removed by swapoff */
-};
-
-struct vm_swap {
-	struct swap_dev dev[SWAP_MAXDEV];
-	uint32_t order[SWAP_MAXDEV];	/* active devices, oldest first */
-	uint32_t ndev;
-	uint64_t total;			/* blocks of the active devices */
-	uint64_t avail;			/* swap_pager_avail */
-	int full;			/* swap_pager_full */
-	int almost_full;		/* swap_pager_almost_full */
-	uint32_t nblk;			/* blocks assigned to pages */
-	struct sw_meta meta;		/* the objects' trees (swap_tree.c) */
-};
-
 struct vm_swap *
 vm_swap_create(void)
 {
