@@ -207,6 +207,50 @@ split(struct sw_meta *t, struct vm_object *o, struct sw_path *p, uint32_t i,
 		t->height_max = o->swap_height;
 }
 
+/*
+ * Before splitting the full big leaf l of path p, hand one entry to a
+ * sibling with room, as a B*-tree does: runs of ascending or descending
+ * pindexes (a laundered cluster, a process's pages) then fill leaves to
+ * 12 blocks instead of leaving them at 6 or 7.  The new entry goes at i
+ * of l.  False, nothing changed, when both siblings are full.
+ */
+static bool
+shift(struct sw_meta *t, struct sw_path *p, struct sw_leaf *l, uint32_t i,
+    uint32_t pindex, uint8_t dev)
+{
+	struct sw_inner *par;
+	struct sw_leaf sib;
+	uint32_t s, n = *l->n;
+
+	par = sw_inner_at(t, p->node[p->depth - 1]);
+	s = p->slot[p->depth - 1];
+	if (s > 0 && *(sib = sw_leaf_at(t, SW_BIG, par->child[s - 1])).n <
+	    SW_LEAF_MAX) {
+		if (i == 0)
+			sw_leaf_put(&sib, *sib.n, pindex, dev);
+		else {
+			sw_leaf_put(&sib, *sib.n, l->key[0], l->dev[0]);
+			sw_leaf_del(l, 0);
+			sw_leaf_put(l, i - 1, pindex, dev);
+		}
+		par->key[s - 1] = l->key[0];
+		return (true);
+	}
+	if (s + 1u < par->n && *(sib = sw_leaf_at(t, SW_BIG,
+	    par->child[s + 1])).n < SW_LEAF_MAX) {
+		if (i == n)
+			sw_leaf_put(&sib, 0, pindex, dev);
+		else {
+			sw_leaf_put(&sib, 0, l->key[n - 1], l->dev[n - 1]);
+			sw_leaf_del(l, n - 1);
+			sw_leaf_put(l, i, pindex, dev);
+		}
+		par->key[s] = sib.key[0];
+		return (true);
+	}
+	return (false);
+}
+
 int
 sw_insert(struct sw_meta *t, struct vm_object *o, uint32_t pindex,
     uint8_t dev, int *old)
@@ -259,6 +303,8 @@ sw_insert(struct sw_meta *t, struct vm_object *o, uint32_t pindex,
 		o->swap_class = (uint8_t)(cls + 1);
 		return (0);
 	}
+	if (p.depth > 0 && shift(t, &p, &l, i, pindex, dev))
+		return (0);
 	if ((error = sw_pool_reserve(&t->pool[SW_BIG], p.depth + 2)) != 0)
 		return (error);
 	split(t, o, &p, i, pindex, dev);
