@@ -2,7 +2,7 @@
  * swap_tree.c - the swap metadata: for each object a B+tree from pindex
  * to the device of its swap block (one byte), the role of the kernel's
  * per-object pctrie of struct swblk (swp_pager_meta_build() and
- * swp_pager_meta_lookup(), spec 9.5).
+ * swp_pager_meta_lookup(), spec §9.5).
  *
  * Why a B+tree and not a radix trie of one-byte cells: a trie's leaf of
  * 16 cells and its 64-byte inner nodes cost far more than 16 bytes per
@@ -16,8 +16,9 @@
  *   an inner node is 64 bytes, 4 to 8 children (the root: 2 to 8).  A
  *   tree of L >= 2 leaves has at most L / 4 + L / 16 + ... + 1 <= L / 2
  *   inner nodes, so at most 1.5 L nodes for at least 6 L blocks: 64 *
- *   1.5 / 6 = 16 B per block.  Dense objects fill leaves further (7 to
- *   12 blocks), about 8 to 12 B per block.
+ *   1.5 / 6 = 16 B per block.  A full leaf first hands an entry to a
+ *   sibling with room (shift()), so runs of pindexes fill leaves to 12
+ *   blocks: 6.7 B per block for a dense object, 7.8 B for random ones.
  * - A root leaf is 16, 32 or 64 bytes (3, 6 or 12 blocks) and holds at
  *   least 1, 2 or 4 blocks: it grows with its 4th and 7th block and
  *   shrinks to 32 bytes at 3 blocks and to 16 bytes at 1, so an object
