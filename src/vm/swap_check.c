@@ -61,7 +61,7 @@ check_node(struct sw_census *c, uint32_t id, uint32_t h, unsigned cls,
 	c->bytes += 16u << cls;
 	if (h == 1) {
 		l = sw_leaf_at(c->t, cls, id);
-		/* A root leaf of class k > 0 has more blocks than class k - 1 keeps. */
+		/* A root leaf of class k > 0 outgrew class k - 1 (root_shrink()). */
 		min = root ? (cls == 0 ? 1 : SW_LEAF_CAP(cls - 1) / 2 + 1) :
 		    SW_LEAF_MIN;
 		if (*l.n == 0)

@@ -23,13 +23,13 @@
 #define SWAP_MAXDEV 32
 
 #define SW_NCLASS 3		/* node classes: 16 << class bytes */
-#define SW_BIG 2		/* the 64-byte class: all nodes but small roots */
+#define SW_BIG 2		/* 64-byte nodes: all but small root leaves */
 
 struct sw_pool {
 	uint8_t **slab;		/* 16 KiB each; never moved or freed early */
 	uint32_t nslab, slab_cap;
 	uint32_t next;		/* nodes handed out so far */
-	uint32_t free;		/* free nodes, linked through their first word */
+	uint32_t free;		/* free nodes, linked by their first word */
 	uint32_t nfree;
 	uint8_t shift;		/* log2 of the node size */
 };
@@ -37,7 +37,7 @@ struct sw_pool {
 struct sw_meta {
 	struct sw_pool pool[SW_NCLASS];
 	uint32_t height_max;	/* the tallest tree so far */
-	uint64_t shrink_failed;	/* root leaves left too big (host out of memory) */
+	uint64_t shrink_failed;	/* root leaves left too big (host OOM) */
 };
 
 void sw_meta_init(struct sw_meta *t);
@@ -94,7 +94,7 @@ struct vm_swap {
 };
 
 
-/* ---- the node layout and the helpers of swap_tree.c, swap_remove.c, swap_check.c ---- */
+/* ---- the nodes and helpers of swap_tree.c, swap_remove.c, swap_check.c ---- */
 
 #define SW_SLAB_SHIFT 14	/* 16 KiB slabs */
 #define SW_LEAF_CAP(cls) (3u << (cls))	/* 5 bytes a block, 1 for n */
