@@ -117,7 +117,7 @@ vm_object_create(struct vm_machine *m, uint64_t id, enum vm_objtype type,
 	o->size = size;
 	o->type = (uint8_t)type;
 	o->page_head = o->page_tail = VM_NONE;
-	o->swap_head = VM_NONE;
+	o->swap_root = VM_NONE;
 	o->rn_root = VM_NONE;
 	o->in_use = true;
 	*slot = s;
@@ -143,7 +143,7 @@ vm_object_destroy(struct vm_machine *m, uint32_t slot)
 	pg_idmap_del(&m->obj_index, o->id);
 	memset(o, 0, sizeof(*o));
 	o->in_use = false;
-	o->page_tail = o->swap_head = o->rn_root = VM_NONE;
+	o->page_tail = o->swap_root = o->rn_root = VM_NONE;
 	o->page_head = m->obj_free_head;
 	m->obj_free_head = slot;
 }

@@ -10,47 +10,25 @@
  *   swp_pager_getswapspace() rotates its starting device.
  * - A device offers all its blocks; the two blocks swaponsomething()
  *   keeps back for a disk label in later kernels are not modelled.
- * - Blocks are records keyed by (object slot, pindex), kept in a hash and
- *   on a per-object list; the pool grows with the blocks in use and never
- *   beyond the configured swap, so an idle swap costs nothing.
+ * - A block is one byte, its device, in its object's B+tree keyed by
+ *   pindex (swap_tree.c), where the kernel keeps a pctrie of struct swblk
+ *   per object.  The trees cost at most 16 bytes per block in use for any
+ *   pattern of blocks, checked by vm_swap_check() (measured: 6.7 B for a
+ *   dense object, 7.8 B for random pindexes), where the earlier hash of
+ *   24-byte records cost about 28 B and, with its doubling pool, about
+ *   41 B at the peak; the node pools grow a 16 KiB slab at a time, so an
+ *   idle swap costs nothing and growth copies nothing.
+ * - vm_swapoff() pages the device's blocks in object slot order and, in
+ *   each object, in pindex order, as swap_pager_swapoff() walks the
+ *   objects and each object's blocks.
  */
 #include "vm/vm_int.h"
 #include "vm/pager.h"
+#include "vm/swap_int.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
-
-#define SWAP_MAXDEV 32
-
-struct swap_dev {
-	uint64_t nblks;
-	uint64_t used;		/* blocks reserved or assigned */
-	bool active;
-	bool closing;		/* SW_CLOSING: being removed by swapoff */
-};
-
-struct swap_blk {
-	uint32_t obj, pindex;
-	uint32_t hnext;		/* hash chain; free list when unused */
-	uint32_t onext, oprev;	/* the object's blocks */
-	uint8_t dev;
-	bool in_use;
-};
-
-struct vm_swap {
-	struct swap_dev dev[SWAP_MAXDEV];
-	uint32_t order[SWAP_MAXDEV];	/* active devices, oldest first */
-	uint32_t ndev;
-	uint64_t total;			/* blocks of the active devices */
-	uint64_t avail;			/* swap_pager_avail */
-	int full;			/* swap_pager_full */
-	int almost_full;		/* swap_pager_almost_full */
-	struct swap_blk *blk;
-	uint32_t blk_cap, blk_free, nblk;
-	uint32_t *bucket;
-	uint32_t mask;			/* buckets - 1 */
-};
 
 struct vm_swap *
 vm_swap_create(void)
@@ -63,7 +41,7 @@ vm_swap_create(void)
 	/* No swap at boot: "full" (spec 2.1). */
 	sw->full = 2;
 	sw->almost_full = 1;
-	sw->blk_free = VM_NONE;
+	sw_meta_init(&sw->meta);
 	return (sw);
 }
 
@@ -72,8 +50,7 @@ vm_swap_destroy(struct vm_swap *sw)
 {
 	if (sw == NULL)
 		return;
-	free(sw->blk);
-	free(sw->bucket);
+	sw_meta_fini(&sw->meta);
 	free(sw);
 }
 
@@ -90,77 +67,6 @@ swp_sizecheck(struct vm_swap *sw)
 	}
 }
 
-static inline uint32_t *
-blk_bucket(const struct vm_swap *sw, uint32_t obj, uint32_t pindex)
-{
-	return (&sw->bucket[vm_mix32(obj, pindex) & sw->mask]);
-}
-
-static uint32_t
-blk_lookup(const struct vm_swap *sw, uint32_t obj, uint32_t pindex)
-{
-	uint32_t e;
-
-	if (sw->bucket == NULL)
-		return (VM_NONE);
-	for (e = *blk_bucket(sw, obj, pindex); e != VM_NONE;
-	    e = sw->blk[e].hnext)
-		if (sw->blk[e].obj == obj && sw->blk[e].pindex == pindex)
-			return (e);
-	return (VM_NONE);
-}
-
-/*
- * Make room for want block records: the pool and the buckets only grow
- * here, when space is reserved, so assigning a block never allocates.
- */
-static int
-blk_reserve(struct vm_swap *sw, uint64_t want)
-{
-	struct swap_blk *nb;
-	uint32_t *bk, cap, nbuckets, i, e;
-
-	if (want <= sw->blk_cap)
-		return (0);
-	if (want >= VM_NONE)
-		return (-ENOMEM);
-	cap = sw->blk_cap != 0 ? sw->blk_cap : 256;
-	while (cap < want)
-		cap = cap > VM_NONE / 2 ? VM_NONE - 1 : cap * 2;
-	if (cap > sw->total && sw->total >= want)
-		cap = (uint32_t)sw->total;
-	nb = realloc(sw->blk, (size_t)cap * sizeof(*nb));
-	if (nb == NULL)
-		return (-ENOMEM);
-	sw->blk = nb;
-	for (i = cap; i > sw->blk_cap; i--) {
-		nb[i - 1].in_use = false;
-		nb[i - 1].hnext = sw->blk_free;
-		sw->blk_free = i - 1;
-	}
-	sw->blk_cap = cap;
-	for (nbuckets = 256; nbuckets < cap && nbuckets < (1u << 31);)
-		nbuckets *= 2;
-	if (nbuckets <= sw->mask + 1 && sw->bucket != NULL)
-		return (0);
-	bk = malloc((size_t)nbuckets * sizeof(*bk));
-	if (bk == NULL)
-		return (-ENOMEM);
-	for (i = 0; i < nbuckets; i++)
-		bk[i] = VM_NONE;
-	free(sw->bucket);
-	sw->bucket = bk;
-	sw->mask = nbuckets - 1;
-	for (e = 0; e < sw->blk_cap; e++) {
-		if (!sw->blk[e].in_use)
-			continue;
-		bk = blk_bucket(sw, sw->blk[e].obj, sw->blk[e].pindex);
-		sw->blk[e].hnext = *bk;
-		*bk = e;
-	}
-	return (0);
-}
-
 /* The device of a released block gets it back (swp_pager_freeswapspace()). */
 static void
 dev_free_one(struct vm_swap *sw, uint8_t dev)
@@ -170,36 +76,6 @@ dev_free_one(struct vm_swap *sw, uint8_t dev)
 		sw->avail++;
 		swp_sizecheck(sw);
 	}
-}
-
-/* Release block record e and its block. */
-static void
-blk_release(struct vm_machine *m, uint32_t e)
-{
-	struct vm_swap *sw;
-	struct swap_blk *b;
-	struct vm_object *o;
-	uint32_t *link;
-
-	sw = m->swap;
-	b = &sw->blk[e];
-	for (link = blk_bucket(sw, b->obj, b->pindex); *link != e;
-	    link = &sw->blk[*link].hnext)
-		;
-	*link = b->hnext;
-	o = &m->objects[b->obj];
-	if (b->oprev != VM_NONE)
-		sw->blk[b->oprev].onext = b->onext;
-	else
-		o->swap_head = b->onext;
-	if (b->onext != VM_NONE)
-		sw->blk[b->onext].oprev = b->oprev;
-	o->swap_count--;
-	dev_free_one(sw, b->dev);
-	b->in_use = false;
-	b->hnext = sw->blk_free;
-	sw->blk_free = e;
-	sw->nblk--;
 }
 
 uint64_t
@@ -234,8 +110,10 @@ vm_swap_almost_full(const struct vm_machine *m)
 
 /*
  * vm_swap_getspace() - model of swp_pager_getswapspace(n).  If the host
- * runs out of memory for the block records the request fails like a full
- * swap, without touching the flags.
+ * runs out of memory for the swap trees the request fails like a full
+ * swap, without touching the flags.  The nodes that assigning the n
+ * blocks may take are reserved here, so vm_swap_assign() does not
+ * allocate (at most 64 blocks' worth: a larger run reserves again).
  */
 bool
 vm_swap_getspace(struct vm_machine *m, uint32_t n, uint32_t *device)
@@ -249,7 +127,7 @@ vm_swap_getspace(struct vm_machine *m, uint32_t n, uint32_t *device)
 		dv = &sw->dev[sw->order[i]];
 		if (dv->closing || dv->nblks - dv->used < n)
 			continue;
-		if (blk_reserve(sw, (sw->total - sw->avail) + n) != 0)
+		if (sw_meta_reserve(&sw->meta, n < 64 ? n : 64) != 0)
 			return (false);
 		dv->used += n;
 		sw->avail -= n;
@@ -266,97 +144,101 @@ vm_swap_getspace(struct vm_machine *m, uint32_t n, uint32_t *device)
 
 /*
  * vm_swap_assign() - swp_pager_meta_build(): the block was reserved by
- * vm_swap_getspace(); an older block of the same page is freed.
+ * vm_swap_getspace(); an older block of the same page is freed (spec
+ * §9.5 step 4).  Should
+ * the host run out of memory for the tree even so, the block goes back
+ * to its device and the page has none, as if never assigned.
  */
 void
 vm_swap_assign(struct vm_machine *m, uint32_t obj, uint32_t pindex,
     uint32_t device)
 {
 	struct vm_swap *sw;
-	struct swap_blk *b;
-	struct vm_object *o;
-	uint32_t e, *bk;
+	int old;
 
 	sw = m->swap;
-	e = blk_lookup(sw, obj, pindex);
-	if (e != VM_NONE) {
-		dev_free_one(sw, sw->blk[e].dev);
-		sw->blk[e].dev = (uint8_t)device;
+	if (sw_insert(&sw->meta, &m->objects[obj], pindex, (uint8_t)device,
+	    &old) != 0) {
+		dev_free_one(sw, (uint8_t)device);
 		return;
 	}
-	if (sw->blk_free == VM_NONE &&
-	    blk_reserve(sw, (uint64_t)sw->blk_cap + 1) != 0)
+	if (old >= 0) {
+		dev_free_one(sw, (uint8_t)old);
 		return;
-	e = sw->blk_free;
-	b = &sw->blk[e];
-	sw->blk_free = b->hnext;
-	b->obj = obj;
-	b->pindex = pindex;
-	b->dev = (uint8_t)device;
-	b->in_use = true;
-	bk = blk_bucket(sw, obj, pindex);
-	b->hnext = *bk;
-	*bk = e;
-	o = &m->objects[obj];
-	b->oprev = VM_NONE;
-	b->onext = o->swap_head;
-	if (o->swap_head != VM_NONE)
-		sw->blk[o->swap_head].oprev = e;
-	o->swap_head = e;
-	o->swap_count++;
+	}
+	m->objects[obj].swap_count++;
 	sw->nblk++;
 }
 
 bool
 vm_swap_has(const struct vm_machine *m, uint32_t obj, uint32_t pindex)
 {
-	return (blk_lookup(m->swap, obj, pindex) != VM_NONE);
+	return (sw_lookup(&m->swap->meta, &m->objects[obj], pindex) >= 0);
 }
 
-/* vm_swap_release() - model of swap_pager_unswapped(). */
+/* vm_swap_release() - model of swap_pager_unswapped() (spec §9.5 step 8). */
 void
 vm_swap_release(struct vm_machine *m, uint32_t obj, uint32_t pindex)
 {
-	uint32_t e;
+	struct vm_object *o;
+	int dev;
 
-	if (m->objects[obj].swap_count == 0)
+	o = &m->objects[obj];
+	if (o->swap_count == 0)
 		return;
-	e = blk_lookup(m->swap, obj, pindex);
-	if (e != VM_NONE)
-		blk_release(m, e);
+	dev = sw_remove(&m->swap->meta, o, pindex);
+	if (dev < 0)
+		return;
+	o->swap_count--;
+	m->swap->nblk--;
+	dev_free_one(m->swap, (uint8_t)dev);
 }
 
-/* vm_swap_release_object() - swp_pager_meta_free_all(). */
+/*
+ * vm_swap_release_object() - swp_pager_meta_free_all() (spec §9.5 step
+ * 8).  The blocks go back one at a time, as the kernel frees them; avail
+ * only rises, so the flags of swp_sizecheck() (§9.5 step 4) end as they
+ * would in any order.
+ */
 void
 vm_swap_release_object(struct vm_machine *m, uint32_t obj)
 {
-	while (m->objects[obj].swap_head != VM_NONE)
-		blk_release(m, m->objects[obj].swap_head);
+	struct vm_swap *sw;
+	struct vm_object *o;
+	uint32_t perdev[SWAP_MAXDEV] = { 0 }, d, k;
+
+	sw = m->swap;
+	o = &m->objects[obj];
+	if (o->swap_count == 0)
+		return;
+	sw_free_all(&sw->meta, o, perdev);
+	for (d = 0; d < SWAP_MAXDEV; d++)
+		for (k = 0; k < perdev[d]; k++)
+			dev_free_one(sw, (uint8_t)d);
+	sw->nblk -= o->swap_count;
+	o->swap_count = 0;
 }
 
-/* swp_pager_meta_free() of a range: O(min(count, blocks of obj)). */
+/*
+ * swp_pager_meta_free() of a range: the blocks of [first, first + count)
+ * in pindex order, O(blocks in the range x tree height).
+ */
 void
 vm_swap_release_range(struct vm_machine *m, uint32_t obj, uint64_t first,
     uint64_t count)
 {
 	struct vm_object *o;
-	uint64_t i;
-	uint32_t e, next;
+	uint64_t end;
+	uint32_t pindex;
+	uint8_t dev;
 
 	o = &m->objects[obj];
-	if (o->swap_count == 0)
-		return;
-	if (count >= o->swap_count) {
-		for (e = o->swap_head; e != VM_NONE; e = next) {
-			next = m->swap->blk[e].onext;
-			if (m->swap->blk[e].pindex >= first &&
-			    m->swap->blk[e].pindex < first + count)
-				blk_release(m, e);
-		}
-		return;
+	end = first + count < first ? UINT64_MAX : first + count;
+	while (o->swap_count > 0 &&
+	    sw_next(&m->swap->meta, o, first, &pindex, &dev) && pindex < end) {
+		vm_swap_release(m, obj, pindex);
+		first = (uint64_t)pindex + 1;
 	}
-	for (i = first; i < first + count && i <= UINT32_MAX; i++)
-		vm_swap_release(m, obj, (uint32_t)i);
 }
 
 /* vm_swapon() - model of swaponsomething() and vm_pageout_swapon(). */
@@ -404,8 +286,9 @@ vm_swapoff(struct vm_machine *m, uint64_t pages)
 {
 	struct vm_swap *sw;
 	struct swap_dev *dv;
-	uint64_t freepg, usable, nonres;
-	uint32_t i, k, dev, e, page, d;
+	uint64_t freepg, usable, nonres, from;
+	uint32_t i, k, dev, page, d, obj, pindex;
+	uint8_t bdev;
 
 	sw = m->swap;
 	for (k = sw->ndev; k > 0; k--)
@@ -424,11 +307,15 @@ vm_swapoff(struct vm_machine *m, uint64_t pages)
 			    m->dom[d].th.interrupt_free_min;
 	}
 	nonres = 0;
-	for (e = 0; e < sw->blk_cap; e++)
-		if (sw->blk[e].in_use && sw->blk[e].dev == dev &&
-		    vm_page_lookup(m, sw->blk[e].obj, sw->blk[e].pindex) ==
-		    VM_NONE)
-			nonres++;
+	for (obj = 0; obj < m->nobjects; obj++) {
+		if (!m->objects[obj].in_use)
+			continue;
+		for (from = 0; sw_next(&sw->meta, &m->objects[obj], from,
+		    &pindex, &bdev); from = (uint64_t)pindex + 1)
+			if (bdev == dev &&
+			    vm_page_lookup(m, obj, pindex) == VM_NONE)
+				nonres++;
+	}
 	if (freepg + sw->avail < dv->nblks + NSWAP_LOWAT || nonres > usable) {
 		m->cnt.swapoff_refused++;
 		return (-ENOMEM);
@@ -437,22 +324,31 @@ vm_swapoff(struct vm_machine *m, uint64_t pages)
 	dv->closing = true;
 	sw->avail -= dv->nblks - dv->used;
 	sw->total -= dv->nblks;
-	for (e = 0; e < sw->blk_cap && dv->used > 0; e++) {
-		if (!sw->blk[e].in_use || sw->blk[e].dev != dev)
+	/* swap_pager_swapoff(): each object, its blocks in pindex order. */
+	for (obj = 0; obj < m->nobjects && dv->used > 0; obj++) {
+		if (!m->objects[obj].in_use)
 			continue;
-		page = vm_page_lookup(m, sw->blk[e].obj, sw->blk[e].pindex);
-		if (page == VM_NONE) {
-			page = vm_page_alloc(m, sw->blk[e].obj,
-			    sw->blk[e].pindex, VM_ALLOC_SYSTEM, false);
-			if (page != VM_NONE) {
-				m->pages[page].valid = VM_PAGE_BITS_ALL;
+		for (from = 0; dv->used > 0 && sw_next(&sw->meta,
+		    &m->objects[obj], from, &pindex, &bdev);
+		    from = (uint64_t)pindex + 1) {
+			if (bdev != dev)
+				continue;
+			page = vm_page_lookup(m, obj, pindex);
+			if (page == VM_NONE) {
+				page = vm_page_alloc(m, obj, pindex,
+				    VM_ALLOC_SYSTEM, false);
+				if (page != VM_NONE) {
+					m->pages[page].valid =
+					    VM_PAGE_BITS_ALL;
+					m->pages[page].dirty =
+					    VM_PAGE_BITS_ALL;
+					vm_page_launder(m, page);
+					m->cnt.v_swappgsin++;
+				}
+			} else
 				m->pages[page].dirty = VM_PAGE_BITS_ALL;
-				vm_page_launder(m, page);
-				m->cnt.v_swappgsin++;
-			}
-		} else
-			m->pages[page].dirty = VM_PAGE_BITS_ALL;
-		blk_release(m, e);
+			vm_swap_release(m, obj, pindex);
+		}
 	}
 
 	/*
@@ -478,9 +374,9 @@ int
 vm_swap_check(const struct vm_machine *m, struct pg_error *err)
 {
 	const struct vm_swap *sw;
-	const struct swap_blk *b;
-	uint64_t total, used, perdev[SWAP_MAXDEV] = { 0 }, objsum, n;
-	uint32_t i, e, prev;
+	uint64_t total, used, perdev[SWAP_MAXDEV] = { 0 }, n;
+	uint32_t i;
+	int error;
 
 	sw = m->swap;
 	total = used = 0;
@@ -504,65 +400,41 @@ vm_swap_check(const struct vm_machine *m, struct pg_error *err)
 		return (pg_error_setv(err, -EFAULT, "", PG_POS_NONE, 0,
 		    "swap: %" PRIu64 " blocks in use but %u assigned to pages",
 		    used, sw->nblk));
+	/* The trees: their blocks per device, per object, their nodes. */
+	if ((error = sw_check(&sw->meta, m, perdev, err)) != 0)
+		return (error);
 	n = 0;
-	for (e = 0; e < sw->blk_cap; e++) {
-		b = &sw->blk[e];
-		if (!b->in_use)
-			continue;
-		n++;
-		if (!sw->dev[b->dev].active)
+	for (i = 0; i < SWAP_MAXDEV; i++) {
+		n += perdev[i];
+		if (perdev[i] != 0 && !sw->dev[i].active)
 			return (pg_error_setv(err, -EFAULT, "", PG_POS_NONE, 0,
-			    "swap block %u on removed device %u", e, b->dev));
-		perdev[b->dev]++;
-		if (b->obj >= m->nobjects || !m->objects[b->obj].in_use)
-			return (pg_error_setv(err, -EFAULT, "", PG_POS_NONE, 0,
-			    "swap block %u belongs to dead object slot %u", e,
-			    b->obj));
-		if (blk_lookup(sw, b->obj, b->pindex) != e)
-			return (pg_error_setv(err, -EFAULT, "", PG_POS_NONE, 0,
-			    "swap block %u (object %u, pindex %u) not hashed",
-			    e, b->obj, b->pindex));
-	}
-	if (n != sw->nblk)
-		return (pg_error_setv(err, -EFAULT, "", PG_POS_NONE, 0,
-		    "swap: %" PRIu64 " block records in use, count says %u",
-		    n, sw->nblk));
-	for (i = 0; i < SWAP_MAXDEV; i++)
+			    "swap: %" PRIu64 " blocks on removed device %u",
+			    perdev[i], i));
 		if (sw->dev[i].active && perdev[i] != sw->dev[i].used)
 			return (pg_error_setv(err, -EFAULT, "", PG_POS_NONE, 0,
 			    "swap device %u: %" PRIu64 " used, %" PRIu64
 			    " blocks assigned", i, sw->dev[i].used, perdev[i]));
-	objsum = 0;
-	for (i = 0; i < m->nobjects; i++) {
-		if (!m->objects[i].in_use)
-			continue;
-		n = 0;
-		prev = VM_NONE;
-		for (e = m->objects[i].swap_head; e != VM_NONE;
-		    e = sw->blk[e].onext) {
-			b = &sw->blk[e];
-			if (!b->in_use || b->obj != i || b->oprev != prev ||
-			    n > sw->nblk)
-				return (pg_error_setv(err, -EFAULT, "",
-				    PG_POS_NONE, 0, "object slot %u: swap "
-				    "block list broken at block %u", i, e));
-			prev = e;
-			n++;
-		}
-		if (n != m->objects[i].swap_count)
-			return (pg_error_setv(err, -EFAULT, "", PG_POS_NONE, 0,
-			    "object slot %u: swap_count %u but %" PRIu64
-			    " blocks", i, m->objects[i].swap_count, n));
-		objsum += n;
 	}
-	if (objsum != sw->nblk)
+	if (n != sw->nblk)
 		return (pg_error_setv(err, -EFAULT, "", PG_POS_NONE, 0,
-		    "swap: objects own %" PRIu64 " blocks, %u in use",
-		    objsum, sw->nblk));
+		    "swap: objects own %" PRIu64 " blocks, %u in use", n,
+		    sw->nblk));
 	if ((sw->full != 0 && sw->full != 2) ||
 	    (sw->almost_full != 0 && sw->almost_full != 1))
 		return (pg_error_setv(err, -EFAULT, "", PG_POS_NONE, 0,
 		    "swap: full %d, almost_full %d", sw->full,
 		    sw->almost_full));
 	return (0);
+}
+
+uint64_t
+vm_swap_meta_bytes(const struct vm_machine *m)
+{
+	return (sizeof(*m->swap) + sw_meta_bytes(&m->swap->meta));
+}
+
+uint64_t
+vm_swap_node_bytes(const struct vm_machine *m)
+{
+	return (sw_node_bytes(&m->swap->meta));
 }

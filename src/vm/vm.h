@@ -139,7 +139,8 @@ struct vm_object {
 	uint32_t domain_rr;		/* round-robin allocation cursor */
 	uint32_t rn_root;		/* page index trie (radix.c), or VM_NONE */
 	uint8_t rn_height;		/* its levels: 16^height > every pindex in it */
-	uint32_t swap_head;		/* its swap blocks (private to swap.c) */
+	uint8_t swap_height, swap_class;	/* swap tree levels (0: none), root leaf class */
+	uint32_t swap_root;		/* swap tree root (all three private to swap*.c) */
 	uint8_t type;			/* enum vm_objtype */
 	uint8_t flags;			/* OBJ_* */
 	bool in_use;			/* slot holds a live object */

@@ -60,7 +60,19 @@ void vm_swap_destroy(struct vm_swap *sw);
 /* vm_swap_release_range() - release the blocks of [first, first + count) of obj. */
 void vm_swap_release_range(struct vm_machine *m, uint32_t obj, uint64_t first,
     uint64_t count);
-/* vm_swap_check() - the swap invariants; 0 or -EFAULT with err filled. */
+/*
+ * vm_swap_check() - the swap invariants, the trees' structure and their
+ * budget of 16 bytes a block included; 0, or -EFAULT (-ENOMEM if the
+ * checker's own bitmap cannot be allocated) with err filled.
+ */
 int vm_swap_check(const struct vm_machine *m, struct pg_error *err);
+/*
+ * vm_swap_meta_bytes() - the bytes the swap metadata holds from the host:
+ * struct vm_swap, the node pools' slabs and their tables (free nodes
+ * included).  vm_swap_node_bytes() - the bytes of the nodes in trees:
+ * at most 16 per block in use (swap_tree.c).
+ */
+uint64_t vm_swap_meta_bytes(const struct vm_machine *m);
+uint64_t vm_swap_node_bytes(const struct vm_machine *m);
 
 #endif

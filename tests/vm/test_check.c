@@ -2,6 +2,7 @@
  * test_check.c - vm_machine_check() finds deliberate corruption.
  */
 #include "lib/fixture.h"
+#include "vm/swap_int.h"
 
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -91,6 +92,78 @@ Test(check, swap_count)
 {
 	m->objects[obj].swap_count--;
 	expect_broken("swap_count");
+}
+
+/* The swap tree of obj (blocks 10 and 11): its 16-byte root leaf. */
+static struct sw_leaf
+root_leaf(void)
+{
+	cr_assert_eq(m->objects[obj].swap_height, 1);
+	cr_assert_eq(m->objects[obj].swap_class, 0);
+	return (sw_leaf_at(&m->swap->meta, 0, m->objects[obj].swap_root));
+}
+
+Test(check, swap_tree_empty_node)
+{
+	struct sw_leaf l = root_leaf();
+
+	*l.n = 0;
+	expect_broken("is empty");
+	*l.n = 2;
+	fx_check(m);
+}
+
+Test(check, swap_tree_order)
+{
+	struct sw_leaf l = root_leaf();
+
+	l.key[0] = 12;
+	expect_broken("out of order");
+	l.key[0] = 10;
+	fx_check(m);
+}
+
+Test(check, swap_tree_node_free_and_used)
+{
+	struct sw_pool *p = &m->swap->meta.pool[0];
+
+	sw_pool_free(p, m->objects[obj].swap_root);
+	expect_broken("is in use");
+}
+
+Test(check, swap_tree_leaked_node)
+{
+	struct sw_pool *p = &m->swap->meta.pool[0];
+
+	cr_assert_eq(sw_pool_reserve(p, 1), 0);
+	(void)sw_pool_alloc(p);
+	expect_broken("neither free nor in a tree");
+}
+
+Test(check, swap_tree_over_budget)
+{
+	struct sw_meta *t = &m->swap->meta;
+	struct sw_leaf l = root_leaf(), g;
+	uint32_t id;
+
+	/* Two blocks in a 64-byte root leaf: 32 B each, and below its fill. */
+	cr_assert_eq(sw_pool_reserve(&t->pool[SW_BIG], 1), 0);
+	id = sw_pool_alloc(&t->pool[SW_BIG]);
+	g = sw_leaf_at(t, SW_BIG, id);
+	*g.n = 0;
+	sw_leaf_append(&g, &l);
+	sw_pool_free(&t->pool[0], m->objects[obj].swap_root);
+	m->objects[obj].swap_root = id;
+	m->objects[obj].swap_class = SW_BIG;
+	expect_broken("holds 2 blocks, not 4 to 12");
+}
+
+Test(check, swap_device_count)
+{
+	struct sw_leaf l = root_leaf();
+
+	l.dev[0] = (uint8_t)(l.dev[0] + 1);
+	expect_broken("swap device 0: 2 used, 1 blocks assigned");
 }
 
 Test(check, leaked_page)
