@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "lib/sim_feed.h"
 #include "conf/conf.h"
 #include "sim/sim.h"
 #include "sim/sim_int.h"
@@ -61,21 +62,7 @@ static void
 s_feed(struct sim *s, uint64_t t, uint8_t op, uint32_t pid, uint64_t obj,
     uint64_t pindex, uint64_t count, const char *str)
 {
-	struct trace_event ev;
-	struct pg_error err;
-	int error;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.time_ns = t;
-	ev.op = op;
-	ev.pid = pid;
-	ev.obj = obj;
-	ev.pindex = pindex;
-	ev.count = count;
-	ev.objtype = TRACE_OBJ_ANON;
-	ev.str = str;
-	error = sim_feed(s, &ev, &err);
-	cr_assert_eq(error, 0, "sim_feed: %s", err.msg);
+	fx_sim_feed(s, t, op, pid, obj, TRACE_OBJ_ANON, pindex, count, str);
 }
 
 /*

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "conf/conf.h"
+#include "lib/sim_feed.h"
 #include "report/report.h"
 #include "sim/sim.h"
 #include "sim/sim_int.h"
@@ -177,23 +178,14 @@ Test(pevq, a_spill_file_that_cannot_be_made_fails_the_push_only)
 
 /* ---- in the simulator ---- */
 
+/* Object 7 is a file, any other anonymous memory. */
 static void
 feed(struct sim *s, uint8_t op, uint32_t pid, uint64_t t, uint64_t obj,
     uint64_t pindex, uint64_t count)
 {
-	struct trace_event ev;
-	struct pg_error err;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.op = op;
-	ev.pid = pid;
-	ev.time_ns = t;
-	ev.obj = obj;
-	ev.pindex = pindex;
-	ev.count = count;
-	ev.objtype = obj == 7 ? TRACE_OBJ_FILE : TRACE_OBJ_ANON;
-	ev.str = op == TRACE_OP_PROC ? "p" : NULL;
-	cr_assert_eq(sim_feed(s, &ev, &err), 0, "%s", err.msg);
+	fx_sim_feed(s, t, op, pid, obj,
+	    obj == 7 ? TRACE_OBJ_FILE : TRACE_OBJ_ANON, pindex, count,
+	    op == TRACE_OP_PROC ? "p" : NULL);
 }
 
 /*
