@@ -4,13 +4,18 @@
  * that feed them to the runs (replay.c sets the session up).
  *
  * Threads.  The caller's thread decodes and fills batches; a batch is
- * published with refs = the number of workers and each worker feeds it
- * to its own runs, in order, then drops its reference.  A slot of the
- * ring is reused once every worker has dropped it.  With one worker no
- * thread is started: the caller's thread feeds each full batch itself,
- * which is the same code with the same batches.  Nothing a run computes
- * depends on another run or on timing, so the results, gathered by run
- * index, are the same for any number of workers.
+ * published with refs = the number of runs.  A worker takes, one batch
+ * at a time, the run furthest behind that is neither busy nor done with
+ * what was published, feeds it its next batch and drops that batch's
+ * reference; once the input has ended and a run has had every batch, a
+ * worker finishes it.  So the runs are shared out as they go, not dealt
+ * out in advance: a slow run does not leave the other workers idle.  A
+ * slot of the ring is reused once every run has dropped it.  With one
+ * worker no thread is started: the caller's thread feeds each full batch
+ * to every run itself.  A run gets its batches in order, one at a time,
+ * whichever thread feeds it, and nothing a run computes depends on
+ * another run or on timing, so the results, gathered by run index, are
+ * the same for any number of workers.
  *
  * Errors.  A run that refuses an event records it with the event's
  * number and stops; the session then stops reading (the failing event
@@ -106,36 +111,108 @@ replay_finish_runs(struct replay_session *s, size_t first, size_t step)
 	}
 }
 
+/*
+ * replay_pick_run() - under the lock: a run to feed (*finish false) or to
+ * finish (*finish true), the one furthest behind, then of lowest index;
+ * NULL when none is ready now.
+ */
+static struct replay_run *
+replay_pick_run(struct replay_session *s, bool *finish)
+{
+	struct replay_run *best = NULL, *r;
+	bool may_finish;
+	size_t i;
+
+	may_finish = s->ended && !s->quit && s->stop_event == UINT64_MAX;
+	for (i = 0; i < s->nruns; i++) {
+		r = &s->runs[i];
+		if (r->busy || r->closed)
+			continue;
+		if (r->next < s->published) {
+			if (best == NULL || r->next < best->next)
+				best = r;
+		}
+	}
+	if (best != NULL) {
+		*finish = false;
+		return (best);
+	}
+	if (!may_finish)
+		return (NULL);
+	for (i = 0; i < s->nruns; i++) {
+		r = &s->runs[i];
+		if (!r->busy && !r->closed && r->next == s->published) {
+			*finish = true;
+			return (r);
+		}
+	}
+	return (NULL);
+}
+
+/* Every run has had every batch and been finished, or never will be. */
+static bool
+replay_workers_done(const struct replay_session *s)
+{
+	size_t i;
+
+	if (s->quit)
+		return (true);
+	if (!s->ended)
+		return (false);
+	for (i = 0; i < s->nruns; i++) {
+		if (s->runs[i].busy || s->runs[i].next < s->published)
+			return (false);
+		if (!s->runs[i].closed && s->stop_event == UINT64_MAX)
+			return (false);
+	}
+	return (true);
+}
+
 static void *
 replay_worker_main(void *arg)
 {
 	struct replay_worker *w = arg;
 	struct replay_session *s = w->s;
 	struct replay_batch *b;
+	struct replay_run *r;
 	uint64_t failed;
 	bool finish;
 
 	pthread_mutex_lock(&s->mu);
-	for (;;) {
-		while (w->next == s->published && !s->ended && !s->quit)
+	while (!s->quit) {
+		r = replay_pick_run(s, &finish);
+		if (r == NULL) {
+			if (replay_workers_done(s))
+				break;
 			pthread_cond_wait(&s->work, &s->mu);
-		if (s->quit || w->next == s->published)
-			break;
-		b = s->ring[w->next % s->nring];
+			continue;
+		}
+		r->busy = true;
+		if (finish) {
+			pthread_mutex_unlock(&s->mu);
+			replay_finish_runs(s, (size_t)(r - s->runs), s->nruns);
+			pthread_mutex_lock(&s->mu);
+			r->busy = false;
+			r->closed = true;
+			pthread_cond_broadcast(&s->work);
+			continue;
+		}
+		b = s->ring[r->next % s->nring];
 		pthread_mutex_unlock(&s->mu);
-		failed = replay_feed_batch(s, b, w->id, s->nworkers);
+		failed = replay_feed_batch(s, b, (size_t)(r - s->runs),
+		    s->nruns);
 		pthread_mutex_lock(&s->mu);
 		if (failed < s->stop_event)
 			s->stop_event = failed;
-		w->next++;
+		r->next++;
+		r->busy = false;
 		if (--b->refs == 0)
 			s->done += b->n;
 		pthread_cond_broadcast(&s->space);
+		/* Its next batch, or the end, may be another worker's to take. */
+		pthread_cond_broadcast(&s->work);
 	}
-	finish = !s->quit && s->stop_event == UINT64_MAX;
 	pthread_mutex_unlock(&s->mu);
-	if (finish)
-		replay_finish_runs(s, w->id, s->nworkers);
 	return (NULL);
 }
 
@@ -279,7 +356,7 @@ replay_publish(struct replay_session *s, struct pg_error *err)
 		return (0);
 	}
 	pthread_mutex_lock(&s->mu);
-	b->refs = s->nworkers;
+	b->refs = (unsigned)s->nruns;
 	s->published++;
 	pthread_cond_broadcast(&s->work);
 	pthread_mutex_unlock(&s->mu);

@@ -21,7 +21,7 @@ struct replay_batch {
 	uint64_t first;		/* 1-based number of ev[0] */
 	size_t n;
 	size_t nstr;		/* bytes of str in use */
-	unsigned refs;		/* workers that have yet to consume it */
+	unsigned refs;		/* runs that have yet to consume it */
 	char str[REPLAY_BATCH_STRINGS];
 };
 
@@ -35,13 +35,16 @@ struct replay_run {
 	struct pg_error err;
 	struct report_run out;
 	bool finished;		/* out is filled */
+	/* With worker threads (under the session's lock): */
+	uint64_t next;		/* sequence number of its next batch */
+	bool busy;		/* a worker is feeding or finishing it */
+	bool closed;		/* sim_finish() done or skipped */
 };
 
 struct replay_worker {
 	struct replay_session *s;
 	unsigned id;
 	pthread_t thread;
-	uint64_t next;		/* sequence number of its next batch */
 };
 
 struct replay_session {
