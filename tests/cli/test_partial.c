@@ -210,3 +210,81 @@ Test(names, duplicate_run_names_refused)
 	free(t);
 	free(b);
 }
+
+/*
+ * A process that waits 10 s for a read with 20000 events behind it: more
+ * than a queue keeps in memory (docs/model.md, "Memory bounds"), so they
+ * go through the spill file in $TMPDIR.  Writes the trace and its config
+ * into dir.
+ */
+static void
+write_backlog(const char *dir, char *trace, char *conf, size_t n)
+{
+	FILE *f;
+	int i;
+
+	snprintf(trace, n, "%s/backlog.pgt", dir);
+	f = fopen(trace, "w");
+	cr_assert_not_null(f);
+	fputs("pgtrace 1\n0 proc 1 lagging\n0 map 1 1 file 64 /data/f\n"
+	    "0 fault 1 1 0 1\n", f);
+	for (i = 0; i < 20000; i++)
+		fprintf(f, "0.%06d fault 1 1 0 1\n", 1000 + i);
+	fputs("0.5 exit 1\n", f);
+	cr_assert_eq(fclose(f), 0);
+	snprintf(conf, n, "%s/backlog.yaml", dir);
+	f = fopen(conf, "w");
+	cr_assert_not_null(f);
+	fputs("machine: { memory: 64MiB, swap: 0, kernel_wired: 4MiB }\n"
+	    "devices:\n  file: { latency: 10s, bandwidth: 1GiB/s }\n"
+	    "sim: { drain: 60s }\n", f);
+	cr_assert_eq(fclose(f), 0);
+}
+
+/* The backlog is replayed whole; the spill file leaves nothing behind. */
+Test(partial, long_backlog_is_replayed_through_the_spill_file)
+{
+	char *dir = cli_tmpdir(), trace[512], conf[512];
+	struct cli_result r;
+
+	cr_assert_not_null(dir);
+	write_backlog(dir, trace, conf, sizeof(trace));
+	cr_assert_eq(setenv("TMPDIR", dir, 1), 0);
+	RUN(r, NULL, trace, "-c", conf, "-f", "json");
+	cr_assert_eq(r.status, 0, "exit %d, stderr: %s", r.status, r.err);
+	cr_assert_eq(r.errlen, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "\"events_unreplayed\": 0") != NULL, "%s",
+	    r.out);
+	cr_assert(strstr(r.out, "\"events\": 20004") != NULL, "%s", r.out);
+	cr_assert_eq(cli_dir_entries(dir), 2, "a spill file was left behind");
+	cli_result_free(&r);
+	free(dir);
+}
+
+/* No place for the spill file: one message naming it, exit 2. */
+Test(partial, spill_file_that_cannot_be_made_is_one_message)
+{
+	char *dir = cli_tmpdir(), trace[512], conf[512];
+	struct cli_result r;
+
+	char bin[512];
+	const char *real = getenv("PGREPLAY_BIN");
+
+	cr_assert_not_null(dir);
+	cr_assert_not_null(real);
+	write_backlog(dir, trace, conf, sizeof(trace));
+	/* The runner's own files go to TMPDIR: only the child gets it. */
+	snprintf(bin, sizeof(bin), "%s", real);
+	cr_assert_eq(setenv("PGREPLAY_BIN", "/usr/bin/env", 1), 0);
+	RUN(r, NULL, "TMPDIR=/nonexistent/pgreplay", bin, trace, "-c", conf,
+	    "-q");
+	cr_assert_eq(r.status, 2, "exit %d, stderr: %s", r.status, r.err);
+	cr_assert_eq(cli_lines(r.err), 1, "%s", r.err);
+	cr_assert(strstr(r.err, "backlog.pgt") != NULL, "%s", r.err);
+	cr_assert(strstr(r.err, "process 1: cannot keep its") != NULL, "%s",
+	    r.err);
+	cr_assert(strstr(r.err, "in a spill file in /nonexistent/pgreplay: No "
+	    "such file or directory (set TMPDIR)") != NULL, "%s", r.err);
+	cli_result_free(&r);
+	free(dir);
+}
