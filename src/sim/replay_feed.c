@@ -197,19 +197,28 @@ replay_worker_main(void *arg)
 			pthread_cond_broadcast(&s->work);
 			continue;
 		}
-		b = s->ring[r->next % s->nring];
-		pthread_mutex_unlock(&s->mu);
-		failed = replay_feed_batch(s, b, (size_t)(r - s->runs),
-		    s->nruns);
-		pthread_mutex_lock(&s->mu);
-		if (failed < s->stop_event)
-			s->stop_event = failed;
-		r->next++;
+		/*
+		 * Keep the run while it has published batches: its state stays
+		 * in this core's caches and the lock is taken once a batch.
+		 */
+		do {
+			b = s->ring[r->next % s->nring];
+			pthread_mutex_unlock(&s->mu);
+			failed = replay_feed_batch(s, b, (size_t)(r - s->runs),
+			    s->nruns);
+			pthread_mutex_lock(&s->mu);
+			r->next++;
+			if (failed < s->stop_event) {
+				s->stop_event = failed;
+				pthread_cond_broadcast(&s->space);
+			}
+			if (--b->refs == 0) {
+				s->done += b->n;
+				pthread_cond_broadcast(&s->space);
+			}
+		} while (!s->quit && r->next < s->published);
 		r->busy = false;
-		if (--b->refs == 0)
-			s->done += b->n;
-		pthread_cond_broadcast(&s->space);
-		/* Its next batch, or the end, may be another worker's to take. */
+		/* The run, or the end, may be another worker's to take. */
 		pthread_cond_broadcast(&s->work);
 	}
 	pthread_mutex_unlock(&s->mu);
