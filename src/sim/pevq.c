@@ -11,9 +11,9 @@
  * A typical page event takes 10 to 13 bytes instead of the 48 of struct
  * sim_pev, at most PEVQ_RECORD_MAX; fields are written and read as whole
  * 8-byte words, masked, so a record costs a few instructions each way
- * (PEVQ_RECORD_MAX bytes from its start must be addressable).  The deltas are decoded
- * against the last event taken out, which is the last one put in once the
- * queue is empty, so both ends agree.
+ * (PEVQ_RECORD_MAX bytes from its start must be addressable).  The
+ * deltas are decoded against the last event taken out, which is the last
+ * one put in once the queue is empty, so both ends agree.
  *
  * The ring doubles when full up to PEVQ_RING_MAX bytes.  Past that, the
  * records go to a chunk buffer and, chunk by chunk, to the spill file;

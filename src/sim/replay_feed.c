@@ -4,16 +4,17 @@
  * that feed them to the runs (replay.c sets the session up).
  *
  * Threads.  The caller's thread decodes and fills batches; a batch is
- * published with refs = the number of runs.  A worker takes, one batch
- * at a time, the run furthest behind that is neither busy nor done with
- * what was published, feeds it its next batch and drops that batch's
- * reference; once the input has ended and a run has had every batch, a
- * worker finishes it.  So the runs are shared out as they go, not dealt
- * out in advance: a slow run does not leave the other workers idle.  A
- * slot of the ring is reused once every run has dropped it.  With one
- * worker no thread is started: the caller's thread feeds each full batch
- * to every run itself.  A run gets its batches in order, one at a time,
- * whichever thread feeds it, and nothing a run computes depends on
+ * published with refs = the number of runs.  A worker takes the run
+ * furthest behind that is neither busy nor done with what was
+ * published, feeds it every published batch it has not had, dropping
+ * each batch's reference, and lets it go; once the input has ended and
+ * a run has had every batch, a worker finishes it.  So the runs are
+ * shared out as they go, not dealt out in advance: a slow run does not
+ * leave the other workers idle, and a run stays on one core for several
+ * batches.  A slot of the ring is reused once every run has dropped it.
+ * With one worker no thread is started: the caller's thread feeds each
+ * full batch to every run itself.  A run gets its batches in order,
+ * one at a time, whichever thread feeds it, and nothing a run computes depends on
  * another run or on timing, so the results, gathered by run index, are
  * the same for any number of workers.
  *
