@@ -14,9 +14,9 @@
  * batches.  A slot of the ring is reused once every run has dropped it.
  * With one worker no thread is started: the caller's thread feeds each
  * full batch to every run itself.  A run gets its batches in order,
- * one at a time, whichever thread feeds it, and nothing a run computes depends on
- * another run or on timing, so the results, gathered by run index, are
- * the same for any number of workers.
+ * one at a time, whichever thread feeds it, and nothing a run computes
+ * depends on another run or on timing, so the results, gathered by run
+ * index, are the same for any number of workers.
  *
  * Errors.  A run that refuses an event records it with the event's
  * number and stops; the session then stops reading (the failing event
