@@ -14,6 +14,17 @@
 	cr_assert_eq(cli_run(&(res), (in), __VA_ARGS__, (const char *)NULL), \
 	    0, "cannot run $PGREPLAY_BIN")
 
+/* write_text() - path holds exactly text. */
+static void
+write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	cr_assert_not_null(f, "%s", path);
+	cr_assert_eq(fputs(text, f) >= 0, true);
+	cr_assert_eq(fclose(f), 0);
+}
+
 /*
  * lagging.pgt on lagging.yaml: a 10 s disk read and a 1 s drain leave 4
  * of the 6 events never replayed.  Every bound of its expect section
@@ -63,16 +74,13 @@ Test(partial, warns_without_expect)
 	char *t = cli_data("lagging.pgt");
 	char *dir = cli_tmpdir(), path[512];
 	struct cli_result r;
-	FILE *f;
 
 	cr_assert_not_null(dir);
 	snprintf(path, sizeof(path), "%s/slow.yaml", dir);
-	f = fopen(path, "w");
-	cr_assert_not_null(f);
-	fputs("name: slow\nmachine: { memory: 64MiB, swap: 0, kernel_wired: "
-	    "4MiB }\ndevices:\n  file: { latency: 10s, bandwidth: 1GiB/s }\n"
-	    "sim: { drain: 1s }\n", f);
-	cr_assert_eq(fclose(f), 0);
+	write_text(path, "name: slow\nmachine: { memory: 64MiB, swap: 0, "
+	    "kernel_wired: 4MiB }\ndevices:\n"
+	    "  file: { latency: 10s, bandwidth: 1GiB/s }\n"
+	    "sim: { drain: 1s }\n");
 	RUN(r, NULL, t, "-c", path);
 	cr_assert_eq(r.status, 0, "exit %d, stderr: %s", r.status, r.err);
 	cr_assert_eq(cli_lines(r.err), 1, "%s", r.err);
@@ -136,18 +144,14 @@ Test(expect, bounds_as_written_and_durations)
 {
 	char *t = cli_data("small.pgt"), *dir = cli_tmpdir(), path[512];
 	struct cli_result r;
-	FILE *f;
 
 	cr_assert_not_null(dir);
 	snprintf(path, sizeof(path), "%s/bounds.yaml", dir);
-	f = fopen(path, "w");
-	cr_assert_not_null(f);
-	fputs("name: bounds\nmachine: { memory: 64MiB, swap: 64MiB, "
+	write_text(path, "name: bounds\nmachine: { memory: 64MiB, swap: 64MiB, "
 	    "kernel_wired: 4MiB }\nsim: { drain: 1s }\nexpect:\n"
 	    "  faults: { min: 4000000 }\n"
 	    "  stall_time_s: { max: 2s }\n"
-	    "  io_wait_s: { min: 1us, max: 500ms }\n", f);
-	cr_assert_eq(fclose(f), 0);
+	    "  io_wait_s: { min: 1us, max: 500ms }\n");
 	RUN(r, NULL, t, "-c", path);
 	cr_assert_eq(r.status, 1, "exit %d, stderr: %s", r.status, r.err);
 	cr_assert(strstr(r.out, "expected >= 4000000\n") != NULL, "%s", r.out);
@@ -161,10 +165,7 @@ Test(expect, bounds_as_written_and_durations)
 	cli_result_free(&r);
 
 	/* A duration bounds only a statistic in seconds. */
-	f = fopen(path, "w");
-	cr_assert_not_null(f);
-	fputs("expect:\n  faults: { max: 2s }\n", f);
-	cr_assert_eq(fclose(f), 0);
+	write_text(path, "expect:\n  faults: { max: 2s }\n");
 	RUN(r, NULL, t, "-c", path);
 	cr_assert_eq(r.status, 2, "exit %d, stderr: %s", r.status, r.err);
 	cr_assert_eq(cli_lines(r.err), 1, "%s", r.err);
@@ -184,14 +185,10 @@ Test(names, duplicate_run_names_refused)
 	char *t = cli_data("small.pgt"), *b = cli_data("base.yaml");
 	char *dir = cli_tmpdir(), path[512];
 	struct cli_result r;
-	FILE *f;
 
 	cr_assert_not_null(dir);
 	snprintf(path, sizeof(path), "%s/other.yaml", dir);
-	f = fopen(path, "w");
-	cr_assert_not_null(f);
-	fputs("name: base\nsysctl: { vm.pageout_oom_seq: 24 }\n", f);
-	cr_assert_eq(fclose(f), 0);
+	write_text(path, "name: base\nsysctl: { vm.pageout_oom_seq: 24 }\n");
 	RUN(r, NULL, t, "-c", b, "-c", path);
 	cr_assert_eq(r.status, 2, "exit %d, stderr: %s", r.status, r.err);
 	cr_assert_eq(r.outlen, 0, "%s", r.out);
@@ -233,12 +230,10 @@ write_backlog(const char *dir, char *trace, char *conf, size_t n)
 	fputs("0.5 exit 1\n", f);
 	cr_assert_eq(fclose(f), 0);
 	snprintf(conf, n, "%s/backlog.yaml", dir);
-	f = fopen(conf, "w");
-	cr_assert_not_null(f);
-	fputs("machine: { memory: 64MiB, swap: 0, kernel_wired: 4MiB }\n"
+	write_text(conf,
+	    "machine: { memory: 64MiB, swap: 0, kernel_wired: 4MiB }\n"
 	    "devices:\n  file: { latency: 10s, bandwidth: 1GiB/s }\n"
-	    "sim: { drain: 60s }\n", f);
-	cr_assert_eq(fclose(f), 0);
+	    "sim: { drain: 60s }\n");
 }
 
 /* The backlog is replayed whole; the spill file leaves nothing behind. */
