@@ -4,11 +4,11 @@
  * other modules.
  *
  * Memory bound (docs/model.md, "Memory bounds"): a queue keeps at most
- * PEVQ_RING_MAX bytes of records in memory (about 6500 events) and one
+ * PEVQ_RING_MAX bytes of records in memory (about 5000 events) and one
  * chunk being filled; a longer backlog goes, in order, to chunks of the
  * run's spill file and comes back as the queue drains.  A stalled process
  * therefore never stops the trace being read, and the events it holds
- * back cost about 10 bytes each on disk, not in memory.
+ * back cost 10 to 13 bytes each on disk, not in memory.
  */
 #ifndef PGREPLAY_SIM_PEVQ_INT_H
 #define PGREPLAY_SIM_PEVQ_INT_H
@@ -96,8 +96,10 @@ void sim_pevq_free(struct sim_pevq *q, struct sim_spill *sp);
  * (<= PEVQ_CHUNK) bytes to a free slot, returned in *slot;
  * sim_spill_take() - read slot's len bytes into buf and free the slot;
  * sim_spill_drop() - free slot unread; sim_spill_finish() - close the
- * file.  put and take return 0 or a negative errno.
+ * file.  put and take return 0 or a negative errno.  sim_spill_dir() -
+ * the directory of the file: $TMPDIR, else /tmp.
  */
+const char *sim_spill_dir(void);
 void sim_spill_init(struct sim_spill *sp);
 int sim_spill_put(struct sim_spill *sp, const void *buf, uint32_t len,
     uint32_t *slot);

@@ -56,16 +56,12 @@ list_remove(uint32_t *a, uint32_t *n, uint32_t v)
 static int
 spill_fail(struct sim *s, struct sim_proc *p, int rc)
 {
-	const char *dir = getenv("TMPDIR");
-
 	if (rc == -ENOMEM)
 		return (sim_fail(s, rc, s->events, "process %u: out of memory "
 		    "for its %ju waiting events", p->pid, (uintmax_t)p->q.n));
-	if (dir == NULL || dir[0] == '\0')
-		dir = "/tmp";
 	return (sim_fail(s, rc, s->events, "process %u: cannot keep its %ju "
 	    "waiting events in a spill file in %s: %s (set TMPDIR)", p->pid,
-	    (uintmax_t)p->q.n, dir, strerror(-rc)));
+	    (uintmax_t)p->q.n, sim_spill_dir(), strerror(-rc)));
 }
 
 /* ---- blocking and waking ---- */

@@ -58,58 +58,46 @@ replay_run_error(struct replay_session *s, struct replay_run *r,
 }
 
 /*
- * replay_feed_batch() - feed batch b to the runs first, first + step, ...
- * Returns the smallest event number refused, or UINT64_MAX.
+ * replay_feed_run() - feed batch b to run r (unless it failed already).
+ * Returns the event number r refused, or UINT64_MAX.
  */
 static uint64_t
-replay_feed_batch(struct replay_session *s, const struct replay_batch *b,
-    size_t first, size_t step)
+replay_feed_run(struct replay_session *s, struct replay_run *r,
+    const struct replay_batch *b)
 {
-	uint64_t failed = UINT64_MAX;
-	size_t i, j;
+	size_t j;
 	int rc;
 
-	for (i = first; i < s->nruns; i += step) {
-		struct replay_run *r = &s->runs[i];
-
-		if (r->rc != 0)
-			continue;
-		for (j = 0; j < b->n; j++) {
-			if (replay_interrupted(s))
-				return (failed);
-			rc = sim_feed(r->sim, &b->ev[j], &r->err);
-			if (rc < 0) {
-				replay_run_error(s, r, b, j, rc);
-				if (r->fail_event < failed)
-					failed = r->fail_event;
-				break;
-			}
+	if (r->rc != 0)
+		return (UINT64_MAX);
+	for (j = 0; j < b->n; j++) {
+		if (replay_interrupted(s))
+			return (UINT64_MAX);
+		rc = sim_feed(r->sim, &b->ev[j], &r->err);
+		if (rc < 0) {
+			replay_run_error(s, r, b, j, rc);
+			return (r->fail_event);
 		}
 	}
-	return (failed);
+	return (UINT64_MAX);
 }
 
-/* replay_finish_runs() - sim_finish() of the runs first, first + step ... */
+/* replay_finish_run() - sim_finish() of run r, unless it failed. */
 static void
-replay_finish_runs(struct replay_session *s, size_t first, size_t step)
+replay_finish_run(struct replay_session *s, struct replay_run *r)
 {
-	size_t i;
 	int rc;
 
-	for (i = first; i < s->nruns; i += step) {
-		struct replay_run *r = &s->runs[i];
-
-		if (r->rc != 0 || replay_interrupted(s))
-			continue;
-		pg_error_clear(&r->err);
-		rc = sim_finish(r->sim, &r->out, &r->err);
-		if (rc < 0) {
-			r->rc = rc;
-			r->fail_event = UINT64_MAX;
-			continue;
-		}
-		r->finished = true;
+	if (r->rc != 0 || replay_interrupted(s))
+		return;
+	pg_error_clear(&r->err);
+	rc = sim_finish(r->sim, &r->out, &r->err);
+	if (rc < 0) {
+		r->rc = rc;
+		r->fail_event = UINT64_MAX;
+		return;
 	}
+	r->finished = true;
 }
 
 /*
@@ -191,7 +179,7 @@ replay_worker_main(void *arg)
 		r->busy = true;
 		if (finish) {
 			pthread_mutex_unlock(&s->mu);
-			replay_finish_runs(s, (size_t)(r - s->runs), s->nruns);
+			replay_finish_run(s, r);
 			pthread_mutex_lock(&s->mu);
 			r->busy = false;
 			r->closed = true;
@@ -205,8 +193,7 @@ replay_worker_main(void *arg)
 		do {
 			b = s->ring[r->next % s->nring];
 			pthread_mutex_unlock(&s->mu);
-			failed = replay_feed_batch(s, b, (size_t)(r - s->runs),
-			    s->nruns);
+			failed = replay_feed_run(s, r, b);
 			pthread_mutex_lock(&s->mu);
 			r->next++;
 			if (failed < s->stop_event) {
@@ -269,14 +256,15 @@ replay_wait(struct replay_session *s, pthread_cond_t *cv)
 void
 replay_close(struct replay_session *s, bool quit)
 {
-	unsigned i;
+	size_t i;
 
 	if (s->closed)
 		return;
 	s->closed = true;
 	if (!s->threads) {
 		if (!quit && s->stop_event == UINT64_MAX)
-			replay_finish_runs(s, 0, 1);
+			for (i = 0; i < s->nruns; i++)
+				replay_finish_run(s, &s->runs[i]);
 		return;
 	}
 	pthread_mutex_lock(&s->mu);
@@ -350,13 +338,19 @@ int
 replay_publish(struct replay_session *s, struct pg_error *err)
 {
 	struct replay_batch *b = s->cur;
-	uint64_t failed;
+	uint64_t failed, f;
+	size_t i;
 
 	if (b == NULL || b->n == 0)
 		return (0);
 	s->cur = NULL;
 	if (!s->threads) {
-		failed = replay_feed_batch(s, b, 0, 1);
+		failed = UINT64_MAX;
+		for (i = 0; i < s->nruns; i++) {
+			f = replay_feed_run(s, &s->runs[i], b);
+			if (f < failed)
+				failed = f;
+		}
 		s->done += b->n;
 		b->n = 0;
 		if (failed != UINT64_MAX)
@@ -557,7 +551,6 @@ replay_start(struct replay_session *s, struct pg_error *err)
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	for (i = 0; i < s->nworkers; i++) {
 		s->workers[i].s = s;
-		s->workers[i].id = i;
 		rc = pthread_create(&s->workers[i].thread, NULL,
 		    replay_worker_main, &s->workers[i]);
 		if (rc != 0)

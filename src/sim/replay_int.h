@@ -43,7 +43,6 @@ struct replay_run {
 
 struct replay_worker {
 	struct replay_session *s;
-	unsigned id;
 	pthread_t thread;
 };
 

@@ -309,22 +309,6 @@ run_until(struct sim *s, uint64_t t, unsigned cls, bool idle_stop)
 	}
 }
 
-bool
-sim_run_one(struct sim *s, uint64_t limit)
-{
-	const struct sim_action *top;
-	struct sim_action a;
-
-	if (s->error != 0 || s->panicked || sim_interrupted(s))
-		return (false);
-	top = sim_heap_peek(&s->heap);
-	if (top == NULL || top->time > limit)
-		return (false);
-	sim_heap_pop(&s->heap, &a);
-	run_action(s, &a);
-	return (s->error == 0);
-}
-
 /* ---- public API ---- */
 
 int

@@ -227,7 +227,6 @@ sim_notify(struct sim *s)
 	    n->pbuf_freed || n->runningbuf_wakeup || n->nomem || n->panic)
 		sim_notify_pending(s);
 }
-bool sim_run_one(struct sim *s, uint64_t limit);
 
 /*
  * check.c: sim_check() - after a step of the model (what, for the

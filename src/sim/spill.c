@@ -24,16 +24,21 @@ sim_spill_init(struct sim_spill *sp)
 	sp->fd = -1;
 }
 
+const char *
+sim_spill_dir(void)
+{
+	const char *dir = getenv("TMPDIR");
+
+	return (dir != NULL && dir[0] != '\0' ? dir : "/tmp");
+}
+
 static int
 spill_open(struct sim_spill *sp)
 {
-	const char *dir;
+	const char *dir = sim_spill_dir();
 	char path[4096];
 	int fd, n;
 
-	dir = getenv("TMPDIR");
-	if (dir == NULL || dir[0] == '\0')
-		dir = "/tmp";
 	n = snprintf(path, sizeof(path), "%s/pgreplay-spill.XXXXXX", dir);
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return (-ENAMETOOLONG);
