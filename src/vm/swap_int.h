@@ -93,7 +93,6 @@ struct vm_swap {
 	struct sw_meta meta;		/* the objects' trees (swap_tree.c) */
 };
 
-
 /* ---- the nodes and helpers of swap_tree.c, swap_remove.c, swap_check.c ---- */
 
 #define SW_SLAB_SHIFT 14	/* 16 KiB slabs */
@@ -130,7 +129,6 @@ struct sw_path {
 	uint32_t leaf;
 };
 
-
 /* Make sure want nodes can be taken without a host allocation: 0 or -ENOMEM. */
 int sw_pool_reserve(struct sw_pool *p, uint64_t want);
 /* The path from o's root to the leaf where pindex is or would be. */
@@ -152,7 +150,6 @@ sw_pool_link(const struct sw_pool *p, uint32_t id)
 	return ((uint32_t *)(void *)sw_pool_node(p, id));
 }
 
-/* Make sure want nodes can be taken without a host allocation. */
 static inline struct sw_inner *
 sw_inner_at(const struct sw_meta *t, uint32_t id)
 {
@@ -194,10 +191,26 @@ sw_leaf_lb(const struct sw_leaf *l, uint64_t pindex)
 	return (i);
 }
 
+/* The class of the leaf a path ends at: only a root leaf may be small. */
 static inline unsigned
 sw_leaf_class(const struct vm_object *o, const struct sw_path *p)
 {
 	return (p->depth == 0 ? o->swap_class : SW_BIG);
+}
+
+/*
+ * sw_find() - in o's tree (o has one), the path p to the leaf *l where
+ * pindex is or would go and the entry *at it has or would take: true
+ * when pindex has a block.
+ */
+static inline bool
+sw_find(const struct sw_meta *t, const struct vm_object *o, uint32_t pindex,
+    struct sw_path *p, struct sw_leaf *l, uint32_t *at)
+{
+	sw_descend(t, o, pindex, p);
+	*l = sw_leaf_at(t, sw_leaf_class(o, p), p->leaf);
+	*at = sw_leaf_lb(l, pindex);
+	return (*at < *l->n && l->key[*at] == pindex);
 }
 
 /* A node from a pool known (sw_pool_reserve()) to have one. */
@@ -277,6 +290,5 @@ sw_inner_del(struct sw_inner *in, uint32_t i)
 	    (in->n - i - 1) * sizeof(in->key[0]));
 	in->n--;
 }
-
 
 #endif

@@ -154,12 +154,7 @@ sw_remove(struct sw_meta *t, struct vm_object *o, uint32_t pindex)
 	uint32_t i;
 	int dev;
 
-	if (o->swap_height == 0)
-		return (-1);
-	sw_descend(t, o, pindex, &p);
-	l = sw_leaf_at(t, sw_leaf_class(o, &p), p.leaf);
-	i = sw_leaf_lb(&l, pindex);
-	if (i >= *l.n || l.key[i] != pindex)
+	if (o->swap_height == 0 || !sw_find(t, o, pindex, &p, &l, &i))
 		return (-1);
 	dev = l.dev[i];
 	sw_leaf_del(&l, i);

@@ -117,7 +117,6 @@ sw_descend(const struct sw_meta *t, const struct vm_object *o, uint32_t pindex,
 	p->leaf = id;
 }
 
-/* The class of the leaf a path ends at: only a root leaf may be small. */
 int
 sw_lookup(const struct sw_meta *t, const struct vm_object *o,
     uint32_t pindex)
@@ -126,12 +125,9 @@ sw_lookup(const struct sw_meta *t, const struct vm_object *o,
 	struct sw_leaf l;
 	uint32_t i;
 
-	if (o->swap_height == 0)
+	if (o->swap_height == 0 || !sw_find(t, o, pindex, &p, &l, &i))
 		return (-1);
-	sw_descend(t, o, pindex, &p);
-	l = sw_leaf_at(t, sw_leaf_class(o, &p), p.leaf);
-	i = sw_leaf_lb(&l, pindex);
-	return (i < *l.n && l.key[i] == pindex ? l.dev[i] : -1);
+	return (l.dev[i]);
 }
 
 /*
@@ -277,11 +273,7 @@ sw_insert(struct sw_meta *t, struct vm_object *o, uint32_t pindex,
 			t->height_max = 1;
 		return (0);
 	}
-	sw_descend(t, o, pindex, &p);
-	cls = sw_leaf_class(o, &p);
-	l = sw_leaf_at(t, cls, p.leaf);
-	i = sw_leaf_lb(&l, pindex);
-	if (i < *l.n && l.key[i] == pindex) {
+	if (sw_find(t, o, pindex, &p, &l, &i)) {
 		*old = l.dev[i];
 		l.dev[i] = dev;
 		return (0);
@@ -290,6 +282,7 @@ sw_insert(struct sw_meta *t, struct vm_object *o, uint32_t pindex,
 		sw_leaf_put(&l, i, pindex, dev);
 		return (0);
 	}
+	cls = sw_leaf_class(o, &p);
 	if (cls != SW_BIG) {
 		/* A full small root leaf moves to the next class. */
 		if ((error = sw_pool_reserve(&t->pool[cls + 1], 1)) != 0)
