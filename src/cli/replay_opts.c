@@ -35,7 +35,7 @@ static const char replay_usage[] =
     "  -f, --format FMT      text (default), json, csv, csv-phases or csv-oom\n"
     "  -o, --output FILE     write the report to FILE (atomically); '-' is stdout\n"
     "  -q, --quiet           print nothing on success (exit status only)\n"
-    "  -j, --jobs N          run the runs on N threads (default: one per core)\n"
+    "  -j, --jobs N          use N threads (default: one per core)\n"
     "      --shard I/N       run only the I-th of N slices of the runs\n"
     "      --check[=full]    check the model's invariants: the cheap ones after\n"
     "                        every step, all of them every pages/64 steps and at\n"

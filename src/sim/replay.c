@@ -234,6 +234,8 @@ replay_session_create(const struct pg_config *cfgs, size_t n,
 	struct sim_options so;
 	struct replay_session *s;
 	size_t i;
+	unsigned jobs;
+	bool threaded;
 	int rc;
 
 	*out = NULL;
@@ -265,12 +267,21 @@ replay_session_create(const struct pg_config *cfgs, size_t n,
 			goto fail;
 		}
 	}
-	s->nworkers = opt->jobs != 0 ? opt->jobs : replay_jobs_default();
-	if (s->nworkers > REPLAY_JOBS_MAX)
-		s->nworkers = REPLAY_JOBS_MAX;
+	jobs = opt->jobs != 0 ? opt->jobs : replay_jobs_default();
+	if (jobs > REPLAY_JOBS_MAX)
+		jobs = REPLAY_JOBS_MAX;
+	s->nworkers = jobs;
 	if (s->nworkers > s->nruns)
 		s->nworkers = s->nruns > 0 ? (unsigned)s->nruns : 1;
-	s->nring = s->nworkers > 1 ? REPLAY_RING : 1;
+	/*
+	 * More jobs than runs: the workers replay and the caller's thread,
+	 * left with the decoding alone, works beside them on a core of its
+	 * own (a single run on two cores takes the decoding off its path).
+	 * One job, or an empty slice of runs: no thread, the caller does
+	 * both in turn.
+	 */
+	threaded = jobs > 1 && s->nruns > 0;
+	s->nring = threaded ? REPLAY_RING : 1;
 	for (i = 0; i < s->nring; i++) {
 		s->ring[i] = malloc(sizeof(*s->ring[i]));
 		if (s->ring[i] == NULL) {
@@ -280,7 +291,7 @@ replay_session_create(const struct pg_config *cfgs, size_t n,
 		s->ring[i]->n = 0;
 		s->ring[i]->refs = 0;
 	}
-	if (s->nworkers > 1 && (rc = replay_start(s, err)) < 0)
+	if (threaded && (rc = replay_start(s, err)) < 0)
 		goto fail;
 	*out = s;
 	return (0);

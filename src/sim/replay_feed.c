@@ -12,8 +12,10 @@
  * shared out as they go, not dealt out in advance: a slow run does not
  * leave the other workers idle, and a run stays on one core for several
  * batches.  A slot of the ring is reused once every run has dropped it.
- * With one worker no thread is started: the caller's thread feeds each
- * full batch to every run itself.  A run gets its batches in order,
+ * With one job no thread is started: the caller's thread feeds each
+ * full batch to every run itself.  With more jobs than runs there is
+ * one worker per run and the caller's thread, left with decoding, works
+ * beside them.  A run gets its batches in order,
  * one at a time, whichever thread feeds it, and nothing a run computes
  * depends on another run or on timing, so the results, gathered by run
  * index, are the same for any number of workers.

@@ -52,7 +52,7 @@ struct replay_session {
 	bool many;		/* total > 1: errors name their run */
 	struct replay_options opt;
 
-	unsigned nworkers;	/* 1: no thread, the caller feeds */
+	unsigned nworkers;	/* worker threads, at most one per run */
 	struct replay_worker *workers;
 	bool threads;		/* the workers are running */
 	pthread_mutex_t mu;

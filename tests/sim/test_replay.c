@@ -113,6 +113,21 @@ Test(session, same_report_for_every_number_of_jobs)
 			free(other);
 		}
 		free(one);
+		/*
+		 * One run, more jobs than runs: one worker replays while the
+		 * caller's thread decodes beside it.
+		 */
+		one = session_json(cfgs, 1, traces[t], 1, 0, 0, &rc, &err);
+		cr_assert_eq(rc, 0, "%s: %s", traces[t], err.msg);
+		for (jobs = 2; jobs <= 3; jobs++) {
+			other = session_json(cfgs, 1, traces[t], jobs, 0, 0,
+			    &rc, &err);
+			cr_assert_eq(rc, 0, "%s", err.msg);
+			cr_assert_str_eq(one, other, "%s: one run, --jobs %u "
+			    "differs", traces[t], jobs);
+			free(other);
+		}
+		free(one);
 	}
 }
 
@@ -230,6 +245,22 @@ Test(session, error_of_the_earliest_event_and_lowest_run)
 		/* The error sticks. */
 		cr_assert_eq(replay_session_finish(s, "t.pgt", &(struct
 		    report){ 0 }, &err), -EINVAL);
+		trace_reader_close(r);
+		replay_session_destroy(s);
+	}
+	/* A single run on a worker thread reports the same error. */
+	opt.jobs = 2;
+	{
+		struct trace_reader_opts ro = { .no_validate = true };
+
+		cr_assert_eq(replay_session_create(cfgs, 1, &opt, &s, &err),
+		    0);
+		cr_assert_eq(trace_reader_open_mem(trace, sizeof(trace) - 1,
+		    "t.pgt", &ro, &r, &err), 0);
+		rc = replay_session_read(s, r, &err);
+		cr_assert_eq(rc, -EINVAL, "rc %d: %s", rc, err.msg);
+		cr_assert_eq(err.pos, 4, "line %ju", (uintmax_t)err.pos);
+		cr_assert_eq(err.event, 3);
 		trace_reader_close(r);
 		replay_session_destroy(s);
 	}
