@@ -18,13 +18,16 @@
  *
  * Decoded events are copied into batches of REPLAY_BATCH_EVENTS events
  * (strings included) and the batches are shared read-only by every run:
- * at most REPLAY_RING batches exist at once, and the reader waits when
- * the slowest run is that far behind.  Memory is therefore one machine
- * per run of the session plus the ring, whatever the trace length.  With
- * more runs than jobs, every run still advances through the one decode:
- * each worker owns the runs i with i % jobs == its number and feeds each
- * batch to them in turn (a re-read per wave would be impossible for
- * standard input and would decode the trace several times).  To bound the
+ * at most REPLAY_RING_MAX batches exist at once, and the reader waits
+ * when the slowest run is that far behind.  Memory is therefore one
+ * machine per run of the session plus the ring, whatever the trace
+ * length.  With more runs than jobs, every run still advances through the
+ * one decode: a free worker takes the run furthest behind and feeds it
+ * every batch it has not had (a re-read per wave would be impossible for
+ * standard input and would decode the trace several times).  A run is
+ * fed several batches in a row, about REPLAY_TURN, so that its machine's
+ * state is brought into a core's caches once per turn, not once per
+ * batch; one job feeds REPLAY_TURN batches to each run in turn.  To bound the
  * machines of a huge sweep, split it with --shard (replay_options.shard_*).
  *
  * Runs are independent simulations with no shared mutable state; results
@@ -50,7 +53,9 @@
 
 #define REPLAY_BATCH_EVENTS 4096	/* events per shared batch */
 #define REPLAY_BATCH_STRINGS 65536	/* string bytes per batch */
-#define REPLAY_RING 6			/* batches in flight at most */
+#define REPLAY_RING 6			/* batches in flight, a run per worker */
+#define REPLAY_TURN 12			/* batches a run is fed in a row */
+#define REPLAY_RING_MAX 64		/* batches in flight at most */
 #define REPLAY_JOBS_MAX 256
 
 struct replay_session;

@@ -12,8 +12,9 @@
  * shared out as they go, not dealt out in advance: a slow run does not
  * leave the other workers idle, and a run stays on one core for several
  * batches.  A slot of the ring is reused once every run has dropped it.
- * With one job no thread is started: the caller's thread feeds each
- * full batch to every run itself.  With more jobs than runs there is
+ * With one job no thread is started: the caller's thread fills
+ * REPLAY_TURN batches (one if there is one run) and feeds them all to
+ * each run in turn.  With more jobs than runs there is
  * one worker per run and the caller's thread, left with decoding, works
  * beside them.  A run gets its batches in order,
  * one at a time, whichever thread feeds it, and nothing a run computes
@@ -281,33 +282,6 @@ replay_close(struct replay_session *s, bool quit)
 }
 
 /*
- * replay_pick_error() - the error to report after the runs are final:
- * the refused event of lowest number (then lowest run), else the lowest
- * run that failed to finish.  Returns 0 if no run failed.
- */
-int
-replay_pick_error(struct replay_session *s)
-{
-	struct replay_run *best = NULL;
-	size_t i;
-
-	for (i = 0; i < s->nruns; i++) {
-		struct replay_run *r = &s->runs[i];
-
-		if (r->rc != 0 && (best == NULL ||
-		    r->fail_event < best->fail_event)) {
-			best = r;
-			s->fail_run = i;
-		}
-	}
-	if (best == NULL)
-		return (0);
-	s->failed = best->rc;
-	s->fail_err = best->err;
-	return (best->rc);
-}
-
-/*
  * replay_stop() - end the session on an error or an interrupt: close
  * the workers and settle the final status into err.
  */
@@ -333,34 +307,63 @@ replay_stop(struct replay_session *s, struct pg_error *err)
 }
 
 /*
- * replay_publish() - hand the current batch to the runs (or, without
- * threads, feed it).  Returns 0, or the session's final error.
+ * replay_feed_held() - without threads: feed the full batches held to
+ * each run in turn, all of them to one run before the next (its state
+ * stays in the caches).  A run that refuses an event is fed no more; the
+ * others are fed every batch, so each run meets its own first refusal
+ * as it would be fed batch by batch, and the earliest is reported.
+ * Returns 0, or the session's final error.
  */
-int
-replay_publish(struct replay_session *s, struct pg_error *err)
+static int
+replay_feed_held(struct replay_session *s, struct pg_error *err)
 {
-	struct replay_batch *b = s->cur;
-	uint64_t failed, f;
+	uint64_t failed = UINT64_MAX, f;
+	unsigned k;
 	size_t i;
 
-	if (b == NULL || b->n == 0)
-		return (0);
-	s->cur = NULL;
-	if (!s->threads) {
-		failed = UINT64_MAX;
-		for (i = 0; i < s->nruns; i++) {
-			f = replay_feed_run(s, &s->runs[i], b);
+	for (i = 0; i < s->nruns; i++) {
+		for (k = 0; k < s->held; k++) {
+			f = replay_feed_run(s, &s->runs[i], s->ring[k]);
 			if (f < failed)
 				failed = f;
 		}
-		s->done += b->n;
-		b->n = 0;
-		if (failed != UINT64_MAX)
-			s->stop_event = failed;
-		if (failed != UINT64_MAX || replay_interrupted(s))
-			return (replay_stop(s, err));
+	}
+	for (k = 0; k < s->held; k++) {
+		s->done += s->ring[k]->n;
+		s->ring[k]->n = 0;
+	}
+	s->held = 0;
+	if (failed != UINT64_MAX)
+		s->stop_event = failed;
+	if (failed != UINT64_MAX || replay_interrupted(s))
+		return (replay_stop(s, err));
+	return (0);
+}
+
+/*
+ * replay_publish() - hand the current batch to the runs.  Without
+ * threads, hold it until nring batches are full or, with all (the input
+ * paused or ended), at once, then feed them.  Returns 0, or the
+ * session's final error.
+ */
+int
+replay_publish(struct replay_session *s, bool all, struct pg_error *err)
+{
+	struct replay_batch *b = s->cur;
+
+	if (b != NULL && b->n > 0) {
+		s->cur = NULL;
+		if (!s->threads)
+			s->held++;
+	} else
+		b = NULL;
+	if (!s->threads) {
+		if (s->held > 0 && (all || s->held == s->nring))
+			return (replay_feed_held(s, err));
 		return (0);
 	}
+	if (b == NULL)
+		return (0);
 	pthread_mutex_lock(&s->mu);
 	b->refs = (unsigned)s->nruns;
 	s->published++;
@@ -381,7 +384,7 @@ replay_acquire(struct replay_session *s, struct pg_error *err)
 	bool stop;
 
 	if (!s->threads) {
-		s->cur = s->ring[0];
+		s->cur = s->ring[s->held];
 		s->cur->n = 0;
 		s->cur->nstr = 0;
 		return (0);
@@ -415,7 +418,7 @@ replay_session_feed(struct replay_session *s, const struct trace_event *ev,
 	b = s->cur;
 	if (b != NULL && (b->n == REPLAY_BATCH_EVENTS ||
 	    b->nstr + len > REPLAY_BATCH_STRINGS)) {
-		if ((rc = replay_publish(s, err)) < 0)
+		if ((rc = replay_publish(s, false, err)) < 0)
 			return (rc);
 		b = NULL;
 	}
@@ -452,7 +455,7 @@ replay_session_sync(struct replay_session *s, struct pg_error *err)
 
 	if (s->failed != 0 || s->closed)
 		return (replay_stop(s, err));
-	if ((rc = replay_publish(s, err)) < 0)
+	if ((rc = replay_publish(s, true, err)) < 0)
 		return (rc);
 	if (!s->threads)
 		return (0);

@@ -60,8 +60,9 @@ struct replay_session {
 	pthread_cond_t space;	/* a batch was consumed, or an error */
 	bool sync_init;
 
-	struct replay_batch *ring[REPLAY_RING];
+	struct replay_batch *ring[REPLAY_RING_MAX];
 	unsigned nring;
+	unsigned held;		/* without threads: full batches not yet fed */
 	struct replay_batch *cur;	/* being filled, or NULL */
 	uint64_t published;	/* batches handed to the workers */
 	uint64_t done;		/* events every run has simulated */
@@ -101,14 +102,20 @@ replay_interrupted(const struct replay_session *s)
  * replay_feed.c: replay_start() starts the worker threads (0 or a
  * negative errno, err filled); replay_close() joins them, finishing the
  * runs unless quit; replay_publish() hands the batch being filled to the
- * workers; replay_stop() returns the session's final error (recording
- * it once); replay_pick_error() chooses the error of the earliest event,
- * then of the lowest run index, and returns it (0 if none).
+ * workers (without threads: feeds the held batches once nring are full,
+ * or, with all, at once); replay_stop() returns the session's final
+ * error (recording it once).
  */
 int replay_start(struct replay_session *s, struct pg_error *err);
 void replay_close(struct replay_session *s, bool quit);
-int replay_publish(struct replay_session *s, struct pg_error *err);
+int replay_publish(struct replay_session *s, bool all,
+    struct pg_error *err);
 int replay_stop(struct replay_session *s, struct pg_error *err);
+
+/*
+ * replay.c: replay_pick_error() chooses the error of the earliest event,
+ * then of the lowest run index, and returns it (0 if none).
+ */
 int replay_pick_error(struct replay_session *s);
 
 #endif

@@ -266,6 +266,59 @@ Test(session, error_of_the_earliest_event_and_lowest_run)
 	}
 }
 
+/*
+ * The refused event lies in the third batch: one job holds several full
+ * batches and feeds them to each run in turn; the error still names the
+ * event and line of the batch it came from, for one and for two jobs.
+ */
+Test(session, error_in_a_later_batch)
+{
+	enum { FAULTS = 2 * REPLAY_BATCH_EVENTS + 100 };
+	static const char head[] =
+	    "pgtrace 1\n0 proc 1 a\n0 map 1 1 anon 16\n";
+	static const char line[] = "0.1 fault 1 1 3\n";
+	static const char bad[] = "0.2 fault 1 7 0\n";
+	struct trace_reader_opts ro = { .no_validate = true };
+	struct replay_options opt = { .jobs = 1 };
+	struct pg_config cfgs[2];
+	struct trace_reader *r;
+	struct replay_session *s;
+	struct pg_error err;
+	char *text, *p;
+	size_t len;
+	unsigned jobs;
+	int i, rc;
+
+	len = strlen(head) + FAULTS * strlen(line) + strlen(bad);
+	text = malloc(len + 1);
+	cr_assert_not_null(text);
+	p = text + sprintf(text, "%s", head);
+	for (i = 0; i < FAULTS; i++)
+		p += sprintf(p, "%s", line);
+	sprintf(p, "%s", bad);
+	yaml("name: a\nmachine: { memory: 16MiB, swap: 0, kernel_wired: "
+	    "2MiB }\n", &cfgs[0]);
+	yaml("name: b\nmachine: { memory: 32MiB, swap: 0, kernel_wired: "
+	    "2MiB }\n", &cfgs[1]);
+	for (jobs = 1; jobs <= 2; jobs++) {
+		opt.jobs = jobs;
+		cr_assert_eq(replay_session_create(cfgs, 2, &opt, &s, &err),
+		    0);
+		cr_assert_eq(trace_reader_open_mem(text, len, "t.pgt", &ro, &r,
+		    &err), 0);
+		rc = replay_session_read(s, r, &err);
+		cr_assert_eq(rc, -EINVAL, "rc %d: %s", rc, err.msg);
+		cr_assert_eq(err.event, 3 + FAULTS, "-j%u: event %ju", jobs,
+		    (uintmax_t)err.event);
+		cr_assert_eq(err.pos, 4 + FAULTS, "-j%u: line %ju", jobs,
+		    (uintmax_t)err.pos);
+		cr_assert(strncmp(err.msg, "run a: ", 7) == 0, "%s", err.msg);
+		trace_reader_close(r);
+		replay_session_destroy(s);
+	}
+	free(text);
+}
+
 Test(session, feed_and_sync_match_read)
 {
 	struct pg_config cfg;
