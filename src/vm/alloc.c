@@ -4,7 +4,13 @@
  *
  * The free list of a domain is a LIFO stack through vm_page.qnext: a page
  * freed last is allocated first, as the buddy allocator's order-0 lists
- * behave.  There is no per-domain page cache (spec 6.6, 12.13).
+ * behave.  There is no per-domain page cache (spec 6.6, 12.13).  At
+ * boot the list is every managed page in ascending order; since pages
+ * leave from the head and come back to the head, the pages never
+ * allocated are always its tail, in that order.  That tail is kept as a
+ * range (vm_domain.fresh_next, fresh_end), not as links: its page
+ * structs are first written when allocated, and the order of
+ * allocation is the one the full list gives.
  */
 #include "vm/vm_int.h"
 
@@ -148,6 +154,7 @@ vm_page_alloc(struct vm_machine *m, uint32_t obj, uint32_t pindex, int req,
 	struct vm_domain *vmd;
 	struct vm_page *p;
 	uint32_t i, d, start, page;
+	bool fresh;
 
 	o = &m->objects[obj];
 	start = o->domain_rr % m->ndomains;
@@ -161,6 +168,12 @@ vm_page_alloc(struct vm_machine *m, uint32_t obj, uint32_t pindex, int req,
 			continue;
 		}
 		page = vmd->free_head;
+		fresh = page == VM_NONE && vmd->fresh_next < vmd->fresh_end;
+		if (fresh) {
+			page = vmd->fresh_next;
+			vm_page_init(&m->pages[page], (uint8_t)d);
+			m->pages[page].flags = PG_FREE;
+		}
 		if (page == VM_NONE) {
 			/* Cannot happen while the free list matches free_count. */
 			vm_domain_freecnt_inc(m, d, 1);
@@ -173,7 +186,10 @@ vm_page_alloc(struct vm_machine *m, uint32_t obj, uint32_t pindex, int req,
 			vm_domain_freecnt_inc(m, d, 1);
 			return (VM_NONE);
 		}
-		vmd->free_head = p->qnext;
+		if (fresh)
+			vmd->fresh_next++;
+		else
+			vmd->free_head = p->qnext;
 		p->qnext = VM_NONE;
 		p->flags = 0;
 		p->aflags = 0;

@@ -17,8 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void
-page_init(struct vm_page *p, uint8_t domain)
+/* vm_page_init() - a page of domain that is on no list and in no object. */
+void
+vm_page_init(struct vm_page *p, uint8_t domain)
 {
 	memset(p, 0, sizeof(*p));
 	p->qnext = p->qprev = VM_NONE;
@@ -29,6 +30,17 @@ page_init(struct vm_page *p, uint8_t domain)
 	p->domain = domain;
 }
 
+bool
+vm_page_fresh(const struct vm_machine *m, uint32_t page)
+{
+	uint32_t d;
+
+	for (d = 0; d < m->ndomains; d++)
+		if (page >= m->dom[d].fresh_next && page < m->dom[d].fresh_end)
+			return (true);
+	return (false);
+}
+
 int
 vm_machine_create(const struct pg_config *cfg, int32_t ticks0,
     struct vm_machine **out)
@@ -37,7 +49,7 @@ vm_machine_create(const struct pg_config *cfg, int32_t ticks0,
 	struct vm_machine *m;
 	struct vm_domain *vmd;
 	uint64_t total;
-	uint32_t d, i, base, page;
+	uint32_t d, i, base;
 
 	*out = NULL;
 	lay = malloc(sizeof(*lay));
@@ -89,18 +101,14 @@ vm_machine_create(const struct pg_config *cfg, int32_t ticks0,
 		vmd->last_active_scan = ticks0;
 		vmd->laundry_request = VM_LAUNDRY_IDLE;
 		/*
-		 * Push the managed pages from the top down so that the
-		 * lowest page is allocated first.
+		 * The managed pages are free, lowest allocated first: the
+		 * fresh range (alloc.c), their structs written when they
+		 * are first allocated.
 		 */
-		for (i = vmd->page_count; i > 0; i--) {
-			page = base + i - 1;
-			page_init(&m->pages[page], (uint8_t)d);
-			if (i - 1 < vmd->kernel_wired + vmd->kernel_cache)
-				continue;
-			m->pages[page].flags = PG_FREE;
-			m->pages[page].qnext = vmd->free_head;
-			vmd->free_head = page;
-		}
+		for (i = 0; i < vmd->kernel_wired + vmd->kernel_cache; i++)
+			vm_page_init(&m->pages[base + i], (uint8_t)d);
+		vmd->fresh_next = base + vmd->kernel_wired + vmd->kernel_cache;
+		vmd->fresh_end = base + vmd->page_count;
 		vmd->free_count = vmd->page_count - vmd->kernel_wired -
 		    vmd->kernel_cache;
 		total += vmd->free_count;
@@ -113,7 +121,7 @@ vm_machine_create(const struct pg_config *cfg, int32_t ticks0,
 		vmd->inacthead = vmd->marker + 1;
 		vmd->laundry_marker = vmd->marker + 2;
 		for (i = vmd->marker; i <= vmd->laundry_marker; i++) {
-			page_init(&m->pages[i], (uint8_t)d);
+			vm_page_init(&m->pages[i], (uint8_t)d);
 			m->pages[i].flags = PG_MARKER;
 		}
 		/* S:1785-1787: inacthead heads the inactive queue for good. */
@@ -251,6 +259,8 @@ vm_machine_check(const struct vm_machine *m, struct pg_error *err)
 			    qname[m->pages[vmd->laundry_marker].queue]);
 	}
 	for (page = 0; page < m->ntotal; page++) {
+		if (vm_page_fresh(m, page))
+			continue;
 		p = &m->pages[page];
 		if (!seen[page] && p->queue != PQ_NONE)
 			FAIL("page %u says queue %u but is on no list", page,
@@ -274,7 +284,7 @@ vm_machine_check(const struct vm_machine *m, struct pg_error *err)
 				    page);
 			p = &m->pages[page];
 			if ((p->flags & PG_FREE) == 0 || p->domain != d ||
-			    seen[page])
+			    seen[page] || vm_page_fresh(m, page))
 				FAIL("domain %u: page %u on the free list is "
 				    "not a free page of the domain", d, page);
 			if (p->queue != PQ_NONE || p->object != VM_NONE ||
@@ -284,13 +294,19 @@ vm_machine_check(const struct vm_machine *m, struct pg_error *err)
 			seen[page] = 1;
 			nfree++;
 		}
+		kend = vmd->first_page + vmd->kernel_wired + vmd->kernel_cache;
+		if (vmd->fresh_next < kend || vmd->fresh_next > vmd->fresh_end ||
+		    vmd->fresh_end != vmd->first_page + vmd->page_count)
+			FAIL("domain %u: fresh pages [%u, %u) outside its "
+			    "managed pages [%u, %u)", d, vmd->fresh_next,
+			    vmd->fresh_end, kend,
+			    vmd->first_page + vmd->page_count);
+		nfree += vmd->fresh_end - vmd->fresh_next;
 		if (nfree != vmd->free_count)
 			FAIL("domain %u: free_count %u but %u pages on the "
 			    "free list", d, vmd->free_count, nfree);
-		kend = vmd->first_page + vmd->kernel_wired + vmd->kernel_cache;
 		held = 0;
-		for (page = vmd->first_page;
-		    page < vmd->first_page + vmd->page_count; page++) {
+		for (page = vmd->first_page; page < vmd->fresh_next; page++) {
 			p = &m->pages[page];
 			if (p->domain != d)
 				FAIL("page %u of domain %u says domain %u",
@@ -374,7 +390,7 @@ vm_machine_check(const struct vm_machine *m, struct pg_error *err)
 	}
 	n = 0;
 	for (page = 0; page < m->npages; page++)
-		if (m->pages[page].object != VM_NONE)
+		if (!vm_page_fresh(m, page) && m->pages[page].object != VM_NONE)
 			n++;
 	if (n != resident)
 		FAIL("%u pages name an object, objects hold %u", n, resident);
@@ -400,6 +416,8 @@ vm_machine_check(const struct vm_machine *m, struct pg_error *err)
 			FAIL("object slot %u: ref_count %u but %u mappings", i,
 			    m->objects[i].ref_count, refs[i]);
 	for (page = 0; page < m->npages; page++) {
+		if (vm_page_fresh(m, page))
+			continue;
 		p = &m->pages[page];
 		if (p->pv == VM_NONE) {
 			if (p->pvn != 0)

@@ -415,6 +415,8 @@ vm_pmap_check(const struct vm_machine *m, struct pg_error *err)
 
 	used = 0;
 	for (page = 0; page < m->npages; page++) {
+		if (vm_page_fresh(m, page))
+			continue;
 		p = &m->pages[page];
 		if (p->pvn == 0)
 			continue;

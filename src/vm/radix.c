@@ -14,7 +14,9 @@
  * Nodes come from one pool in the machine (m->rn), recycled through a
  * free list threaded through their first cell and grown by doubling; it
  * starts with room for every physical page resident in dense objects, so
- * the usual trace never grows it.  Compared with the global (object,
+ * the usual trace never grows it.  Nodes never used, [rn_fresh, rn_cap),
+ * are handed out after the free list, so the pool's memory is written
+ * only as far as the trace needs it.  Compared with the global (object,
  * pindex) hash it replaces, a lookup touches the object's few top nodes,
  * which stay in cache, and then one leaf line shared by 16 neighbouring
  * pages, where the hash touched a random bucket and a random page.
@@ -40,7 +42,7 @@ rn_cells(const struct vm_machine *m, uint32_t node)
 static int
 rn_reserve(struct vm_machine *m, uint32_t nodes)
 {
-	uint32_t *n, old = m->rn_cap, i;
+	uint32_t *n, old = m->rn_cap;
 
 	if (m->rn_nfree >= nodes)
 		return (0);
@@ -50,11 +52,7 @@ rn_reserve(struct vm_machine *m, uint32_t nodes)
 	if (n == NULL)
 		return (-ENOMEM);
 	m->rn = n;
-	/* The new nodes join the free list, lowest first. */
-	for (i = m->rn_cap; i > old; i--) {
-		m->rn[(size_t)(i - 1) * RN_FANOUT] = m->rn_free;
-		m->rn_free = i - 1;
-	}
+	/* The new nodes extend the never-used range [rn_fresh, rn_cap). */
 	m->rn_nfree += m->rn_cap - old;
 	return (0);
 }
@@ -65,9 +63,14 @@ rn_alloc(struct vm_machine *m)
 {
 	uint32_t node, *c, i;
 
-	node = m->rn_free;
-	c = rn_cells(m, node);
-	m->rn_free = c[0];
+	if (m->rn_free != VM_NONE) {
+		node = m->rn_free;
+		c = rn_cells(m, node);
+		m->rn_free = c[0];
+	} else {
+		node = m->rn_fresh++;
+		c = rn_cells(m, node);
+	}
 	m->rn_nfree--;
 	for (i = 0; i < RN_FANOUT; i++)
 		c[i] = VM_NONE;
@@ -86,7 +89,7 @@ int
 vm_radix_init(struct vm_machine *m)
 {
 	m->rn = NULL;
-	m->rn_cap = m->rn_nfree = 0;
+	m->rn_cap = m->rn_nfree = m->rn_fresh = 0;
 	m->rn_free = VM_NONE;
 	/* Dense residency: one leaf per 16 pages, 1/15 more above. */
 	return (rn_reserve(m, m->npages / 15 + 64));
@@ -97,7 +100,7 @@ vm_radix_fini(struct vm_machine *m)
 {
 	free(m->rn);
 	m->rn = NULL;
-	m->rn_cap = m->rn_nfree = 0;
+	m->rn_cap = m->rn_nfree = m->rn_fresh = 0;
 	m->rn_free = VM_NONE;
 }
 

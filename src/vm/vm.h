@@ -73,10 +73,7 @@ enum {
 #define VM_LAUNDRY_BACKGROUND 1
 #define VM_LAUNDRY_SHORTFALL 2
 
-/*
- * A physical page or queue marker, 48 bytes; the first mapping is in the
- * page (pv), later ones in the pv cell pool (pmap.c).
- */
+/* A physical page or queue marker, 48 B; later mappings in pmap.c's pool. */
 struct vm_page {
 	uint32_t qnext, qprev;		/* queue links; qnext: free list */
 	uint32_t onext, oprev;		/* the object's list of resident pages */
@@ -240,7 +237,8 @@ struct vm_domain {
 	struct vm_pagequeue pq[PQ_COUNT];
 	uint32_t page_count;
 	uint32_t free_count;
-	uint32_t free_head;		/* free pages (LIFO through qnext) */
+	/* Free pages: LIFO through qnext, then [fresh_next, fresh_end) (alloc.c). */
+	uint32_t free_head, fresh_next, fresh_end;
 	uint32_t pageout_deficit;	/* u_int, atomic in the kernel */
 	int32_t pageout_wanted;		/* S:1799, S:1824, S:1979-1994 */
 	uint32_t marker;		/* inactive scan cursor */
@@ -306,7 +304,7 @@ struct vm_machine {
 
 	/* Nodes of the objects' page index tries (radix.c), 16 cells each. */
 	uint32_t *rn;
-	uint32_t rn_cap, rn_nfree, rn_free;
+	uint32_t rn_cap, rn_nfree, rn_free, rn_fresh;
 	struct pg_idmap obj_index;	/* trace object id -> slot */
 	struct pg_idmap proc_index;	/* pid -> slot */
 

@@ -53,6 +53,13 @@ int vm_pmap_check(const struct vm_machine *m, struct pg_error *err);
 
 /* alloc.c: put a page whose free was deferred (or a fresh one) on the free list. */
 void vm_page_free_phys(struct vm_machine *m, uint32_t page);
+/* machine.c */
+void vm_page_init(struct vm_page *p, uint8_t domain);
+/*
+ * vm_page_fresh() - page is a free page never allocated (alloc.c): its
+ * struct holds nothing yet.  For the checkers, which walk every page.
+ */
+bool vm_page_fresh(const struct vm_machine *m, uint32_t page);
 
 /* swap.c */
 struct vm_swap *vm_swap_create(void);

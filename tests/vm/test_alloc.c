@@ -5,6 +5,8 @@
 #include "lib/fixture.h"
 
 #include <criterion/criterion.h>
+#include <malloc.h>
+#include <sys/resource.h>
 
 /*
  * 64 MiB = 16384 pages: fm0 80, free_reserved 87, free_severe 127,
@@ -364,7 +366,9 @@ Test(alloc, kernel_pages_and_cache_release)
 	cr_assert_eq(m->dom[0].kernel_wired, 100);
 	cr_assert_eq(m->dom[0].kernel_cache, 1000);
 	cr_assert_eq(m->dom[0].free_count, 16384 - 1100);
-	cr_assert_eq(m->dom[0].free_head, 1100);
+	/* Page 1100 is the first allocated: the head of the fresh range. */
+	cr_assert_eq(m->dom[0].free_head, VM_NONE);
+	cr_assert_eq(m->dom[0].fresh_next, 1100);
 	fx_check(m);
 	n = vm_domain_kernel_cache_release(m, 0, 250);
 	cr_assert_eq(n, 250);
@@ -376,5 +380,73 @@ Test(alloc, kernel_pages_and_cache_release)
 	cr_assert_eq(n, 750);
 	cr_assert_eq(m->dom[0].free_count, 16384 - 100);
 	fx_check(m);
+	vm_machine_destroy(m);
+}
+
+/*
+ * The free list is every managed page, lowest first, and LIFO after
+ * that; the pages never allocated are kept as a range, not as links
+ * (alloc.c), and must come out in the order the whole list gives.
+ */
+Test(alloc, never_allocated_pages_are_the_free_lists_tail_in_order)
+{
+	struct vm_machine *m;
+	uint32_t obj, a, b, c, d, e;
+
+	m = fx_machine_mib(64, 1, 0);
+	obj = fx_object(m, 7, OBJT_DEFAULT, 64);
+	a = fx_alloc(m, obj, 0);
+	b = fx_alloc(m, obj, 1);
+	c = fx_alloc(m, obj, 2);
+	cr_assert_eq(a, 0);
+	cr_assert_eq(b, 1);
+	cr_assert_eq(c, 2);
+	cr_assert_eq(m->dom[0].fresh_next, 3);
+	vm_page_free(m, b);
+	vm_page_free(m, a);
+	fx_check(m);
+	d = fx_alloc(m, obj, 3);
+	e = fx_alloc(m, obj, 4);
+	cr_assert_eq(d, a, "the last freed page first");
+	cr_assert_eq(e, b);
+	cr_assert_eq(fx_alloc(m, obj, 5), 3, "then the lowest never used");
+	cr_assert_eq(m->dom[0].free_count, 16384 - 4);
+	fx_check(m);
+	vm_machine_destroy(m);
+}
+
+static long
+max_rss_kib(void)
+{
+	struct rusage ru;
+
+	cr_assert_eq(getrusage(RUSAGE_SELF, &ru), 0);
+	return (ru.ru_maxrss);
+}
+
+/*
+ * A 64 GiB machine (16.7 M pages, 805 MB of page structs and 72 MB of
+ * page index nodes) costs nothing until its pages are used: booting it
+ * writes only the kernel's pages and the markers.
+ */
+Test(alloc, a_large_machine_boots_without_writing_its_free_pages)
+{
+	struct pg_config cfg;
+	struct vm_machine *m;
+	long before;
+
+	fx_config_mib(&cfg, 64 * 1024, 1, 0);
+#ifdef M_PERTURB
+	/* meson test sets MALLOC_PERTURB_, which fills every allocation. */
+	mallopt(M_PERTURB, 0);
+#endif
+	before = max_rss_kib();
+	cr_assert_eq(vm_machine_create(&cfg, FX_TICKS0, &m), 0);
+	cr_assert_eq(m->dom[0].free_count, 16777216);
+	/* 400 MB leaves room for a sanitizer's shadow of the arrays. */
+	cr_assert_lt(max_rss_kib() - before, 400 * 1000L,
+	    "booting grew the resident set by %ld KiB",
+	    max_rss_kib() - before);
+	cr_assert_eq(fx_alloc(m, fx_object(m, 1, OBJT_DEFAULT, 4), 0), 0);
 	vm_machine_destroy(m);
 }

@@ -70,6 +70,17 @@ Test(check, free_count)
 	m->dom[1].free_count++;
 }
 
+Test(check, fresh_range)
+{
+	m->dom[0].fresh_end++;
+	expect_broken("fresh pages");
+	m->dom[0].fresh_end--;
+	m->dom[1].fresh_next = m->dom[1].first_page - 1;
+	expect_broken("fresh pages");
+	m->dom[1].fresh_next = m->dom[1].first_page + 2;
+	fx_check(m);
+}
+
 Test(check, queue_field)
 {
 	m->pages[pg[3]].queue = PQ_LAUNDRY;
