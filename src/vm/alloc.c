@@ -141,6 +141,24 @@ vm_domain_freecnt_inc(struct vm_machine *m, uint32_t d, uint32_t n)
 }
 
 /*
+ * The head of vmd's free list; when only never-allocated pages are left,
+ * the lowest of them is written and linked as the head first.
+ */
+static uint32_t
+free_list_head(struct vm_machine *m, struct vm_domain *vmd)
+{
+	struct vm_page *p;
+
+	if (vmd->free_head == VM_NONE && vmd->fresh_next < vmd->fresh_end) {
+		p = &m->pages[vmd->fresh_next];
+		vm_page_init(p, (uint8_t)vmd->index);
+		p->flags = PG_FREE;
+		vmd->free_head = vmd->fresh_next++;
+	}
+	return (vmd->free_head);
+}
+
+/*
  * vm_page_alloc() - model of vm_page_alloc() with a round-robin domain
  * iterator and no waiting: the caller sleeps (vm_wait) and retries.
  * The page's valid bits stay 0: the caller fills it (zero-fill or read)
@@ -154,7 +172,6 @@ vm_page_alloc(struct vm_machine *m, uint32_t obj, uint32_t pindex, int req,
 	struct vm_domain *vmd;
 	struct vm_page *p;
 	uint32_t i, d, start, page;
-	bool fresh;
 
 	o = &m->objects[obj];
 	start = o->domain_rr % m->ndomains;
@@ -167,13 +184,7 @@ vm_page_alloc(struct vm_machine *m, uint32_t obj, uint32_t pindex, int req,
 			vmd->pageout_deficit += 1;
 			continue;
 		}
-		page = vmd->free_head;
-		fresh = page == VM_NONE && vmd->fresh_next < vmd->fresh_end;
-		if (fresh) {
-			page = vmd->fresh_next;
-			vm_page_init(&m->pages[page], (uint8_t)d);
-			m->pages[page].flags = PG_FREE;
-		}
+		page = free_list_head(m, vmd);
 		if (page == VM_NONE) {
 			/* Cannot happen while the free list matches free_count. */
 			vm_domain_freecnt_inc(m, d, 1);
@@ -186,10 +197,7 @@ vm_page_alloc(struct vm_machine *m, uint32_t obj, uint32_t pindex, int req,
 			vm_domain_freecnt_inc(m, d, 1);
 			return (VM_NONE);
 		}
-		if (fresh)
-			vmd->fresh_next++;
-		else
-			vmd->free_head = p->qnext;
+		vmd->free_head = p->qnext;
 		p->qnext = VM_NONE;
 		p->flags = 0;
 		p->aflags = 0;

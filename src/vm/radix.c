@@ -65,13 +65,12 @@ rn_alloc(struct vm_machine *m)
 
 	if (m->rn_free != VM_NONE) {
 		node = m->rn_free;
-		c = rn_cells(m, node);
-		m->rn_free = c[0];
+		m->rn_free = rn_cells(m, node)[0];
 	} else {
 		node = m->rn_fresh++;
-		c = rn_cells(m, node);
 	}
 	m->rn_nfree--;
+	c = rn_cells(m, node);
 	for (i = 0; i < RN_FANOUT; i++)
 		c[i] = VM_NONE;
 	return (node);
