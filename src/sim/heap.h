@@ -38,6 +38,7 @@ struct sim_action {
 struct sim_heap {
 	struct sim_action *a;
 	size_t n, cap;
+	bool hole;		/* a[0] was taken: the next push fills it */
 };
 
 /* sim_action_order() - the order key of class and seq. */
@@ -57,11 +58,40 @@ sim_action_before(const struct sim_action *x, const struct sim_action *y)
 /* sim_heap_push() - add a copy of x.  0, or -ENOMEM (heap unchanged). */
 int sim_heap_push(struct sim_heap *h, const struct sim_action *x);
 
-/* sim_heap_peek() - the first action, or NULL when empty. */
+/* sim_heap_peek() - the first action, or NULL when empty (no hole open). */
 static inline const struct sim_action *
 sim_heap_peek(const struct sim_heap *h)
 {
 	return (h->n > 0 ? &h->a[0] : NULL);
+}
+
+/*
+ * sim_heap_take() - copy the first action (the heap is not empty, no hole
+ * open) into *out and leave its place open until sim_heap_settle().  A
+ * push in between fills the place with one sift down instead of a sift up
+ * and the pop's own sift down: the action that reschedules its owner, a
+ * process or a thread, which most do.  The order actions come out in does
+ * not change: the keys are distinct, so the minimum is the minimum
+ * whatever the heap's layout.
+ */
+static inline void
+sim_heap_take(struct sim_heap *h, struct sim_action *out)
+{
+	*out = h->a[0];
+	h->hole = true;
+}
+
+/*
+ * sim_heap_close() - close the open place with the last action;
+ * sim_heap_settle() - the same, if it is still open.
+ */
+void sim_heap_close(struct sim_heap *h);
+
+static inline void
+sim_heap_settle(struct sim_heap *h)
+{
+	if (h->hole)
+		sim_heap_close(h);
 }
 
 /* sim_heap_pop() - remove the first action into *out; false when empty. */

@@ -304,8 +304,9 @@ run_until(struct sim *s, uint64_t t, unsigned cls, bool idle_stop)
 		if (top == NULL || top->time > t ||
 		    (top->time == t && (top->order >> SIM_SEQ_BITS) > cls))
 			return;
-		sim_heap_pop(&s->heap, &a);
+		sim_heap_take(&s->heap, &a);
 		run_action(s, &a);
+		sim_heap_settle(&s->heap);
 	}
 }
 

@@ -309,6 +309,63 @@ Test(heap, order_at_equal_times_is_class_then_seq)
 	sim_heap_finish(&h);
 }
 
+/*
+ * An action taken with sim_heap_take() is the least of all; the pushes
+ * made before sim_heap_settle() (none, one or two, as an action schedules)
+ * and those after are then taken in key order, as a plain list would give
+ * them.  A push that filled the open place wrongly, or a settle that lost
+ * or kept the taken action, breaks the comparison.
+ */
+Test(heap, take_then_push_keeps_key_order)
+{
+	struct sim_action ref[256], a, x;
+	struct sim_heap h = { 0 };
+	uint64_t rng = 12345, seq = 0;
+	size_t nref = 0, i, best, k, npush;
+	unsigned step;
+
+	a.time = 0;
+	for (step = 0; step < 20000; step++) {
+		rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+		npush = nref == 0 ? 1 : (rng >> 60) % 3;
+		if (nref > 200)
+			npush = 0;
+		if (nref > 0) {
+			best = 0;
+			for (i = 1; i < nref; i++)
+				if (sim_action_before(&ref[i], &ref[best]))
+					best = i;
+			sim_heap_take(&h, &a);
+			cr_assert_eq(a.time, ref[best].time);
+			cr_assert_eq(a.order, ref[best].order);
+			ref[best] = ref[--nref];
+		}
+		for (k = 0; k < npush; k++) {
+			rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+			x.time = a.time + (rng >> 58);	/* never before the one taken */
+			x.order = sim_action_order((unsigned)(rng >> 20) % 5, seq++);
+			x.arg = (uint32_t)step;
+			x.gen = 0;
+			x.kind = 0;
+			cr_assert_eq(sim_heap_push(&h, &x), 0);
+			ref[nref++] = x;
+		}
+		sim_heap_settle(&h);
+		cr_assert_eq(h.n, nref, "step %u: %zu actions, expected %zu",
+		    step, h.n, nref);
+	}
+	while (sim_heap_pop(&h, &a)) {
+		best = 0;
+		for (i = 1; i < nref; i++)
+			if (sim_action_before(&ref[i], &ref[best]))
+				best = i;
+		cr_assert_eq(a.order, ref[best].order);
+		ref[best] = ref[--nref];
+	}
+	cr_assert_eq(nref, 0);
+	sim_heap_finish(&h);
+}
+
 /* ---- fault path (spec 6.5, fact 11) ---- */
 
 static const char small_noswap_yaml[] =
