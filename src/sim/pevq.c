@@ -34,11 +34,23 @@
 static const uint8_t code_bytes[4] = { 1, 2, 4, 8 };
 static const uint64_t code_mask[4] = { 0xff, 0xffff, 0xffffffff, UINT64_MAX };
 
+/*
+ * The code from the count of leading zero bits of v | 1: 56 to 63 (one
+ * byte), 48 to 55 (two), 32 to 47 (four), 0 to 31 (eight).  A table load
+ * after one instruction, where comparing with the three limits took ten
+ * instructions per field, five fields per event.
+ */
+static const uint8_t code_of_clz[64] = {
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 static inline unsigned
 size_code(uint64_t v)
 {
-	return ((unsigned)(v > 0xff) + (unsigned)(v > 0xffff) +
-	    (unsigned)(v > 0xffffffff));
+	return (code_of_clz[__builtin_clzll(v | 1)]);
 }
 
 /*

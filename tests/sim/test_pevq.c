@@ -49,6 +49,45 @@ assert_event(const struct sim_pev *got, uint64_t i)
 	cr_assert_eq(got->count, want.count, "event %ju", (uintmax_t)i);
 }
 
+/*
+ * Each field takes the fewest of 1, 2, 4 or 8 bytes that hold it: on
+ * both sides of every limit, the record's length and the value read back.
+ */
+Test(pevq, a_field_takes_the_fewest_bytes_that_hold_it)
+{
+	static const struct {
+		uint64_t v;
+		uint32_t bytes;
+	} lim[] = {
+		{ 0, 1 }, { 1, 1 }, { 0xff, 1 }, { 0x100, 2 }, { 0xffff, 2 },
+		{ 0x10000, 4 }, { 0xffffffff, 4 }, { UINT64_C(0x100000000), 8 },
+		{ UINT64_MAX, 8 },
+	};
+	struct sim_pevq q;
+	struct sim_spill sp;
+	struct sim_pev e, got;
+	size_t i;
+
+	sim_spill_init(&sp);
+	for (i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {
+		memset(&q, 0, sizeof(q));
+		memset(&e, 0, sizeof(e));
+		e.op = TRACE_OP_FAULT;
+		e.pindex = lim[i].v;
+		e.obj = lim[i].v;
+		cr_assert_eq(sim_pevq_push(&q, &sp, &e), 0);
+		/* Tags, time and number deltas (0), the object, pindex, count. */
+		cr_assert_eq(q.len, 2 + 1 + 1 + 2 * lim[i].bytes + 1,
+		    "value %#jx: a record of %u bytes", (uintmax_t)lim[i].v,
+		    q.len);
+		cr_assert_eq(sim_pevq_pop(&q, &sp, &got), 0);
+		cr_assert_eq(got.pindex, lim[i].v);
+		cr_assert_eq(got.obj, lim[i].v);
+		sim_pevq_free(&q, &sp);
+	}
+	sim_spill_finish(&sp);
+}
+
 Test(pevq, order_and_contents_survive_the_spill)
 {
 	struct sim_pevq q;
