@@ -349,8 +349,13 @@ do_swap(struct trace_validator *v, const struct trace_event *ev,
 	    ev->count, ev->count));
 }
 
-int
-trace_validator_check(struct trace_validator *v, const struct trace_event *ev,
+/*
+ * check_event() - every check of one event, with the message of the first
+ * that fails.  Out of line: trace_validator_check() takes the page ops
+ * that pass without it, so that they do not pay for this frame.
+ */
+static __attribute__((noinline)) int
+check_event(struct trace_validator *v, const struct trace_event *ev,
     struct pg_error *err)
 {
 	struct vh_entry *p, *me;
@@ -473,4 +478,34 @@ notlive:
 	    "pid %" PRIu32 " is not running: a proc "
 	    "event must come first (and none since its exit)",
 	    ev->pid));
+}
+
+/*
+ * A page op that passes: its mapping found (the last one, or in the
+ * table), count at least 1 and the range within the mapping's pages, which
+ * a map event keeps within TRACE_PAGES_MAX.  Anything else, check_event().
+ */
+int
+trace_validator_check(struct trace_validator *v, const struct trace_event *ev,
+    struct pg_error *err)
+{
+	const struct vh_entry *me;
+
+	if ((unsigned)ev->op - TRACE_OP_FAULT > TRACE_OP_UNWIRE - TRACE_OP_FAULT ||
+	    ev->time_ns < v->time)
+		return (check_event(v, ev, err));
+	if (!v->hit_valid || v->hit_pid != ev->pid || v->hit_obj != ev->obj) {
+		me = vh_find(&v->maps, ev->pid, ev->obj);
+		if (me == NULL)
+			return (check_event(v, ev, err));
+		v->hit_valid = true;
+		v->hit_pid = ev->pid;
+		v->hit_obj = ev->obj;
+		v->hit_pages = v->slab[me->val].pages;
+	}
+	if (ev->count == 0 || ev->pindex >= v->hit_pages ||
+	    ev->count > v->hit_pages - ev->pindex)
+		return (check_event(v, ev, err));
+	v->time = ev->time_ns;
+	return (0);
 }
