@@ -352,13 +352,15 @@ do_swap(struct trace_validator *v, const struct trace_event *ev,
 /*
  * check_event() - every check of one event, with the message of the first
  * that fails.  Out of line: trace_validator_check() takes the page ops
- * that pass without it, so that they do not pay for this frame.
+ * that pass without it, so that they do not pay for this frame, and keeps
+ * the mapping they last found.
  */
 static __attribute__((noinline)) int
 check_event(struct trace_validator *v, const struct trace_event *ev,
     struct pg_error *err)
 {
 	struct vh_entry *p, *me;
+	uint64_t pages;
 	char a[32], b[32];
 	int rc;
 
@@ -373,32 +375,27 @@ check_event(struct trace_validator *v, const struct trace_event *ev,
 		if (ev->count == 0 || ev->pindex >= TRACE_PAGES_MAX ||
 		    ev->count > TRACE_PAGES_MAX - ev->pindex)
 			goto syntax;
-		if (!v->hit_valid || v->hit_pid != ev->pid ||
-		    v->hit_obj != ev->obj) {
-			me = vh_find(&v->maps, ev->pid, ev->obj);
-			if (me == NULL) {
-				if (vh_find(&v->procs, ev->pid, 0) == NULL)
-					goto notlive;
-				return (verr(err, -EINVAL,
-				    "pid %" PRIu32 " has "
-				    "not mapped object %" PRIu64,
-				    ev->pid, ev->obj));
-			}
-			v->hit_valid = true;
-			v->hit_pid = ev->pid;
-			v->hit_obj = ev->obj;
-			v->hit_pages = v->slab[me->val].pages;
+		/* The last mapping is trace_validator_check()'s to keep. */
+		me = vh_find(&v->maps, ev->pid, ev->obj);
+		if (me == NULL) {
+			if (vh_find(&v->procs, ev->pid, 0) == NULL)
+				goto notlive;
+			return (verr(err, -EINVAL,
+			    "pid %" PRIu32 " has "
+			    "not mapped object %" PRIu64,
+			    ev->pid, ev->obj));
 		}
-		if (ev->pindex >= v->hit_pages)
+		pages = v->slab[me->val].pages;
+		if (ev->pindex >= pages)
 			return (verr(err, -EINVAL,
 			    "PINDEX %" PRIu64 " is beyond "
 			    "object %" PRIu64 "'s %" PRIu64 " pages",
-			    ev->pindex, ev->obj, v->hit_pages));
-		if (ev->pindex + ev->count > v->hit_pages)
+			    ev->pindex, ev->obj, pages));
+		if (ev->pindex + ev->count > pages)
 			return (verr(err, -EINVAL,
 			    "PINDEX+COUNT %" PRIu64 " exceeds object %" PRIu64
 			    "'s %" PRIu64 " pages",
-			    ev->pindex + ev->count, ev->obj, v->hit_pages));
+			    ev->pindex + ev->count, ev->obj, pages));
 		v->time = ev->time_ns;
 		return (0);
 	}
