@@ -149,6 +149,7 @@ sim_proc_new(struct sim *s, const struct trace_event *ev, uint64_t evno)
 	if (ev->str != NULL)
 		snprintf(p->name, sizeof(p->name), "%s", ev->str);
 	p->slot = slot;
+	p->next_cell = VM_NONE;
 	if (slot >= s->slot2proc_cap) {
 		old = s->slot2proc_cap;
 		ns = pg_grow32(s->slot2proc, &s->slot2proc_cap, (size_t)slot + 1,

@@ -66,6 +66,47 @@ spill_fail(struct sim *s, struct sim_proc *p, int rc)
 
 /* ---- blocking and waking ---- */
 
+/*
+ * Start loading the index leaf of the next fault of p: the page its event
+ * in progress stands at, or the first of the event at the head of its
+ * queue when the queue has it decoded and p's object cache knows the
+ * object (docs/performance.md, "Fifth round").  Anything else is left to
+ * the fault.  sim_proc_prefetch() then loads the page.
+ */
+static void
+prefetch_leaf(const struct sim *s, struct sim_proc *p)
+{
+	const struct sim_pev *e;
+	uint32_t i;
+
+	p->next_cell = VM_NONE;
+	if (p->has_cur) {
+		if (p->cur.op == TRACE_OP_FAULT || p->cur.op == TRACE_OP_DIRTY ||
+		    p->cur.op == TRACE_OP_WIRE)
+			p->next_cell = vm_fault_prefetch_leaf(s->m, p->obj_slot,
+			    (uint32_t)p->cursor);
+		return;
+	}
+	if (p->q.front_len == 0)
+		return;
+	e = &p->q.front;
+	if ((e->op != TRACE_OP_FAULT && e->op != TRACE_OP_DIRTY &&
+	    e->op != TRACE_OP_WIRE) || e->pindex > UINT32_MAX)
+		return;
+	for (i = 0; i < p->oc_n; i++)
+		if (p->oc_id[i] == e->obj) {
+			p->next_cell = vm_fault_prefetch_leaf(s->m, p->oc_slot[i],
+			    (uint32_t)e->pindex);
+			return;
+		}
+}
+
+void
+sim_proc_prefetch(const struct sim *s, uint32_t pi)
+{
+	vm_fault_prefetch_page(s->m, s->procs[pi].next_cell);
+}
+
 static void
 proc_schedule_run(struct sim *s, uint32_t pi, uint64_t t)
 {
@@ -74,6 +115,7 @@ proc_schedule_run(struct sim *s, uint32_t pi, uint64_t t)
 	p->gen++;
 	p->run_pending = true;
 	sim_schedule(s, t, SIM_CLASS_TRACE, K_PROC_RUN, pi, p->gen);
+	prefetch_leaf(s, p);
 }
 
 /*

@@ -14,6 +14,7 @@
 #include "sim/pevq_int.h"
 #include "sim/sim.h"
 #include "util/idmap.h"
+#include "vm/fault.h"
 #include "vm/pager.h"
 #include "vm/vm.h"
 
@@ -100,6 +101,7 @@ struct sim_proc {
 	uint32_t oc_n;
 	uint64_t oc_id[SIM_OBJ_CACHE];
 	uint32_t oc_slot[SIM_OBJ_CACHE];
+	uint32_t next_cell;		/* vm_fault_prefetch_leaf() of its next fault */
 
 	struct sim_pevq q;		/* pending events */
 
@@ -273,6 +275,7 @@ void sim_lw_run(struct sim *s, uint32_t d);
 /* proc.c */
 int sim_proc_event(struct sim *s, const struct trace_event *ev, uint64_t evno);
 void sim_proc_run(struct sim *s, uint32_t pi);
+void sim_proc_prefetch(const struct sim *s, uint32_t pi);
 void sim_proc_read_done(struct sim *s, uint32_t pi);
 void sim_proc_kill(struct sim *s, uint32_t slot);
 void sim_proc_kill_exit(struct sim *s, uint32_t pi);

@@ -12,6 +12,7 @@
  * pages and counters are written here only.
  */
 #include "vm/fault.h"
+#include "vm/vm_int.h"
 
 #include <errno.h>
 
@@ -114,6 +115,30 @@ vm_fault(struct vm_machine *m, uint32_t proc, uint32_t obj, uint32_t pindex,
 	info->hard = true;
 	rc = fault_map(m, proc, page, write, wire);
 	return (rc < 0 ? rc : VM_FAULT_DONE);
+}
+
+uint32_t
+vm_fault_prefetch_leaf(const struct vm_machine *m, uint32_t obj,
+    uint32_t pindex)
+{
+	const uint32_t *cell;
+
+	if ((cell = vm_radix_cell(m, obj, pindex)) == NULL)
+		return (VM_NONE);
+	__builtin_prefetch(cell);
+	return ((uint32_t)(cell - m->rn));
+}
+
+void
+vm_fault_prefetch_page(const struct vm_machine *m, uint32_t cell)
+{
+	uint32_t page;
+
+	if ((page = vm_radix_cell_value(m, cell)) >= m->npages)
+		return;
+	/* A 48-byte page straddles two cache lines at every other place. */
+	__builtin_prefetch(&m->pages[page]);
+	__builtin_prefetch((const char *)&m->pages[page + 1] - 1);
 }
 
 int

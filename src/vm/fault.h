@@ -69,4 +69,17 @@ int vm_fault(struct vm_machine *m, uint32_t proc, uint32_t obj,
 int vm_fault_read_done(struct vm_machine *m, uint32_t proc, uint32_t page,
     bool swap, bool write, bool wire);
 
+/*
+ * vm_fault_prefetch_leaf() - start loading the index leaf that vm_fault()
+ * of (obj, pindex) reads first, and return its cell (VM_NONE if no leaf
+ * covers pindex) for vm_fault_prefetch_page(), which, once the leaf is
+ * in, starts loading the page.  Called a few actions ahead of the fault,
+ * the cache misses overlap other work.  Hints: they read the machine and
+ * write nothing, and a cell that changed meanwhile only loads another
+ * page.
+ */
+uint32_t vm_fault_prefetch_leaf(const struct vm_machine *m, uint32_t obj,
+    uint32_t pindex);
+void vm_fault_prefetch_page(const struct vm_machine *m, uint32_t cell);
+
 #endif

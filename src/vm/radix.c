@@ -103,21 +103,43 @@ vm_radix_fini(struct vm_machine *m)
 	m->rn_free = VM_NONE;
 }
 
-uint32_t
-vm_page_lookup(const struct vm_machine *m, uint32_t obj, uint32_t pindex)
+/*
+ * The cell of pindex in obj's trie, or NULL if no leaf covers it; reads
+ * the nodes above the leaf only, so that vm_fault_prefetch() can load the
+ * leaf without waiting for it.
+ */
+const uint32_t *
+vm_radix_cell(const struct vm_machine *m, uint32_t obj, uint32_t pindex)
 {
 	const struct vm_object *o = &m->objects[obj];
 	uint32_t node, sh;
 
 	node = o->rn_root;
 	if (node == VM_NONE || ((uint64_t)pindex >> (RN_SHIFT * o->rn_height)) != 0)
-		return (VM_NONE);
+		return (NULL);
 	for (sh = RN_SHIFT * (o->rn_height - 1u); sh > 0; sh -= RN_SHIFT) {
 		node = rn_cells(m, node)[(pindex >> sh) & RN_MASK];
 		if (node == VM_NONE)
-			return (VM_NONE);
+			return (NULL);
 	}
-	return (rn_cells(m, node)[pindex & RN_MASK]);
+	return (&rn_cells(m, node)[pindex & RN_MASK]);
+}
+
+uint32_t
+vm_radix_cell_value(const struct vm_machine *m, uint32_t cell)
+{
+	/* The pool only grows: a cell found earlier is still inside it. */
+	if (cell == VM_NONE || cell / RN_FANOUT >= m->rn_cap)
+		return (VM_NONE);
+	return (m->rn[cell]);
+}
+
+uint32_t
+vm_page_lookup(const struct vm_machine *m, uint32_t obj, uint32_t pindex)
+{
+	const uint32_t *cell = vm_radix_cell(m, obj, pindex);
+
+	return (cell != NULL ? *cell : VM_NONE);
 }
 
 int

@@ -37,7 +37,11 @@ void vm_page_remove_object(struct vm_machine *m, uint32_t page);
  * pool for the machine's pages (0 or -ENOMEM); vm_radix_insert() maps
  * pindex of obj to page (0 or -ENOMEM, nothing changed);
  * vm_radix_remove() unmaps it, freeing nodes left empty;
- * vm_radix_nodes_used() counts nodes in use (checks, memory figures).
+ * vm_radix_nodes_used() counts nodes in use (checks, memory figures);
+ * vm_radix_cell() is the leaf cell of pindex (NULL: no leaf covers it),
+ * found without reading the leaf; vm_radix_cell_value() reads a cell by
+ * its place in the pool (m->rn), VM_NONE if it is not a place in the
+ * pool: a cell found earlier may have been reused since, never freed.
  */
 int vm_radix_init(struct vm_machine *m);
 void vm_radix_fini(struct vm_machine *m);
@@ -45,6 +49,9 @@ int vm_radix_insert(struct vm_machine *m, uint32_t obj, uint32_t pindex,
     uint32_t page);
 void vm_radix_remove(struct vm_machine *m, uint32_t obj, uint32_t pindex);
 uint64_t vm_radix_nodes_used(const struct vm_machine *m);
+const uint32_t *vm_radix_cell(const struct vm_machine *m, uint32_t obj,
+    uint32_t pindex);
+uint32_t vm_radix_cell_value(const struct vm_machine *m, uint32_t cell);
 
 /* pmap.c: the pv cell pool and its invariants (0 or -EFAULT, err filled). */
 void vm_pmap_init(struct vm_machine *m);

@@ -7,8 +7,11 @@
 
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "vm/fault.h"
+#include "vm/vm_int.h"
 
 static struct vm_machine *m;
 static uint32_t anon, file, filler, proc;
@@ -287,4 +290,63 @@ Test(vm_fault, a_read_maps_in_the_page_without_the_pool)
 	undo_pv_exhaust();
 	cr_assert_eq(rc, 0);
 	cr_assert(vm_page_mapped(m, info.page));
+}
+
+/*
+ * The simulator prefetches a fault's leaf and page some actions ahead
+ * (vm_fault_prefetch_leaf(), _page()): the cell it loads is the one
+ * vm_page_lookup() reads, found without a leaf where none covers the
+ * index, and the hints write nothing, whatever the index or cell.
+ */
+Test(vm_fault, prefetch_finds_the_lookups_cell_and_writes_nothing)
+{
+	static const uint32_t idx[] = { 0, 1, 15, 16, 255, 4096, 65535,
+	    (1u << 20) - 1, 1u << 20, UINT32_MAX };
+	size_t bytes = (size_t)m->ntotal * sizeof(*m->pages), i;
+	struct vm_counters cnt;
+	const uint32_t *cell;
+	struct vm_page *copy;
+	uint32_t p1, p2, c;
+
+	p1 = fx_alloc(m, filler, 1);
+	p2 = fx_alloc(m, filler, 65535);
+	cr_assert_eq(*vm_radix_cell(m, filler, 1), p1);
+	cr_assert_eq(*vm_radix_cell(m, filler, 65535), p2);
+	cr_assert_eq(*vm_radix_cell(m, filler, 0), VM_NONE,
+	    "0 shares 1's leaf and has no page");
+	cr_assert_eq(vm_radix_cell(m, filler, 4096), NULL,
+	    "no leaf covers 4096: a leaf holds 16 neighbours");
+	cr_assert_eq(vm_radix_cell(m, filler, UINT32_MAX), NULL,
+	    "beyond the trie's height");
+	cr_assert_eq(vm_radix_cell(m, anon, 3), NULL, "an empty trie");
+	c = vm_fault_prefetch_leaf(m, filler, 65535);
+	cr_assert_eq(vm_radix_cell_value(m, c), p2);
+	cr_assert_eq(vm_radix_cell_value(m, VM_NONE), VM_NONE);
+	cr_assert_eq(vm_radix_cell_value(m, m->rn_cap * 16), VM_NONE,
+	    "past the pool");
+	cr_assert_eq(vm_radix_cell_value(m, m->rn_cap * 16 - 1),
+	    m->rn[m->rn_cap * 16 - 1], "the pool's last cell");
+	for (i = 0; i < sizeof(idx) / sizeof(idx[0]); i++) {
+		cell = vm_radix_cell(m, filler, idx[i]);
+		cr_assert_eq(cell != NULL ? *cell : VM_NONE,
+		    vm_page_lookup(m, filler, idx[i]), "pindex %u", idx[i]);
+	}
+
+	copy = malloc(bytes);
+	cr_assert_not_null(copy);
+	memcpy(copy, m->pages, bytes);
+	cnt = m->cnt;
+	for (i = 0; i < sizeof(idx) / sizeof(idx[0]); i++) {
+		c = vm_fault_prefetch_leaf(m, filler, idx[i]);
+		cell = vm_radix_cell(m, filler, idx[i]);
+		cr_assert_eq(c, cell != NULL ? (uint32_t)(cell - m->rn) : VM_NONE,
+		    "pindex %u", idx[i]);
+		vm_fault_prefetch_page(m, c);
+		vm_fault_prefetch_page(m, vm_fault_prefetch_leaf(m, anon, idx[i]));
+		vm_fault_prefetch_page(m, idx[i]);
+	}
+	cr_assert_eq(memcmp(copy, m->pages, bytes), 0);
+	cr_assert_eq(memcmp(&cnt, &m->cnt, sizeof(cnt)), 0);
+	free(copy);
+	fx_check(m);
 }
