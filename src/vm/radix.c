@@ -105,8 +105,8 @@ vm_radix_fini(struct vm_machine *m)
 
 /*
  * The cell of pindex in obj's trie, or NULL if no leaf covers it; reads
- * the nodes above the leaf only, so that vm_fault_prefetch() can load the
- * leaf without waiting for it.
+ * the nodes above the leaf only, so that vm_fault_prefetch_leaf() can
+ * load the leaf without waiting for it.
  */
 const uint32_t *
 vm_radix_cell(const struct vm_machine *m, uint32_t obj, uint32_t pindex)
