@@ -93,11 +93,8 @@ sim_event_start(struct sim *s, uint32_t pi)
 	default:
 		break;
 	}
-	for (i = 0; i < p->oc_n && p->oc_id[i] != e->obj; i++)
-		continue;
-	if (i < p->oc_n) {
-		obj = p->oc_slot[i];
-	} else {
+	obj = sim_proc_cached_obj(p, e->obj);
+	if (obj == VM_NONE) {
 		obj = vm_object_lookup(m, e->obj);
 		if (obj == VM_NONE || !proc_maps(m, p->slot, obj))
 			return (event_fail(s, e, p, "object not mapped"));

@@ -76,29 +76,20 @@ spill_fail(struct sim *s, struct sim_proc *p, int rc)
 static void
 prefetch_leaf(const struct sim *s, struct sim_proc *p)
 {
-	const struct sim_pev *e;
-	uint32_t i;
+	const struct sim_pev *e = p->has_cur ? &p->cur : &p->q.front;
+	uint32_t obj;
+	uint64_t pindex;
 
 	p->next_cell = VM_NONE;
-	if (p->has_cur) {
-		if (p->cur.op == TRACE_OP_FAULT || p->cur.op == TRACE_OP_DIRTY ||
-		    p->cur.op == TRACE_OP_WIRE)
-			p->next_cell = vm_fault_prefetch_leaf(s->m, p->obj_slot,
-			    (uint32_t)p->cursor);
+	if (!p->has_cur && p->q.front_len == 0)
 		return;
-	}
-	if (p->q.front_len == 0)
+	if (e->op != TRACE_OP_FAULT && e->op != TRACE_OP_DIRTY &&
+	    e->op != TRACE_OP_WIRE)
 		return;
-	e = &p->q.front;
-	if ((e->op != TRACE_OP_FAULT && e->op != TRACE_OP_DIRTY &&
-	    e->op != TRACE_OP_WIRE) || e->pindex > UINT32_MAX)
-		return;
-	for (i = 0; i < p->oc_n; i++)
-		if (p->oc_id[i] == e->obj) {
-			p->next_cell = vm_fault_prefetch_leaf(s->m, p->oc_slot[i],
-			    (uint32_t)e->pindex);
-			return;
-		}
+	obj = p->has_cur ? p->obj_slot : sim_proc_cached_obj(p, e->obj);
+	pindex = p->has_cur ? p->cursor : e->pindex;
+	if (obj != VM_NONE && pindex <= UINT32_MAX)
+		p->next_cell = vm_fault_prefetch_leaf(s->m, obj, (uint32_t)pindex);
 }
 
 void

@@ -19,6 +19,21 @@ sim_pid_lookup(const struct sim *s, uint32_t pid)
 }
 
 /*
+ * sim_proc_cached_obj() - the slot p's object cache holds for trace object
+ * id, or VM_NONE.
+ */
+static inline uint32_t
+sim_proc_cached_obj(const struct sim_proc *p, uint64_t id)
+{
+	uint32_t i;
+
+	for (i = 0; i < p->oc_n; i++)
+		if (p->oc_id[i] == id)
+			return (p->oc_slot[i]);
+	return (VM_NONE);
+}
+
+/*
  * sim_proc_new() - a trace `proc` event: a new process (the vm's and the
  * simulator's), found by pid from now on.  0, or the error sim_fail()
  * recorded.
