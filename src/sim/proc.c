@@ -226,9 +226,13 @@ fault_page(struct sim *s, uint32_t pi, uint32_t pindex, bool write, bool wire)
 {
 	struct sim_proc *p = &s->procs[pi];
 	struct vm_fault_info info;
+	uint32_t cell = p->next_cell;
 	int rc;
 
-	rc = vm_fault(s->m, p->slot, p->obj_slot, pindex, write, wire, &info);
+	/* The leaf prefetch's cell serves the first fault after it only. */
+	p->next_cell = VM_NONE;
+	rc = vm_fault_at_cell(s->m, p->slot, p->obj_slot, pindex, cell, write,
+	    wire, &info);
 	switch (rc) {
 	case VM_FAULT_DONE:
 		if (info.hard)

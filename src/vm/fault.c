@@ -60,9 +60,37 @@ fault_map(struct vm_machine *m, uint32_t proc, uint32_t page, bool write,
 	return (rc < 0 ? rc : 0);
 }
 
+/*
+ * The resident page (obj, pindex), or VM_NONE.  The page a cell holds is
+ * the one if its own fields name the place: a page's (object, pindex) is
+ * set where it enters the object's trie and its object cleared where it
+ * leaves (object.c), so the check is exact whatever the cell holds now.
+ * Anything else walks the trie.
+ */
+static uint32_t
+lookup_at_cell(const struct vm_machine *m, uint32_t obj, uint32_t pindex,
+    uint32_t cell)
+{
+	uint32_t page = vm_radix_cell_value(m, cell);
+
+	if (page < m->npages && m->pages[page].object == obj &&
+	    m->pages[page].pindex == pindex)
+		return (page);
+	return (vm_page_lookup(m, obj, pindex));
+}
+
 int
 vm_fault(struct vm_machine *m, uint32_t proc, uint32_t obj, uint32_t pindex,
     bool write, bool wire, struct vm_fault_info *info)
+{
+	return (vm_fault_at_cell(m, proc, obj, pindex, VM_NONE, write, wire,
+	    info));
+}
+
+int
+vm_fault_at_cell(struct vm_machine *m, uint32_t proc, uint32_t obj,
+    uint32_t pindex, uint32_t cell, bool write, bool wire,
+    struct vm_fault_info *info)
 {
 	uint32_t page;
 	bool killed;
@@ -71,7 +99,7 @@ vm_fault(struct vm_machine *m, uint32_t proc, uint32_t obj, uint32_t pindex,
 	info->page = VM_NONE;
 	info->swap = false;
 	info->hard = false;
-	page = vm_page_lookup(m, obj, pindex);
+	page = lookup_at_cell(m, obj, pindex, cell);
 	if (page != VM_NONE) {
 		if (m->pages[page].busy != VPB_UNBUSIED &&
 		    would_fault(m, proc, page, write)) {

@@ -57,6 +57,16 @@ int vm_fault(struct vm_machine *m, uint32_t proc, uint32_t obj,
     uint32_t pindex, bool write, bool wire, struct vm_fault_info *info);
 
 /*
+ * vm_fault_at_cell() - vm_fault() given the cell vm_fault_prefetch_leaf()
+ * returned for (obj, pindex), VM_NONE for none: a page the cell still
+ * holds at that place is found without a second walk of the trie.  A
+ * stale cell costs only the walk; the fault is the same.
+ */
+int vm_fault_at_cell(struct vm_machine *m, uint32_t proc, uint32_t obj,
+    uint32_t pindex, uint32_t cell, bool write, bool wire,
+    struct vm_fault_info *info);
+
+/*
  * vm_fault_read_done() - the read vm_fault() asked for (info->page,
  * info->swap) is done.  If the page was freed meanwhile (free, unmap,
  * exit) the free completes: VM_FAULT_AGAIN.  Else the page is valid, the

@@ -350,3 +350,56 @@ Test(vm_fault, prefetch_finds_the_lookups_cell_and_writes_nothing)
 	free(copy);
 	fx_check(m);
 }
+
+/*
+ * vm_fault_at_cell() takes the page of the prefetch's cell only if the
+ * page's own (object, pindex) is the fault's: a cell that now holds the
+ * page of another index or another object, nothing, or lies past the
+ * pool, leaves the fault exactly what vm_fault() makes of it.
+ */
+Test(vm_fault, a_cell_serves_only_the_page_at_its_place)
+{
+	uint32_t p7, pf9, page, c;
+
+	p7 = fx_alloc(m, anon, 7);
+	pf9 = fx_alloc(m, filler, 9);
+
+	/* (anon, 6) shares 7's leaf: a cell holding p7 must not serve 6. */
+	c = vm_fault_prefetch_leaf(m, anon, 7);
+	cr_assert_eq(vm_fault_at_cell(m, proc, anon, 6, c, false, false,
+	    &info), VM_FAULT_DONE);
+	cr_assert(info.hard, "6 is zero-filled, not a soft fault on 7");
+	page = vm_page_lookup(m, anon, 6);
+	cr_assert_neq(page, VM_NONE);
+	cr_assert_neq(page, p7);
+	cr_assert_not(vm_page_mapped(m, p7));
+
+	/* The same pindex of another object: not the page either. */
+	c = vm_fault_prefetch_leaf(m, filler, 9);
+	cr_assert_eq(vm_radix_cell_value(m, c), pf9);
+	cr_assert_eq(vm_fault_at_cell(m, proc, anon, 9, c, true, false,
+	    &info), VM_FAULT_DONE);
+	cr_assert(info.hard);
+	cr_assert_neq(vm_page_lookup(m, anon, 9), pf9);
+	cr_assert_not(vm_page_mapped(m, pf9));
+
+	/* Its own cell: the soft fault on p7, as vm_fault() would. */
+	c = vm_fault_prefetch_leaf(m, anon, 7);
+	cr_assert_eq(vm_fault_at_cell(m, proc, anon, 7, c, false, false,
+	    &info), VM_FAULT_DONE);
+	cr_assert_not(info.hard);
+	cr_assert_eq(m->cnt.faults_soft, 1);
+	cr_assert(vm_page_mapped(m, p7));
+
+	/* No cell, or one past the pool: the walk finds 7 again. */
+	vm_pmap_remove_all(m, p7);
+	cr_assert_eq(vm_fault_at_cell(m, proc, anon, 7, VM_NONE, false, false,
+	    &info), VM_FAULT_DONE);
+	cr_assert_eq(m->cnt.faults_soft, 2);
+	vm_pmap_remove_all(m, p7);
+	cr_assert_eq(vm_fault_at_cell(m, proc, anon, 7, m->rn_cap * 16, false,
+	    false, &info), VM_FAULT_DONE);
+	cr_assert_eq(m->cnt.faults_soft, 3);
+	cr_assert_eq(m->cnt.faults, 2);
+	fx_check(m);
+}
