@@ -261,12 +261,9 @@ replay_expand(struct replay_session *s, const struct pg_config *cfgs,
  * run a worker has makes a turn about REPLAY_TURN batches long, so the
  * run's state comes into the core's caches once per turn (measured on 8
  * runs of a 1 GiB machine on 2 workers: 13% less time than 6 batches in
- * all; 36 batches a turn, 12% less than 12 on the 100 M-event mixed
- * trace, where a worker's four runs refilling a core's caches every
- * 50000 events had cost 17% more CPU than the runs alone; 24 and 48
- * were slower than 36).  Without threads the caller fills REPLAY_TURN
- * batches, then feeds them to each run in turn.  One run needs only
- * enough batches to let the decoding run ahead.
+ * all).  Without threads the caller fills REPLAY_TURN batches, then
+ * feeds them to each run in turn.  One run needs only enough batches to
+ * let the decoding run ahead.
  */
 static unsigned
 replay_ring_size(size_t nruns, unsigned nworkers, bool threaded)

@@ -54,8 +54,8 @@
 #define REPLAY_BATCH_EVENTS 4096	/* events per shared batch */
 #define REPLAY_BATCH_STRINGS 65536	/* string bytes per batch */
 #define REPLAY_RING 6			/* batches in flight, a run per worker */
-#define REPLAY_TURN 36			/* batches a run is fed in a row */
-#define REPLAY_RING_MAX 160		/* batches in flight at most */
+#define REPLAY_TURN 12			/* batches a run is fed in a row */
+#define REPLAY_RING_MAX 64		/* batches in flight at most */
 #define REPLAY_JOBS_MAX 256
 
 struct replay_session;
