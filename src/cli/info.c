@@ -9,12 +9,16 @@
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
 #include "trace/reader.h"
 #include "trace/validate.h"
+
+/* Events decoded a call: a batch as the replay reads them. */
+#define INFO_BATCH 4096
 
 static const char info_usage[] =
     "usage: pgreplay info [--format text|json] TRACE\n"
@@ -139,15 +143,14 @@ cli_info(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct trace_reader_opts ro = { .no_validate = true };
-	struct trace_validator *v = NULL;
 	struct trace_reader *r = NULL;
-	struct trace_event ev;
+	struct trace_event *evs = NULL;
+	uint64_t *pos = NULL;
 	struct pg_error err;
 	struct info in;
 	const char *note;
 	bool json = false;
-	int c, rc;
+	int c, i, rc;
 
 	opterr = 0; /* cli_option_error() says what is wrong */
 	while ((c = getopt_long(argc, argv, ":f:h", longopts, NULL)) != -1) {
@@ -176,29 +179,27 @@ cli_info(int argc, char **argv)
 	memset(&in, 0, sizeof(in));
 	in.path = argv[optind];
 
-	/* Validate here rather than in the reader: its totals are the summary.
-	 */
-	if (trace_validator_create(&v) < 0) {
+	evs = malloc(INFO_BATCH * sizeof(*evs));
+	pos = malloc(INFO_BATCH * sizeof(*pos));
+	if (evs == NULL || pos == NULL) {
 		pg_error_set(&err, in.path, PG_POS_NONE, 0, "out of memory");
 		goto fail;
 	}
-	if (trace_reader_open(in.path, &ro, &r, &err) < 0)
+	if (trace_reader_open(in.path, NULL, &r, &err) < 0)
 		goto fail;
 	in.fmt = trace_reader_format(r);
-	while ((rc = trace_reader_next(r, &ev, &err)) == 1) {
-		if (trace_validator_check(v, &ev, &err) < 0) {
-			trace_reader_where(r, &err);
-			goto fail;
-		}
+	while ((rc = trace_reader_read(r, evs, pos, INFO_BATCH, &err)) > 0) {
 		if (in.events == 0)
-			in.first = ev.time_ns;
-		in.last = ev.time_ns;
-		in.events++;
-		in.per_op[ev.op]++;
+			in.first = evs[0].time_ns;
+		in.last = evs[rc - 1].time_ns;
+		in.events += (uint64_t)rc;
+		for (i = 0; i < rc; i++)
+			in.per_op[evs[i].op]++;
 	}
 	if (rc < 0)
 		goto fail;
-	trace_validator_stats(v, &in.st);
+	/* The reader's validator counted what the summary gives. */
+	trace_reader_stats(r, &in.st);
 	for (; in.nnotes < TRACE_NOTES_MAX; in.nnotes++) {
 		note = trace_reader_note(r, in.nnotes);
 		if (note == NULL)
@@ -206,7 +207,8 @@ cli_info(int argc, char **argv)
 		snprintf(in.notes[in.nnotes], sizeof(in.notes[0]), "%s", note);
 	}
 	trace_reader_close(r);
-	trace_validator_destroy(v);
+	free(evs);
+	free(pos);
 	if (!json) {
 		print_text(&in);
 	} else if (print_json(&in) < 0) {
@@ -217,6 +219,7 @@ cli_info(int argc, char **argv)
 fail:
 	cli_report_error(&err);
 	trace_reader_close(r);
-	trace_validator_destroy(v);
+	free(evs);
+	free(pos);
 	return (EXIT_BAD_INPUT);
 }

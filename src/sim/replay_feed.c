@@ -216,8 +216,7 @@ replay_worker_main(void *arg)
 	return (NULL);
 }
 
-/* replay_tell() - call the progress callback, if any (lock not held). */
-static void
+void
 replay_tell(struct replay_session *s, uint64_t done)
 {
 	struct replay_progress p = { .events = done };
@@ -377,7 +376,7 @@ replay_publish(struct replay_session *s, bool all, struct pg_error *err)
  * the next batch has been consumed by every worker.  Returns 0, or the
  * session's final error (a run failed, or a signal arrived).
  */
-static int
+int
 replay_acquire(struct replay_session *s, struct pg_error *err)
 {
 	struct replay_batch *b;
@@ -466,69 +465,6 @@ replay_session_sync(struct replay_session *s, struct pg_error *err)
 	stop = s->stop_event != UINT64_MAX || replay_interrupted(s);
 	pthread_mutex_unlock(&s->mu);
 	return (stop ? replay_stop(s, err) : 0);
-}
-
-int
-replay_session_read(struct replay_session *s, struct trace_reader *r,
-    struct pg_error *err)
-{
-	struct trace_event ev;
-	struct pg_error where, rerr;
-	uint64_t done, told = 0;
-	int rc;
-
-	s->fi = trace_reader_format(r);
-	s->have_format = true;
-	s->reader = r;
-	pg_error_clear(&where);
-	for (;;) {
-		/* No pg_error_clear() here: this loop runs once per event. */
-		rc = trace_reader_next(r, &ev, &rerr);
-		if (rc <= 0)
-			break;
-		/* The file name is the same for every event: format it once. */
-		if (s->fed == 0)
-			trace_reader_where(r, &where);
-		else
-			where.pos = trace_reader_pos(r);
-		rc = replay_session_feed(s, &ev, &where, err);
-		if (rc < 0)
-			goto out;
-		if (s->opt.progress != NULL &&
-		    s->fed - told >= REPLAY_BATCH_EVENTS) {
-			told = s->fed;
-			if (s->threads) {
-				pthread_mutex_lock(&s->mu);
-				done = s->done;
-				pthread_mutex_unlock(&s->mu);
-			} else
-				done = s->done;
-			replay_tell(s, done);
-		}
-	}
-	if (rc == 0) {
-		/* The runs' errors belong to this trace: wait for them. */
-		rc = replay_session_sync(s, err);
-		goto out;
-	}
-	if (rc < 0) {
-		if (replay_interrupted(s)) {
-			rc = replay_stop(s, err);
-			goto out;
-		}
-		/*
-		 * The events before the bad one are fed: a run that refused
-		 * one of them has the earlier error.
-		 */
-		if ((rc = replay_session_sync(s, err)) < 0)
-			goto out;
-		replay_close(s, true);
-		s->failed = rc = trace_reader_next(r, &ev, &s->fail_err);
-		*err = s->fail_err;
-	}
-out:
-	s->reader = NULL;
-	return (rc);
 }
 
 /* replay_start() - start the worker threads, signals blocked in them. */

@@ -111,6 +111,13 @@ void replay_close(struct replay_session *s, bool quit);
 int replay_publish(struct replay_session *s, bool all,
     struct pg_error *err);
 int replay_stop(struct replay_session *s, struct pg_error *err);
+/*
+ * replay_acquire() makes s->cur an empty batch, waiting for its slot of
+ * the ring to be free (0 or the session's final error); replay_tell()
+ * calls the progress callback, if any, lock not held.
+ */
+int replay_acquire(struct replay_session *s, struct pg_error *err);
+void replay_tell(struct replay_session *s, uint64_t done);
 
 /*
  * replay.c: replay_pick_error() chooses the error of the earliest event,

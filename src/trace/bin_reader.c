@@ -394,6 +394,124 @@ nostream:
 	    "record named its process and object"));
 }
 
+/*
+ * bin_pages() - bin_next()'s decoding of page ops in a loop, with the time
+ * in locals: up to max of them from r->pos on, into ev[] and pos[].  It
+ * takes only records that lie wholly in the buffer and decode without an
+ * error, and changes nothing for the first it does not take (another
+ * kind of record, one that needs a refill, or a bad one): bin_next() then
+ * decodes that one, and says what is wrong with it.
+ */
+static size_t
+bin_pages(struct trace_reader *r, struct trace_event *ev, uint64_t *pos,
+    size_t max)
+{
+	const uint8_t *rec, *p, *last;
+	uint64_t time = r->time, step = r->step, tnew, snew;
+	uint64_t v, pid = 0, obj = 0, pindex, count, next = 0;
+	unsigned tag, t, op, vbits, slot = 0;
+	bool enter;
+	size_t n = 0;
+
+	if (r->end < TB_RECORD_MAX)
+		return (0);
+	/* A page record starting at or before last ends inside the data. */
+	last = r->buf + r->end - TB_RECORD_MAX;
+	for (rec = r->buf + r->pos; n < max && rec <= last; rec = p) {
+		tag = *rec;
+		if (tag >= TB_PAGE_TAGS)
+			break;
+		p = rec + 1;
+		t = tag >> 4;
+		op = (t * 11) >> 5; /* t / 3 for t < 15 */
+		tnew = time;
+		snew = step;
+		switch (t - op * 3) {
+		case TB_TIME_ZERO:
+			break;
+		case TB_TIME_NEW:
+			if ((p = tb_get_varint(p, &snew)) == NULL)
+				goto stop;
+			/* FALLTHROUGH */
+		default:
+			if (snew > UINT64_MAX - time)
+				goto stop;
+			tnew = time + snew;
+			break;
+		}
+		vbits = tag & 3;
+		count = 1;
+		enter = false;
+		if (((tag >> 2) & 3) == TB_FORM_EXT && (vbits & TB_EXT_S)) {
+			if ((p = tb_get_varint(p, &pid)) == NULL ||
+			    (p = tb_get_varint(p, &obj)) == NULL ||
+			    pid > UINT32_MAX)
+				goto stop;
+			slot = tb_pred_slot((uint32_t)pid, obj);
+			next = tb_stream_peek(&r->stream, slot, (uint32_t)pid,
+			    obj);
+			enter = true;
+		} else if (!r->stream.valid) {
+			goto stop;
+		} else {
+			next = r->stream.next;
+		}
+		switch ((tag >> 2) & 3) {
+		case TB_FORM_SEQ:
+			pindex = next + (uint64_t)tb_unzigzag(vbits);
+			break;
+		case TB_FORM_NEAR:
+			v = vbits | (uint64_t)*p++ << 2;
+			pindex = next + (uint64_t)tb_unzigzag(v);
+			break;
+		case TB_FORM_ABS:
+			pindex = vbits | (uint64_t)p[0] << 2 |
+			    (uint64_t)p[1] << 10;
+			p += 2;
+			break;
+		default:
+			if ((vbits & TB_EXT_C) &&
+			    ((p = tb_get_varint(p, &count)) == NULL ||
+			    count == 0))
+				goto stop;
+			if ((p = tb_get_varint(p, &v)) == NULL)
+				goto stop;
+			pindex = next + (uint64_t)tb_unzigzag(v);
+			break;
+		}
+		if (pindex >= TRACE_PAGES_MAX ||
+		    count > TRACE_PAGES_MAX - pindex)
+			goto stop;
+
+		/* The record is good: take it. */
+		if (enter)
+			tb_stream_enter(&r->stream, slot, (uint32_t)pid, obj,
+			    next);
+		r->stream.next = pindex + count;
+		time = tnew;
+		step = snew;
+		ev[n].time_ns = time;
+		ev[n].op = (uint8_t)(TRACE_OP_FAULT + op);
+		ev[n].pid = r->stream.pid;
+		ev[n].obj = r->stream.obj;
+		ev[n].pindex = pindex;
+		ev[n].count = count;
+		ev[n].objtype = 0;
+		ev[n].str = NULL;
+		pos[n] = r->base + (uint64_t)(rec - r->buf);
+		n++;
+	}
+stop:
+	r->time = time;
+	r->step = step;
+	r->pos = (size_t)(rec - r->buf);
+	if (n > 0) {
+		r->nevents += n;
+		r->ev_pos = pos[n - 1];
+	}
+	return (n);
+}
+
 int
 bin_reader_init(struct trace_reader *r, struct pg_error *err)
 {
@@ -432,5 +550,6 @@ bin_reader_init(struct trace_reader *r, struct pg_error *err)
 	r->sum_pos = 0;
 	tb_sum_init(&r->sum);
 	r->next = bin_next;
+	r->pages = bin_pages;
 	return (0);
 }

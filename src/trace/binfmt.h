@@ -93,9 +93,28 @@ tb_pred_slot(uint32_t pid, uint64_t obj)
 	return ((unsigned)(h >> (64 - TB_PRED_BITS)));
 }
 
-/* tb_stream_switch() - save the current stream's prediction, load pid/obj's. */
+/*
+ * tb_stream_peek() - the prediction for stream (pid, obj) in the given
+ * slot: what tb_stream_switch() loads, without switching (the current
+ * stream counts as saved), so that a decoder can read a whole record
+ * before it changes anything.
+ */
+static inline uint64_t
+tb_stream_peek(const struct tb_stream *s, unsigned slot, uint32_t pid,
+    uint64_t obj)
+{
+	const struct tb_pred_entry *e = &s->pred[slot];
+
+	if (s->valid && slot == s->slot)
+		return (s->pid == pid && s->obj == obj ? s->next : 0);
+	return (e->used && e->pid == pid && e->obj == obj ? e->next : 0);
+}
+
+/* tb_stream_enter() - save the current stream's prediction, make pid/obj's
+ * current with prediction next (from tb_stream_peek()). */
 static inline void
-tb_stream_switch(struct tb_stream *s, uint32_t pid, uint64_t obj)
+tb_stream_enter(struct tb_stream *s, unsigned slot, uint32_t pid,
+    uint64_t obj, uint64_t next)
 {
 	struct tb_pred_entry *e;
 
@@ -106,12 +125,20 @@ tb_stream_switch(struct tb_stream *s, uint32_t pid, uint64_t obj)
 		e->next = s->next;
 		e->used = 1;
 	}
-	s->slot = tb_pred_slot(pid, obj);
-	e = &s->pred[s->slot];
-	s->next = (e->used && e->pid == pid && e->obj == obj) ? e->next : 0;
+	s->slot = slot;
+	s->next = next;
 	s->pid = pid;
 	s->obj = obj;
 	s->valid = true;
+}
+
+/* tb_stream_switch() - save the current stream's prediction, load pid/obj's. */
+static inline void
+tb_stream_switch(struct tb_stream *s, uint32_t pid, uint64_t obj)
+{
+	unsigned slot = tb_pred_slot(pid, obj);
+
+	tb_stream_enter(s, slot, pid, obj, tb_stream_peek(s, slot, pid, obj));
 }
 
 static inline uint64_t
@@ -138,24 +165,14 @@ tb_put_varint(uint8_t *p, uint64_t v)
 	return (p);
 }
 
-/*
- * tb_get_varint() - decode LEB128 at p; returns the byte after it, or NULL
- * when it does not fit 64 bits.  The caller guarantees TB_VARINT_MAX
- * readable bytes (the decoder pads its buffer with zeros).
- */
+/* tb_get_varint_rest() - tb_get_varint() past its first three bytes. */
 static inline const uint8_t *
-tb_get_varint(const uint8_t *p, uint64_t *v)
+tb_get_varint_rest(const uint8_t *p, uint64_t x, uint64_t *v)
 {
-	uint64_t x, b;
+	uint64_t b;
 	unsigned shift;
 
-	x = *p++;
-	if (x < 0x80) {
-		*v = x;
-		return (p);
-	}
-	x &= 0x7f;
-	for (shift = 7; shift < 63; shift += 7) {
+	for (shift = 21; shift < 63; shift += 7) {
 		b = *p++;
 		x |= (b & 0x7f) << shift;
 		if (b < 0x80) {
@@ -168,6 +185,34 @@ tb_get_varint(const uint8_t *p, uint64_t *v)
 		return (NULL);
 	*v = x | b << 63;
 	return (p);
+}
+
+/*
+ * tb_get_varint() - decode LEB128 at p; returns the byte after it, or NULL
+ * when it does not fit 64 bits.  The caller guarantees TB_VARINT_MAX
+ * readable bytes (the decoder pads its buffer with zeros).  The first
+ * three bytes, which hold every pindex delta below 2^20, are unrolled.
+ */
+static inline const uint8_t *
+tb_get_varint(const uint8_t *p, uint64_t *v)
+{
+	uint64_t x = p[0];
+
+	if (x < 0x80) {
+		*v = x;
+		return (p + 1);
+	}
+	x = (x & 0x7f) | (uint64_t)(p[1] & 0x7f) << 7;
+	if (p[1] < 0x80) {
+		*v = x;
+		return (p + 2);
+	}
+	x |= (uint64_t)(p[2] & 0x7f) << 14;
+	if (p[2] < 0x80) {
+		*v = x;
+		return (p + 3);
+	}
+	return (tb_get_varint_rest(p + 3, x, v));
 }
 
 /*

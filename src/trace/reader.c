@@ -5,6 +5,7 @@
 #include "trace/trace_impl.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,22 +146,12 @@ trace_reader_open_mem(const void *buf, size_t len, const char *name,
 	    opts, out, err));
 }
 
-int
-trace_reader_next(struct trace_reader *r, struct trace_event *ev,
-    struct pg_error *err)
+/* reader_one() - one event by the format's next(), validated; sets status. */
+static int
+reader_one(struct trace_reader *r, struct trace_event *ev, struct pg_error *err)
 {
-	struct pg_error local;
-	int rc;
+	int rc = r->next(r, ev, err);
 
-	if (err == NULL)
-		err = &local;
-	if (r->status != 0) {
-		if (r->status > 0)
-			return (0);
-		*err = r->saved;
-		return (r->status);
-	}
-	rc = r->next(r, ev, err);
 	if (rc == 1) {
 		if (r->val == NULL)
 			return (1);
@@ -176,6 +167,91 @@ trace_reader_next(struct trace_reader *r, struct trace_event *ev,
 	r->status = rc;
 	r->saved = *err;
 	return (rc);
+}
+
+/* reader_ended() - what a reader that has ended or failed returns. */
+static int
+reader_ended(struct trace_reader *r, struct pg_error *err)
+{
+	if (r->status > 0)
+		return (0);
+	*err = r->saved;
+	return (r->status);
+}
+
+int
+trace_reader_next(struct trace_reader *r, struct trace_event *ev,
+    struct pg_error *err)
+{
+	struct pg_error local;
+
+	if (err == NULL)
+		err = &local;
+	if (r->status != 0)
+		return (reader_ended(r, err));
+	return (reader_one(r, ev, err));
+}
+
+/*
+ * reader_pages() - validate the n events pages() decoded.  Returns how
+ * many passed; for the first that did not, sets the reader's position,
+ * event number and status as reader_one() would have.
+ */
+static size_t
+reader_pages(struct trace_reader *r, const struct trace_event *ev,
+    const uint64_t *pos, size_t n)
+{
+	size_t i;
+	int rc;
+
+	if (r->val == NULL)
+		return (n);
+	i = trace_validator_pages(r->val, ev, n);
+	for (; i < n; i++) {
+		rc = trace_validator_check(r->val, &ev[i], &r->saved);
+		if (rc < 0) {
+			r->nevents -= n - i - 1;
+			r->ev_pos = pos[i];
+			trace_reader_where(r, &r->saved);
+			r->status = rc;
+			return (i);
+		}
+	}
+	return (n);
+}
+
+int
+trace_reader_read(struct trace_reader *r, struct trace_event *ev,
+    uint64_t *pos, size_t max, struct pg_error *err)
+{
+	struct pg_error local;
+	size_t n = 0, got;
+	int rc;
+
+	if (err == NULL)
+		err = &local;
+	if (r->status != 0)
+		return (reader_ended(r, err));
+	if (max > INT_MAX)
+		max = INT_MAX;
+	while (n < max) {
+		if (r->pages != NULL) {
+			got = r->pages(r, ev + n, pos + n, max - n);
+			n += reader_pages(r, ev + n, pos + n, got);
+			if (r->status != 0 || n == max)
+				break;
+		}
+		rc = reader_one(r, &ev[n], err);
+		if (rc <= 0)
+			break;
+		pos[n] = r->ev_pos;
+		/* The string lives in the reader until the next event. */
+		if (ev[n++].str != NULL)
+			break;
+	}
+	if (n > 0)
+		return ((int)n);
+	return (reader_ended(r, err));
 }
 
 struct trace_format_info
@@ -269,6 +345,16 @@ trace_reader_input(const struct trace_reader *r, uint64_t *done,
 		*size = (uint64_t)st.st_size;
 	else
 		*size = 0;
+}
+
+bool
+trace_reader_stats(const struct trace_reader *r,
+    struct trace_validator_stats *st)
+{
+	if (r->val == NULL)
+		return (false);
+	trace_validator_stats(r->val, st);
+	return (true);
 }
 
 void

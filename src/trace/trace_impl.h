@@ -62,6 +62,13 @@ struct trace_reader {
 	struct trace_format_info fmt;
 	int (*next)(struct trace_reader *, struct trace_event *,
 	    struct pg_error *);
+	/*
+	 * The format's run of events that need no checks of their own
+	 * (binary page ops), or NULL: decodes up to max of them, stopping
+	 * before the first it cannot take, which next() then decodes.
+	 */
+	size_t (*pages)(struct trace_reader *, struct trace_event *,
+	    uint64_t *, size_t);
 	struct trace_validator *val;
 
 	/* Decompressed input: [pos, end) is unread; slack after end is zero. */

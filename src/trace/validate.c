@@ -506,3 +506,33 @@ trace_validator_check(struct trace_validator *v, const struct trace_event *ev,
 	v->time = ev->time_ns;
 	return (0);
 }
+
+size_t
+trace_validator_pages(struct trace_validator *v, const struct trace_event *ev,
+    size_t n)
+{
+	const struct vh_entry *me;
+	size_t i;
+
+	for (i = 0; i < n; i++, ev++) {
+		if ((unsigned)ev->op - TRACE_OP_FAULT >
+			TRACE_OP_UNWIRE - TRACE_OP_FAULT ||
+		    ev->time_ns < v->time)
+			break;
+		if (!v->hit_valid || v->hit_pid != ev->pid ||
+		    v->hit_obj != ev->obj) {
+			me = vh_find(&v->maps, ev->pid, ev->obj);
+			if (me == NULL)
+				break;
+			v->hit_valid = true;
+			v->hit_pid = ev->pid;
+			v->hit_obj = ev->obj;
+			v->hit_pages = v->slab[me->val].pages;
+		}
+		if (ev->count == 0 || ev->pindex >= v->hit_pages ||
+		    ev->count > v->hit_pages - ev->pindex)
+			break;
+		v->time = ev->time_ns;
+	}
+	return (i);
+}

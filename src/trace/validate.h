@@ -57,6 +57,15 @@ int trace_validator_create(struct trace_validator **out);
 int trace_validator_check(struct trace_validator *v,
     const struct trace_event *ev, struct pg_error *err);
 
+/*
+ * trace_validator_pages() - trace_validator_check() of ev[0..n-1], for a
+ * decoder's run of page ops: returns how many passed in a row.  The first
+ * that did not is left unaccounted for; trace_validator_check() of it
+ * gives the error.
+ */
+size_t trace_validator_pages(struct trace_validator *v,
+    const struct trace_event *ev, size_t n);
+
 /* trace_validator_stats() - fill *st with the totals so far. */
 void trace_validator_stats(const struct trace_validator *v,
     struct trace_validator_stats *st);

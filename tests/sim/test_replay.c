@@ -370,6 +370,91 @@ Test(session, feed_and_sync_match_read)
 	replay_report_release(&b);
 }
 
+/* report_json() - rep as JSON text (malloc'd); rep is released. */
+static char *
+report_json(struct report *rep)
+{
+	struct pg_error err;
+	char *buf = NULL;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+
+	cr_assert_not_null(f);
+	cr_assert_eq(report_write_json(rep, f, &err), 0);
+	fclose(f);
+	replay_report_release(rep);
+	return (buf);
+}
+
+/*
+ * Marks of 250 bytes, 400 of them: more string bytes than a batch holds
+ * (REPLAY_BATCH_STRINGS), so that the reader's batches must carry a mark
+ * over into the next batch.  The report names every phase, so a mark
+ * lost, doubled or pointing at the reader's memory shows.
+ */
+Test(session, strings_that_fill_a_batch_go_on_to_the_next)
+{
+	struct pg_config cfg;
+	struct replay_options opt = { .jobs = 1 };
+	struct replay_session *s;
+	struct trace_reader *r;
+	struct trace_event ev;
+	struct pg_error err, where;
+	struct report rep;
+	char *text, *a, *b, pad[241], name[16];
+	size_t len = 0, cap = 400 * 300 + 64;
+	unsigned i, jobs;
+	int rc;
+
+	memset(pad, 'x', sizeof(pad) - 1);
+	pad[sizeof(pad) - 1] = '\0';
+	text = malloc(cap);
+	cr_assert_not_null(text);
+	len += (size_t)snprintf(text, cap,
+	    "pgtrace 1\n0 proc 1 a\n0 map 1 1 anon 1024\n");
+	for (i = 0; i < 400; i++)
+		len += (size_t)snprintf(text + len, cap - len,
+		    "%u.001 fault 1 1 %u\n%u.002 mark m%03u %s\n", i, i, i, i,
+		    pad);
+	cr_assert_gt(400 * (strlen(pad) + 6), REPLAY_BATCH_STRINGS);
+	yaml("machine: { memory: 16MiB, swap: 0, kernel_wired: 2MiB }\n",
+	    &cfg);
+	for (jobs = 1; jobs <= 2; jobs++) {
+		opt.jobs = jobs;
+		cr_assert_eq(replay_session_create(&cfg, 1, &opt, &s, &err), 0);
+		cr_assert_eq(trace_reader_open_mem(text, len, "t.pgt", NULL,
+		    &r, &err), 0);
+		cr_assert_eq(replay_session_read(s, r, &err), 0, "%s", err.msg);
+		cr_assert_eq(replay_session_finish(s, "t", &rep, &err), 0);
+		trace_reader_close(r);
+		replay_session_destroy(s);
+		a = report_json(&rep);
+
+		cr_assert_eq(replay_session_create(&cfg, 1, &opt, &s, &err), 0);
+		cr_assert_eq(trace_reader_open_mem(text, len, "t.pgt", NULL,
+		    &r, &err), 0);
+		while ((rc = trace_reader_next(r, &ev, &err)) == 1) {
+			trace_reader_where(r, &where);
+			cr_assert_eq(replay_session_feed(s, &ev, &where, &err),
+			    0);
+		}
+		cr_assert_eq(rc, 0);
+		cr_assert_eq(replay_session_finish(s, "t", &rep, &err), 0);
+		trace_reader_close(r);
+		replay_session_destroy(s);
+		b = report_json(&rep);
+
+		cr_assert_str_eq(a, b, "--jobs %u: read and feed differ", jobs);
+		for (i = 0; i < 400; i += 1) {
+			snprintf(name, sizeof(name), "\"m%03u xxx", i);
+			cr_assert_not_null(strstr(a, name), "no phase %s", name);
+		}
+		free(a);
+		free(b);
+	}
+	free(text);
+}
+
 Test(session, expect_statistics_are_checked_with_suggestions)
 {
 	struct pg_config cfg;
