@@ -478,23 +478,24 @@ notlive:
 }
 
 /*
- * A page op that passes: its mapping found (the last one, or in the
- * table), count at least 1 and the range within the mapping's pages, which
- * a map event keeps within TRACE_PAGES_MAX.  Anything else, check_event().
+ * page_op_passes() - whether ev is a page op that passes: its mapping
+ * found (the last one, or in the table), count at least 1 and the range
+ * within the mapping's pages, which a map event keeps within
+ * TRACE_PAGES_MAX.  Accounts for it if so, keeping the mapping it found;
+ * anything else is for check_event().
  */
-int
-trace_validator_check(struct trace_validator *v, const struct trace_event *ev,
-    struct pg_error *err)
+static inline bool
+page_op_passes(struct trace_validator *v, const struct trace_event *ev)
 {
 	const struct vh_entry *me;
 
 	if ((unsigned)ev->op - TRACE_OP_FAULT > TRACE_OP_UNWIRE - TRACE_OP_FAULT ||
 	    ev->time_ns < v->time)
-		return (check_event(v, ev, err));
+		return (false);
 	if (!v->hit_valid || v->hit_pid != ev->pid || v->hit_obj != ev->obj) {
 		me = vh_find(&v->maps, ev->pid, ev->obj);
 		if (me == NULL)
-			return (check_event(v, ev, err));
+			return (false);
 		v->hit_valid = true;
 		v->hit_pid = ev->pid;
 		v->hit_obj = ev->obj;
@@ -502,37 +503,27 @@ trace_validator_check(struct trace_validator *v, const struct trace_event *ev,
 	}
 	if (ev->count == 0 || ev->pindex >= v->hit_pages ||
 	    ev->count > v->hit_pages - ev->pindex)
-		return (check_event(v, ev, err));
+		return (false);
 	v->time = ev->time_ns;
-	return (0);
+	return (true);
+}
+
+int
+trace_validator_check(struct trace_validator *v, const struct trace_event *ev,
+    struct pg_error *err)
+{
+	if (page_op_passes(v, ev))
+		return (0);
+	return (check_event(v, ev, err));
 }
 
 size_t
 trace_validator_pages(struct trace_validator *v, const struct trace_event *ev,
     size_t n)
 {
-	const struct vh_entry *me;
 	size_t i;
 
-	for (i = 0; i < n; i++, ev++) {
-		if ((unsigned)ev->op - TRACE_OP_FAULT >
-			TRACE_OP_UNWIRE - TRACE_OP_FAULT ||
-		    ev->time_ns < v->time)
-			break;
-		if (!v->hit_valid || v->hit_pid != ev->pid ||
-		    v->hit_obj != ev->obj) {
-			me = vh_find(&v->maps, ev->pid, ev->obj);
-			if (me == NULL)
-				break;
-			v->hit_valid = true;
-			v->hit_pid = ev->pid;
-			v->hit_obj = ev->obj;
-			v->hit_pages = v->slab[me->val].pages;
-		}
-		if (ev->count == 0 || ev->pindex >= v->hit_pages ||
-		    ev->count > v->hit_pages - ev->pindex)
-			break;
-		v->time = ev->time_ns;
-	}
+	for (i = 0; i < n && page_op_passes(v, &ev[i]); i++)
+		continue;
 	return (i);
 }
