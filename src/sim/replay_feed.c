@@ -404,49 +404,6 @@ replay_acquire(struct replay_session *s, struct pg_error *err)
 }
 
 int
-replay_session_feed(struct replay_session *s, const struct trace_event *ev,
-    const struct pg_error *where, struct pg_error *err)
-{
-	struct replay_batch *b;
-	size_t len;
-	int rc;
-
-	if (s->failed != 0 || s->closed || replay_interrupted(s))
-		return (replay_stop(s, err));
-	len = ev->str != NULL ? strnlen(ev->str, TRACE_NAME_MAX) + 1 : 0;
-	b = s->cur;
-	if (b != NULL && (b->n == REPLAY_BATCH_EVENTS ||
-	    b->nstr + len > REPLAY_BATCH_STRINGS)) {
-		if ((rc = replay_publish(s, false, err)) < 0)
-			return (rc);
-		b = NULL;
-	}
-	if (b == NULL) {
-		if ((rc = replay_acquire(s, err)) < 0)
-			return (rc);
-		b = s->cur;
-	}
-	if (s->fed == 0 && where != NULL) {
-		snprintf(s->file, sizeof(s->file), "%s", where->file);
-		s->pos_kind = where->pos_kind;
-	}
-	if (b->n == 0)
-		b->first = s->fed + 1;
-	b->ev[b->n] = *ev;
-	if (len > 0) {
-		memcpy(b->str + b->nstr, ev->str, len - 1);
-		b->str[b->nstr + len - 1] = '\0';
-		b->ev[b->n].str = b->str + b->nstr;
-		b->nstr += len;
-	}
-	b->pos[b->n] = where != NULL ? where->pos : 0;
-	b->n++;
-	s->fed++;
-	s->last_ns = ev->time_ns;
-	return (0);
-}
-
-int
 replay_session_sync(struct replay_session *s, struct pg_error *err)
 {
 	bool stop;

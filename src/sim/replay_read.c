@@ -1,9 +1,9 @@
 /*
- * replay_read.c - replay_session_read(): the trace decoded a batch at a
- * time (trace_reader_read()) straight into the session's batches, where
- * the runs read the events, instead of one event at a time through a
- * copy (replay_session_feed()).  The batches are cut where
- * replay_session_feed() cuts them, so the runs see the same batches.
+ * replay_read.c - the trace into the session's batches, where the runs
+ * read the events: replay_session_read() has the reader decode a batch at
+ * a time (trace_reader_read()) straight into them; replay_session_feed()
+ * puts in one event a call.  Both cut the batches in the same places
+ * (replay_room(), replay_take()), so the runs see the same batches.
  */
 #include "sim/replay_int.h"
 
@@ -12,10 +12,10 @@
 #include <string.h>
 
 /*
- * replay_take() - the n events the reader put at the end of the current
- * batch are fed.  Only the last may carry a string: it is copied into the
- * batch or, when the batch has no room left for it, goes with its event
- * to the next batch, as replay_session_feed() would have put it.
+ * replay_take() - the n events put at the end of the current batch are
+ * fed.  Only the last may carry a string: it is copied into the batch
+ * or, when the batch has no room left for it, goes with its event to the
+ * next batch.
  */
 static int
 replay_take(struct replay_session *s, size_t n, struct pg_error *err)
@@ -72,6 +72,31 @@ replay_room(struct replay_session *s, struct pg_error *err)
 	return (0);
 }
 
+/* replay_name_input() - keep the input's name from the first event's place. */
+static void
+replay_name_input(struct replay_session *s, const struct pg_error *where)
+{
+	snprintf(s->file, sizeof(s->file), "%s", where->file);
+	s->pos_kind = where->pos_kind;
+}
+
+int
+replay_session_feed(struct replay_session *s, const struct trace_event *ev,
+    const struct pg_error *where, struct pg_error *err)
+{
+	struct replay_batch *b;
+	int rc;
+
+	if ((rc = replay_room(s, err)) < 0)
+		return (rc);
+	if (s->fed == 0 && where != NULL)
+		replay_name_input(s, where);
+	b = s->cur;
+	b->ev[b->n] = *ev;
+	b->pos[b->n] = where != NULL ? where->pos : 0;
+	return (replay_take(s, 1, err));
+}
+
 /* replay_progress() - tell the progress callback once a batch of events. */
 static void
 replay_progress(struct replay_session *s, uint64_t *told)
@@ -115,8 +140,7 @@ replay_session_read(struct replay_session *s, struct trace_reader *r,
 		if (s->fed == 0) {
 			pg_error_clear(&where);
 			trace_reader_where(r, &where);
-			snprintf(s->file, sizeof(s->file), "%s", where.file);
-			s->pos_kind = where.pos_kind;
+			replay_name_input(s, &where);
 		}
 		if ((rc = replay_take(s, (size_t)rc, err)) < 0)
 			goto out;
