@@ -62,9 +62,9 @@ cli_tmpfile(char *name, size_t n)
 }
 
 static int
-cli_collect_args(const char *argv[], const char *first, va_list ap)
+cli_collect_args(const char *argv[], const char *bin, const char *first,
+    va_list ap)
 {
-	const char *bin = getenv("PGREPLAY_BIN");
 	const char *a;
 	int n = 0;
 
@@ -109,22 +109,15 @@ cli_finish(struct cli_result *res, pid_t pid, char *outname, char *errname)
 	return res->out != NULL && res->err != NULL ? 0 : -1;
 }
 
-int
-cli_run(struct cli_result *res, const char *stdin_path, ...)
+/* Run argv with stdin_path as its standard input; collect into res. */
+static int
+cli_run_argv(struct cli_result *res, const char *stdin_path,
+    const char *argv[])
 {
-	const char *argv[CLI_ARGS_MAX];
 	char outname[256], errname[256];
 	int in, out, err;
-	va_list ap;
 	pid_t pid;
 
-	memset(res, 0, sizeof(*res));
-	va_start(ap, stdin_path);
-	if (cli_collect_args(argv, va_arg(ap, const char *), ap) < 0) {
-		va_end(ap);
-		return -1;
-	}
-	va_end(ap);
 	in = open(stdin_path != NULL ? stdin_path : "/dev/null", O_RDONLY);
 	out = cli_tmpfile(outname, sizeof(outname));
 	err = cli_tmpfile(errname, sizeof(errname));
@@ -137,6 +130,35 @@ cli_run(struct cli_result *res, const char *stdin_path, ...)
 	if (pid < 0)
 		return -1;
 	return cli_finish(res, pid, outname, errname);
+}
+
+int
+cli_run(struct cli_result *res, const char *stdin_path, ...)
+{
+	const char *argv[CLI_ARGS_MAX];
+	va_list ap;
+	int n;
+
+	memset(res, 0, sizeof(*res));
+	va_start(ap, stdin_path);
+	n = cli_collect_args(argv, getenv("PGREPLAY_BIN"),
+	    va_arg(ap, const char *), ap);
+	va_end(ap);
+	return (n < 0 ? -1 : cli_run_argv(res, stdin_path, argv));
+}
+
+int
+cli_run_program(struct cli_result *res, const char *program, ...)
+{
+	const char *argv[CLI_ARGS_MAX];
+	va_list ap;
+	int n;
+
+	memset(res, 0, sizeof(*res));
+	va_start(ap, program);
+	n = cli_collect_args(argv, program, va_arg(ap, const char *), ap);
+	va_end(ap);
+	return (n < 0 ? -1 : cli_run_argv(res, NULL, argv));
 }
 
 int
@@ -153,7 +175,8 @@ cli_run_signalled(struct cli_result *res, const char *feed, int sig,
 
 	memset(res, 0, sizeof(*res));
 	va_start(ap, delay_ms);
-	if (cli_collect_args(argv, va_arg(ap, const char *), ap) < 0) {
+	if (cli_collect_args(argv, getenv("PGREPLAY_BIN"),
+	    va_arg(ap, const char *), ap) < 0) {
 		va_end(ap);
 		return -1;
 	}
@@ -207,7 +230,7 @@ cli_result_free(struct cli_result *res)
 }
 
 char *
-cli_data(const char *name)
+cli_source(const char *rel)
 {
 	const char *root = getenv("PGREPLAY_SOURCE_ROOT");
 	size_t n;
@@ -215,11 +238,20 @@ cli_data(const char *name)
 
 	if (root == NULL)
 		root = ".";
-	n = strlen(root) + strlen(name) + 32;
+	n = strlen(root) + strlen(rel) + 2;
 	p = malloc(n);
 	if (p != NULL)
-		snprintf(p, n, "%s/tests/cli/data/%s", root, name);
+		snprintf(p, n, "%s/%s", root, rel);
 	return p;
+}
+
+char *
+cli_data(const char *name)
+{
+	char rel[1024];
+
+	snprintf(rel, sizeof(rel), "tests/cli/data/%s", name);
+	return cli_source(rel);
 }
 
 char *

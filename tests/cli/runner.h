@@ -25,6 +25,12 @@ struct cli_result {
 int cli_run(struct cli_result *res, const char *stdin_path, ...);
 
 /*
+ * cli_run_program() - as cli_run(), but of program (a path) instead of
+ * $PGREPLAY_BIN, standard input /dev/null: the scripts beside pgreplay.
+ */
+int cli_run_program(struct cli_result *res, const char *program, ...);
+
+/*
  * cli_run_signalled() - as cli_run(), standard input a pipe fed with the
  * text `feed` and kept open; after delay_ms the child gets signal sig,
  * then the pipe is closed and the child reaped.
@@ -33,6 +39,9 @@ int cli_run_signalled(struct cli_result *res, const char *feed, int sig,
     unsigned delay_ms, ...);
 
 void cli_result_free(struct cli_result *res);
+
+/* cli_source() - the path of rel under $PGREPLAY_SOURCE_ROOT (malloc'd). */
+char *cli_source(const char *rel);
 
 /* cli_data() - the path of tests/cli/data/name (malloc'd). */
 char *cli_data(const char *name);

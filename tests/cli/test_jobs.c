@@ -27,17 +27,6 @@
 	cr_assert_eq(cli_run(&(res), (in), __VA_ARGS__, (const char *)NULL), \
 	    0, "cannot run $PGREPLAY_BIN")
 
-/* A path under the source root (malloc'd). */
-static char *
-src(const char *rel)
-{
-	const char *root = getenv("PGREPLAY_SOURCE_ROOT");
-	char *p;
-
-	cr_assert(asprintf(&p, "%s/%s", root != NULL ? root : ".", rel) > 0);
-	return (p);
-}
-
 /* Same status, stdout and stderr. */
 static void
 assert_same(const struct cli_result *a, const struct cli_result *b,
@@ -69,8 +58,8 @@ Test(jobs, identical_output_for_any_number_of_jobs)
 	size_t c, f, j;
 
 	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
-		char *t = src(cases[c][0]), *c1 = src(cases[c][1]);
-		char *c2 = src(cases[c][2]);
+		char *t = cli_source(cases[c][0]), *c1 = cli_source(cases[c][1]);
+		char *c2 = cli_source(cases[c][2]);
 
 		for (f = 0; f < 3; f++) {
 			RUN(one, NULL, t, "-c", c1, "-c", c2, "-f", formats[f],
@@ -102,9 +91,9 @@ Test(jobs, identical_output_for_any_number_of_jobs)
 
 Test(jobs, runs_keep_command_line_order)
 {
-	char *t = src("tests/cli/data/small.pgt");
-	char *a = src("tests/cli/data/base.yaml");
-	char *b = src("tests/cli/data/other.yaml");
+	char *t = cli_source("tests/cli/data/small.pgt");
+	char *a = cli_source("tests/cli/data/base.yaml");
+	char *b = cli_source("tests/cli/data/other.yaml");
 	struct cli_result ab, ba;
 	json_t *jab, *jba, *rab, *rba;
 
@@ -141,8 +130,8 @@ Test(jobs, bad_jobs_and_shard_values)
 		{ "--jobs", "x" }, { "--jobs", "257" }, { "--shard", "0/2" },
 		{ "--shard", "3/2" }, { "--shard", "1" }, { "--shard", "1/x" },
 		{ "--shard", "-1/2" } };
-	char *t = src("tests/cli/data/small.pgt");
-	char *c = src("tests/cli/data/base.yaml");
+	char *t = cli_source("tests/cli/data/small.pgt");
+	char *c = cli_source("tests/cli/data/base.yaml");
 	struct cli_result r;
 	size_t i;
 
@@ -174,9 +163,9 @@ put(const char *dir, const char *name, const char *s, size_t n)
 
 Test(shard, merge_gives_the_single_report)
 {
-	char *t = src("tests/cli/data/small.pgt");
-	char *c1 = src("tests/cli/data/sweep.yaml");
-	char *c2 = src("tests/cli/data/base.yaml");
+	char *t = cli_source("tests/cli/data/small.pgt");
+	char *c1 = cli_source("tests/cli/data/sweep.yaml");
+	char *c2 = cli_source("tests/cli/data/base.yaml");
 	char *dir = cli_tmpdir(), *p[3], name[32], spec[8];
 	struct cli_result single, r;
 	json_t *j;
@@ -243,9 +232,9 @@ Test(shard, merge_gives_the_single_report)
 
 Test(shard, merge_refuses_another_trace_or_version)
 {
-	char *t1 = src("tests/cli/data/small.pgt");
-	char *t2 = src("traces/scenarios/anon-hog-noswap.pgt");
-	char *c = src("tests/cli/data/sweep.yaml");
+	char *t1 = cli_source("tests/cli/data/small.pgt");
+	char *t2 = cli_source("traces/scenarios/anon-hog-noswap.pgt");
+	char *c = cli_source("tests/cli/data/sweep.yaml");
 	char *dir = cli_tmpdir(), *p1, *p2, *p3, *v;
 	struct cli_result r1, r2;
 	const char *at;
@@ -305,9 +294,9 @@ shq(char *out, size_t n, const char *s)
 
 Test(shard, sweep_through_gnu_parallel, .timeout = 300)
 {
-	char *t = src("tests/cli/data/small.pgt");
-	char *c = src("tests/cli/data/sweep.yaml");
-	char *c2 = src("tests/cli/data/base.yaml");
+	char *t = cli_source("tests/cli/data/small.pgt");
+	char *c = cli_source("tests/cli/data/sweep.yaml");
+	char *c2 = cli_source("tests/cli/data/base.yaml");
 	char *dir = cli_tmpdir(), *merged, *path;
 	char qbin[1200], qt[1200], qc[1200], qc2[1200], qd[1200], cmd[8192];
 	struct cli_result single;
@@ -410,7 +399,7 @@ run_on_pty(const char *cfg, bool quiet, int *status)
 
 Test(progress, shown_on_a_terminal_only_and_not_when_quiet, .timeout = 120)
 {
-	char *c = src("tests/cli/data/base.yaml");
+	char *c = cli_source("tests/cli/data/base.yaml");
 	char *shown;
 	int status;
 
@@ -433,8 +422,8 @@ Test(progress, shown_on_a_terminal_only_and_not_when_quiet, .timeout = 120)
 
 Test(progress, nothing_when_stderr_is_not_a_terminal)
 {
-	char *t = src("tests/cli/data/small.pgt");
-	char *c = src("tests/cli/data/sweep.yaml");
+	char *t = cli_source("tests/cli/data/small.pgt");
+	char *c = cli_source("tests/cli/data/sweep.yaml");
 	struct cli_result r;
 
 	RUN(r, NULL, t, "-c", c, "-j", "2");

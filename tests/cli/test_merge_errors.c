@@ -17,17 +17,6 @@
 	cr_assert_eq(cli_run(&(res), NULL, __VA_ARGS__, (const char *)NULL), \
 	    0, "cannot run $PGREPLAY_BIN")
 
-/* src() - a path under the source root (malloc'd). */
-static char *
-src(const char *rel)
-{
-	const char *root = getenv("PGREPLAY_SOURCE_ROOT");
-	char *p;
-
-	cr_assert(asprintf(&p, "%s/%s", root != NULL ? root : ".", rel) > 0);
-	return (p);
-}
-
 /* put() - write s as dir/name; returns the path (malloc'd). */
 static char *
 put(const char *dir, const char *name, const char *s)
@@ -65,8 +54,8 @@ refused(const char *want, const char *a, const char *b)
 static json_t *
 shard(const char *cfg, const char *spec)
 {
-	char *t = src("tests/cli/data/small.pgt");
-	char *c1 = src(cfg), *c2 = src("tests/cli/data/base.yaml");
+	char *t = cli_source("tests/cli/data/small.pgt");
+	char *c1 = cli_source(cfg), *c2 = cli_source("tests/cli/data/base.yaml");
 	struct cli_result r;
 	json_t *j;
 

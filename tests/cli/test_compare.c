@@ -1,0 +1,132 @@
+/*
+ * test_compare.c - bench/compare, the A/B timing of two pgreplay builds
+ * (docs/performance.md): its table, its check that the builds' reports
+ * are byte-identical, and its usage errors.
+ */
+#define _GNU_SOURCE /* asprintf() */
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "runner.h"
+
+/* The line of out that starts with exe and a space, or NULL. */
+static const char *
+row_of(const char *out, const char *exe)
+{
+	size_t n = strlen(exe);
+	const char *l;
+
+	for (l = out; l != NULL && *l != '\0'; l = strchr(l, '\n')) {
+		if (*l == '\n')
+			l++;
+		if (strncmp(l, exe, n) == 0 && l[n] == ' ')
+			return (l);
+	}
+	return (NULL);
+}
+
+Test(compare, times_two_builds_and_finds_their_reports_equal,
+    .timeout = 120)
+{
+	char *tool = cli_source("bench/compare");
+	char *t = cli_data("small.pgt"), *c = cli_data("base.yaml");
+	const char *bin = getenv("PGREPLAY_BIN");
+	double med, lo, hi, xbase, xround;
+	struct cli_result res;
+	const char *row;
+
+	cr_assert_eq(cli_run_program(&res, tool, "--runs", "3", t, c, bin,
+	    bin, (const char *)NULL), 0, "cannot run %s", tool);
+	cr_assert_eq(res.status, 0, "status %d: %s", res.status, res.err);
+	cr_assert_not_null(strstr(res.out, "3 rounds, CPU seconds"), "%s",
+	    res.out);
+	cr_assert_not_null(strstr(res.out, "reports: byte-identical"), "%s",
+	    res.out);
+	row = row_of(res.out, bin);
+	cr_assert_not_null(row, "no row for %s in\n%s", bin, res.out);
+	cr_assert_eq(sscanf(row + strlen(bin), "%lf %lf %lf %lf %lf", &med,
+	    &lo, &hi, &xbase, &xround), 5, "%s", row);
+	cr_assert(lo > 0 && lo <= med && med <= hi, "%s", row);
+	/* The first executable is the base of both ratios. */
+	cr_assert_float_eq(xbase, 1.0, 1e-9, "%s", row);
+	cr_assert_float_eq(xround, 1.0, 1e-9, "%s", row);
+	cli_result_free(&res);
+	free(tool);
+	free(t);
+	free(c);
+}
+
+Test(compare, a_build_whose_report_differs_fails, .timeout = 120)
+{
+	char *tool = cli_source("bench/compare"), *dir = cli_tmpdir(), *wrap;
+	char *t = cli_data("small.pgt"), *c = cli_data("base.yaml");
+	char *o = cli_data("other.yaml");
+	const char *bin = getenv("PGREPLAY_BIN");
+	struct cli_result res;
+	FILE *fp;
+
+	/* A "build" that replays one more configuration: another report. */
+	cr_assert(asprintf(&wrap, "%s/changed", dir) > 0);
+	fp = fopen(wrap, "w");
+	cr_assert_not_null(fp);
+	fprintf(fp, "#!/bin/sh\nexec '%s' \"$@\" -c '%s'\n", bin, o);
+	cr_assert_eq(fclose(fp), 0);
+	cr_assert_eq(chmod(wrap, 0755), 0);
+	cr_assert_eq(cli_run_program(&res, tool, "--runs", "1", t, c, bin,
+	    wrap, (const char *)NULL), 0, "cannot run %s", tool);
+	cr_assert_eq(res.status, 1, "status %d: %s%s", res.status, res.out,
+	    res.err);
+	cr_assert_not_null(strstr(res.out, "differs from that of"), "%s",
+	    res.out);
+	cr_assert_not_null(row_of(res.out, wrap), "%s", res.out);
+	cli_result_free(&res);
+
+	/* --no-check times them all the same. */
+	cr_assert_eq(cli_run_program(&res, tool, "--runs", "1", "--no-check",
+	    t, c, bin, wrap, (const char *)NULL), 0);
+	cr_assert_eq(res.status, 0, "status %d: %s", res.status, res.err);
+	cr_assert_null(strstr(res.out, "reports:"), "%s", res.out);
+	cli_result_free(&res);
+	free(wrap);
+	free(dir);
+	free(tool);
+	free(t);
+	free(c);
+	free(o);
+}
+
+Test(compare, usage_errors_exit_2_with_a_message)
+{
+	char *tool = cli_source("bench/compare");
+	char *t = cli_data("small.pgt"), *c = cli_data("base.yaml");
+	const char *bin = getenv("PGREPLAY_BIN");
+	struct cli_result res;
+
+	cr_assert_eq(cli_run_program(&res, tool, t, c, bin,
+	    (const char *)NULL), 0);
+	cr_assert_eq(res.status, 2);
+	cr_assert_not_null(strstr(res.err, "at least two executables"), "%s",
+	    res.err);
+	cli_result_free(&res);
+
+	cr_assert_eq(cli_run_program(&res, tool, "no-such.pgt", c, bin, bin,
+	    (const char *)NULL), 0);
+	cr_assert_eq(res.status, 2);
+	cr_assert_not_null(strstr(res.err, "no-such.pgt: no such file"), "%s",
+	    res.err);
+	cli_result_free(&res);
+
+	cr_assert_eq(cli_run_program(&res, tool, t, c, bin, "/nonexistent",
+	    (const char *)NULL), 0);
+	cr_assert_eq(res.status, 2);
+	cr_assert_not_null(strstr(res.err, "/nonexistent: not an executable"),
+	    "%s", res.err);
+	cli_result_free(&res);
+	free(tool);
+	free(t);
+	free(c);
+}
