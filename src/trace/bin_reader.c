@@ -325,18 +325,18 @@ again:
 	vbits = tag & 3;
 	switch ((tag >> 2) & 3) {
 	case TB_FORM_SEQ:
-		if (!r->stream.valid)
+		if (r->stream.cur == NULL)
 			goto nostream;
-		pindex = r->stream.next + (uint64_t)tb_unzigzag(vbits);
+		pindex = r->stream.cur->next + (uint64_t)tb_unzigzag(vbits);
 		break;
 	case TB_FORM_NEAR:
-		if (!r->stream.valid)
+		if (r->stream.cur == NULL)
 			goto nostream;
 		v = vbits | (uint64_t)*p++ << 2;
-		pindex = r->stream.next + (uint64_t)tb_unzigzag(v);
+		pindex = r->stream.cur->next + (uint64_t)tb_unzigzag(v);
 		break;
 	case TB_FORM_ABS:
-		if (!r->stream.valid)
+		if (r->stream.cur == NULL)
 			goto nostream;
 		pindex = vbits | (uint64_t)p[0] << 2 | (uint64_t)p[1] << 10;
 		p += 2;
@@ -351,7 +351,7 @@ again:
 				    "%" PRIu64 " exceeds 32 bits",
 				    pid));
 			tb_stream_switch(&r->stream, (uint32_t)pid, v);
-		} else if (!r->stream.valid) {
+		} else if (r->stream.cur == NULL) {
 			goto nostream;
 		}
 		if (vbits & TB_EXT_C) {
@@ -361,7 +361,7 @@ again:
 				    "bad count 0: expected at least 1"));
 		}
 		VARINT(p, &v);
-		pindex = r->stream.next + (uint64_t)tb_unzigzag(v);
+		pindex = r->stream.cur->next + (uint64_t)tb_unzigzag(v);
 		break;
 	}
 	if (p > r->buf + r->end)
@@ -373,11 +373,11 @@ again:
 		    "bad pindex %" PRIu64 " count %" PRIu64 ": beyond %" PRIu64
 		    " pages",
 		    pindex, count, TRACE_PAGES_MAX));
-	r->stream.next = pindex + count;
+	r->stream.cur->next = pindex + count;
 	ev->time_ns = r->time;
 	ev->op = (uint8_t)(TRACE_OP_FAULT + op);
-	ev->pid = r->stream.pid;
-	ev->obj = r->stream.obj;
+	ev->pid = r->stream.cur->pid;
+	ev->obj = r->stream.cur->obj;
 	ev->pindex = pindex;
 	ev->count = count;
 	ev->objtype = 0;
@@ -410,6 +410,7 @@ bin_pages(struct trace_reader *r, struct trace_event *ev, uint64_t *pos,
 	uint64_t time = r->time, step = r->step, tnew, snew;
 	uint64_t v, pid = 0, obj = 0, pindex, count, next = 0;
 	unsigned tag, t, op, vbits, slot = 0;
+	struct tb_pred_entry *cur = r->stream.cur;
 	bool enter;
 	size_t n = 0;
 
@@ -451,10 +452,10 @@ bin_pages(struct trace_reader *r, struct trace_event *ev, uint64_t *pos,
 			next = tb_stream_peek(&r->stream, slot, (uint32_t)pid,
 			    obj);
 			enter = true;
-		} else if (!r->stream.valid) {
+		} else if (cur == NULL) {
 			goto stop;
 		} else {
-			next = r->stream.next;
+			next = cur->next;
 		}
 		switch ((tag >> 2) & 3) {
 		case TB_FORM_SEQ:
@@ -484,16 +485,18 @@ bin_pages(struct trace_reader *r, struct trace_event *ev, uint64_t *pos,
 			goto stop;
 
 		/* The record is good: take it. */
-		if (enter)
+		if (enter) {
 			tb_stream_enter(&r->stream, slot, (uint32_t)pid, obj,
 			    next);
-		r->stream.next = pindex + count;
+			cur = r->stream.cur;
+		}
+		cur->next = pindex + count;
 		time = tnew;
 		step = snew;
 		ev[n].time_ns = time;
 		ev[n].op = (uint8_t)(TRACE_OP_FAULT + op);
-		ev[n].pid = r->stream.pid;
-		ev[n].obj = r->stream.obj;
+		ev[n].pid = cur->pid;
+		ev[n].obj = cur->obj;
 		ev[n].pindex = pindex;
 		ev[n].count = count;
 		ev[n].objtype = 0;

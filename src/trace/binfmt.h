@@ -75,12 +75,12 @@ struct tb_pred_entry {
 	uint32_t used;
 };
 
+/*
+ * The current stream (the last a page op named) lives in the table like
+ * the others, so that a switch writes one entry and saves nothing.
+ */
 struct tb_stream {
-	bool valid; /* a page op has named a stream */
-	uint32_t pid;
-	unsigned slot; /* tb_pred_slot(pid, obj), kept for the save */
-	uint64_t obj;
-	uint64_t next; /* predicted pindex of the current stream */
+	struct tb_pred_entry *cur; /* in pred[]; NULL until a page op */
 	struct tb_pred_entry pred[TB_PRED_SLOTS];
 };
 
@@ -95,9 +95,9 @@ tb_pred_slot(uint32_t pid, uint64_t obj)
 
 /*
  * tb_stream_peek() - the prediction for stream (pid, obj) in the given
- * slot: what tb_stream_switch() loads, without switching (the current
- * stream counts as saved), so that a decoder can read a whole record
- * before it changes anything.
+ * slot, without switching to it, so that a decoder can read a whole
+ * record before it changes anything: 0 for a stream the slot does not
+ * hold.
  */
 static inline uint64_t
 tb_stream_peek(const struct tb_stream *s, unsigned slot, uint32_t pid,
@@ -105,34 +105,25 @@ tb_stream_peek(const struct tb_stream *s, unsigned slot, uint32_t pid,
 {
 	const struct tb_pred_entry *e = &s->pred[slot];
 
-	if (s->valid && slot == s->slot)
-		return (s->pid == pid && s->obj == obj ? s->next : 0);
 	return (e->used && e->pid == pid && e->obj == obj ? e->next : 0);
 }
 
-/* tb_stream_enter() - save the current stream's prediction, make pid/obj's
- * current with prediction next (from tb_stream_peek()). */
+/* tb_stream_enter() - make pid/obj current in its slot, with prediction
+ * next (from tb_stream_peek()). */
 static inline void
 tb_stream_enter(struct tb_stream *s, unsigned slot, uint32_t pid,
     uint64_t obj, uint64_t next)
 {
-	struct tb_pred_entry *e;
+	struct tb_pred_entry *e = &s->pred[slot];
 
-	if (s->valid) {
-		e = &s->pred[s->slot];
-		e->pid = s->pid;
-		e->obj = s->obj;
-		e->next = s->next;
-		e->used = 1;
-	}
-	s->slot = slot;
-	s->next = next;
-	s->pid = pid;
-	s->obj = obj;
-	s->valid = true;
+	e->pid = pid;
+	e->obj = obj;
+	e->next = next;
+	e->used = 1;
+	s->cur = e;
 }
 
-/* tb_stream_switch() - save the current stream's prediction, load pid/obj's. */
+/* tb_stream_switch() - make pid/obj current with its prediction. */
 static inline void
 tb_stream_switch(struct tb_stream *s, uint32_t pid, uint64_t obj)
 {

@@ -20,6 +20,8 @@
 
 #define NIL UINT32_MAX
 #define VH_MIN_CAP 64
+#define VCACHE_BITS 7
+#define VCACHE_SIZE (1u << VCACHE_BITS)
 
 struct vh_entry {
 	uint64_t a, b; /* the key (b = 0 for one-word keys) ... */
@@ -52,10 +54,17 @@ struct trace_validator {
 	uint64_t *swap; /* sizes of the swap devices added by swapon */
 	uint32_t nswap, swap_cap;
 	uint64_t time;
-	/* The last page op's mapping: most page ops repeat it. */
-	bool hit_valid;
-	uint32_t hit_pid;
-	uint64_t hit_obj, hit_pages;
+	/*
+	 * The mappings page ops found lately, direct-mapped by (pid, obj):
+	 * traces interleave a few streams, so most page ops find theirs
+	 * here and not in the table.  Entries of an older generation are
+	 * empty; every other event starts a new one.
+	 */
+	struct vcache_entry {
+		uint64_t obj, pages;
+		uint32_t pid, gen;
+	} cache[VCACHE_SIZE];
+	uint32_t gen;
 	struct trace_validator_stats st;
 };
 
@@ -166,7 +175,18 @@ trace_validator_create(struct trace_validator **out)
 	if (*out == NULL)
 		return (-ENOMEM);
 	(*out)->slab_free = NIL;
+	(*out)->gen = 1; /* the zeroed entries are of generation 0: empty */
 	return (0);
+}
+
+/* cache_clear() - empty the mapping cache: a new generation. */
+static void
+cache_clear(struct trace_validator *v)
+{
+	if (++v->gen == 0) {
+		memset(v->cache, 0, sizeof(v->cache));
+		v->gen = 1;
+	}
 }
 
 void
@@ -375,7 +395,7 @@ check_event(struct trace_validator *v, const struct trace_event *ev,
 		if (ev->count == 0 || ev->pindex >= TRACE_PAGES_MAX ||
 		    ev->count > TRACE_PAGES_MAX - ev->pindex)
 			goto syntax;
-		/* The last mapping is trace_validator_check()'s to keep. */
+		/* The mapping cache is page_op_passes()'s to fill. */
 		me = vh_find(&v->maps, ev->pid, ev->obj);
 		if (me == NULL) {
 			if (vh_find(&v->procs, ev->pid, 0) == NULL)
@@ -402,7 +422,7 @@ check_event(struct trace_validator *v, const struct trace_event *ev,
 
 	if ((rc = trace_event_check(ev, a, 0)) < 0)
 		goto syntax;
-	v->hit_valid = false;
+	cache_clear(v);
 	switch (ev->op) {
 	case TRACE_OP_PROC:
 		if (vh_find(&v->procs, ev->pid, 0) != NULL)
@@ -479,7 +499,7 @@ notlive:
 
 /*
  * page_op_passes() - whether ev is a page op that passes: its mapping
- * found (the last one, or in the table), count at least 1 and the range
+ * found (in the cache, or in the table), count at least 1 and the range
  * within the mapping's pages, which a map event keeps within
  * TRACE_PAGES_MAX.  Accounts for it if so, keeping the mapping it found;
  * anything else is for check_event().
@@ -488,21 +508,23 @@ static inline bool
 page_op_passes(struct trace_validator *v, const struct trace_event *ev)
 {
 	const struct vh_entry *me;
+	struct vcache_entry *c;
+	uint64_t h;
 
 	if ((unsigned)ev->op - TRACE_OP_FAULT > TRACE_OP_UNWIRE - TRACE_OP_FAULT ||
 	    ev->time_ns < v->time)
 		return (false);
-	if (!v->hit_valid || v->hit_pid != ev->pid || v->hit_obj != ev->obj) {
+	h = (ev->obj ^ (uint64_t)ev->pid << 32) * UINT64_C(0x9E3779B97F4A7C15);
+	c = &v->cache[h >> (64 - VCACHE_BITS)];
+	if (c->gen != v->gen || c->pid != ev->pid || c->obj != ev->obj) {
 		me = vh_find(&v->maps, ev->pid, ev->obj);
 		if (me == NULL)
 			return (false);
-		v->hit_valid = true;
-		v->hit_pid = ev->pid;
-		v->hit_obj = ev->obj;
-		v->hit_pages = v->slab[me->val].pages;
+		*c = (struct vcache_entry) { .obj = ev->obj, .pid = ev->pid,
+			.gen = v->gen, .pages = v->slab[me->val].pages };
 	}
-	if (ev->count == 0 || ev->pindex >= v->hit_pages ||
-	    ev->count > v->hit_pages - ev->pindex)
+	if (ev->count == 0 || ev->pindex >= c->pages ||
+	    ev->count > c->pages - ev->pindex)
 		return (false);
 	v->time = ev->time_ns;
 	return (true);

@@ -289,10 +289,11 @@ encode_page(struct trace_writer *w, const struct trace_event *ev)
 		p = tb_put_varint(p, dt);
 	}
 	v = 0;
-	if (!s->valid || s->pid != ev->pid || s->obj != ev->obj ||
-	    ev->count != 1) {
+	if (s->cur == NULL || s->cur->pid != ev->pid ||
+	    s->cur->obj != ev->obj || ev->count != 1) {
 		form = TB_FORM_EXT;
-		if (!s->valid || s->pid != ev->pid || s->obj != ev->obj) {
+		if (s->cur == NULL || s->cur->pid != ev->pid ||
+		    s->cur->obj != ev->obj) {
 			v |= TB_EXT_S;
 			tb_stream_switch(s, ev->pid, ev->obj);
 			p = tb_put_varint(p, ev->pid);
@@ -302,9 +303,10 @@ encode_page(struct trace_writer *w, const struct trace_event *ev)
 			v |= TB_EXT_C;
 			p = tb_put_varint(p, ev->count);
 		}
-		p = tb_put_varint(p, tb_zigzag((int64_t)(ev->pindex - s->next)));
+		p = tb_put_varint(p,
+		    tb_zigzag((int64_t)(ev->pindex - s->cur->next)));
 	} else {
-		zz = tb_zigzag((int64_t)(ev->pindex - s->next));
+		zz = tb_zigzag((int64_t)(ev->pindex - s->cur->next));
 		if (zz < 4) {
 			form = TB_FORM_SEQ;
 			v = (unsigned)zz;
@@ -322,7 +324,7 @@ encode_page(struct trace_writer *w, const struct trace_event *ev)
 			p = tb_put_varint(p, zz);
 		}
 	}
-	s->next = ev->pindex + ev->count;
+	s->cur->next = ev->pindex + ev->count;
 	*tagp = TB_PAGE_TAG(ev->op - TRACE_OP_FAULT, tmode, form, v);
 	w->len = (size_t)(p - w->buf);
 }

@@ -1,7 +1,8 @@
 /*
  * test_compare.c - bench/compare, the A/B timing of two pgreplay builds
  * (docs/performance.md): its table, its check that the builds' reports
- * are byte-identical, and its usage errors.
+ * are byte-identical, its --decode mode (pgreplay info), and its usage
+ * errors.
  */
 #define _GNU_SOURCE /* asprintf() */
 #include <criterion/criterion.h>
@@ -126,6 +127,53 @@ Test(compare, usage_errors_exit_2_with_a_message)
 	cr_assert_not_null(strstr(res.err, "/nonexistent: not an executable"),
 	    "%s", res.err);
 	cli_result_free(&res);
+	free(tool);
+	free(t);
+	free(c);
+}
+
+Test(compare, decode_times_info_and_compares_its_output, .timeout = 120)
+{
+	char *tool = cli_source("bench/compare"), *dir = cli_tmpdir(), *wrap;
+	char *t = cli_data("small.pgt"), *c = cli_data("base.yaml");
+	const char *bin = getenv("PGREPLAY_BIN");
+	struct cli_result res;
+	FILE *fp;
+
+	cr_assert_eq(cli_run_program(&res, tool, "--decode", "--runs", "2", t,
+	    bin, bin, (const char *)NULL), 0, "cannot run %s", tool);
+	cr_assert_eq(res.status, 0, "status %d: %s", res.status, res.err);
+	cr_assert_not_null(strstr(res.out, "of each pgreplay info"), "%s",
+	    res.out);
+	cr_assert_not_null(strstr(res.out, "info output: byte-identical"),
+	    "%s", res.out);
+	cr_assert_not_null(row_of(res.out, bin), "%s", res.out);
+	cli_result_free(&res);
+
+	/* A "build" whose info prints one more line. */
+	cr_assert(asprintf(&wrap, "%s/chatty", dir) > 0);
+	fp = fopen(wrap, "w");
+	cr_assert_not_null(fp);
+	fprintf(fp, "#!/bin/sh\n'%s' \"$@\" && echo extra\n", bin);
+	cr_assert_eq(fclose(fp), 0);
+	cr_assert_eq(chmod(wrap, 0755), 0);
+	cr_assert_eq(cli_run_program(&res, tool, "--decode", "--runs", "1", t,
+	    bin, wrap, (const char *)NULL), 0);
+	cr_assert_eq(res.status, 1, "status %d: %s%s", res.status, res.out,
+	    res.err);
+	cr_assert_not_null(strstr(res.out, "differs from that of"), "%s",
+	    res.out);
+	cli_result_free(&res);
+
+	/* No configuration with --decode: a configuration is not a build. */
+	cr_assert_eq(cli_run_program(&res, tool, "--decode", "--config", c, t,
+	    bin, bin, (const char *)NULL), 0);
+	cr_assert_eq(res.status, 2);
+	cr_assert_not_null(strstr(res.err, "takes no configuration"), "%s",
+	    res.err);
+	cli_result_free(&res);
+	free(wrap);
+	free(dir);
 	free(tool);
 	free(t);
 	free(c);

@@ -230,3 +230,90 @@ Test(validate, churn_keeps_tables_consistent)
 	}
 	trace_validator_destroy(v);
 }
+
+/* A page op of pid on object obj at pindex, at time t. */
+static struct trace_event
+page_op(uint32_t pid, uint64_t obj, uint64_t pindex, uint64_t t)
+{
+	return ((struct trace_event) { .op = TRACE_OP_FAULT, .pid = pid,
+	    .obj = obj, .pindex = pindex, .count = 1, .time_ns = t });
+}
+
+/*
+ * The validator keeps the mappings page ops found in a small cache: more
+ * streams than it has entries, interleaved, must each be checked against
+ * their own mapping, and an unmap or a map of another size must not leave
+ * the old one behind.  Process k maps object 1000 + k of k pages;
+ * process 1 also maps object 3000 + k of k pages.
+ */
+Test(validate, mapping_cache_keeps_each_stream_its_own_mapping)
+{
+	enum { N = 300 };
+	struct trace_validator *v;
+	struct trace_event ev = { 0 }, ops[2 * N];
+	struct pg_error err;
+	uint32_t k;
+
+	cr_assert_eq(trace_validator_create(&v), 0);
+	for (k = 1; k <= N; k++) {
+		ev = (struct trace_event) { .op = TRACE_OP_PROC, .pid = k,
+			.str = "p" };
+		cr_assert_eq(trace_validator_check(v, &ev, &err), 0);
+		ev = (struct trace_event) { .op = TRACE_OP_MAP, .pid = k,
+			.obj = 1000 + k, .count = k };
+		cr_assert_eq(trace_validator_check(v, &ev, &err), 0);
+	}
+	for (k = 1; k <= N; k++) {
+		ev = (struct trace_event) { .op = TRACE_OP_MAP, .pid = 1,
+			.obj = 3000 + k, .count = k };
+		cr_assert_eq(trace_validator_check(v, &ev, &err), 0);
+	}
+	/* Twice round: the second finds every stream in the cache or not. */
+	for (int round = 0; round < 2; round++) {
+		for (k = 1; k <= N; k++) {
+			ops[2 * k - 2] = page_op(k, 1000 + k, k - 1, 1);
+			ops[2 * k - 1] = page_op(1, 3000 + k, k - 1, 1);
+		}
+		cr_expect_eq(trace_validator_pages(v, ops, 2 * N), 2 * N);
+	}
+	for (k = 1; k <= N; k++) {
+		ev = page_op(k, 1000 + k, k, 2);
+		cr_expect_eq(trace_validator_pages(v, &ev, 1), 0,
+		    "object %u has %u pages", 1000 + k, k);
+		ev = page_op(1, 3000 + k, k, 2);
+		cr_expect_eq(trace_validator_pages(v, &ev, 1), 0,
+		    "object %u has %u pages", 3000 + k, k);
+		ev = page_op(1, 3000 + k, k - 1, 2);
+		cr_expect_eq(trace_validator_pages(v, &ev, 1), 1);
+	}
+
+	/* Object 1001 is in the cache, but for process 1 only. */
+	ev = page_op(1, 1001, 0, 2);
+	cr_expect_eq(trace_validator_pages(v, &ev, 1), 1);
+	ev = page_op(2, 1001, 0, 2);
+	cr_expect_eq(trace_validator_pages(v, &ev, 1), 0);
+	cr_expect_eq(trace_validator_check(v, &ev, &err), -EINVAL);
+	cr_expect_str_eq(err.msg, "pid 2 has not mapped object 1001");
+
+	/* In the cache, then unmapped. */
+	ev = page_op(150, 1150, 0, 3);
+	cr_expect_eq(trace_validator_pages(v, &ev, 1), 1);
+	ev = (struct trace_event) { .op = TRACE_OP_UNMAP, .pid = 150,
+		.obj = 1150, .time_ns = 3 };
+	cr_assert_eq(trace_validator_check(v, &ev, &err), 0);
+	ev = page_op(150, 1150, 0, 3);
+	cr_expect_eq(trace_validator_pages(v, &ev, 1), 0);
+	cr_expect_eq(trace_validator_check(v, &ev, &err), -EINVAL);
+	cr_expect_str_eq(err.msg, "pid 150 has not mapped object 1150");
+
+	ev = (struct trace_event) { .op = TRACE_OP_MAP, .pid = 150,
+		.obj = 1150, .count = 2, .time_ns = 3 };
+	cr_assert_eq(trace_validator_check(v, &ev, &err), 0, "%s", err.msg);
+	ev = page_op(150, 1150, 1, 3);
+	cr_expect_eq(trace_validator_pages(v, &ev, 1), 1);
+	ev = page_op(150, 1150, 2, 3);
+	cr_expect_eq(trace_validator_pages(v, &ev, 1), 0);
+	cr_expect_eq(trace_validator_check(v, &ev, &err), -EINVAL);
+	cr_expect_str_eq(err.msg, "PINDEX 2 is beyond object 1150's 2 pages");
+	trace_validator_destroy(v);
+}
