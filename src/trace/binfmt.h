@@ -80,7 +80,8 @@ struct tb_pred_entry {
  * the others, so that a switch writes one entry and saves nothing.
  */
 struct tb_stream {
-	struct tb_pred_entry *cur; /* in pred[]; NULL until a page op */
+	/* In pred[], so never copy the struct; NULL until a page op. */
+	struct tb_pred_entry *cur;
 	struct tb_pred_entry pred[TB_PRED_SLOTS];
 };
 
