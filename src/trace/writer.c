@@ -278,6 +278,7 @@ encode_page(struct trace_writer *w, const struct trace_event *ev)
 	uint64_t dt = ev->time_ns - w->time, zz;
 	struct tb_stream *s = &w->stream;
 	unsigned tmode, form, v;
+	bool same; /* ev is on the current stream */
 
 	if (dt == 0) {
 		tmode = TB_TIME_ZERO;
@@ -289,11 +290,11 @@ encode_page(struct trace_writer *w, const struct trace_event *ev)
 		p = tb_put_varint(p, dt);
 	}
 	v = 0;
-	if (s->cur == NULL || s->cur->pid != ev->pid ||
-	    s->cur->obj != ev->obj || ev->count != 1) {
+	same = s->cur != NULL && s->cur->pid == ev->pid &&
+	    s->cur->obj == ev->obj;
+	if (!same || ev->count != 1) {
 		form = TB_FORM_EXT;
-		if (s->cur == NULL || s->cur->pid != ev->pid ||
-		    s->cur->obj != ev->obj) {
+		if (!same) {
 			v |= TB_EXT_S;
 			tb_stream_switch(s, ev->pid, ev->obj);
 			p = tb_put_varint(p, ev->pid);

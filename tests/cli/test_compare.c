@@ -30,6 +30,22 @@ row_of(const char *out, const char *exe)
 	return (NULL);
 }
 
+/* An executable shell script dir/name running body: a stand-in build. */
+static char *
+wrapper(const char *dir, const char *name, const char *body)
+{
+	char *path;
+	FILE *fp;
+
+	cr_assert(asprintf(&path, "%s/%s", dir, name) > 0);
+	fp = fopen(path, "w");
+	cr_assert_not_null(fp);
+	fprintf(fp, "#!/bin/sh\n%s\n", body);
+	cr_assert_eq(fclose(fp), 0);
+	cr_assert_eq(chmod(path, 0755), 0);
+	return (path);
+}
+
 Test(compare, times_two_builds_and_finds_their_reports_equal,
     .timeout = 120)
 {
@@ -64,19 +80,16 @@ Test(compare, times_two_builds_and_finds_their_reports_equal,
 Test(compare, a_build_whose_report_differs_fails, .timeout = 120)
 {
 	char *tool = cli_source("bench/compare"), *dir = cli_tmpdir(), *wrap;
+	char *body;
 	char *t = cli_data("small.pgt"), *c = cli_data("base.yaml");
 	char *o = cli_data("other.yaml");
 	const char *bin = getenv("PGREPLAY_BIN");
 	struct cli_result res;
-	FILE *fp;
 
 	/* A "build" that replays one more configuration: another report. */
-	cr_assert(asprintf(&wrap, "%s/changed", dir) > 0);
-	fp = fopen(wrap, "w");
-	cr_assert_not_null(fp);
-	fprintf(fp, "#!/bin/sh\nexec '%s' \"$@\" -c '%s'\n", bin, o);
-	cr_assert_eq(fclose(fp), 0);
-	cr_assert_eq(chmod(wrap, 0755), 0);
+	cr_assert(asprintf(&body, "exec '%s' \"$@\" -c '%s'", bin, o) > 0);
+	wrap = wrapper(dir, "changed", body);
+	free(body);
 	cr_assert_eq(cli_run_program(&res, tool, "--runs", "1", t, c, bin,
 	    wrap, (const char *)NULL), 0, "cannot run %s", tool);
 	cr_assert_eq(res.status, 1, "status %d: %s%s", res.status, res.out,
@@ -135,10 +148,10 @@ Test(compare, usage_errors_exit_2_with_a_message)
 Test(compare, decode_times_info_and_compares_its_output, .timeout = 120)
 {
 	char *tool = cli_source("bench/compare"), *dir = cli_tmpdir(), *wrap;
+	char *body;
 	char *t = cli_data("small.pgt"), *c = cli_data("base.yaml");
 	const char *bin = getenv("PGREPLAY_BIN");
 	struct cli_result res;
-	FILE *fp;
 
 	cr_assert_eq(cli_run_program(&res, tool, "--decode", "--runs", "2", t,
 	    bin, bin, (const char *)NULL), 0, "cannot run %s", tool);
@@ -151,12 +164,9 @@ Test(compare, decode_times_info_and_compares_its_output, .timeout = 120)
 	cli_result_free(&res);
 
 	/* A "build" whose info prints one more line. */
-	cr_assert(asprintf(&wrap, "%s/chatty", dir) > 0);
-	fp = fopen(wrap, "w");
-	cr_assert_not_null(fp);
-	fprintf(fp, "#!/bin/sh\n'%s' \"$@\" && echo extra\n", bin);
-	cr_assert_eq(fclose(fp), 0);
-	cr_assert_eq(chmod(wrap, 0755), 0);
+	cr_assert(asprintf(&body, "'%s' \"$@\" && echo extra", bin) > 0);
+	wrap = wrapper(dir, "chatty", body);
+	free(body);
 	cr_assert_eq(cli_run_program(&res, tool, "--decode", "--runs", "1", t,
 	    bin, wrap, (const char *)NULL), 0);
 	cr_assert_eq(res.status, 1, "status %d: %s%s", res.status, res.out,
