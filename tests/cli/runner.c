@@ -267,6 +267,30 @@ cli_tmpdir(void)
 	return strdup(buf);
 }
 
+char *
+cli_put(const char *dir, const char *name, const char *text)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *path = malloc(n);
+	FILE *f;
+	int ok;
+
+	if (path == NULL)
+		return NULL;
+	snprintf(path, n, "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (f == NULL) {
+		free(path);
+		return NULL;
+	}
+	ok = fputs(text, f) >= 0;
+	if (fclose(f) != 0 || !ok) {
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
 int
 cli_dir_entries(const char *dir)
 {

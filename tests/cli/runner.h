@@ -49,6 +49,9 @@ char *cli_data(const char *name);
 /* cli_tmpdir() - a fresh empty directory (malloc'd path). */
 char *cli_tmpdir(void);
 
+/* cli_put() - write text as dir/name: its path (malloc'd), or NULL. */
+char *cli_put(const char *dir, const char *name, const char *text);
+
 /* cli_dir_entries() - the number of entries of dir besides . and .. */
 int cli_dir_entries(const char *dir);
 

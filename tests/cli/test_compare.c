@@ -34,14 +34,12 @@ row_of(const char *out, const char *exe)
 static char *
 wrapper(const char *dir, const char *name, const char *body)
 {
-	char *path;
-	FILE *fp;
+	char *text, *path;
 
-	cr_assert(asprintf(&path, "%s/%s", dir, name) > 0);
-	fp = fopen(path, "w");
-	cr_assert_not_null(fp);
-	fprintf(fp, "#!/bin/sh\n%s\n", body);
-	cr_assert_eq(fclose(fp), 0);
+	cr_assert(asprintf(&text, "#!/bin/sh\n%s\n", body) > 0);
+	path = cli_put(dir, name, text);
+	free(text);
+	cr_assert_not_null(path, "cannot write %s/%s", dir, name);
 	cr_assert_eq(chmod(path, 0755), 0);
 	return (path);
 }

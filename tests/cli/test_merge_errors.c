@@ -21,13 +21,9 @@
 static char *
 put(const char *dir, const char *name, const char *s)
 {
-	char *p;
-	FILE *f;
+	char *p = cli_put(dir, name, s);
 
-	cr_assert(asprintf(&p, "%s/%s", dir, name) > 0);
-	f = fopen(p, "w");
-	cr_assert_not_null(f);
-	cr_assert_eq(fputs(s, f) >= 0 && fclose(f) == 0, 1);
+	cr_assert_not_null(p, "cannot write %s/%s", dir, name);
 	return (p);
 }
 
