@@ -3,17 +3,31 @@
  * compact byte ring with an overflow to the run's spill file
  * (pevq_int.h).
  *
- * A queued event is a record of two tag bytes and five little-endian
- * fields of 1, 2, 4 or 8 bytes each: the time and the event number as
- * deltas from the event queued before it, the object id, the first page
- * and the page count.  The first tag byte holds the size codes of the
- * first four fields, the second the count's, the op and the object type.
- * A typical page event takes 10 to 13 bytes instead of the 48 of struct
- * sim_pev, at most PEVQ_RECORD_MAX; fields are written and read as whole
+ * A queued event is a record in one of two forms; the first byte of
+ * either holds the form (bit 0), the op (bits 1-4) and the object type
+ * (bits 5-6).  Fields are little-endian and written and read as whole
  * 8-byte words, masked, so a record costs a few instructions each way
- * (PEVQ_RECORD_MAX bytes from its start must be addressable).  The
- * deltas are decoded against the last event taken out, which is the last
- * one put in once the queue is empty, so both ends agree.
+ * (PEVQ_RECORD_MAX bytes from its start must be addressable).
+ *
+ * - Short (bit 0 set): one 8-byte word that also holds the time and the
+ *   event number as deltas from the event queued before it, the object
+ *   id and the page, for a one-page event whose four values fit the
+ *   widths below.  On generated traces that is every page event but the
+ *   first of each process and the multi-page ones.
+ * - Long: two more tag bytes, the size codes (1, 2, 4 or 8 bytes) of the
+ *   time and number deltas, the object and the page, then of the count;
+ *   then the five fields, each in the fewest of those bytes that hold it.
+ *   At most PEVQ_RECORD_MAX bytes.
+ *
+ * Either is a fraction of the 48 bytes of struct sim_pev.  The deltas
+ * are decoded against the last event taken out, which is the last one
+ * put in once the queue is empty, so both ends agree.
+ *
+ * An event that comes to an empty queue is not encoded at all: it is
+ * held, as it is, as the queue's decoded first event (PEVQ_FRONT_HELD).
+ * A process that keeps up with the trace has its events pass one at a
+ * time, and then costs a copy each way instead of a record's encoding
+ * and decoding.
  *
  * The ring doubles when full up to PEVQ_RING_MAX bytes.  Past that, the
  * records go to a chunk buffer and, chunk by chunk, to the spill file;
@@ -28,7 +42,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PEVQ_RECORD_MAX (2 + 5 * 8)
+#define PEVQ_RECORD_MAX (3 + 5 * 8)
+
+/* The short form's fields: bits from the word's bit 7 on, in order. */
+#define SHORT_DT_BITS 20	/* time delta, ns: about a millisecond */
+#define SHORT_DN_BITS 8		/* event-number delta */
+#define SHORT_OBJ_BITS 8	/* object id */
+#define SHORT_PINDEX_BITS 21	/* page: objects up to 8 GiB */
+#define SHORT_DT_SHIFT 7
+#define SHORT_DN_SHIFT (SHORT_DT_SHIFT + SHORT_DT_BITS)
+#define SHORT_OBJ_SHIFT (SHORT_DN_SHIFT + SHORT_DN_BITS)
+#define SHORT_PINDEX_SHIFT (SHORT_OBJ_SHIFT + SHORT_OBJ_BITS)
+#define SHORT_LEN 8
+_Static_assert(SHORT_PINDEX_SHIFT + SHORT_PINDEX_BITS == 64,
+    "the short form fills its word");
+
+static inline uint64_t
+low_bits(uint64_t v, unsigned bits)
+{
+	return (v & ((UINT64_C(1) << bits) - 1));
+}
 
 /* Bytes of size code c, and the code of the fewest bytes that hold v. */
 static const uint8_t code_bytes[4] = { 1, 2, 4, 8 };
@@ -87,14 +120,13 @@ put_field(uint8_t *rec, uint32_t *n, uint64_t v, unsigned c)
 	*n += code_bytes[c];
 }
 
-/* Encode e after the event (in_time, in_evno) into rec: its length. */
-static inline uint32_t
-encode(uint8_t *rec, const struct sim_pev *e, uint64_t in_time,
-    uint64_t in_evno)
+/* The long form of e (deltas dt, dn) into rec: its length. */
+static uint32_t
+encode_long(uint8_t *rec, const struct sim_pev *e, uint64_t dt, uint64_t dn,
+    uint64_t head)
 {
-	uint64_t dt = e->time_ns - in_time, dn = e->evno - in_evno;
 	unsigned ct, cn, co, cp, cc;
-	uint32_t n = 2;
+	uint32_t n = 3;
 
 	ct = size_code(dt);
 	cn = size_code(dn);
@@ -106,9 +138,31 @@ encode(uint8_t *rec, const struct sim_pev *e, uint64_t in_time,
 	put_field(rec, &n, e->obj, co);
 	put_field(rec, &n, e->pindex, cp);
 	put_field(rec, &n, e->count, cc);
-	rec[0] = (uint8_t)(ct | cn << 2 | co << 4 | cp << 6);
-	rec[1] = (uint8_t)(cc | (e->op & 0x0f) << 2 | (e->objtype & 0x03) << 6);
+	rec[0] = (uint8_t)head;
+	rec[1] = (uint8_t)(ct | cn << 2 | co << 4 | cp << 6);
+	rec[2] = (uint8_t)cc;
 	return (n);
+}
+
+/*
+ * Encode e after the event (in_time, in_evno) into rec: its length.  The
+ * short form inline, the long one called: nearly every record is short.
+ */
+static inline uint32_t
+encode(uint8_t *rec, const struct sim_pev *e, uint64_t in_time,
+    uint64_t in_evno)
+{
+	uint64_t dt = e->time_ns - in_time, dn = e->evno - in_evno;
+	uint64_t head = (uint64_t)(e->op & 0x0f) << 1 |
+	    (uint64_t)(e->objtype & 0x03) << 5;
+
+	if ((dt >> SHORT_DT_BITS | dn >> SHORT_DN_BITS |
+	    e->obj >> SHORT_OBJ_BITS | e->pindex >> SHORT_PINDEX_BITS |
+	    (e->count ^ 1)) != 0)
+		return (encode_long(rec, e, dt, dn, head));
+	put_word(rec, 1 | head | dt << SHORT_DT_SHIFT | dn << SHORT_DN_SHIFT |
+	    e->obj << SHORT_OBJ_SHIFT | e->pindex << SHORT_PINDEX_SHIFT);
+	return (SHORT_LEN);
 }
 
 static bool
@@ -214,7 +268,12 @@ sim_pevq_push(struct sim_pevq *q, struct sim_spill *sp,
 	uint32_t n, tail;
 	int rc;
 
-	if (spilling(q) || q->len + PEVQ_RECORD_MAX > PEVQ_RING_MAX) {
+	if (q->n == 0) {
+		/* Nothing in the ring, nothing spilled: hold it as it is. */
+		q->front = *e;
+		q->front_len = PEVQ_FRONT_HELD;
+	} else if (spilling(q) ||
+	    q->len + PEVQ_RECORD_MAX > PEVQ_RING_MAX) {
 		/* Past the ring: encoded into the chunk being filled. */
 		if ((rc = chunk_room(q, sp)) < 0)
 			return (rc);
@@ -278,48 +337,73 @@ refill(struct sim_pevq *q, struct sim_spill *sp)
 	return (0);
 }
 
-/* Decode the first record into q->front (once); it is in the ring. */
-static void
-pevq_front(struct sim_pevq *q)
+/* Decode the record at rec, the ring's first, into q->front. */
+static inline void
+decode(struct sim_pevq *q, const uint8_t *rec)
 {
-	uint8_t tmp[PEVQ_RECORD_MAX];
-	const uint8_t *rec;
 	struct sim_pev *e = &q->front;
-	uint32_t avail, first, n;
+	uint64_t w;
+	uint32_t n;
 	unsigned c;
 
-	if (q->front_len != 0)
+	w = get_word(rec, 3);
+	e->op = (uint8_t)(w >> 1 & 0x0f);
+	e->objtype = (uint8_t)(w >> 5 & 0x03);
+	if ((w & 1) != 0) {
+		e->time_ns = q->out_time + low_bits(w >> SHORT_DT_SHIFT,
+		    SHORT_DT_BITS);
+		e->evno = q->out_evno + low_bits(w >> SHORT_DN_SHIFT,
+		    SHORT_DN_BITS);
+		e->obj = low_bits(w >> SHORT_OBJ_SHIFT, SHORT_OBJ_BITS);
+		e->pindex = w >> SHORT_PINDEX_SHIFT;
+		e->count = 1;
+		q->front_len = SHORT_LEN;
 		return;
-	avail = q->len < PEVQ_RECORD_MAX ? q->len : PEVQ_RECORD_MAX;
-	if (q->cap - q->head >= PEVQ_RECORD_MAX) {
-		/* Not wrapped, its words in the buffer: decode in place. */
-		rec = q->buf + q->head;
-	} else {
-		first = q->cap - q->head < avail ? q->cap - q->head : avail;
-		memcpy(tmp, q->buf + q->head, first);
-		memcpy(tmp + first, q->buf, avail - first);
-		memset(tmp + avail, 0, PEVQ_RECORD_MAX - avail);
-		rec = tmp;
 	}
-	n = 2;
-	c = rec[0] & 3;
+	n = 3;
+	c = rec[1] & 3;
 	e->time_ns = q->out_time + get_word(rec + n, c);
 	n += code_bytes[c];
-	c = rec[0] >> 2 & 3;
+	c = rec[1] >> 2 & 3;
 	e->evno = q->out_evno + get_word(rec + n, c);
 	n += code_bytes[c];
-	c = rec[0] >> 4 & 3;
+	c = rec[1] >> 4 & 3;
 	e->obj = get_word(rec + n, c);
 	n += code_bytes[c];
-	c = rec[0] >> 6;
+	c = rec[1] >> 6;
 	e->pindex = get_word(rec + n, c);
 	n += code_bytes[c];
-	c = rec[1] & 3;
+	c = rec[2] & 3;
 	e->count = get_word(rec + n, c);
 	n += code_bytes[c];
-	e->op = rec[1] >> 2 & 0x0f;
-	e->objtype = rec[1] >> 6;
 	q->front_len = n;
+}
+
+/* decode() of a first record that may wrap round the ring's end. */
+static void
+decode_wrapped(struct sim_pevq *q)
+{
+	uint8_t tmp[PEVQ_RECORD_MAX];
+	uint32_t avail, first;
+
+	avail = q->len < PEVQ_RECORD_MAX ? q->len : PEVQ_RECORD_MAX;
+	first = q->cap - q->head < avail ? q->cap - q->head : avail;
+	memcpy(tmp, q->buf + q->head, first);
+	memcpy(tmp + first, q->buf, avail - first);
+	memset(tmp + avail, 0, PEVQ_RECORD_MAX - avail);
+	decode(q, tmp);
+}
+
+/* Decode the first event into q->front (once), unless it is held there. */
+static inline void
+pevq_front(struct sim_pevq *q)
+{
+	if (q->front_len != 0)
+		return;
+	if (q->cap - q->head >= PEVQ_RECORD_MAX)
+		decode(q, q->buf + q->head);	/* its words all in the ring */
+	else
+		decode_wrapped(q);
 }
 
 uint64_t
@@ -329,19 +413,32 @@ sim_pevq_front_time(struct sim_pevq *q)
 	return (q->front.time_ns);
 }
 
+/* The oldest spilled records would fit in the ring now. */
+static bool
+refill_fits(const struct sim_pevq *q)
+{
+	uint32_t next;
+
+	next = q->nchunks > 0 ? q->chunks[q->chunk_head].len : q->wlen;
+	return (q->len + next <= PEVQ_RING_MAX);
+}
+
 int
 sim_pevq_pop(struct sim_pevq *q, struct sim_spill *sp, struct sim_pev *out)
 {
 	pevq_front(q);
 	*out = q->front;
-	q->head = (q->head + q->front_len) & (q->cap - 1);
-	q->len -= q->front_len;
-	q->ring_n--;
+	if (q->front_len != PEVQ_FRONT_HELD) {
+		q->head = (q->head + q->front_len) & (q->cap - 1);
+		q->len -= q->front_len;
+		q->ring_n--;
+	}
 	q->n--;
 	q->out_time = q->front.time_ns;
 	q->out_evno = q->front.evno;
 	q->front_len = 0;
-	if (!spilling(q))
+	/* Most pops of a long backlog free too little for the next chunk. */
+	if (!spilling(q) || !refill_fits(q))
 		return (0);
 	return (refill(q, sp));
 }

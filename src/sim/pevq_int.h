@@ -4,11 +4,11 @@
  * other modules.
  *
  * Memory bound (docs/model.md, "Memory bounds"): a queue keeps at most
- * PEVQ_RING_MAX bytes of records in memory (about 5000 events) and one
+ * PEVQ_RING_MAX bytes of records in memory (about 8000 events) and one
  * chunk being filled; a longer backlog goes, in order, to chunks of the
  * run's spill file and comes back as the queue drains.  A stalled process
  * therefore never stops the trace being read, and the events it holds
- * back cost 10 to 13 bytes each on disk, not in memory.
+ * back cost about 8 bytes each on disk, not in memory.
  */
 #ifndef PGREPLAY_SIM_PEVQ_INT_H
 #define PGREPLAY_SIM_PEVQ_INT_H
@@ -29,6 +29,9 @@ struct sim_pev {
 /* Bytes of records a queue holds in memory, and of one spilled chunk. */
 #define PEVQ_RING_MAX (UINT32_C(1) << 16)
 #define PEVQ_CHUNK (UINT32_C(1) << 14)
+
+/* front_len of a first event held as it is, in front only (pevq.c). */
+#define PEVQ_FRONT_HELD UINT32_MAX
 
 /*
  * The spill file of a run: a temporary file (unlinked at creation, in
@@ -54,10 +57,12 @@ struct pevq_chunk {
  * at most PEVQ_RING_MAX bytes, then, once that is full, the oldest
  * spilled chunks (a FIFO ring of nchunks entries from chunk_head), then
  * the chunk being filled (wbuf).  n counts them all; ring_n those in the
- * ring, which holds the first event whenever n > 0.  in_* are the time
- * and number of the last event put in, out_* of the last taken out (the
- * records are deltas); front is the first record decoded, valid when
- * front_len != 0.
+ * ring.  in_* are the time and number of the last event put in, out_* of
+ * the last taken out (the records are deltas).  front is the first event,
+ * valid when front_len != 0: the ring's first record decoded (front_len
+ * its bytes), or, front_len == PEVQ_FRONT_HELD, an event that came to the
+ * empty queue and was kept as it is, never encoded.  The first event is
+ * front or the ring's first record whenever n > 0.
  */
 struct sim_pevq {
 	uint8_t *buf;

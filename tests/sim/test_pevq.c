@@ -50,8 +50,10 @@ assert_event(const struct sim_pev *got, uint64_t i)
 }
 
 /*
- * Each field takes the fewest of 1, 2, 4 or 8 bytes that hold it: on
- * both sides of every limit, the record's length and the value read back.
+ * In the long form each field takes the fewest of 1, 2, 4 or 8 bytes
+ * that hold it: on both sides of every limit, the record's length and
+ * the value read back.  (A count of 2 keeps the record out of the short
+ * form.)
  */
 Test(pevq, a_field_takes_the_fewest_bytes_that_hold_it)
 {
@@ -61,30 +63,139 @@ Test(pevq, a_field_takes_the_fewest_bytes_that_hold_it)
 	} lim[] = {
 		{ 0, 1 }, { 1, 1 }, { 0xff, 1 }, { 0x100, 2 }, { 0xffff, 2 },
 		{ 0x10000, 4 }, { 0xffffffff, 4 }, { UINT64_C(0x100000000), 8 },
-		{ UINT64_MAX, 8 },
+		{ UINT64_MAX - 1, 8 },
 	};
 	struct sim_pevq q;
 	struct sim_spill sp;
-	struct sim_pev e, got;
+	struct sim_pev lead, e, got;
 	size_t i;
 
 	sim_spill_init(&sp);
+	memset(&lead, 0, sizeof(lead));
+	lead.op = TRACE_OP_FAULT;
 	for (i = 0; i < sizeof(lim) / sizeof(lim[0]); i++) {
 		memset(&q, 0, sizeof(q));
 		memset(&e, 0, sizeof(e));
 		e.op = TRACE_OP_FAULT;
 		e.pindex = lim[i].v;
 		e.obj = lim[i].v;
+		e.count = 2;
+		/* The first event of an empty queue is held, not encoded. */
+		cr_assert_eq(sim_pevq_push(&q, &sp, &lead), 0);
 		cr_assert_eq(sim_pevq_push(&q, &sp, &e), 0);
 		/* Tags, time and number deltas (0), the object, pindex, count. */
-		cr_assert_eq(q.len, 2 + 1 + 1 + 2 * lim[i].bytes + 1,
+		cr_assert_eq(q.len, 3 + 1 + 1 + 2 * lim[i].bytes + 1,
 		    "value %#jx: a record of %u bytes", (uintmax_t)lim[i].v,
 		    q.len);
 		cr_assert_eq(sim_pevq_pop(&q, &sp, &got), 0);
+		cr_assert_eq(sim_pevq_pop(&q, &sp, &got), 0);
 		cr_assert_eq(got.pindex, lim[i].v);
 		cr_assert_eq(got.obj, lim[i].v);
+		cr_assert_eq(got.count, 2);
 		sim_pevq_free(&q, &sp);
 	}
+	sim_spill_finish(&sp);
+}
+
+/*
+ * A one-page event whose time and number deltas, object and page fit
+ * 20, 8, 8 and 21 bits is one 8-byte word; one more in any of them, or a
+ * second page, and it is a long record.  Each value is read back.
+ */
+Test(pevq, a_one_page_event_of_small_values_is_one_word)
+{
+	static const struct {
+		uint64_t dt, dn, obj, pindex, count;
+		bool word;
+	} c[] = {
+		{ 0, 1, 0, 0, 1, true },
+		{ (1 << 20) - 1, 255, 255, (1 << 21) - 1, 1, true },
+		{ 1 << 20, 255, 255, (1 << 21) - 1, 1, false },
+		{ (1 << 20) - 1, 256, 255, (1 << 21) - 1, 1, false },
+		{ (1 << 20) - 1, 255, 256, (1 << 21) - 1, 1, false },
+		{ (1 << 20) - 1, 255, 255, 1 << 21, 1, false },
+		{ 5, 3, 7, 9, 2, false },
+		{ 5, 3, 7, 9, 0, false },
+	};
+	struct sim_pevq q;
+	struct sim_spill sp;
+	struct sim_pev lead, e, got;
+	size_t i;
+
+	sim_spill_init(&sp);
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		memset(&q, 0, sizeof(q));
+		memset(&lead, 0, sizeof(lead));
+		lead.op = TRACE_OP_FAULT;
+		lead.time_ns = 1000000;
+		lead.evno = 40;
+		e = lead;
+		e.op = TRACE_OP_WIRE;
+		e.objtype = 2;
+		e.time_ns += c[i].dt;
+		e.evno += c[i].dn;
+		e.obj = c[i].obj;
+		e.pindex = c[i].pindex;
+		e.count = c[i].count;
+		cr_assert_eq(sim_pevq_push(&q, &sp, &lead), 0);
+		cr_assert_eq(sim_pevq_push(&q, &sp, &e), 0);
+		/* The form is bit 0 of the record's first byte. */
+		cr_assert_eq(q.buf[q.head] & 1, c[i].word ? 1 : 0,
+		    "case %zu: %s", i, c[i].word ? "one word" : "long");
+		if (c[i].word)
+			cr_assert_eq(q.len, 8, "case %zu: one word, not %u "
+			    "bytes", i, q.len);
+		cr_assert_eq(sim_pevq_pop(&q, &sp, &got), 0);
+		cr_assert_eq(sim_pevq_pop(&q, &sp, &got), 0);
+		cr_assert_eq(got.time_ns, e.time_ns, "case %zu: time", i);
+		cr_assert_eq(got.evno, e.evno, "case %zu: evno", i);
+		cr_assert_eq(got.obj, e.obj, "case %zu: obj", i);
+		cr_assert_eq(got.pindex, e.pindex, "case %zu: pindex", i);
+		cr_assert_eq(got.count, e.count, "case %zu: count", i);
+		cr_assert_eq(got.op, TRACE_OP_WIRE, "case %zu: op", i);
+		cr_assert_eq(got.objtype, 2, "case %zu: objtype", i);
+		sim_pevq_free(&q, &sp);
+	}
+	sim_spill_finish(&sp);
+}
+
+/*
+ * An event that finds the queue empty is kept as it is, in no record:
+ * the ring stays empty until a second event waits behind it, and the
+ * events still come out in order, with the deltas of the records after
+ * the held one right.
+ */
+Test(pevq, the_event_of_an_empty_queue_is_held_as_it_is)
+{
+	struct sim_pevq q;
+	struct sim_spill sp;
+	struct sim_pev e;
+	uint64_t i, k;
+
+	memset(&q, 0, sizeof(q));
+	sim_spill_init(&sp);
+	for (i = 0; i < 1000; i += k) {
+		/* One event alone, then two and three behind a held one. */
+		for (k = 0; k < 1 + i % 3; k++) {
+			e = nth_event(i + k);
+			cr_assert_eq(sim_pevq_push(&q, &sp, &e), 0);
+			if (k == 0) {
+				cr_assert_eq(q.len, 0, "event %ju: no record",
+				    (uintmax_t)i);
+				cr_assert_eq(q.front_len, PEVQ_FRONT_HELD);
+				cr_assert_eq(sim_pevq_front_time(&q),
+				    e.time_ns);
+			} else
+				cr_assert_gt(q.len, 0, "the rest: records");
+		}
+		for (k = 0; k < 1 + i % 3; k++) {
+			cr_assert_eq(sim_pevq_pop(&q, &sp, &e), 0);
+			assert_event(&e, i + k);
+		}
+		cr_assert_eq(q.n, 0);
+		cr_assert_eq(q.len, 0);
+	}
+	sim_pevq_free(&q, &sp);
 	sim_spill_finish(&sp);
 }
 
