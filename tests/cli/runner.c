@@ -61,9 +61,14 @@ cli_tmpfile(char *name, size_t n)
 	return mkstemp(name);
 }
 
+/*
+ * argv: bin, then the arguments of ap up to its NULL.  The first is taken
+ * here, not by the caller in the same call: the order of a call's
+ * arguments is unspecified, and where va_list is passed by value the
+ * copy could be made before the caller's va_arg().
+ */
 static int
-cli_collect_args(const char *argv[], const char *bin, const char *first,
-    va_list ap)
+cli_collect_args(const char *argv[], const char *bin, va_list ap)
 {
 	const char *a;
 	int n = 0;
@@ -71,7 +76,7 @@ cli_collect_args(const char *argv[], const char *bin, const char *first,
 	if (bin == NULL)
 		return -1;
 	argv[n++] = bin;
-	for (a = first; a != NULL && n < CLI_ARGS_MAX - 1;
+	for (a = va_arg(ap, const char *); a != NULL && n < CLI_ARGS_MAX - 1;
 	     a = va_arg(ap, const char *))
 		argv[n++] = a;
 	argv[n] = NULL;
@@ -141,8 +146,7 @@ cli_run(struct cli_result *res, const char *stdin_path, ...)
 
 	memset(res, 0, sizeof(*res));
 	va_start(ap, stdin_path);
-	n = cli_collect_args(argv, getenv("PGREPLAY_BIN"),
-	    va_arg(ap, const char *), ap);
+	n = cli_collect_args(argv, getenv("PGREPLAY_BIN"), ap);
 	va_end(ap);
 	return (n < 0 ? -1 : cli_run_argv(res, stdin_path, argv));
 }
@@ -156,7 +160,7 @@ cli_run_program(struct cli_result *res, const char *program, ...)
 
 	memset(res, 0, sizeof(*res));
 	va_start(ap, program);
-	n = cli_collect_args(argv, program, va_arg(ap, const char *), ap);
+	n = cli_collect_args(argv, program, ap);
 	va_end(ap);
 	return (n < 0 ? -1 : cli_run_argv(res, NULL, argv));
 }
@@ -175,8 +179,7 @@ cli_run_signalled(struct cli_result *res, const char *feed, int sig,
 
 	memset(res, 0, sizeof(*res));
 	va_start(ap, delay_ms);
-	if (cli_collect_args(argv, getenv("PGREPLAY_BIN"),
-	    va_arg(ap, const char *), ap) < 0) {
+	if (cli_collect_args(argv, getenv("PGREPLAY_BIN"), ap) < 0) {
 		va_end(ap);
 		return -1;
 	}
