@@ -18,7 +18,11 @@
 #include "sim/sim.h"
 #include "sim/sim_int.h"
 
-/* The i-th test event: fields of every varint length, times increasing. */
+/*
+ * The i-th test event, times increasing: every fourth a one-page event of
+ * small values (a one-word record), the others with fields of every
+ * length (long records).
+ */
 static struct sim_pev
 nth_event(uint64_t i)
 {
@@ -32,6 +36,11 @@ nth_event(uint64_t i)
 	e.obj = i % 5 == 0 ? UINT64_MAX - i : i % 17;
 	e.pindex = (i * 2654435761u) % (UINT64_C(1) << (i % 40));
 	e.count = 1 + i % 300;
+	if (i % 4 == 1) {
+		e.obj = i % 251;
+		e.pindex = (i * 2654435761u) % (UINT64_C(1) << 21);
+		e.count = 1;
+	}
 	return (e);
 }
 
