@@ -1,8 +1,8 @@
 /*
  * test_compare.c - bench/compare, the A/B timing of two pgreplay builds
  * (docs/performance.md): its table, its check that the builds' reports
- * are byte-identical, its --decode mode (pgreplay info), and its usage
- * errors.
+ * are byte-identical, its --decode mode (pgreplay info), its --control
+ * row (the base against itself), and its usage errors.
  */
 #define _GNU_SOURCE /* asprintf() */
 #include <criterion/criterion.h>
@@ -109,6 +109,55 @@ Test(compare, a_build_whose_report_differs_fails, .timeout = 120)
 	free(t);
 	free(c);
 	free(o);
+}
+
+/*
+ * --control: the base runs twice a round, the second time as its own
+ * "(again)" row, and the noise line sums it up.  The base is a wrapper
+ * that logs each of its runs, so a control that ran anything else shows.
+ */
+Test(compare, control_times_the_base_against_itself, .timeout = 120)
+{
+	char *tool = cli_source("bench/compare"), *dir = cli_tmpdir(), *wrap;
+	char *t = cli_data("small.pgt"), *c = cli_data("base.yaml");
+	char *body, *log, *label, line[64];
+	const char *bin = getenv("PGREPLAY_BIN"), *row;
+	double med, lo, hi, xbase, xround;
+	struct cli_result res;
+	int runs = 0;
+	FILE *f;
+
+	cr_assert(asprintf(&log, "%s/runs.log", dir) > 0);
+	cr_assert(asprintf(&body, "echo run >> '%s'; exec '%s' \"$@\"", log,
+	    bin) > 0);
+	wrap = wrapper(dir, "base", body);
+	cr_assert_eq(cli_run_program(&res, tool, "--control", "--no-check",
+	    "--runs", "2", t, c, wrap, bin, (const char *)NULL), 0);
+	cr_assert_eq(res.status, 0, "status %d: %s", res.status, res.err);
+	cr_assert(asprintf(&label, "%s (again)", wrap) > 0);
+	row = row_of(res.out, label);
+	cr_assert_not_null(row, "no control row in\n%s", res.out);
+	cr_assert_eq(sscanf(row + strlen(label), "%lf %lf %lf %lf %lf", &med,
+	    &lo, &hi, &xbase, &xround), 5, "%s", row);
+	cr_assert(lo > 0 && lo <= med && med <= hi, "%s", row);
+	cr_assert_not_null(row_of(res.out, bin), "%s", res.out);
+	cr_assert_not_null(strstr(res.out, "control: the base against itself"),
+	    "%s", res.out);
+	f = fopen(log, "r");
+	cr_assert_not_null(f);
+	while (fgets(line, sizeof(line), f) != NULL)
+		runs++;
+	fclose(f);
+	cr_assert_eq(runs, 4, "the base ran %d times, not 2 rounds x 2", runs);
+	cli_result_free(&res);
+	free(label);
+	free(body);
+	free(log);
+	free(wrap);
+	free(dir);
+	free(tool);
+	free(t);
+	free(c);
 }
 
 Test(compare, usage_errors_exit_2_with_a_message)
