@@ -2,7 +2,6 @@
  * grow.c - arrays that grow by doubling (grow.h).
  */
 #include "util/grow.h"
-#include "util/hugemem.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -28,8 +27,6 @@ pg_grow(void *base, size_t *cap, size_t need, size_t elem, size_t min,
 		return (NULL);
 	if ((p = realloc(base, n * elem)) == NULL)
 		return (NULL);
-	/* Before the zeroing, so that it faults the huge pages in. */
-	pg_huge_advise(p, n * elem);
 	memset(p + *cap * elem, 0, (n - *cap) * elem);
 	*cap = n;
 	return (p);

@@ -11,7 +11,6 @@
  */
 #include "vm/vm_int.h"
 #include "vm/pager.h"
-#include "util/hugemem.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -77,7 +76,6 @@ vm_machine_create(const struct pg_config *cfg, int32_t ticks0,
 	vm_pmap_init(m);
 	m->rn_free = VM_NONE;
 	m->pages = malloc((size_t)m->ntotal * sizeof(*m->pages));
-	pg_huge_advise(m->pages, (size_t)m->ntotal * sizeof(*m->pages));
 	m->dom = calloc(m->ndomains, sizeof(*m->dom));
 	pg_idmap_init(&m->obj_index);
 	pg_idmap_init(&m->proc_index);
