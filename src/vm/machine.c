@@ -167,6 +167,8 @@ vm_machine_destroy(struct vm_machine *m)
 	vm_pmap_fini(m);
 	vm_radix_fini(m);
 	free(m->pages);
+	for (i = 0; m->dom != NULL && i < m->ndomains; i++)
+		vm_act_hints_free(&m->dom[i]);
 	free(m->dom);
 	pg_idmap_finish(&m->obj_index);
 	pg_idmap_finish(&m->proc_index);

@@ -62,6 +62,8 @@ vm_pagequeue_insert_tail(struct vm_machine *m, uint32_t q_domain,
 		pq->head = page;
 	pq->tail = page;
 	queue_joined(m, pq, p, queue);
+	if (queue == PQ_ACTIVE)
+		vm_act_hints_push(m, &m->dom[q_domain], page);
 }
 
 void

@@ -26,6 +26,7 @@
 #include "util/idmap.h"
 #include "util/kassert.h"
 #include "util/pgerr.h"
+#include "vm/hints.h"
 #include "vm/thresholds.h"
 #include "vm/vmmeter.h"
 
@@ -256,6 +257,7 @@ struct vm_domain {
 	struct vm_oom_scan oom_trail[VM_OOM_TRAIL];
 	uint32_t oom_trail_next, oom_trail_n;
 	uint64_t oom_now_ns;		/* time of the scan running (record only) */
+	struct vm_act_hints act;	/* the active scan's loads ahead */
 };
 
 struct vm_swap;		/* swap space: src/vm/swap.c */

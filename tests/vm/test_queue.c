@@ -236,3 +236,73 @@ Test(queue, markers_are_not_counted)
 	cr_assert_eq(vmd->pq[PQ_INACTIVE].cnt, 2);
 	fx_check(m);
 }
+
+/* ---- the active scan's hints (hints.c; docs/performance.md) ---- */
+
+/* Whether the active queue of domain 0 is a subsequence of its hints. */
+static bool
+hints_cover_queue(void)
+{
+	const struct vm_domain *vmd = &m->dom[0];
+	uint32_t q[64], n, k = 0, i, j;
+
+	n = fx_queue(m, 0, PQ_ACTIVE, q, 64);
+	for (i = 0; i < n; i++) {
+		for (; k < vmd->act.len; k++) {
+			j = vmd->act.head + k;
+			if (j >= vmd->act.cap)
+				j -= vmd->act.cap;
+			if (vmd->act.ring[j] == q[i])
+				break;
+		}
+		if (k++ >= vmd->act.len)
+			return (false);
+	}
+	return (true);
+}
+
+/*
+ * The hints hold the active queue in order through appends, requeues and
+ * removals from the middle; they stay within a quarter more entries than
+ * the domain has pages, rebuilt from the queue when that fills with
+ * entries left behind; the scan's step takes its page's entry and those
+ * before it out.  None of it changes the queue.
+ */
+Test(queue, active_hints_follow_the_queue)
+{
+	struct vm_domain *vmd = &m->dom[0];
+	uint32_t max = vmd->page_count + vmd->page_count / 4 + 1024;
+	uint32_t extra[56], q[64], i, n, len, rebuilds = 0;
+
+	for (i = 0; i < 56; i++)
+		extra[i] = fx_alloc(m, obj, 8 + i);
+	for (i = 0; i < 8; i++)
+		vm_page_enqueue(m, PQ_ACTIVE, pg[i]);
+	for (i = 0; i < 56; i++)
+		vm_page_enqueue(m, PQ_ACTIVE, extra[i]);
+	cr_assert(hints_cover_queue());
+	/* Out of the middle and back at the tail, until the ring refills. */
+	for (i = 0; i < 3 * max; i++) {
+		len = vmd->act.len;
+		vm_page_dequeue(m, extra[(i * 7) % 56]);
+		vm_page_enqueue(m, PQ_ACTIVE, extra[(i * 7) % 56]);
+		if (vmd->act.len < len)
+			rebuilds++;
+		cr_assert_leq(vmd->act.cap, max, "%u entries", vmd->act.cap);
+	}
+	cr_assert_geq(rebuilds, 2, "rebuilt %u times", rebuilds);
+	cr_assert(hints_cover_queue());
+	vm_page_requeue(m, pg[0]);
+	cr_assert(hints_cover_queue());
+	/* The scan at the queue's head takes entries up to its page. */
+	n = fx_queue(m, 0, PQ_ACTIVE, q, 64);
+	cr_assert_eq(n, 64);
+	len = vmd->act.len;
+	vm_act_hints_ahead(m, vmd, q[0]);
+	cr_assert_lt(vmd->act.len, len);
+	cr_assert_eq(fx_queue(m, 0, PQ_ACTIVE, q, 64), 64, "queue unchanged");
+	cr_assert_not(hints_cover_queue(), "the head's entry is out");
+	vm_page_requeue(m, q[0]);	/* as the scan does next */
+	cr_assert(hints_cover_queue());
+	fx_check(m);
+}
