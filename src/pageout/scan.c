@@ -331,7 +331,7 @@ drop_page:
 		next = pg->qnext;
 		if ((pg->flags & PG_MARKER) != 0)	/* S:1433-1434 */
 			continue;
-		vm_act_hints_ahead(m, vmd, p);
+		vm_act_hints_ahead(m, vmd, p);	/* loads only (vm/hints.h) */
 		m->cnt.v_pdpages++;				/* S:1448 */
 		if (pg->wire_count != 0) {		/* S:1453-1457 */
 			vm_page_dequeue(m, p);

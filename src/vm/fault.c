@@ -164,9 +164,7 @@ vm_fault_prefetch_page(const struct vm_machine *m, uint32_t cell)
 
 	if ((page = vm_radix_cell_value(m, cell)) >= m->npages)
 		return;
-	/* A 48-byte page straddles two cache lines at every other place. */
-	__builtin_prefetch(&m->pages[page]);
-	__builtin_prefetch((const char *)&m->pages[page + 1] - 1);
+	vm_page_prefetch(m, page);
 }
 
 int

@@ -9,12 +9,22 @@
  * nothing the model computes depends on it, and without memory it is
  * dropped.
  */
-#include "vm/vm.h"
+#include "vm/vm_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define ACT_RING_MIN 1024u
+#define ACT_SEARCH 16u		/* entries searched for the scan's page */
+#define ACT_AHEAD_PAGE 8u	/* the page whose struct is loaded */
+#define ACT_AHEAD_MAPS 4u	/* the page whose mappings are loaded */
+
+/* The ring's slot of position i (< 2 * cap) counted from slot 0. */
+static inline uint32_t
+act_ring_slot(const struct vm_domain *vmd, uint32_t i)
+{
+	return (i < vmd->act.cap ? i : i - vmd->act.cap);
+}
 
 static uint32_t
 act_ring_max(const struct vm_domain *vmd)
@@ -73,7 +83,7 @@ void
 vm_act_hints_push(const struct vm_machine *m, struct vm_domain *vmd,
     uint32_t page)
 {
-	uint32_t cap, max, i;
+	uint32_t cap, max;
 
 	if (vmd->act.len == vmd->act.cap) {
 		max = act_ring_max(vmd);
@@ -87,17 +97,15 @@ vm_act_hints_push(const struct vm_machine *m, struct vm_domain *vmd,
 		if (!act_ring_resize(vmd, cap))
 			return;
 	}
-	i = vmd->act.head + vmd->act.len++;
-	vmd->act.ring[i < vmd->act.cap ? i : i - vmd->act.cap] = page;
+	vmd->act.ring[act_ring_slot(vmd, vmd->act.head + vmd->act.len++)] =
+	    page;
 }
 
 /* The entry k after the ring's head (k < act_len). */
 static inline uint32_t
 act_ring_at(const struct vm_domain *vmd, uint32_t k)
 {
-	uint32_t i = vmd->act.head + k;
-
-	return (vmd->act.ring[i < vmd->act.cap ? i : i - vmd->act.cap]);
+	return (vmd->act.ring[act_ring_slot(vmd, vmd->act.head + k)]);
 }
 
 void
@@ -105,26 +113,23 @@ vm_act_hints_ahead(const struct vm_machine *m, struct vm_domain *vmd,
     uint32_t page)
 {
 	const struct vm_page *n;
-	uint32_t k, i;
+	uint32_t k;
 
 	/* page's entry is among the next few: those before it are stale. */
-	for (k = 0; k < 16 && k < vmd->act.len; k++)
+	for (k = 0; k < ACT_SEARCH && k < vmd->act.len; k++)
 		if (act_ring_at(vmd, k) == page)
 			break;
-	if (k == 16 || k == vmd->act.len)
+	if (k == ACT_SEARCH || k == vmd->act.len)
 		return;
-	i = vmd->act.head + k + 1;
-	vmd->act.head = i < vmd->act.cap ? i : i - vmd->act.cap;
+	vmd->act.head = act_ring_slot(vmd, vmd->act.head + k + 1);
 	vmd->act.len -= k + 1;
-	if (vmd->act.len > 7) {
-		i = act_ring_at(vmd, 7);
-		__builtin_prefetch(&m->pages[i]);
-		__builtin_prefetch((const char *)&m->pages[i + 1] - 1);
-	}
-	if (vmd->act.len > 3) {
-		n = &m->pages[act_ring_at(vmd, 3)];
+	/* Entry k is the page k + 1 steps on; its struct came k steps ago. */
+	if (vmd->act.len >= ACT_AHEAD_PAGE)
+		vm_page_prefetch(m, act_ring_at(vmd, ACT_AHEAD_PAGE - 1));
+	if (vmd->act.len >= ACT_AHEAD_MAPS) {
+		n = &m->pages[act_ring_at(vmd, ACT_AHEAD_MAPS - 1)];
 		if (n->pvn != 0)
-			__builtin_prefetch(&m->pvc[n->pvx + 1]);
+			__builtin_prefetch(vm_pv_vector(m, n));
 	}
 }
 

@@ -29,12 +29,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static inline uint32_t *
-pvx_ent(const struct vm_machine *m, const struct vm_page *p)
-{
-	return (&m->pvc[p->pvx + 1]);
-}
-
 static inline uint32_t
 pvx_cap(const struct vm_machine *m, const struct vm_page *p)
 {
@@ -84,7 +78,7 @@ pv_find(const struct vm_machine *m, struct vm_page *p, uint32_t proc)
 		return (NULL);
 	if (VM_PV_PROC(p->pv) == proc)
 		return (&p->pv);
-	e = pvx_ent(m, p);
+	e = vm_pv_vector(m, p);
 	for (i = 0; i < p->pvn; i++)
 		if (VM_PV_PROC(e[i]) == proc)
 			return (&e[i]);
@@ -110,12 +104,12 @@ pv_add(struct vm_machine *m, struct vm_page *p, uint32_t word)
 		if (k >= VM_PV_CLASSES || (v = pvx_alloc(m, k)) == VM_NONE)
 			return (false);
 		/* pvx_alloc() may have moved the pool: index, not pointers. */
-		memcpy(&m->pvc[v + 1], pvx_ent(m, p),
+		memcpy(&m->pvc[v + 1], vm_pv_vector(m, p),
 		    (size_t)p->pvn * sizeof(uint32_t));
 		pvx_free(m, p->pvx);
 		p->pvx = v;
 	}
-	pvx_ent(m, p)[p->pvn++] = word;
+	vm_pv_vector(m, p)[p->pvn++] = word;
 	return (true);
 }
 
@@ -129,7 +123,7 @@ pv_del(struct vm_machine *m, struct vm_page *p, uint32_t *e)
 		p->pv = VM_NONE;
 		return;
 	}
-	x = pvx_ent(m, p);
+	x = vm_pv_vector(m, p);
 	if (e == &p->pv) {
 		/* The oldest of the others becomes the page's own word. */
 		p->pv = x[0];
@@ -251,7 +245,7 @@ vm_pmap_ts_referenced(struct vm_machine *m, uint32_t page)
 	if (p->pv == VM_NONE)
 		return (0);
 	if (p->pvn != 0) {
-		x = pvx_ent(m, p);
+		x = vm_pv_vector(m, p);
 		for (i = p->pvn; i > 0; i--)
 			ts_one(p, &x[i - 1], &n);
 	}
@@ -270,7 +264,7 @@ vm_pmap_is_modified(const struct vm_machine *m, uint32_t page)
 		return (false);
 	any = p->pv;
 	if (p->pvn != 0) {
-		x = pvx_ent(m, p);
+		x = vm_pv_vector(m, p);
 		for (i = 0; i < p->pvn; i++)
 			any |= x[i];
 	}
@@ -304,7 +298,7 @@ vm_pmap_remove_write(struct vm_machine *m, uint32_t page)
 	any = p->pv;
 	p->pv &= ~(uint32_t)(PV_W | PV_M);
 	if (p->pvn != 0) {
-		x = pvx_ent(m, p);
+		x = vm_pv_vector(m, p);
 		for (i = 0; i < p->pvn; i++) {
 			any |= x[i];
 			x[i] &= ~(uint32_t)(PV_W | PV_M);
@@ -326,7 +320,7 @@ vm_pmap_remove_all(struct vm_machine *m, uint32_t page)
 		return;
 	any = p->pv;
 	if (p->pvn != 0) {
-		x = pvx_ent(m, p);
+		x = vm_pv_vector(m, p);
 		for (i = 0; i < p->pvn; i++)
 			any |= x[i];
 		pvx_free(m, p->pvx);
@@ -429,7 +423,7 @@ vm_pmap_check(const struct vm_machine *m, struct pg_error *err)
 			    p->pvx, p->pvn));
 		used += UINT64_C(1) << m->pvc[p->pvx];
 		for (i = 0; i < p->pvn; i++)
-			if (VM_PV_PROC(pvx_ent(m, p)[i]) == VM_PV_PROC(p->pv))
+			if (VM_PV_PROC(vm_pv_vector(m, p)[i]) == VM_PV_PROC(p->pv))
 				return (pg_error_setv(err, -EFAULT, "",
 				    PG_POS_NONE, 0, "page %u mapped twice by "
 				    "process slot %u", page, VM_PV_PROC(p->pv)));

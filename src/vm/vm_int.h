@@ -1,7 +1,8 @@
 /*
  * vm_int.h - what the files of src/vm/ share and nobody else needs: a
- * hash of two words, the per-object page index, the pv pool, the completion
- * of a deferred free and the swap module's private entry points.
+ * hash of two words, the prefetch of a page, the per-object page index,
+ * the pv pool, the completion of a deferred free and the swap module's
+ * private entry points.
  */
 #ifndef PGREPLAY_VM_VM_INT_H
 #define PGREPLAY_VM_VM_INT_H
@@ -22,6 +23,28 @@ vm_mix32(uint32_t a, uint32_t b)
 	h *= 0x7feb352du;
 	h ^= h >> 15;
 	return (h);
+}
+
+/*
+ * vm_page_prefetch() - start loading page's struct: both cache lines, as
+ * a 48-byte page straddles two at every other place.  A hint only.
+ */
+static inline void
+vm_page_prefetch(const struct vm_machine *m, uint32_t page)
+{
+	__builtin_prefetch(&m->pages[page]);
+	__builtin_prefetch((const char *)&m->pages[page + 1] - 1);
+}
+
+/*
+ * vm_pv_vector() - the cells of p's mappings after its first (pmap.c's
+ * pool: cell pvx holds the vector's class, the entries follow); only
+ * when p->pvn != 0.
+ */
+static inline uint32_t *
+vm_pv_vector(const struct vm_machine *m, const struct vm_page *p)
+{
+	return (&m->pvc[p->pvx + 1]);
 }
 
 /*
